@@ -1,0 +1,157 @@
+/**
+ * The product bundle as data: what the CLI writes (`BundleInput`) and what the reader hands the
+ * engine (`Bundle`). The byte layout is in `docs/bundle-format.md`; these types are the contract
+ * between the writer, the reader, the engine and the CLI.
+ */
+
+/** One product, as the bundle writer takes it (already parsed and validated by the CLI). */
+export interface ProductInput {
+  id: string;
+  title: string;
+  url: string;
+  image: string;
+  /** Category path from the root, e.g. `['Clothing', 'Women', 'Dresses']`; may be empty. */
+  category: string[];
+  brand: string;
+  /** Regular (list / compare-at) price, in `currency` units. */
+  price: number;
+  /** Current sale price when reduced, else null. */
+  salePrice: number | null;
+  /** ISO 4217 code, e.g. `'EUR'`. */
+  currency: string;
+  inStock: boolean;
+  /** Average rating when the catalog has one, else null. */
+  rating: number | null;
+  /** Per-variant availability: each size/colour combination the catalog lists. */
+  variants: VariantInput[];
+  /** Free attributes (material, fit, ...), string values. */
+  attributes: Record<string, string>;
+}
+
+export interface VariantInput {
+  size: string;
+  color: string;
+  inStock: boolean;
+}
+
+/** A sparse graph in CSR form: row i's neighbours are `neighbors[offsets[i] .. offsets[i+1])`. */
+export interface CsrGraph {
+  /** Length n + 1, non-decreasing, `offsets[0] = 0`, `offsets[n] = neighbors.length`. */
+  offsets: Uint32Array;
+  /** Product indices (0 .. n-1), each row sorted by descending weight. */
+  neighbors: Uint32Array;
+  /** Finite weights, same length as `neighbors`. */
+  weights: Float32Array;
+}
+
+export type EmbeddingMatrix =
+  | { dtype: 'f32'; rows: number; dim: number; data: Float32Array }
+  /** int8 rows with a per-row scale: value = data[i * dim + j] * scales[i]. */
+  | { dtype: 'i8'; rows: number; dim: number; data: Int8Array; scales: Float32Array };
+
+export interface Popularity {
+  /** Per product, all-time popularity score (>= 0). */
+  global: Float32Array;
+  /** Per product, popularity in the trending window (>= 0). */
+  trending: Float32Array;
+  /** Length of the trending window in days (the last N days of the events log). */
+  trendingWindowDays: number;
+  /**
+   * Per category (index into `Bundle.categories`): product indices ranked best first,
+   * as a CSR graph whose weights are the scores.
+   */
+  perCategory: CsrGraph;
+}
+
+/** Weights of the session model's score components, fitted offline by `vitrine eval --tune`. */
+export interface ModelWeights {
+  [component: string]: number;
+}
+
+/** Prior Beta(alpha, beta) per placement and arm for the bandits. */
+export interface BanditPriors {
+  [placement: string]: { [arm: string]: { alpha: number; beta: number } };
+}
+
+export interface BuildMeta {
+  /** Semver of the vitrine CLI that wrote the bundle. */
+  builder: string;
+  /** ISO 8601 build time. */
+  builtAt: string;
+  dim: number;
+  dtype: 'f32' | 'i8';
+  /** What the build read, e.g. `{ products: 1050, events: 0, sessions: 0, skippedRows: 2 }`. */
+  sourceCounts: Record<string, number>;
+  /** Where item vectors came from: `'content'`, `'content+sessions'` or `'imported'`. */
+  embeddingSource: string;
+}
+
+/** Everything the writer needs to produce one bundle file. */
+export interface BundleInput {
+  meta: BuildMeta;
+  products: ProductInput[];
+  popularity: Popularity;
+  covisitation: CsrGraph;
+  copurchase: CsrGraph;
+  embeddings: EmbeddingMatrix;
+  banditPriors?: BanditPriors;
+  modelWeights?: ModelWeights;
+}
+
+/** One category node of the bundle's category tree. */
+export interface CategoryNode {
+  /** Display name of this level, e.g. `'Dresses'`. */
+  name: string;
+  /** Index of the parent category, or -1 for a root. */
+  parent: number;
+  /** Names from the root down to this node. */
+  path: string[];
+}
+
+/**
+ * Read-only product columns. Numbers live in typed arrays (fast to scan and to mask); strings are
+ * decoded on demand from the validated string table, so loading 100k products stays cheap.
+ */
+export interface ProductTable {
+  readonly count: number;
+  /** Index of the product with this id, or -1. */
+  indexOf(id: string): number;
+  id(i: number): string;
+  title(i: number): string;
+  url(i: number): string;
+  image(i: number): string;
+  brand(i: number): string;
+  currency(i: number): string;
+  variants(i: number): VariantInput[];
+  attributes(i: number): Record<string, string>;
+  /** Leaf category index (into `Bundle.categories`), or -1 when the product has none. */
+  readonly categoryIndex: Int32Array;
+  /** Brand index (into `Bundle.brands`), or -1 when the product has none. */
+  readonly brandIndex: Int32Array;
+  readonly price: Float32Array;
+  /** NaN when the product is not reduced. */
+  readonly salePrice: Float32Array;
+  /** NaN when unrated. */
+  readonly rating: Float32Array;
+  /** 1 when in stock, else 0. */
+  readonly inStock: Uint8Array;
+}
+
+/** A validated bundle, ready for the engine. */
+export interface Bundle {
+  /** Format version of the file, e.g. `1`. */
+  formatVersion: number;
+  /** CRC-32 of the file (hex): identifies this exact content (cache key, result tagging). */
+  contentHash: string;
+  byteLength: number;
+  meta: BuildMeta;
+  products: ProductTable;
+  categories: CategoryNode[];
+  brands: string[];
+  popularity: Popularity;
+  covisitation: CsrGraph;
+  copurchase: CsrGraph;
+  embeddings: EmbeddingMatrix;
+  banditPriors: BanditPriors | null;
+  modelWeights: ModelWeights | null;
+}

@@ -1,0 +1,93 @@
+/**
+ * Vitrine's one error type. Its `code` is stable (tests, shops and the page branch on it) and
+ * survives `postMessage`: comlink keeps only `name`, `message` and `stack` of an Error, so the
+ * worker boundary serialises errors with `toJSON()` / `VitrineError.fromJSON()` on purpose.
+ */
+
+/** Every error code Vitrine can raise, grouped by where it comes from. */
+export const ERROR_CODES = [
+  // The bundle file (reader): each names the section and byte offset in `details`.
+  'BUNDLE_BAD_MAGIC',
+  'BUNDLE_UNSUPPORTED_VERSION',
+  'BUNDLE_TRUNCATED',
+  'BUNDLE_CHECKSUM_MISMATCH',
+  'BUNDLE_SECTION_OUT_OF_RANGE',
+  'BUNDLE_SECTION_OVERLAP',
+  'BUNDLE_SECTION_MISALIGNED',
+  'BUNDLE_SECTION_MISSING',
+  'BUNDLE_SECTION_MALFORMED',
+  'BUNDLE_NON_FINITE',
+  'BUNDLE_INVALID_UTF8',
+  'BUNDLE_DUPLICATE_ID',
+  'BUNDLE_FETCH_FAILED',
+  // Input files given to the CLI (catalog, events, embeddings) and bad command-line options.
+  'INPUT_UNREADABLE',
+  'INPUT_INVALID_ROW',
+  'INPUT_BAD_OPTION',
+  // The engine.
+  'NOT_READY',
+  'UNKNOWN_PRODUCT',
+  'INVALID_REQUEST',
+  'WASM_BLOCKED',
+  'WASM_UNAVAILABLE',
+  'WORKER_CRASHED',
+  'ABORTED',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Where an error happened, as far as it is known. Plain data only: it crosses threads. */
+export interface ErrorDetails {
+  /** Bundle section kind name, e.g. `'products'`. */
+  section?: string;
+  /** Byte offset in the bundle file. */
+  offset?: number;
+  /** Input file, 1-based line and field name (CLI). */
+  file?: string;
+  line?: number;
+  field?: string;
+  /** Anything else worth showing, e.g. the offending product id. */
+  [key: string]: string | number | boolean | undefined;
+}
+
+/** The JSON shape of a VitrineError. */
+export interface SerializedVitrineError {
+  name: 'VitrineError';
+  code: ErrorCode;
+  message: string;
+  details: ErrorDetails;
+}
+
+export class VitrineError extends Error {
+  override readonly name = 'VitrineError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(`${code}: ${message}`);
+  }
+
+  toJSON(): SerializedVitrineError {
+    return { name: 'VitrineError', code: this.code, message: this.message, details: { ...this.details } };
+  }
+
+  /** Rebuilds an error from its JSON form; an unknown code becomes `WORKER_CRASHED` rather than lying. */
+  static fromJSON(json: SerializedVitrineError): VitrineError {
+    const code = (ERROR_CODES as readonly string[]).includes(json.code) ? json.code : 'WORKER_CRASHED';
+    const prefix = `${json.code}: `;
+    const message = json.message.startsWith(prefix) ? json.message.slice(prefix.length) : json.message;
+    return new VitrineError(code, message, json.details ?? {});
+  }
+}
+
+/** True for a VitrineError from any realm or thread (never rely on `instanceof` after a hop). */
+export function isVitrineError(value: unknown): value is VitrineError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { name?: unknown }).name === 'VitrineError' &&
+    typeof (value as { code?: unknown }).code === 'string'
+  );
+}

@@ -1,0 +1,2 @@
+import { describe, it, expect } from 'vitest';
+describe('node', () => { it('runs', () => { expect(typeof WebAssembly.validate).toBe('function'); }); });
