@@ -1,0 +1,11 @@
+/** One `vitrine` sub-command. Each lives in `src/cli/commands/<name>.ts`. */
+export interface Command {
+  /** Words after `vitrine`, e.g. `['bundle', 'build']`. */
+  path: string[];
+  /** One line for the command list. */
+  summary: string;
+  /** Full `--help` text: usage, every option with its default, an example. */
+  help: string;
+  /** Runs with the arguments after the command words; resolves to the process exit code. */
+  run(argv: string[]): Promise<number>;
+}
