@@ -1,0 +1,54 @@
+/** Shape checks for the JSON sections (meta, bandit priors, model weights). */
+import { VitrineError } from '../errors.ts';
+import type { BanditPriors, BuildMeta, ModelWeights } from './types.ts';
+import type { SectionEntry } from './table.ts';
+
+function malformed(entry: SectionEntry, message: string): never {
+  throw new VitrineError('BUNDLE_SECTION_MALFORMED', `section ${entry.name}: ${message}`, { section: entry.name, offset: entry.offset });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** JSON.parse turns 1e999 into Infinity, so JSON numbers still need a finiteness check. */
+function finiteNumber(entry: SectionEntry, value: unknown, what: string): number {
+  if (typeof value !== 'number') malformed(entry, `${what} must be a number`);
+  if (!Number.isFinite(value)) {
+    throw new VitrineError('BUNDLE_NON_FINITE', `section ${entry.name}: ${what} is ${value}`, { section: entry.name, offset: entry.offset, field: what });
+  }
+  return value;
+}
+
+export function validateMeta(entry: SectionEntry, value: unknown): BuildMeta {
+  if (!isRecord(value)) malformed(entry, 'must be a JSON object');
+  for (const key of ['builder', 'builtAt', 'embeddingSource'] as const) {
+    if (typeof value[key] !== 'string') malformed(entry, `${key} must be a string`);
+  }
+  const dim = finiteNumber(entry, value.dim, 'dim');
+  if (!Number.isInteger(dim) || dim < 1) malformed(entry, 'dim must be a positive integer');
+  if (value.dtype !== 'f32' && value.dtype !== 'i8') malformed(entry, "dtype must be 'f32' or 'i8'");
+  if (!isRecord(value.sourceCounts)) malformed(entry, 'sourceCounts must be an object');
+  for (const [key, count] of Object.entries(value.sourceCounts)) finiteNumber(entry, count, `sourceCounts.${key}`);
+  return value as unknown as BuildMeta;
+}
+
+export function validateBanditPriors(entry: SectionEntry, value: unknown): BanditPriors {
+  if (!isRecord(value)) malformed(entry, 'must be a JSON object');
+  for (const [placement, arms] of Object.entries(value)) {
+    if (!isRecord(arms)) malformed(entry, `${placement} must be an object of arms`);
+    for (const [arm, prior] of Object.entries(arms)) {
+      if (!isRecord(prior)) malformed(entry, `${placement}.${arm} must be { alpha, beta }`);
+      for (const key of ['alpha', 'beta'] as const) {
+        if (finiteNumber(entry, prior[key], `${placement}.${arm}.${key}`) <= 0) malformed(entry, `${placement}.${arm}.${key} must be > 0`);
+      }
+    }
+  }
+  return value as BanditPriors;
+}
+
+export function validateModelWeights(entry: SectionEntry, value: unknown): ModelWeights {
+  if (!isRecord(value)) malformed(entry, 'must be a JSON object');
+  for (const [component, weight] of Object.entries(value)) finiteNumber(entry, weight, component);
+  return value as ModelWeights;
+}

@@ -1,0 +1,116 @@
+/**
+ * The array layout of every binary section, derived only from the section's four u32 header fields.
+ * Writer and reader share these functions, so the two cannot disagree about where an array lives.
+ */
+import { DTYPE_CODE, SECTION_HEADER_SIZE, align } from './format.ts';
+
+export type ElementType = 'u8' | 'i8' | 'u32' | 'i32' | 'f32';
+
+/** Bytes per element. */
+export const ELEMENT_SIZE: Record<ElementType, number> = { u8: 1, i8: 1, u32: 4, i32: 4, f32: 4 };
+
+/** One array of a section: its name (used in error details), element type and element count. */
+export interface Block {
+  name: string;
+  type: ElementType;
+  count: number;
+}
+
+/** Where each block starts, relative to the section start, and the section's total length. */
+export interface BlockPlan {
+  offsets: number[];
+  /** Header + every block padded to ALIGN, i.e. the exact section length. */
+  length: number;
+}
+
+/**
+ * Lays blocks out after the 16-byte section header, each padded to ALIGN. Counts may come from
+ * an untrusted file: the result is plain arithmetic (doubles are exact far beyond 2^32 * 4), so a
+ * huge count simply yields a huge `length` that the caller compares with the bytes present.
+ */
+export function planBlocks(blocks: readonly Block[]): BlockPlan {
+  const offsets: number[] = [];
+  let cursor = SECTION_HEADER_SIZE;
+  for (const block of blocks) {
+    offsets.push(cursor);
+    cursor += align(block.count * ELEMENT_SIZE[block.type]);
+  }
+  return { offsets, length: cursor };
+}
+
+/** strings: header [count, blobLength]. */
+export function stringsBlocks(count: number, blobLength: number): Block[] {
+  return [
+    { name: 'offsets', type: 'u32', count: count + 1 },
+    { name: 'blob', type: 'u8', count: blobLength },
+  ];
+}
+
+/** products: header [count, variantCount, attributeCount]. */
+export function productsBlocks(n: number, variants: number, attributes: number): Block[] {
+  return [
+    { name: 'id', type: 'u32', count: n },
+    { name: 'title', type: 'u32', count: n },
+    { name: 'url', type: 'u32', count: n },
+    { name: 'image', type: 'u32', count: n },
+    { name: 'brand', type: 'u32', count: n },
+    { name: 'currency', type: 'u32', count: n },
+    { name: 'categoryIndex', type: 'i32', count: n },
+    { name: 'brandIndex', type: 'i32', count: n },
+    { name: 'price', type: 'f32', count: n },
+    { name: 'salePrice', type: 'f32', count: n },
+    { name: 'rating', type: 'f32', count: n },
+    { name: 'inStock', type: 'u8', count: n },
+    { name: 'variantOffsets', type: 'u32', count: n + 1 },
+    { name: 'variantSize', type: 'u32', count: variants },
+    { name: 'variantColor', type: 'u32', count: variants },
+    { name: 'variantInStock', type: 'u8', count: variants },
+    { name: 'attributeOffsets', type: 'u32', count: n + 1 },
+    { name: 'attributeKey', type: 'u32', count: attributes },
+    { name: 'attributeValue', type: 'u32', count: attributes },
+  ];
+}
+
+/** categories: header [count]. Parents come before children. */
+export function categoriesBlocks(count: number): Block[] {
+  return [
+    { name: 'name', type: 'u32', count },
+    { name: 'parent', type: 'i32', count },
+  ];
+}
+
+/** brands: header [count]. */
+export function brandsBlocks(count: number): Block[] {
+  return [{ name: 'name', type: 'u32', count }];
+}
+
+/** popularity: header [productCount, categoryCount, nnz, trendingWindowDays]. */
+export function popularityBlocks(n: number, categories: number, nnz: number): Block[] {
+  return [
+    { name: 'global', type: 'f32', count: n },
+    { name: 'trending', type: 'f32', count: n },
+    { name: 'offsets', type: 'u32', count: categories + 1 },
+    { name: 'neighbors', type: 'u32', count: nnz },
+    { name: 'weights', type: 'f32', count: nnz },
+  ];
+}
+
+/** covisitation / copurchase: header [productCount, nnz]. */
+export function graphBlocks(n: number, nnz: number): Block[] {
+  return [
+    { name: 'offsets', type: 'u32', count: n + 1 },
+    { name: 'neighbors', type: 'u32', count: nnz },
+    { name: 'weights', type: 'f32', count: nnz },
+  ];
+}
+
+/** embeddings: header [rows, dim, dtypeCode]. i8 matrices carry one f32 scale per row. */
+export function embeddingsBlocks(rows: number, dim: number, dtypeCode: number): Block[] {
+  if (dtypeCode === DTYPE_CODE.i8) {
+    return [
+      { name: 'data', type: 'i8', count: rows * dim },
+      { name: 'scales', type: 'f32', count: rows },
+    ];
+  }
+  return [{ name: 'data', type: 'f32', count: rows * dim }];
+}

@@ -1,0 +1,208 @@
+/**
+ * `decodeBundle`: bundle bytes -> validated Bundle. Order of checks (documented in
+ * docs/bundle-format.md): header and section table (table.ts), then the whole-file CRC-32, then
+ * each section's contents in dependency order: strings, meta, categories, brands, products,
+ * popularity, covisitation, copurchase, embeddings, optional JSON sections. Nothing is handed out
+ * before every check passed. Numeric arrays are zero-copy views into the file's buffer.
+ */
+import { VitrineError } from '../errors.ts';
+import { checkBelow, checkFinite, checkFlags, checkIndexOrNone, checkNonNegative, checkOffsets } from './checks.ts';
+import { crc32Update } from './crc32.ts';
+import { ALIGN, DTYPE_CODE, HEADER, SectionKind, type SectionName } from './format.ts';
+import { validateBanditPriors, validateMeta, validateModelWeights } from './json-sections.ts';
+import {
+  brandsBlocks,
+  categoriesBlocks,
+  embeddingsBlocks,
+  graphBlocks,
+  popularityBlocks,
+  productsBlocks,
+  stringsBlocks,
+} from './layout.ts';
+import { BundleProductTable, type ProductColumns } from './product-table.ts';
+import { openBlocks, readJson, readSectionHeader } from './sections.ts';
+import { StringTable } from './string-table.ts';
+import { readHeader, readTable, type SectionEntry } from './table.ts';
+import type { Bundle, CategoryNode, CsrGraph, EmbeddingMatrix } from './types.ts';
+
+/** Internal knobs (inspectBundle decodes past a checksum mismatch to report content problems too). */
+export interface DecodeOptions {
+  verifyChecksum?: boolean;
+}
+
+/** The file's bytes as a Uint8Array whose byteOffset is 16-aligned (copied only when it is not). */
+export function asAlignedBytes(input: Uint8Array | ArrayBuffer): Uint8Array {
+  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  if (bytes.byteOffset % ALIGN === 0) return bytes;
+  // Typed-array views need element alignment; one copy is cheaper than per-array copies.
+  return bytes.slice();
+}
+
+/** CRC-32 of the file with the 4 checksum bytes taken as zero. */
+export function fileChecksum(bytes: Uint8Array): number {
+  let state = crc32Update(0xffffffff, bytes.subarray(0, HEADER.checksum));
+  state = crc32Update(state, new Uint8Array(4));
+  state = crc32Update(state, bytes.subarray(HEADER.checksum + 4));
+  return ~state >>> 0;
+}
+
+/**
+ * Validates and opens a bundle. Throws a VitrineError (code `BUNDLE_*`, `details.section`,
+ * `details.offset`) on the first problem found. The returned arrays view `bytes`' buffer: do not
+ * modify the buffer while the bundle is in use.
+ */
+export function decodeBundle(input: Uint8Array | ArrayBuffer, options: DecodeOptions = {}): Bundle {
+  const bytes = asAlignedBytes(input);
+  const header = readHeader(bytes);
+  const entries = readTable(bytes, header);
+  const checksum = fileChecksum(bytes);
+  if (options.verifyChecksum !== false && checksum !== header.storedChecksum) {
+    throw new VitrineError('BUNDLE_CHECKSUM_MISMATCH', `stored CRC-32 ${hex(header.storedChecksum)}, computed ${hex(checksum)}`, { section: 'header', offset: HEADER.checksum, stored: hex(header.storedChecksum), computed: hex(checksum) });
+  }
+  const byName = new Map<string, SectionEntry>(entries.map((e) => [e.name, e]));
+  // readTable guarantees every required section is present.
+  const get = (name: SectionName): SectionEntry => byName.get(name)!;
+  const base = bytes.byteOffset;
+
+  const strings = openStrings(bytes, get('strings'));
+  const meta = validateMeta(get('meta'), readJson(bytes, get('meta')));
+  const categories = openCategories(bytes, get('categories'), strings, base);
+  const brands = openBrands(bytes, get('brands'), strings, base);
+  const products = openProducts(bytes, get('products'), strings, categories.length, brands.length, base);
+  const n = products.count;
+  const popularity = openPopularity(bytes, get('popularity'), n, categories.length, base);
+  const covisitation = openGraph(bytes, get('covisitation'), n, base);
+  const copurchase = openGraph(bytes, get('copurchase'), n, base);
+  const embeddings = openEmbeddings(bytes, get('embeddings'), n, meta.dim, meta.dtype, base);
+  const priorsEntry = byName.get('banditPriors');
+  const weightsEntry = byName.get('modelWeights');
+
+  return {
+    formatVersion: header.version,
+    contentHash: hex(checksum),
+    byteLength: bytes.length,
+    meta,
+    products,
+    categories,
+    brands,
+    popularity,
+    covisitation,
+    copurchase,
+    embeddings,
+    banditPriors: priorsEntry ? validateBanditPriors(priorsEntry, readJson(bytes, priorsEntry)) : null,
+    modelWeights: weightsEntry ? validateModelWeights(weightsEntry, readJson(bytes, weightsEntry)) : null,
+  };
+}
+
+function hex(n: number): string {
+  return n.toString(16).padStart(8, '0');
+}
+
+function countMismatch(entry: SectionEntry, field: number, what: string, found: number, expected: number): VitrineError {
+  return new VitrineError('BUNDLE_SECTION_MALFORMED', `section ${entry.name}: ${what} is ${found}, expected ${expected}`, { section: entry.name, offset: entry.offset + field * 4, found, expected });
+}
+
+function openStrings(bytes: Uint8Array, entry: SectionEntry): StringTable {
+  const [count, blobLength] = readSectionHeader(bytes, entry).fields;
+  const [offsets, blob] = openBlocks(bytes, entry, stringsBlocks(count, blobLength)) as [Uint32Array, Uint8Array];
+  checkOffsets(offsets, blobLength, 'strings', 'offsets', bytes.byteOffset);
+  return StringTable.open(offsets, blob, blob.byteOffset - bytes.byteOffset);
+}
+
+function openCategories(bytes: Uint8Array, entry: SectionEntry, strings: StringTable, base: number): CategoryNode[] {
+  const [count] = readSectionHeader(bytes, entry).fields;
+  const [names, parents] = openBlocks(bytes, entry, categoriesBlocks(count)) as [Uint32Array, Int32Array];
+  checkBelow(names, strings.count, 'categories', 'name', base);
+  const nodes: CategoryNode[] = [];
+  for (let i = 0; i < count; i++) {
+    const parent = parents[i]!;
+    // Parents precede children: this single rule rules out cycles and self-parenting.
+    if (parent < -1 || parent >= i) {
+      throw new VitrineError('BUNDLE_SECTION_MALFORMED', `category ${i} has parent ${parent}; parents must come first`, { section: 'categories', field: 'parent', index: i, offset: parents.byteOffset - base + i * 4 });
+    }
+    const name = strings.get(names[i]!);
+    nodes.push({ name, parent, path: parent === -1 ? [name] : [...nodes[parent]!.path, name] });
+  }
+  return nodes;
+}
+
+function openBrands(bytes: Uint8Array, entry: SectionEntry, strings: StringTable, base: number): string[] {
+  const [count] = readSectionHeader(bytes, entry).fields;
+  const [names] = openBlocks(bytes, entry, brandsBlocks(count)) as [Uint32Array];
+  checkBelow(names, strings.count, 'brands', 'name', base);
+  return Array.from(names, (ref) => strings.get(ref));
+}
+
+const PRODUCT_COLUMNS = ['id', 'title', 'url', 'image', 'brand', 'currency', 'categoryIndex', 'brandIndex', 'price', 'salePrice', 'rating', 'inStock', 'variantOffsets', 'variantSize', 'variantColor', 'variantInStock', 'attributeOffsets', 'attributeKey', 'attributeValue'] as const;
+
+function openProducts(bytes: Uint8Array, entry: SectionEntry, strings: StringTable, categoryCount: number, brandCount: number, base: number): BundleProductTable {
+  const [n, variantCount, attributeCount] = readSectionHeader(bytes, entry).fields;
+  const views = openBlocks(bytes, entry, productsBlocks(n, variantCount, attributeCount));
+  const c = Object.fromEntries(PRODUCT_COLUMNS.map((name, i) => [name, views[i]])) as unknown as ProductColumns;
+  const s = strings.count;
+  for (const field of ['id', 'title', 'url', 'image', 'brand', 'currency', 'variantSize', 'variantColor', 'attributeKey', 'attributeValue'] as const) {
+    checkBelow(c[field], s, 'products', field, base);
+  }
+  checkIndexOrNone(c.categoryIndex, categoryCount, 'products', 'categoryIndex', base);
+  checkIndexOrNone(c.brandIndex, brandCount, 'products', 'brandIndex', base);
+  checkFinite(c.price, 'products', 'price', base);
+  checkFinite(c.salePrice, 'products', 'salePrice', base, true);
+  checkFinite(c.rating, 'products', 'rating', base, true);
+  checkFlags(c.inStock, 'products', 'inStock', base);
+  checkFlags(c.variantInStock, 'products', 'variantInStock', base);
+  checkOffsets(c.variantOffsets, variantCount, 'products', 'variantOffsets', base);
+  checkOffsets(c.attributeOffsets, attributeCount, 'products', 'attributeOffsets', base);
+
+  const index = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const id = strings.get(c.id[i]!);
+    if (index.has(id)) {
+      throw new VitrineError('BUNDLE_DUPLICATE_ID', `product id ${JSON.stringify(id)} appears at ${index.get(id)} and ${i}`, { section: 'products', field: 'id', index: i, id, offset: c.id.byteOffset - base + i * 4 });
+    }
+    index.set(id, i);
+  }
+  return new BundleProductTable(c, strings, index);
+}
+
+function openCsr(entry: SectionEntry, offsets: Uint32Array, neighbors: Uint32Array, weights: Float32Array, targets: number, base: number): CsrGraph {
+  checkOffsets(offsets, neighbors.length, entry.name, 'offsets', base);
+  checkBelow(neighbors, targets, entry.name, 'neighbors', base);
+  checkFinite(weights, entry.name, 'weights', base);
+  return { offsets, neighbors, weights };
+}
+
+function openPopularity(bytes: Uint8Array, entry: SectionEntry, n: number, categoryCount: number, base: number): Bundle['popularity'] {
+  const [count, categories, nnz, windowDays] = readSectionHeader(bytes, entry).fields;
+  if (count !== n) throw countMismatch(entry, 0, 'product count', count, n);
+  if (categories !== categoryCount) throw countMismatch(entry, 1, 'category count', categories, categoryCount);
+  const [global, trending, offsets, neighbors, weights] = openBlocks(bytes, entry, popularityBlocks(n, categories, nnz), 2) as [Float32Array, Float32Array, Uint32Array, Uint32Array, Float32Array];
+  checkNonNegative(global, 'popularity', 'global', base);
+  checkNonNegative(trending, 'popularity', 'trending', base);
+  return { global, trending, trendingWindowDays: windowDays, perCategory: openCsr(entry, offsets, neighbors, weights, n, base) };
+}
+
+function openGraph(bytes: Uint8Array, entry: SectionEntry, n: number, base: number): CsrGraph {
+  const [count, nnz] = readSectionHeader(bytes, entry).fields;
+  if (count !== n) throw countMismatch(entry, 0, 'product count', count, n);
+  const [offsets, neighbors, weights] = openBlocks(bytes, entry, graphBlocks(n, nnz), 1) as [Uint32Array, Uint32Array, Float32Array];
+  return openCsr(entry, offsets, neighbors, weights, n, base);
+}
+
+function openEmbeddings(bytes: Uint8Array, entry: SectionEntry, n: number, dim: number, dtype: 'f32' | 'i8', base: number): EmbeddingMatrix {
+  const [rows, fileDim, dtypeCode] = readSectionHeader(bytes, entry).fields;
+  if (rows !== n) throw countMismatch(entry, 0, 'rows', rows, n);
+  if (fileDim !== dim) throw countMismatch(entry, 1, 'dim (vs meta.dim)', fileDim, dim);
+  if (dtypeCode !== DTYPE_CODE[dtype]) throw countMismatch(entry, 2, 'dtype code (vs meta.dtype)', dtypeCode, DTYPE_CODE[dtype]);
+  const views = openBlocks(bytes, entry, embeddingsBlocks(rows, dim, dtypeCode), 0);
+  if (dtype === 'f32') {
+    const data = views[0] as Float32Array;
+    checkFinite(data, 'embeddings', 'data', base);
+    return { dtype, rows, dim, data };
+  }
+  const [data, scales] = views as [Int8Array, Float32Array];
+  checkFinite(scales, 'embeddings', 'scales', base);
+  return { dtype, rows, dim, data, scales };
+}
+
+/** Kind number of a known section name (re-exported for tests and tools). */
+export const kindOf = (name: SectionName): number => SectionKind[name];

@@ -1,0 +1,288 @@
+/**
+ * `encodeBundle`: BundleInput -> bundle bytes. The writer checks the input's shape (lengths,
+ * index ranges, finiteness) and refuses with a VitrineError rather than write a file the reader
+ * would reject later, far from the cause.
+ */
+import { utf8Encoder } from './text-codec.ts';
+import { VitrineError } from '../errors.ts';
+import { buildBrandList, buildCategoryTree } from './catalog-index.ts';
+import { crc32 } from './crc32.ts';
+import {
+  DTYPE_CODE,
+  FORMAT_VERSION,
+  HEADER,
+  HEADER_SIZE,
+  MAGIC,
+  SECTION_ENTRY_SIZE,
+  SECTION_FLAG_REQUIRED,
+  SectionKind,
+  align,
+  type SectionName,
+} from './format.ts';
+import {
+  brandsBlocks,
+  categoriesBlocks,
+  embeddingsBlocks,
+  graphBlocks,
+  planBlocks,
+  popularityBlocks,
+  productsBlocks,
+  stringsBlocks,
+  type Block,
+} from './layout.ts';
+import { StringPool } from './string-pool.ts';
+import type { BundleInput, CsrGraph } from './types.ts';
+
+type View = Uint8Array | Int8Array | Uint32Array | Int32Array | Float32Array;
+
+/** A section ready to be placed: its exact length and a function writing it at an offset. */
+interface PendingSection {
+  name: SectionName;
+  required: boolean;
+  length: number;
+  write(buffer: ArrayBuffer, offset: number): void;
+}
+
+function fail(section: string, message: string, extra: Record<string, string | number> = {}): never {
+  throw new VitrineError('BUNDLE_SECTION_MALFORMED', `cannot write ${section}: ${message}`, { section, ...extra });
+}
+
+/** A binary section: four u32 header fields, then `blocks` filled through typed views. */
+function binarySection(
+  name: SectionName,
+  header: readonly number[],
+  blocks: readonly Block[],
+  fill: (views: View[]) => void,
+): PendingSection {
+  const plan = planBlocks(blocks);
+  return {
+    name,
+    required: true,
+    length: plan.length,
+    write(buffer, offset) {
+      new Uint32Array(buffer, offset, 4).set(header);
+      fill(
+        blocks.map((block, i) => {
+          const at = offset + plan.offsets[i]!;
+          switch (block.type) {
+            case 'u8':
+              return new Uint8Array(buffer, at, block.count);
+            case 'i8':
+              return new Int8Array(buffer, at, block.count);
+            case 'u32':
+              return new Uint32Array(buffer, at, block.count);
+            case 'i32':
+              return new Int32Array(buffer, at, block.count);
+            case 'f32':
+              return new Float32Array(buffer, at, block.count);
+          }
+        }),
+      );
+    },
+  };
+}
+
+function jsonSection(name: SectionName, required: boolean, value: unknown): PendingSection {
+  const bytes = utf8Encoder.encode(JSON.stringify(value));
+  return {
+    name,
+    required,
+    length: bytes.length,
+    write(buffer, offset) {
+      new Uint8Array(buffer, offset, bytes.length).set(bytes);
+    },
+  };
+}
+
+function checkFinite(section: string, field: string, values: ArrayLike<number>, allowNaN = false): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v - v !== 0 && !(allowNaN && Number.isNaN(v))) {
+      throw new VitrineError('BUNDLE_NON_FINITE', `cannot write ${section}: ${field}[${i}] is ${v}`, { section, field, index: i });
+    }
+  }
+}
+
+function checkGraph(section: string, graph: CsrGraph, rows: number, targets: number): void {
+  const { offsets, neighbors, weights } = graph;
+  if (offsets.length !== rows + 1) fail(section, `offsets has ${offsets.length} entries, expected ${rows + 1}`);
+  if (offsets[0] !== 0 || offsets[rows] !== neighbors.length) fail(section, 'offsets must start at 0 and end at neighbors.length');
+  if (weights.length !== neighbors.length) fail(section, 'weights and neighbors differ in length');
+  for (let i = 0; i < rows; i++) if (offsets[i]! > offsets[i + 1]!) fail(section, `offsets decrease at row ${i}`);
+  for (let i = 0; i < neighbors.length; i++) if (neighbors[i]! >= targets) fail(section, `neighbor ${neighbors[i]} out of range`);
+  checkFinite(section, 'weights', weights);
+}
+
+function graphSection(name: SectionName, graph: CsrGraph, n: number): PendingSection {
+  checkGraph(name, graph, n, n);
+  const nnz = graph.neighbors.length;
+  return binarySection(name, [n, nnz, 0, 0], graphBlocks(n, nnz), ([offsets, neighbors, weights]) => {
+    offsets!.set(graph.offsets);
+    neighbors!.set(graph.neighbors);
+    weights!.set(graph.weights);
+  });
+}
+
+/** Serialises `input` into one bundle file (format version 1). Deterministic for a given input. */
+export function encodeBundle(input: BundleInput): Uint8Array {
+  const { products, popularity, embeddings, meta } = input;
+  const n = products.length;
+  const pool = new StringPool();
+  const tree = buildCategoryTree(products);
+  const brands = buildBrandList(products);
+
+  // Products: intern strings first so the string table is complete before layout.
+  const ids = new Set<string>();
+  let variantCount = 0;
+  let attributeCount = 0;
+  const refs = { id: new Uint32Array(n), title: new Uint32Array(n), url: new Uint32Array(n), image: new Uint32Array(n), brand: new Uint32Array(n), currency: new Uint32Array(n) };
+  const attributeEntries: [string, string][][] = [];
+  for (let i = 0; i < n; i++) {
+    const p = products[i]!;
+    if (ids.has(p.id)) throw new VitrineError('BUNDLE_DUPLICATE_ID', `cannot write products: duplicate id ${JSON.stringify(p.id)}`, { section: 'products', id: p.id });
+    ids.add(p.id);
+    refs.id[i] = pool.ref(p.id);
+    refs.title[i] = pool.ref(p.title);
+    refs.url[i] = pool.ref(p.url);
+    refs.image[i] = pool.ref(p.image);
+    refs.brand[i] = pool.ref(p.brand);
+    refs.currency[i] = pool.ref(p.currency);
+    variantCount += p.variants.length;
+    const entries = Object.entries(p.attributes);
+    attributeEntries.push(entries);
+    attributeCount += entries.length;
+  }
+  const variantSize = new Uint32Array(variantCount);
+  const variantColor = new Uint32Array(variantCount);
+  const variantInStock = new Uint8Array(variantCount);
+  const variantOffsets = new Uint32Array(n + 1);
+  const attributeKey = new Uint32Array(attributeCount);
+  const attributeValue = new Uint32Array(attributeCount);
+  const attributeOffsets = new Uint32Array(n + 1);
+  let v = 0;
+  let a = 0;
+  for (let i = 0; i < n; i++) {
+    for (const variant of products[i]!.variants) {
+      variantSize[v] = pool.ref(variant.size);
+      variantColor[v] = pool.ref(variant.color);
+      variantInStock[v] = variant.inStock ? 1 : 0;
+      v++;
+    }
+    variantOffsets[i + 1] = v;
+    for (const [key, value] of attributeEntries[i]!) {
+      attributeKey[a] = pool.ref(key);
+      attributeValue[a] = pool.ref(value);
+      a++;
+    }
+    attributeOffsets[i + 1] = a;
+  }
+  const categoryNames = Uint32Array.from(tree.nodes, (node) => pool.ref(node.name));
+  const brandNames = Uint32Array.from(brands.names, (name) => pool.ref(name));
+
+  const price = Float32Array.from(products, (p) => p.price);
+  const salePrice = Float32Array.from(products, (p) => p.salePrice ?? NaN);
+  const rating = Float32Array.from(products, (p) => p.rating ?? NaN);
+  checkFinite('products', 'price', price);
+  checkFinite('products', 'salePrice', salePrice, true);
+  checkFinite('products', 'rating', rating, true);
+
+  // Popularity.
+  const c = tree.nodes.length;
+  if (popularity.global.length !== n || popularity.trending.length !== n) fail('popularity', `global/trending must have ${n} entries`);
+  checkFinite('popularity', 'global', popularity.global);
+  checkFinite('popularity', 'trending', popularity.trending);
+  const windowDays = popularity.trendingWindowDays;
+  if (!Number.isInteger(windowDays) || windowDays < 0 || windowDays > 0xffffffff) fail('popularity', 'trendingWindowDays must be a u32 integer');
+  checkGraph('popularity', popularity.perCategory, c, n);
+
+  // Embeddings.
+  if (embeddings.rows !== n) fail('embeddings', `rows ${embeddings.rows} != product count ${n}`);
+  if (!Number.isInteger(embeddings.dim) || embeddings.dim < 1) fail('embeddings', 'dim must be a positive integer');
+  if (embeddings.data.length !== n * embeddings.dim) fail('embeddings', `data has ${embeddings.data.length} values, expected ${n * embeddings.dim}`);
+  if (embeddings.dtype !== meta.dtype || embeddings.dim !== meta.dim) fail('meta', 'dim/dtype disagree with the embeddings');
+  if (embeddings.dtype === 'f32') checkFinite('embeddings', 'data', embeddings.data);
+  else {
+    if (embeddings.scales.length !== n) fail('embeddings', `scales must have ${n} entries`);
+    checkFinite('embeddings', 'scales', embeddings.scales);
+  }
+  const dtypeCode = DTYPE_CODE[embeddings.dtype];
+
+  const sections: PendingSection[] = [
+    jsonSection('meta', true, meta),
+    binarySection('strings', [pool.count, pool.blobLength, 0, 0], stringsBlocks(pool.count, pool.blobLength), ([offsets, blob]) => {
+      pool.writeInto(offsets as Uint32Array, blob as Uint8Array);
+    }),
+    binarySection('products', [n, variantCount, attributeCount, 0], productsBlocks(n, variantCount, attributeCount), (views) => {
+      const columns = [refs.id, refs.title, refs.url, refs.image, refs.brand, refs.currency, tree.leafOf, brands.brandOf, price, salePrice, rating, Uint8Array.from(products, (p) => (p.inStock ? 1 : 0)), variantOffsets, variantSize, variantColor, variantInStock, attributeOffsets, attributeKey, attributeValue];
+      columns.forEach((column, i) => views[i]!.set(column));
+    }),
+    binarySection('categories', [c, 0, 0, 0], categoriesBlocks(c), ([names, parents]) => {
+      names!.set(categoryNames);
+      parents!.set(tree.nodes.map((node) => node.parent));
+    }),
+    binarySection('brands', [brandNames.length, 0, 0, 0], brandsBlocks(brandNames.length), ([names]) => names!.set(brandNames)),
+    binarySection('popularity', [n, c, popularity.perCategory.neighbors.length, windowDays], popularityBlocks(n, c, popularity.perCategory.neighbors.length), ([global, trending, offsets, neighbors, weights]) => {
+      global!.set(popularity.global);
+      trending!.set(popularity.trending);
+      offsets!.set(popularity.perCategory.offsets);
+      neighbors!.set(popularity.perCategory.neighbors);
+      weights!.set(popularity.perCategory.weights);
+    }),
+    graphSection('covisitation', input.covisitation, n),
+    graphSection('copurchase', input.copurchase, n),
+    binarySection('embeddings', [n, embeddings.dim, dtypeCode, 0], embeddingsBlocks(n, embeddings.dim, dtypeCode), ([data, scales]) => {
+      data!.set(embeddings.data);
+      if (embeddings.dtype === 'i8') scales!.set(embeddings.scales);
+    }),
+  ];
+  if (input.banditPriors) sections.push(jsonSection('banditPriors', false, input.banditPriors));
+  if (input.modelWeights) sections.push(jsonSection('modelWeights', false, input.modelWeights));
+  return assemble(sections);
+}
+
+/** Lays out header, table and sections (each at a 16-byte boundary, zero padded) and seals the CRC. */
+function assemble(sections: readonly PendingSection[]): Uint8Array {
+  const entries = sections.map((s) => ({ kind: SectionKind[s.name], flags: s.required ? SECTION_FLAG_REQUIRED : 0, length: s.length, write: s.write }));
+  return assembleRaw(entries);
+}
+
+/** Raw section for `assembleRaw`: used by tests to build files with unknown or odd sections. */
+export interface RawSection {
+  kind: number;
+  flags: number;
+  length: number;
+  write(buffer: ArrayBuffer, offset: number): void;
+}
+
+/** Places raw sections after the header and table and computes the checksum. */
+export function assembleRaw(sections: readonly RawSection[]): Uint8Array {
+  let cursor = align(HEADER_SIZE + sections.length * SECTION_ENTRY_SIZE);
+  const offsets = sections.map((s) => {
+    const at = cursor;
+    cursor = align(at + s.length);
+    return at;
+  });
+  // The file ends right after the last section's bytes; no trailing padding.
+  const last = sections.length - 1;
+  const fileLength = last >= 0 ? offsets[last]! + sections[last]!.length : cursor;
+  if (fileLength > 0xffffffff) fail('header', 'bundle would exceed 4 GiB');
+  // Exactly fileLength: callers may hand `bytes.buffer` on (e.g. transfer it to a worker).
+  const buffer = new ArrayBuffer(fileLength);
+  const bytes = new Uint8Array(buffer);
+  const view = new DataView(buffer);
+  bytes.set(MAGIC, HEADER.magic);
+  view.setUint16(HEADER.version, FORMAT_VERSION, true);
+  view.setUint16(HEADER.flags, 0, true);
+  view.setUint32(HEADER.sectionCount, sections.length, true);
+  view.setUint32(HEADER.fileLength, fileLength, true);
+  sections.forEach((s, i) => {
+    const at = HEADER_SIZE + i * SECTION_ENTRY_SIZE;
+    view.setUint32(at, s.kind, true);
+    view.setUint32(at + 4, s.flags, true);
+    view.setUint32(at + 8, offsets[i]!, true);
+    view.setUint32(at + 12, s.length, true);
+    s.write(buffer, offsets[i]!);
+  });
+  view.setUint32(HEADER.checksum, crc32(bytes), true);
+  return bytes;
+}
