@@ -1,4 +1,6 @@
 import type { Command } from '../command.ts';
+import { bundleBuild } from './bundle-build.ts';
+import { bundleInspect } from './bundle-inspect.ts';
 
 /** Every sub-command, in the order `vitrine --help` lists them. */
-export const commands: Command[] = [];
+export const commands: Command[] = [bundleBuild, bundleInspect];

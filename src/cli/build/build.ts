@@ -1,0 +1,151 @@
+/**
+ * The whole `bundle build` pipeline, up to a complete `BundleInput`: catalog → products, events →
+ * graphs and popularity, text → content vectors, optional imported vectors, optional int8.
+ * Pure of CLI concerns (argument parsing, printing) so tests can call it directly.
+ */
+import { readFileSync } from 'node:fs';
+import type { BundleInput, EmbeddingMatrix } from '../../shared/bundle/types.ts';
+import { VitrineError } from '../../shared/errors.ts';
+import { loadCatalog } from './catalog.ts';
+import { emptyCsr } from './csr.ts';
+import { loadEvents, type EventLog } from './events.ts';
+import type { CatalogField, EventField, FieldMapping } from './fields.ts';
+import { importEmbeddings } from './import-embeddings.ts';
+import { InvalidRows } from './invalid-rows.ts';
+import { computePopularity } from './popularity.ts';
+import type { Progress } from './progress.ts';
+import { sessionGraphs } from './sessions.ts';
+import { contentEmbeddings } from './text-embeddings.ts';
+import { blendWithSessions, quantizeInt8 } from './vectors.ts';
+
+export interface BuildOptions {
+  catalog: string;
+  events: string[];
+  embeddings?: string;
+  /** Embedding dimensions; undefined = 64, or the imported vectors' length. */
+  dim?: number;
+  quantize: 'none' | 'int8';
+  catalogFields: FieldMapping<CatalogField>;
+  eventFields: FieldMapping<EventField>;
+  skipInvalid: boolean;
+  topM: number;
+  trendingDays: number;
+  seed: number;
+  currency: string;
+  /** ISO 8601 build time written into the bundle (fixed for reproducible builds). */
+  builtAt: string;
+  progress: Progress;
+  /** Where skipped-row and fallback notes go (stderr in the CLI). */
+  log: (line: string) => void;
+}
+
+/** Default number of embedding dimensions. */
+export const DEFAULT_DIM = 64;
+
+export interface BuildResult {
+  input: BundleInput;
+  skippedRows: number;
+}
+
+export function buildBundleInput(options: BuildOptions): BuildResult {
+  const { progress, log } = options;
+  const invalid = new InvalidRows(options.skipInvalid, log);
+
+  progress.step('reading catalog', 1);
+  const catalog = loadCatalog(options.catalog, { mapping: options.catalogFields, defaultCurrency: options.currency, invalid });
+  const { products } = catalog;
+  const n = products.length;
+
+  const logs: EventLog[] = [];
+  for (const file of options.events) {
+    progress.step('reading events', 1);
+    logs.push(loadEvents(file, { mapping: options.eventFields, indexById: catalog.indexById, invalid }));
+  }
+  const log_ = mergeLogs(logs);
+  if (log_ && log_.unknownProducts > 0) log(`note: ${log_.unknownProducts} events name products not in the catalog; ignored`);
+
+  const imported = options.embeddings ? importEmbeddings(options.embeddings, catalog.indexById, invalid) : undefined;
+  if (imported && options.dim !== undefined && options.dim !== imported.dim) {
+    throw new VitrineError('INPUT_BAD_OPTION', `--dim ${options.dim} but ${options.embeddings} holds ${imported.dim}-dimensional vectors`, { field: '--dim', file: options.embeddings });
+  }
+  const dim = imported?.dim ?? options.dim ?? DEFAULT_DIM;
+
+  progress.step('content embeddings', n);
+  const content = contentEmbeddings(products, catalog.descriptions, { dim, seed: options.seed, onProgress: (d) => progress.update(d) });
+
+  progress.step('session graphs', 1);
+  const graphs = log_ ? sessionGraphs(log_, n, options.topM) : undefined;
+  const popularity = computePopularity(products, log_, options.trendingDays);
+
+  let vectors = content;
+  let embeddingSource = 'content';
+  if (graphs && log_!.count > 0) {
+    vectors = blendWithSessions(content, dim, [graphs.covisitation, graphs.copurchase], graphs.sessionCount);
+    embeddingSource = 'content+sessions';
+  }
+  let missingVectors = 0;
+  if (imported) {
+    // Imported vectors replace computed ones; products the pipeline missed keep theirs.
+    for (const [p, v] of imported.vectors) vectors.set(v, p * dim);
+    missingVectors = n - imported.vectors.size;
+    if (missingVectors > 0) log(`note: ${missingVectors} products have no imported vector; they use ${embeddingSource} vectors`);
+    embeddingSource = missingVectors > 0 ? `imported+${embeddingSource}` : 'imported';
+  }
+  const embeddings: EmbeddingMatrix = options.quantize === 'int8' ? quantizeInt8(vectors, n, dim) : { dtype: 'f32', rows: n, dim, data: vectors };
+
+  const sourceCounts: Record<string, number> = {
+    products: n,
+    catalogRows: catalog.rows,
+    skippedRows: invalid.count,
+    events: log_?.count ?? 0,
+    sessions: log_?.sessions ?? 0,
+    unknownProductEvents: log_?.unknownProducts ?? 0,
+  };
+  if (imported) {
+    sourceCounts.importedVectors = imported.vectors.size;
+    sourceCounts.missingVectors = missingVectors;
+    sourceCounts.unknownVectorIds = imported.unknownIds;
+  }
+  progress.done();
+  const input: BundleInput = {
+    meta: { builder: builderVersion(), builtAt: options.builtAt, dim, dtype: embeddings.dtype, sourceCounts, embeddingSource },
+    products,
+    popularity,
+    covisitation: graphs?.covisitation ?? emptyCsr(n),
+    copurchase: graphs?.copurchase ?? emptyCsr(n),
+    embeddings,
+  };
+  return { input, skippedRows: invalid.count };
+}
+
+/** Several `--events` files act as one log; sessions stay apart per file. */
+function mergeLogs(logs: EventLog[]): EventLog | undefined {
+  if (logs.length <= 1) return logs[0];
+  const count = logs.reduce((s, l) => s + l.count, 0);
+  const merged: EventLog = {
+    session: new Uint32Array(count),
+    product: new Uint32Array(count),
+    time: new Float64Array(count),
+    type: new Uint8Array(count),
+    count,
+    sessions: 0,
+    unknownProducts: 0,
+  };
+  let at = 0;
+  for (const l of logs) {
+    for (let i = 0; i < l.count; i++) merged.session[at + i] = l.session[i]! + merged.sessions;
+    merged.product.set(l.product, at);
+    merged.time.set(l.time, at);
+    merged.type.set(l.type, at);
+    at += l.count;
+    merged.sessions += l.sessions;
+    merged.unknownProducts += l.unknownProducts;
+  }
+  return merged;
+}
+
+/** The CLI's own version, from package.json, for `meta.builder`. */
+function builderVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}

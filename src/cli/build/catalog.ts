@@ -1,0 +1,58 @@
+/**
+ * Loads a catalog file into validated products: reads records, maps fields, rejects duplicates.
+ */
+import { VitrineError } from '../../shared/errors.ts';
+import type { ProductInput } from '../../shared/bundle/types.ts';
+import type { CatalogField, FieldMapping } from './fields.ts';
+import type { InvalidRows } from './invalid-rows.ts';
+import { parseProduct } from './product.ts';
+import { readTable, type InputFormat } from './records.ts';
+
+export interface CatalogOptions {
+  mapping: FieldMapping<CatalogField>;
+  defaultCurrency: string;
+  invalid: InvalidRows;
+}
+
+export interface Catalog {
+  format: InputFormat;
+  products: ProductInput[];
+  /** Per product, its description (used for embeddings only). */
+  descriptions: string[];
+  /** Product id → index in `products`. */
+  indexById: Map<string, number>;
+  /** Rows read, including skipped ones. */
+  rows: number;
+}
+
+export function loadCatalog(file: string, options: CatalogOptions): Catalog {
+  const { format, records } = readTable(file);
+  const products: ProductInput[] = [];
+  const descriptions: string[] = [];
+  const indexById = new Map<string, number>();
+  const firstLine = new Map<string, number>();
+  for (const record of records) {
+    if (record.error) {
+      options.invalid.handle(record.error);
+      continue;
+    }
+    try {
+      const { product, description } = parseProduct(record.value, { file, line: record.line, mapping: options.mapping, defaultCurrency: options.defaultCurrency });
+      const seen = firstLine.get(product.id);
+      if (seen !== undefined) {
+        throw new VitrineError('INPUT_INVALID_ROW', `duplicate id "${product.id}" (first on line ${seen})`, { file, line: record.line, field: options.mapping.id.length === 1 ? options.mapping.id[0] : 'id' });
+      }
+      firstLine.set(product.id, record.line);
+      indexById.set(product.id, products.length);
+      products.push(product);
+      descriptions.push(description);
+    } catch (error) {
+      if (error instanceof VitrineError && error.code === 'INPUT_INVALID_ROW') options.invalid.handle(error);
+      else throw error;
+    }
+  }
+  if (products.length === 0) {
+    throw new VitrineError('INPUT_UNREADABLE', `${file}: no valid products`, { file });
+  }
+  return { format, products, descriptions, indexById, rows: records.length };
+}

@@ -1,0 +1,85 @@
+/**
+ * `--embeddings FILE`: vectors computed elsewhere, keyed by product id. JSONL/JSON records
+ * `{"id": ..., "vector": [...]}`, or CSV/TSV rows `id,v0,v1,...` (a header row is optional).
+ * Every vector must have the same length and only finite numbers. Vectors are kept verbatim
+ * (not re-normalised): the pipeline that made them knows their scale.
+ */
+import { VitrineError } from '../../shared/errors.ts';
+import { parseCsv } from './csv.ts';
+import type { InvalidRows } from './invalid-rows.ts';
+import { detectFormat, readTable, readText } from './records.ts';
+
+export interface ImportedEmbeddings {
+  dim: number;
+  /** Product index → vector, for catalog products only. */
+  vectors: Map<number, Float32Array>;
+  /** Rows whose id is not in the catalog (ignored). */
+  unknownIds: number;
+}
+
+export function importEmbeddings(file: string, indexById: Map<string, number>, invalid: InvalidRows): ImportedEmbeddings {
+  const rows = readVectorRows(file, invalid);
+  let dim = 0;
+  const vectors = new Map<number, Float32Array>();
+  let unknownIds = 0;
+  for (const { line, id, values } of rows) {
+    try {
+      if (id === '') throw new VitrineError('INPUT_INVALID_ROW', 'missing id', { file, line, field: 'id' });
+      if (values.length === 0) throw new VitrineError('INPUT_INVALID_ROW', 'empty vector', { file, line, field: 'vector' });
+      if (dim === 0) dim = values.length;
+      if (values.length !== dim) {
+        throw new VitrineError('INPUT_INVALID_ROW', `vector has ${values.length} dimensions, expected ${dim}`, { file, line, field: 'vector' });
+      }
+      const bad = values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+      if (bad >= 0) throw new VitrineError('INPUT_INVALID_ROW', `vector[${bad}] is not a finite number: ${String(values[bad])}`, { file, line, field: 'vector' });
+      const p = indexById.get(id);
+      if (p === undefined) {
+        unknownIds++;
+        continue;
+      }
+      vectors.set(p, Float32Array.from(values as number[]));
+    } catch (error) {
+      if (error instanceof VitrineError && error.code === 'INPUT_INVALID_ROW') invalid.handle(error);
+      else throw error;
+    }
+  }
+  if (dim === 0) throw new VitrineError('INPUT_UNREADABLE', `${file}: no vectors`, { file });
+  return { dim, vectors, unknownIds };
+}
+
+interface VectorRow {
+  line: number;
+  id: string;
+  values: unknown[];
+}
+
+function readVectorRows(file: string, invalid: InvalidRows): VectorRow[] {
+  const text = readText(file);
+  const format = detectFormat(file, text);
+  if (format === 'csv' || format === 'tsv') {
+    const parsed = parseCsv(text, format === 'tsv' ? '\t' : ',', file);
+    // A first row whose second cell is not a number is a header.
+    const first = parsed[0];
+    const skipHeader = first !== undefined && first.fields.length > 1 && !Number.isFinite(Number(first.fields[1]));
+    return parsed.slice(skipHeader ? 1 : 0).map(({ line, fields }) => ({
+      line,
+      id: (fields[0] ?? '').trim(),
+      // Empty or non-numeric cells become NaN and are rejected with their position.
+      values: fields.slice(1).map((c) => (c.trim() === '' ? NaN : Number(c))),
+    }));
+  }
+  const out: VectorRow[] = [];
+  for (const record of readTable(file).records) {
+    if (record.error) {
+      invalid.handle(record.error);
+      continue;
+    }
+    const { id, vector } = record.value;
+    out.push({
+      line: record.line,
+      id: typeof id === 'number' || typeof id === 'string' ? String(id).trim() : '',
+      values: Array.isArray(vector) ? vector : [],
+    });
+  }
+  return out;
+}

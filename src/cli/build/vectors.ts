@@ -1,0 +1,53 @@
+/**
+ * Item vectors: content vectors, smoothed by the session graphs, or imported. Blending rule
+ * (docs/cli.md, "Embeddings"): a product seen in s sessions gets
+ *   v = normalise((1 - β) · content + β · sessionVec),  β = s / (s + BLEND_PRIOR),
+ * where sessionVec is the weighted mean of the content vectors of its co-visited and co-purchased
+ * neighbours. It stays in the content space, so a brand-new product (β = 0) keeps its content
+ * vector and remains comparable with every other product.
+ */
+import type { CsrGraph, EmbeddingMatrix } from '../../shared/bundle/types.ts';
+import { normalizeInto } from './text-embeddings.ts';
+
+/** Sessions after which behaviour and content weigh the same. */
+export const BLEND_PRIOR = 5;
+
+export function blendWithSessions(content: Float32Array, dim: number, graphs: readonly CsrGraph[], sessionCount: Uint32Array): Float32Array {
+  const n = sessionCount.length;
+  const out = new Float32Array(content);
+  const acc = new Float64Array(dim);
+  const unit = new Float32Array(dim);
+  for (let i = 0; i < n; i++) {
+    const s = sessionCount[i]!;
+    if (s === 0) continue;
+    acc.fill(0);
+    for (const g of graphs) {
+      for (let k = g.offsets[i]!; k < g.offsets[i + 1]!; k++) {
+        const j = g.neighbors[k]!;
+        const w = g.weights[k]!;
+        for (let d = 0; d < dim; d++) acc[d]! += w * content[j * dim + d]!;
+      }
+    }
+    if (!normalizeInto(unit, 0, acc)) continue;
+    const beta = s / (s + BLEND_PRIOR);
+    for (let d = 0; d < dim; d++) acc[d] = (1 - beta) * content[i * dim + d]! + beta * unit[d]!;
+    normalizeInto(out, i * dim, acc);
+  }
+  return out;
+}
+
+/** int8 rows with a per-row scale max|x| / 127, so value ≈ data · scale within scale / 2. */
+export function quantizeInt8(data: Float32Array, rows: number, dim: number): EmbeddingMatrix {
+  const q = new Int8Array(rows * dim);
+  const scales = new Float32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let max = 0;
+    for (let d = 0; d < dim; d++) max = Math.max(max, Math.abs(data[i * dim + d]!));
+    // An all-zero row keeps scale 0 (decodes to zeros) rather than dividing by zero.
+    const scale = max / 127;
+    scales[i] = scale;
+    if (scale === 0) continue;
+    for (let d = 0; d < dim; d++) q[i * dim + d] = Math.max(-127, Math.min(127, Math.round(data[i * dim + d]! / scale)));
+  }
+  return { dtype: 'i8', rows, dim, data: q, scales };
+}

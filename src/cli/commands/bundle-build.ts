@@ -1,0 +1,170 @@
+/** `vitrine bundle build`: catalog (+ events, + vectors) → one binary bundle file. */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { encodeBundle, inspectBundle } from '../../shared/bundle/index.ts';
+import { VitrineError } from '../../shared/errors.ts';
+import type { Command } from '../command.ts';
+import { DEFAULT_DIM, buildBundleInput, type BuildOptions } from '../build/build.ts';
+import { CATALOG_ALIASES, CATALOG_FIELDS, EVENT_ALIASES, EVENT_FIELDS, parseFieldMapping } from '../build/fields.ts';
+import { createProgress } from '../build/progress.ts';
+
+const help = `Usage: vitrine bundle build --catalog FILE --out FILE [options]
+
+Turns a product catalog (JSON array, JSONL or CSV/TSV), optionally an events log and vectors
+computed elsewhere, into one binary bundle for the Vitrine engine. Schema: docs/cli.md.
+
+Options:
+  --catalog FILE              catalog file (required); format from the extension, else the content
+  --out FILE                  bundle to write (required), e.g. shop.vtb
+  --events FILE               events log: session, product, time, type (repeatable); yoochoose TSV,
+                              OTTO JSONL sessions and DummyJSON carts.json are recognised
+  --embeddings FILE           vectors keyed by product id: JSONL {"id","vector"} or CSV id,v0,v1,...
+  --dim N                     embedding dimensions (default ${DEFAULT_DIM}; imported vectors set their own)
+  --quantize int8|none        store vectors as int8 with a per-row scale (default none = float32)
+  --field canonical=source    map a catalog field to a source column or dotted JSON path (repeatable)
+  --event-field canonical=source   same for the events log: session, product, time, type (repeatable)
+  --currency CODE             currency when the catalog names none (default EUR)
+  --skip-invalid              report bad rows and go on (default: abort on the first bad row)
+  --top-m N                   neighbours kept per product in the co-visitation/co-purchase graphs (default 50)
+  --trending-days N           trending window: the last N days of the events log (default 7)
+  --seed N                    seed of the random projection (default 1); same seed, same bytes
+  --built-at ISO              build time stored in the bundle (default SOURCE_DATE_EPOCH, else now)
+  --progress                  draw the progress bar even when stderr is not a terminal
+  --json                      print the summary as JSON
+  -h, --help                  this text
+
+Example:
+  npx vitrine bundle build --catalog flipkart.csv --out shop.vtb --currency INR --skip-invalid \\
+    --field id=uniq_id --field title=product_name --field category=product_category_tree \\
+    --field price=retail_price --field sale_price=discounted_price --field url=product_url \\
+    --field attributes=product_specifications --field rating=product_rating`;
+
+const OPTIONS = {
+  catalog: { type: 'string' },
+  out: { type: 'string' },
+  events: { type: 'string', multiple: true },
+  embeddings: { type: 'string' },
+  dim: { type: 'string' },
+  quantize: { type: 'string' },
+  field: { type: 'string', multiple: true },
+  'event-field': { type: 'string', multiple: true },
+  currency: { type: 'string' },
+  'skip-invalid': { type: 'boolean' },
+  'top-m': { type: 'string' },
+  'trending-days': { type: 'string' },
+  seed: { type: 'string' },
+  'built-at': { type: 'string' },
+  progress: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+/** Where output goes; tests pass their own to capture it. */
+export interface BuildIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Whether to draw the progress bar (default: stderr is a TTY). */
+  tty: boolean;
+}
+
+const defaultIo: BuildIo = {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  tty: Boolean(process.stderr.isTTY),
+};
+
+export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise<number> {
+  const started = performance.now();
+  const args = parse(argv);
+  const { values } = args;
+  if (!values.catalog) throw badOption('--catalog', 'is required');
+  if (!values.out) throw badOption('--out', 'is required');
+  const quantize = values.quantize ?? 'none';
+  if (quantize !== 'none' && quantize !== 'int8') throw badOption('--quantize', `must be int8 or none, got "${quantize}"`);
+  const currency = (values.currency ?? 'EUR').toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) throw badOption('--currency', `must be a 3-letter ISO 4217 code, got "${values.currency}"`);
+
+  const options: BuildOptions = {
+    catalog: values.catalog,
+    events: values.events ?? [],
+    embeddings: values.embeddings,
+    dim: values.dim === undefined ? undefined : integer('--dim', values.dim, 1, 4096),
+    quantize,
+    catalogFields: parseFieldMapping(values.field ?? [], CATALOG_FIELDS, CATALOG_ALIASES, '--field'),
+    eventFields: parseFieldMapping(values['event-field'] ?? [], EVENT_FIELDS, EVENT_ALIASES, '--event-field'),
+    skipInvalid: values['skip-invalid'] ?? false,
+    topM: integer('--top-m', values['top-m'] ?? '50', 1, 10_000),
+    trendingDays: integer('--trending-days', values['trending-days'] ?? '7', 1, 36_500),
+    seed: integer('--seed', values.seed ?? '1', 0, 0xffffffff),
+    currency,
+    builtAt: builtAt(values['built-at']),
+    progress: createProgress(values.progress ?? io.tty),
+    log: io.err,
+  };
+  const { input, skippedRows } = buildBundleInput(options);
+  const bytes = encodeBundle(input);
+  try {
+    writeFileSync(values.out, bytes);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new VitrineError('INPUT_UNREADABLE', `cannot write ${values.out}: ${reason}`, { file: values.out });
+  }
+  const report = inspectBundle(bytes);
+  const summary = {
+    out: values.out,
+    products: input.products.length,
+    dim: input.embeddings.dim,
+    dtype: input.embeddings.dtype,
+    embeddingSource: input.meta.embeddingSource,
+    events: input.meta.sourceCounts.events ?? 0,
+    sessions: input.meta.sourceCounts.sessions ?? 0,
+    skippedRows,
+    sections: report.sections.map((s) => ({ kind: s.kind, bytes: s.length })),
+    bytes: bytes.length,
+    seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+  };
+  if (values.json) {
+    io.out(JSON.stringify(summary));
+  } else {
+    io.out(`wrote ${summary.out}: ${summary.products} products, ${summary.dim} dims ${summary.dtype} (${summary.embeddingSource}), ${summary.events} events in ${summary.sessions} sessions, ${skippedRows} rows skipped`);
+    for (const s of summary.sections) io.out(`  ${s.kind.padEnd(14)} ${String(s.bytes).padStart(12)} bytes`);
+    io.out(`  ${'total'.padEnd(14)} ${String(summary.bytes).padStart(12)} bytes in ${summary.seconds} s`);
+  }
+  return 0;
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
+  } catch (error) {
+    throw badOption('arguments', error instanceof Error ? error.message : String(error));
+  }
+}
+
+function badOption(option: string, message: string): VitrineError {
+  return new VitrineError('INPUT_BAD_OPTION', `${option} ${message}`, { field: option });
+}
+
+function integer(option: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < min || n > max) throw badOption(option, `must be an integer from ${min} to ${max}, got "${text}"`);
+  return n;
+}
+
+/** `--built-at`, else SOURCE_DATE_EPOCH (reproducible-builds.org), else now. */
+function builtAt(option: string | undefined): string {
+  if (option !== undefined) {
+    const t = Date.parse(option);
+    if (!Number.isFinite(t)) throw badOption('--built-at', `is not an ISO 8601 time: "${option}"`);
+    return new Date(t).toISOString();
+  }
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString();
+  return new Date().toISOString();
+}
+
+export const bundleBuild: Command = {
+  path: ['bundle', 'build'],
+  summary: 'Build a binary product bundle from a catalog (+ events, + vectors)',
+  help,
+  run: (argv) => runBuild(argv),
+};
