@@ -14,12 +14,16 @@ const SLICES = 16;
 
 const TABLES = buildTables();
 
-function buildTables(): Uint32Array {
-  const t = new Uint32Array(256 * SLICES);
+/**
+ * Int32Array, not Uint32Array: values >= 2^31 read from a Uint32Array leave V8's int32 fast path
+ * (they become doubles), which measured ~25% slower on the hot loop below.
+ */
+function buildTables(): Int32Array {
+  const t = new Int32Array(256 * SLICES);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? POLY ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
+    t[n] = c;
   }
   for (let n = 0; n < 256; n++) {
     let c = t[n]!;
@@ -40,7 +44,7 @@ const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
  */
 export function crc32Update(state: number, bytes: Uint8Array): number {
   const t = TABLES;
-  let c = state >>> 0;
+  let c = state | 0;
   let i = 0;
   const end = bytes.length;
   // Byte-wise until 4-aligned so the Uint32Array view below is legal.
@@ -48,7 +52,7 @@ export function crc32Update(state: number, bytes: Uint8Array): number {
   if (LITTLE_ENDIAN) {
     const words = Math.floor((end - i) / SLICES) * 4;
     if (words > 0) {
-      const u32 = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
+      const u32 = new Int32Array(bytes.buffer, bytes.byteOffset + i, words);
       for (let w = 0; w < words; w += 4) {
         const a = u32[w]! ^ c;
         const b = u32[w + 1]!;

@@ -1,6 +1,7 @@
 /** The engine-facing ProductTable: typed-array columns over the file plus lazily sliced strings. */
 import { VitrineError } from '../errors.ts';
 import type { ProductTable, VariantInput } from './types.ts';
+import type { IdIndex } from './id-index.ts';
 import type { StringTable } from './string-table.ts';
 
 /** Raw columns as read from the products section (all already validated). */
@@ -39,7 +40,7 @@ export class BundleProductTable implements ProductTable {
     private readonly columns: ProductColumns,
     private readonly strings: StringTable,
     /** id -> index, built (and checked for duplicates) by the reader. */
-    private readonly index: Map<string, number>,
+    private readonly index: IdIndex,
   ) {
     this.count = columns.id.length;
     this.categoryIndex = columns.categoryIndex;
@@ -51,7 +52,7 @@ export class BundleProductTable implements ProductTable {
   }
 
   indexOf(id: string): number {
-    return this.index.get(id) ?? -1;
+    return this.index.indexOf(id);
   }
 
   id(i: number): string {

@@ -19,6 +19,7 @@ import {
   productsBlocks,
   stringsBlocks,
 } from './layout.ts';
+import { IdIndex } from './id-index.ts';
 import { BundleProductTable, type ProductColumns } from './product-table.ts';
 import { openBlocks, readJson, readSectionHeader } from './sections.ts';
 import { StringTable } from './string-table.ts';
@@ -153,15 +154,13 @@ function openProducts(bytes: Uint8Array, entry: SectionEntry, strings: StringTab
   checkOffsets(c.variantOffsets, variantCount, 'products', 'variantOffsets', base);
   checkOffsets(c.attributeOffsets, attributeCount, 'products', 'attributeOffsets', base);
 
-  const index = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    const id = strings.get(c.id[i]!);
-    if (index.has(id)) {
-      throw new VitrineError('BUNDLE_DUPLICATE_ID', `product id ${JSON.stringify(id)} appears at ${index.get(id)} and ${i}`, { section: 'products', field: 'id', index: i, id, offset: c.id.byteOffset - base + i * 4 });
-    }
-    index.set(id, i);
+  const built = IdIndex.build(c.id, strings.offsets, strings.blob);
+  if ('duplicate' in built) {
+    const { first, second } = built.duplicate;
+    const id = strings.get(c.id[second]!);
+    throw new VitrineError('BUNDLE_DUPLICATE_ID', `product id ${JSON.stringify(id)} appears at ${first} and ${second}`, { section: 'products', field: 'id', index: second, id, offset: c.id.byteOffset - base + second * 4 });
   }
-  return new BundleProductTable(c, strings, index);
+  return new BundleProductTable(c, strings, built.index);
 }
 
 function openCsr(entry: SectionEntry, offsets: Uint32Array, neighbors: Uint32Array, weights: Float32Array, targets: number, base: number): CsrGraph {

@@ -1,26 +1,31 @@
 /**
  * Reader-side string table. The blob is validated once (a fatal TextDecoder over the whole blob,
- * plus a check that no string boundary falls on a UTF-8 continuation byte), decoded once into one
- * JS string, and each string is then a `slice` of it: no per-string TextDecoder call, which is what
- * makes loading 100k products cheap.
+ * plus a check that no string boundary falls on a UTF-8 continuation byte, so every string is a
+ * run of whole code points). Strings are then produced on demand: a `slice` of the decoded text
+ * when the blob is pure ASCII (byte offsets = UTF-16 offsets), else a decode of just that string.
  */
-import { strictUtf8Decoder } from './text-codec.ts';
 import { VitrineError } from '../errors.ts';
+import { strictUtf8Decoder } from './text-codec.ts';
 
 export class StringTable {
   private constructor(
-    private readonly text: string,
-    /** UTF-16 start of string i in `text`; count + 1 entries. */
-    private readonly starts: Uint32Array,
+    /** The decoded blob when it is all ASCII, else null. */
+    private readonly ascii: string | null,
+    readonly offsets: Uint32Array,
+    readonly blob: Uint8Array,
   ) {}
 
   get count(): number {
-    return this.starts.length - 1;
+    return this.offsets.length - 1;
   }
 
   /** String `ref`; callers pass refs already checked against `count`. */
   get(ref: number): string {
-    return this.text.slice(this.starts[ref]!, this.starts[ref + 1]!);
+    const start = this.offsets[ref]!;
+    const end = this.offsets[ref + 1]!;
+    if (this.ascii !== null) return this.ascii.slice(start, end);
+    // Cannot throw: the whole blob was validated and both ends sit on code point starts.
+    return strictUtf8Decoder.decode(this.blob.subarray(start, end));
   }
 
   /**
@@ -42,26 +47,8 @@ export class StringTable {
         throw new VitrineError('BUNDLE_INVALID_UTF8', `string ${i} starts inside a UTF-8 sequence`, { section: 'strings', index: i, offset: blobOffset + o });
       }
     }
-    // All-ASCII blobs (the common case) have UTF-16 offsets equal to byte offsets.
-    if (text.length === blob.length) return new StringTable(text, offsets);
-    return new StringTable(text, utf16Starts(offsets, blob));
+    return new StringTable(text.length === blob.length ? text : null, offsets, blob);
   }
-}
-
-/** Maps byte offsets to UTF-16 offsets in one pass over the blob (4-byte sequences are 2 units). */
-function utf16Starts(offsets: Uint32Array, blob: Uint8Array): Uint32Array {
-  const starts = new Uint32Array(offsets.length);
-  let byte = 0;
-  let unit = 0;
-  for (let i = 0; i < offsets.length; i++) {
-    const target = offsets[i]!;
-    for (; byte < target; byte++) {
-      const b = blob[byte]!;
-      if ((b & 0xc0) !== 0x80) unit += b >= 0xf0 ? 2 : 1;
-    }
-    starts[i] = unit;
-  }
-  return starts;
 }
 
 /** Byte index of the first invalid UTF-8 sequence (only called on the error path). */
