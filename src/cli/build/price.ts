@@ -8,7 +8,8 @@
  * - with both `,` and `.`, the one that comes last is the decimal point;
  * - a lone `,` is a decimal comma only when 1 or 2 digits follow it ("12,5", "1299,00"), else it
  *   groups thousands ("1,299"); several `,` always group ("1,29,999");
- * - a lone `.` is a decimal point ("1.299" is 1.299); several `.` group thousands ("1.299.000").
+ * - a lone `.` is a decimal point ("1.299" is 1.299); several `.` group thousands ("1.299.000");
+ * - groups must look like groups (3 digits, or Indian 2-digit lakh groups), else it is no price.
  */
 
 /** Currency symbols and words mapped to ISO 4217. */
@@ -70,16 +71,30 @@ function normaliseSeparators(text: string): string | undefined {
     const group = decimal === ',' ? '.' : ',';
     const [whole, fraction, extra] = text.split(decimal);
     if (extra !== undefined || fraction === undefined || fraction.includes(group)) return undefined;
-    return `${whole!.split(group).join('')}.${fraction}`;
+    return `${joinGroups(whole!.split(group))}.${fraction}`;
   }
   if (lastComma >= 0) {
     const parts = text.split(',');
     if (parts.length === 2 && /^\d{1,2}$/.test(parts[1]!)) return `${parts[0]}.${parts[1]}`;
-    return parts.join('');
+    return joinGroups(parts);
   }
   if (lastDot >= 0) {
     const parts = text.split('.');
-    return parts.length === 2 ? text : parts.join('');
+    return parts.length === 2 ? text : joinGroups(parts);
   }
   return text;
+}
+
+/**
+ * Digit groups joined, or undefined when they do not look like grouping: 1–3 leading digits,
+ * then groups of 3 (or 2, for Indian lakh grouping "1,29,999"), the last always 3.
+ */
+function joinGroups(parts: string[]): string | undefined {
+  if (parts.length === 1) return parts[0];
+  if (!/^\d{1,3}$/.test(parts[0]!)) return undefined;
+  for (let i = 1; i < parts.length; i++) {
+    const ok = i === parts.length - 1 ? /^\d{3}$/ : /^\d{2,3}$/;
+    if (!ok.test(parts[i]!)) return undefined;
+  }
+  return parts.join('');
 }
