@@ -1,0 +1,58 @@
+/** Seeded inputs shared by the kernel tests (node and browser). */
+import type { EmbeddingMatrix } from '../../src/shared/bundle/types.ts';
+
+/** mulberry32: a tiny seeded PRNG, so every failure reproduces. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Rows of Gaussian-ish noise, L2-normalised like the bundle's embeddings. */
+export function randomF32(rows: number, dim: number, seed: number): EmbeddingMatrix & { dtype: 'f32' } {
+  const next = rng(seed);
+  const data = new Float32Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    let norm = 0;
+    for (let j = 0; j < dim; j++) {
+      const v = next() + next() + next() - 1.5;
+      data[r * dim + j] = v;
+      norm += v * v;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let j = 0; j < dim; j++) data[r * dim + j] = data[r * dim + j]! / norm;
+  }
+  return { dtype: 'f32', rows, dim, data };
+}
+
+/** Symmetric per-row int8 quantisation: value = data * scale, scale = max|x| / 127. */
+export function quantize(m: EmbeddingMatrix & { dtype: 'f32' }): EmbeddingMatrix & { dtype: 'i8' } {
+  const { rows, dim } = m;
+  const data = new Int8Array(rows * dim);
+  const scales = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let maxAbs = 0;
+    for (let j = 0; j < dim; j++) maxAbs = Math.max(maxAbs, Math.abs(m.data[r * dim + j]!));
+    const scale = maxAbs / 127;
+    scales[r] = scale;
+    for (let j = 0; j < dim; j++) data[r * dim + j] = scale ? Math.round(m.data[r * dim + j]! / scale) : 0;
+  }
+  return { dtype: 'i8', rows, dim, data, scales };
+}
+
+export function randomQuery(dim: number, seed: number): Float32Array {
+  return randomF32(1, dim, seed).data;
+}
+
+/** A random allow mask keeping about `keep` of the rows. */
+export function randomMask(rows: number, keep: number, seed: number): Uint8Array {
+  const next = rng(seed);
+  const mask = new Uint8Array(Math.ceil(rows / 8));
+  for (let r = 0; r < rows; r++) if (next() < keep) mask[r >> 3] = mask[r >> 3]! | (1 << (r & 7));
+  return mask;
+}
