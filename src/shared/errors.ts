@@ -31,6 +31,8 @@ export const ERROR_CODES = [
   'WASM_BLOCKED',
   'WASM_UNAVAILABLE',
   'WORKER_CRASHED',
+  /** A worker call missed its deadline (the bridge's `timeoutMs`). */
+  'TIMEOUT',
   'ABORTED',
 ] as const;
 

@@ -1,0 +1,156 @@
+/**
+ * The one place on the page that owns the engine Worker: it starts it lazily, wraps it once with
+ * comlink, puts a deadline and an optional AbortSignal on every call, turns a dying worker into
+ * `WORKER_CRASHED` for every pending call, and terminates it in `terminate()`. Nothing else on the
+ * page touches `Worker` or comlink.
+ *
+ * After a crash the next call starts a fresh worker (which has no bundle until it is loaded
+ * again); restart with backoff and automatic reload belong to the layer above.
+ */
+import { releaseProxy, wrap, type Remote } from 'comlink';
+import type { EngineApi } from '../worker/index.ts';
+import { VitrineError } from '../shared/errors.ts';
+import { registerErrorTransfer } from '../shared/error-transfer.ts';
+import { isWorkerMessage } from '../shared/protocol.ts';
+
+/** Deadline of one call when the caller gives none: generous, a query takes milliseconds. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export interface BridgeOptions {
+  /** Deadline of one call in milliseconds. Default `10000`. */
+  timeoutMs?: number;
+  /**
+   * Makes the worker. Default: the engine worker, bundled by Vite as its own hash-named file.
+   * Tests pass a broken worker here to prove crash handling.
+   */
+  createWorker?: () => Worker;
+}
+
+export interface CallOptions {
+  /** Abort the wait: the call rejects with `signal.reason` (an `AbortError` by default). */
+  signal?: AbortSignal;
+  /** Deadline of this call in milliseconds; default the bridge's `timeoutMs`. */
+  timeoutMs?: number;
+  /** Name shown in a `TIMEOUT` error, e.g. `'recommend'`. */
+  label?: string;
+}
+
+function createEngineWorker(): Worker {
+  // Vite's documented form: it bundles the worker as a separate file and rewrites this URL.
+  return new Worker(new URL('../worker/index.ts', import.meta.url), { type: 'module' });
+}
+
+/** Rejects one pending call; kept in a set so a crash can reject them all. */
+type Reject = (reason: unknown) => void;
+
+interface Running {
+  worker: Worker;
+  remote: Remote<EngineApi>;
+  /** Resolves when the worker module has evaluated and posted its ready message. */
+  ready: Promise<void>;
+}
+
+export class EngineBridge {
+  readonly #timeoutMs: number;
+  readonly #createWorker: () => Worker;
+  readonly #pending = new Set<Reject>();
+  #running: Running | null = null;
+  #terminated = false;
+
+  constructor({ timeoutMs = DEFAULT_TIMEOUT_MS, createWorker = createEngineWorker }: BridgeOptions = {}) {
+    this.#timeoutMs = timeoutMs;
+    this.#createWorker = createWorker;
+    registerErrorTransfer();
+  }
+
+  /** True while a worker is running (it starts on the first call). */
+  get started(): boolean {
+    return this.#running !== null;
+  }
+
+  /**
+   * Runs `fn` against the engine and settles with its result, a `TIMEOUT`, a `WORKER_CRASHED`,
+   * or the signal's abort reason, whichever comes first. Aborting only stops the wait: queries
+   * are milliseconds long, so killing the worker (and its loaded bundle) would cost more.
+   */
+  run<T>(fn: (engine: Remote<EngineApi>) => Promise<T>, { signal, timeoutMs, label = 'call' }: CallOptions = {}): Promise<T> {
+    if (this.#terminated) {
+      return Promise.reject(new VitrineError('WORKER_CRASHED', 'the engine was closed', { reason: 'closed' }));
+    }
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const running = this.#start();
+    const deadline = timeoutMs ?? this.#timeoutMs;
+    return new Promise<T>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const onAbort = (): void => settle(() => reject(signal?.reason));
+      const settle = (finish: () => void): void => {
+        if (!this.#pending.delete(fail)) return;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        finish();
+      };
+      const fail: Reject = (reason) => settle(() => reject(reason));
+      this.#pending.add(fail);
+      timer = setTimeout(
+        () => fail(new VitrineError('TIMEOUT', `${label} took longer than ${deadline} ms`, { method: label, timeoutMs: deadline })),
+        deadline,
+      );
+      signal?.addEventListener('abort', onAbort, { once: true });
+      fn(running.remote).then(
+        (value) => settle(() => resolve(value)),
+        (error: unknown) => fail(error),
+      );
+    });
+  }
+
+  /** Resolves once the worker has started (starting it if needed); rejects like `run`. */
+  ready(options: CallOptions = {}): Promise<void> {
+    return this.run(() => this.#start().ready, { label: 'start', ...options });
+  }
+
+  /** Stops the worker for good and rejects every pending call. Safe to call twice. */
+  terminate(): void {
+    this.#terminated = true;
+    this.#stop(new VitrineError('WORKER_CRASHED', 'the engine was closed', { reason: 'closed' }));
+  }
+
+  #start(): Running {
+    if (this.#running) return this.#running;
+    const worker = this.#createWorker();
+    const remote = wrap<EngineApi>(worker);
+    const ready = new Promise<void>((resolve) => {
+      const onMessage = (event: MessageEvent): void => {
+        if (!isWorkerMessage(event.data)) return;
+        worker.removeEventListener('message', onMessage);
+        resolve();
+      };
+      worker.addEventListener('message', onMessage);
+    });
+    const onError = (event: ErrorEvent): void => {
+      this.#crash(worker, 'error', event.message || 'the worker failed to start or threw');
+    };
+    const onMessageError = (): void => this.#crash(worker, 'messageerror', 'a message from the worker could not be read');
+    worker.addEventListener('error', onError);
+    worker.addEventListener('messageerror', onMessageError);
+    this.#running = { worker, remote, ready };
+    return this.#running;
+  }
+
+  #crash(worker: Worker, reason: string, message: string): void {
+    // A late event from a worker we already replaced must not reject the new worker's calls.
+    if (this.#running?.worker !== worker) return;
+    this.#stop(new VitrineError('WORKER_CRASHED', message, { reason }));
+  }
+
+  /** The single clean-up path: release comlink, kill the worker, reject what is pending. */
+  #stop(error: VitrineError): void {
+    const running = this.#running;
+    this.#running = null;
+    if (running) {
+      running.remote[releaseProxy]();
+      running.worker.terminate();
+    }
+    const pending = [...this.#pending];
+    for (const reject of pending) reject(error);
+  }
+}

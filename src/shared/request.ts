@@ -1,0 +1,200 @@
+/**
+ * What the page may ask the engine and what it gets back. The worker validates every request with
+ * the functions below before touching the bundle, so a bad call from a shop's code fails with
+ * `INVALID_REQUEST` naming the field instead of a TypeError deep in scoring.
+ */
+import type { KernelImpl } from './kernels/types.ts';
+import { VitrineError } from './errors.ts';
+
+/** Placements the engine answers today; later issues add `also_bought`, `goes_with`, `now_reduced`. */
+export const PLACEMENTS = ['similar', 'trending', 'for_you'] as const;
+export type Placement = (typeof PLACEMENTS)[number];
+
+/** Default and bounds of `limit`. */
+export const DEFAULT_LIMIT = 6;
+export const MAX_LIMIT = 100;
+/** Longest `context.recent` list the engine reads; older items barely weigh anything anyway. */
+export const MAX_RECENT = 50;
+/** Longest list `rerank` accepts (a category page or a search result page). */
+export const MAX_RERANK = 1000;
+
+/** What the visitor did recently, as far as the page knows it. */
+export interface RequestContext {
+  /** Product ids the visitor looked at, **most recent first**, e.g. `['sku-9', 'sku-3']`. Default `[]`. */
+  recent?: string[];
+}
+
+/** Options shared by every recommendation call. */
+export interface RecommendOptions {
+  /** How many items to return, 1..100. Default 6. */
+  limit?: number;
+  /** Product ids never to return, e.g. what is already in the cart. Default `[]`. */
+  exclude?: string[];
+  /** Leave out products that are not in stock. Default `true`. */
+  inStockOnly?: boolean;
+  /**
+   * Only products in this category or below it: a category name (`'Dresses'`) or a path joined
+   * with `' > '` (`'Clothing > Women > Dresses'`), case-insensitive. An unknown category gives no items.
+   */
+  category?: string;
+}
+
+/** Options of `similar(productId, options)`. */
+export interface SimilarOptions extends RecommendOptions {
+  context?: RequestContext;
+}
+
+/** One `recommend()` call. */
+export interface RecommendRequest extends RecommendOptions {
+  /** Where the widget sits. */
+  placement: Placement;
+  /** The product on the page; required by `similar`. */
+  product?: string;
+  context?: RequestContext;
+}
+
+/** One recommended product, with the numbers that made it. */
+export interface ResultItem {
+  productId: string;
+  title: string;
+  url: string;
+  image: string;
+  brand: string;
+  price: number;
+  /** Current reduced price, or null. */
+  salePrice: number | null;
+  currency: string;
+  score: number;
+  /** Weighted contribution of each score component; they sum to `score`. */
+  components: Record<string, number>;
+  /** Content hash of the bundle this item was computed on. */
+  bundleVersion: string;
+}
+
+export interface RecommendResult {
+  placement: Placement;
+  items: ResultItem[];
+  /** Content hash of the bundle every item came from. */
+  bundleVersion: string;
+  /** The component weights used, e.g. `{ similarity: 1, covisitation: 0.5 }`. */
+  weights: Record<string, number>;
+}
+
+export interface RerankResult {
+  /** The known products, best first. */
+  items: ResultItem[];
+  /** Every given id in the new order: the known ones ranked, then the unknown ones as given. */
+  order: string[];
+  /** Ids the bundle does not know, kept at the end of `order`. */
+  unknown: string[];
+  bundleVersion: string;
+}
+
+export type EngineState = 'idle' | 'loading' | 'ready' | 'error';
+
+export interface BundleStatus {
+  /** The URL it was loaded from, or null for an ArrayBuffer. */
+  url: string | null;
+  contentHash: string;
+  formatVersion: number;
+  products: number;
+  dim: number;
+  dtype: 'f32' | 'i8';
+  /** Where the bytes came from on the last (re)load. */
+  source: 'network' | 'cache' | 'buffer';
+}
+
+export interface EngineStatus {
+  state: EngineState;
+  bundle: BundleStatus | null;
+  /** The kernel implementation in use, or null before the first load picked one. */
+  kernels: KernelImpl | null;
+  /** Why WASM was not used (`WASM_BLOCKED`, `WASM_UNAVAILABLE`), else null. */
+  kernelsFallback: { code: string; message: string } | null;
+  /** The last load error (the engine keeps serving the previous bundle if it had one). */
+  lastError: { code: string; message: string } | null;
+}
+
+function invalid(field: string, message: string, extra: Record<string, string | number> = {}): VitrineError {
+  return new VitrineError('INVALID_REQUEST', `${field}: ${message}`, { field, ...extra });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function productId(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw invalid(field, 'must be a non-empty string');
+  return value;
+}
+
+function idList(value: unknown, field: string, max: number): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw invalid(field, 'must be an array of product ids');
+  if (value.length > max) throw invalid(field, `at most ${max} ids`, { length: value.length });
+  return value.map((id, i) => productId(id, `${field}[${i}]`));
+}
+
+/** Validated, defaulted options: what scoring code consumes. */
+export interface NormalizedOptions {
+  limit: number;
+  exclude: string[];
+  inStockOnly: boolean;
+  category: string | null;
+  recent: string[];
+}
+
+/** Checks options and context, fills defaults. `where` prefixes field names (`'options.'`). */
+export function normalizeOptions(value: unknown, where = ''): NormalizedOptions {
+  if (value === undefined) value = {};
+  if (!isRecord(value)) throw invalid(where.replace(/\.$/, '') || 'options', 'must be an object');
+  const { limit = DEFAULT_LIMIT, inStockOnly = true, category, context } = value;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw invalid(`${where}limit`, `must be an integer from 1 to ${MAX_LIMIT}`);
+  }
+  if (typeof inStockOnly !== 'boolean') throw invalid(`${where}inStockOnly`, 'must be a boolean');
+  if (category !== undefined && (typeof category !== 'string' || category.trim() === '')) {
+    throw invalid(`${where}category`, 'must be a non-empty string');
+  }
+  return {
+    limit,
+    exclude: idList(value.exclude, `${where}exclude`, MAX_RERANK),
+    inStockOnly,
+    category: category === undefined ? null : category.trim(),
+    recent: normalizeContext(context, `${where}context`).recent,
+  };
+}
+
+/** Checks a `RequestContext`. */
+export function normalizeContext(value: unknown, field = 'context'): { recent: string[] } {
+  if (value === undefined) return { recent: [] };
+  if (!isRecord(value)) throw invalid(field, 'must be an object');
+  return { recent: idList(value.recent, `${field}.recent`, MAX_RECENT) };
+}
+
+/** A validated `recommend()` request. */
+export interface NormalizedRequest extends NormalizedOptions {
+  placement: Placement;
+  product: string | null;
+}
+
+/** Checks a `recommend()` request: placement known, `product` present where needed, options sane. */
+export function normalizeRequest(value: unknown): NormalizedRequest {
+  if (!isRecord(value)) throw invalid('request', 'must be an object');
+  const { placement, product } = value;
+  if (typeof placement !== 'string' || !(PLACEMENTS as readonly string[]).includes(placement)) {
+    throw invalid('placement', `must be one of ${PLACEMENTS.join(', ')}`);
+  }
+  if (placement === 'similar' && product === undefined) throw invalid('product', 'is required by placement "similar"');
+  return {
+    ...normalizeOptions(value),
+    placement: placement as Placement,
+    product: product === undefined ? null : productId(product, 'product'),
+  };
+}
+
+/** Checks `rerank()` arguments. */
+export function normalizeRerank(productIds: unknown, context: unknown): { ids: string[]; recent: string[] } {
+  if (!Array.isArray(productIds)) throw invalid('productIds', 'must be an array of product ids');
+  return { ids: idList(productIds, 'productIds', MAX_RERANK), recent: normalizeContext(context).recent };
+}

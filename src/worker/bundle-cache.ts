@@ -1,0 +1,92 @@
+/**
+ * Bundle bytes by URL: the network once, then Cache Storage. The cached response keeps the
+ * server's validators (ETag, Last-Modified) and the decoded content hash, so a later load can
+ * start from the cached copy at once and revalidate with a conditional request in the background.
+ *
+ * Cache Storage is an optimisation: where it is missing (opaque origins, non-http URLs such as
+ * `blob:`) or fails (quota, private mode), loads simply go to the network.
+ */
+import { VitrineError } from '../shared/errors.ts';
+
+/** Cache Storage bucket; bump the suffix if the stored entry's shape changes. */
+export const CACHE_NAME = 'vitrine-bundles-v1';
+/** Header of a cached entry holding the decoded bundle's content hash. */
+export const CONTENT_HASH_HEADER = 'x-vitrine-content-hash';
+
+export interface Validators {
+  etag: string | null;
+  lastModified: string | null;
+}
+
+export interface CachedBundle {
+  bytes: ArrayBuffer;
+  contentHash: string | null;
+  validators: Validators;
+}
+
+async function openCache(url: string): Promise<Cache | null> {
+  if (typeof caches === 'undefined' || !/^https?:/.test(url)) return null;
+  try {
+    return await caches.open(CACHE_NAME);
+  } catch {
+    return null; // storage refused: behave as if there were no cache
+  }
+}
+
+function validatorsOf(response: Response): Validators {
+  return { etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') };
+}
+
+export async function readCached(url: string): Promise<CachedBundle | null> {
+  const cache = await openCache(url);
+  const response = await cache?.match(url).catch(() => undefined);
+  if (!response) return null;
+  return {
+    bytes: await response.arrayBuffer(),
+    contentHash: response.headers.get(CONTENT_HASH_HEADER),
+    validators: validatorsOf(response),
+  };
+}
+
+/** Stores a validated bundle (the caller decoded it first: corrupt bytes are never cached). */
+export async function writeCached(url: string, bytes: ArrayBuffer, contentHash: string, validators: Validators): Promise<void> {
+  const cache = await openCache(url);
+  if (!cache) return;
+  const headers = new Headers({ 'content-type': 'application/octet-stream', [CONTENT_HASH_HEADER]: contentHash });
+  if (validators.etag) headers.set('etag', validators.etag);
+  if (validators.lastModified) headers.set('last-modified', validators.lastModified);
+  // The Response copies `bytes`, so the engine may keep using (or transfer) its own buffer.
+  await cache.put(url, new Response(bytes, { headers })).catch(() => undefined);
+}
+
+export async function deleteCached(url: string): Promise<void> {
+  const cache = await openCache(url);
+  await cache?.delete(url).catch(() => undefined);
+}
+
+export interface Fetched {
+  /** Null when the server answered 304 Not Modified to a conditional request. */
+  bytes: ArrayBuffer | null;
+  validators: Validators;
+}
+
+/**
+ * GETs the bundle. With `validators`, asks conditionally and bypasses the HTTP cache so the
+ * server, not a stale intermediary copy, decides whether the bundle changed.
+ */
+export async function fetchBundle(url: string, validators?: Validators): Promise<Fetched> {
+  const headers = new Headers();
+  if (validators?.etag) headers.set('if-none-match', validators.etag);
+  if (validators?.lastModified) headers.set('if-modified-since', validators.lastModified);
+  let response: Response;
+  try {
+    response = await fetch(url, validators ? { headers, cache: 'no-store' } : {});
+  } catch (error) {
+    throw new VitrineError('BUNDLE_FETCH_FAILED', `could not fetch ${url}: ${String(error)}`, { url });
+  }
+  if (response.status === 304) return { bytes: null, validators: validators ?? validatorsOf(response) };
+  if (!response.ok) {
+    throw new VitrineError('BUNDLE_FETCH_FAILED', `${url} answered HTTP ${response.status}`, { url, status: response.status });
+  }
+  return { bytes: await response.arrayBuffer(), validators: validatorsOf(response) };
+}

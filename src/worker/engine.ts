@@ -1,0 +1,184 @@
+/**
+ * The engine's state: which bundle version answers queries, and how a new one replaces it.
+ *
+ * Invariants:
+ * - `#current` changes in exactly one synchronous assignment, after the new version is complete
+ *   (decoded, validated, matrix copied into its own kernels instance). Queries are synchronous and
+ *   read `#current` once, so no query ever mixes two versions.
+ * - During a reload, queries keep using the old version until the swap (they do not wait).
+ *   With nothing loaded yet, they fail with `NOT_READY`.
+ * - Loads (and background revalidations) run one at a time, in call order.
+ */
+import { decodeBundle } from '../shared/bundle/index.ts';
+import { isVitrineError, VitrineError } from '../shared/errors.ts';
+import type { KernelImpl } from '../shared/kernels/types.ts';
+import {
+  normalizeOptions,
+  normalizeRequest,
+  normalizeRerank,
+  type BundleStatus,
+  type EngineState,
+  type EngineStatus,
+  type RecommendResult,
+  type RerankResult,
+} from '../shared/request.ts';
+import { deleteCached, fetchBundle, readCached, writeCached, type Validators } from './bundle-cache.ts';
+import { classifyWasmError, kernelFactory, referenceFactory, type KernelFactory } from './kernel-loader.ts';
+import * as scoring from './scoring.ts';
+import { prepareVersion, statusOf, type Version } from './version.ts';
+
+function errorSummary(error: unknown): { code: string; message: string } {
+  if (isVitrineError(error)) return { code: error.code, message: error.message };
+  return { code: 'WORKER_CRASHED', message: error instanceof Error ? error.message : String(error) };
+}
+
+export class Engine {
+  #current: Version | null = null;
+  #state: EngineState = 'idle';
+  #lastError: { code: string; message: string } | null = null;
+  #factory: KernelFactory | null = null;
+  /** Tail of the load queue: each load/revalidation chains onto it. */
+  #queue: Promise<unknown> = Promise.resolve();
+  /** Latest background revalidation, so tests and `settled()` can wait for it. */
+  #revalidation: Promise<void> = Promise.resolve();
+  readonly #getFactory: () => Promise<KernelFactory>;
+
+  constructor(getFactory: () => Promise<KernelFactory> = kernelFactory) {
+    this.#getFactory = getFactory;
+  }
+
+  /** Loads a bundle from a URL (absolute: the page resolves it) or from bytes transferred in. */
+  load(source: string | ArrayBuffer): Promise<EngineStatus> {
+    if (typeof source !== 'string' && !(source instanceof ArrayBuffer)) {
+      return Promise.reject(new VitrineError('INVALID_REQUEST', 'source: must be a URL string or an ArrayBuffer', { field: 'source' }));
+    }
+    return this.#enqueue(async () => {
+      this.#state = 'loading';
+      try {
+        if (typeof source === 'string') await this.#loadUrl(source);
+        else await this.#swapIn(source, null, 'buffer');
+        this.#lastError = null;
+      } catch (error) {
+        this.#lastError = errorSummary(error);
+        throw error;
+      } finally {
+        this.#state = this.#current ? 'ready' : this.#lastError ? 'error' : 'idle';
+      }
+      return this.status();
+    });
+  }
+
+  similar(productId: unknown, options: unknown): RecommendResult {
+    const version = this.#ready();
+    if (typeof productId !== 'string' || productId === '') {
+      throw new VitrineError('INVALID_REQUEST', 'productId: must be a non-empty string', { field: 'productId' });
+    }
+    return scoring.similar(version, productId, normalizeOptions(options, 'options.'));
+  }
+
+  recommend(request: unknown): RecommendResult {
+    const version = this.#ready();
+    return scoring.recommend(version, normalizeRequest(request));
+  }
+
+  rerank(productIds: unknown, context: unknown): RerankResult {
+    const version = this.#ready();
+    const { ids, recent } = normalizeRerank(productIds, context);
+    return scoring.rerank(version, ids, recent);
+  }
+
+  status(): EngineStatus {
+    return {
+      state: this.#state,
+      bundle: this.#current ? statusOf(this.#current) : null,
+      kernels: (this.#current?.kernels.impl ?? this.#factory?.impl ?? null) as KernelImpl | null,
+      kernelsFallback: this.#factory?.fallback ? errorSummary(this.#factory.fallback) : null,
+      lastError: this.#lastError,
+    };
+  }
+
+  /** Resolves when pending loads and the latest background revalidation have finished. */
+  async settled(): Promise<EngineStatus> {
+    await this.#queue.catch(() => undefined);
+    await this.#revalidation;
+    await this.#queue.catch(() => undefined);
+    return this.status();
+  }
+
+  #ready(): Version {
+    const version = this.#current;
+    if (!version) throw new VitrineError('NOT_READY', `no bundle loaded yet (engine is ${this.#state})`, { state: this.#state });
+    return version;
+  }
+
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Cache first (then revalidate in the background), else the network. */
+  async #loadUrl(url: string): Promise<void> {
+    const cached = await readCached(url);
+    if (cached) {
+      try {
+        const version = await this.#swapIn(cached.bytes, url, 'cache');
+        this.#revalidation = this.#revalidate(url, cached.validators, version.bundle.contentHash);
+        return;
+      } catch (error) {
+        // A cached copy that no longer decodes (e.g. written by an older reader) is dropped.
+        if (!isVitrineError(error) || !error.code.startsWith('BUNDLE_')) throw error;
+        await deleteCached(url);
+      }
+    }
+    const fetched = await fetchBundle(url);
+    const bytes = fetched.bytes!;
+    // Decode before caching: corrupt bytes must never reach the cache.
+    const version = await this.#swapIn(bytes, url, 'network');
+    await writeCached(url, bytes, version.bundle.contentHash, fetched.validators);
+  }
+
+  /**
+   * Asks the server whether the cached bundle changed; swaps a changed one in (through the load
+   * queue, so it is ordered with explicit loads) unless another bundle was loaded meanwhile.
+   * Failures are recorded in `lastError`; the cached version keeps serving.
+   */
+  #revalidate(url: string, validators: Validators, contentHash: string): Promise<void> {
+    const work = async (): Promise<void> => {
+      const fetched = await fetchBundle(url, validators);
+      if (!fetched.bytes) return; // 304: the cached copy is current
+      const bytes = fetched.bytes;
+      const serving = await this.#enqueue(async () => {
+        const current = this.#current;
+        if (current?.url !== url || current.bundle.contentHash !== contentHash) return null;
+        return this.#swapIn(bytes, url, 'network', contentHash);
+      });
+      // Also when unchanged: the entry gets the server's new validators.
+      if (serving) await writeCached(url, bytes, serving.bundle.contentHash, fetched.validators);
+    };
+    return work().catch((error: unknown) => {
+      this.#lastError = errorSummary(error);
+    });
+  }
+
+  /**
+   * Decodes, builds the complete version, then swaps it in with one assignment. With
+   * `unlessHash`, a bundle whose content hash equals it is not swapped (nothing changed).
+   */
+  async #swapIn(bytes: ArrayBuffer, url: string | null, source: BundleStatus['source'], unlessHash?: string): Promise<Version> {
+    const bundle = decodeBundle(bytes);
+    if (unlessHash !== undefined && bundle.contentHash === unlessHash) return this.#current!;
+    this.#factory ??= await this.#getFactory();
+    let kernels;
+    try {
+      kernels = await this.#factory.create();
+    } catch (error) {
+      // Instantiation can be refused even after compiling worked (CSP, memory): use the reference.
+      this.#factory = referenceFactory(classifyWasmError(error, this.#factory.impl));
+      kernels = await this.#factory.create();
+    }
+    const version = prepareVersion(bundle, kernels, url, source);
+    this.#current = version;
+    return version;
+  }
+}

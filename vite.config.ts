@@ -1,0 +1,60 @@
+/**
+ * Two builds from one config (`npm run build` runs both):
+ * - `vite build --mode script-tag` → `dist/vitrine.js`, an IIFE for `<script src>`;
+ * - `vite build` (mode `lib`)      → `dist/lib/vitrine.mjs`, the ES module behind `import 'vitrine'`.
+ * Each emits the engine worker and the `.wasm` kernels as separate hash-named files in its
+ * `assets/`, resolved relative to the file that references them, so `dist/` works from any path.
+ */
+import { defineConfig } from 'vite';
+
+/** Runtime variable of the IIFE holding its own script URL (see `intro` below). */
+const SCRIPT_URL = '__vitrineScriptUrl';
+
+export default defineConfig(({ mode }) => {
+  const scriptTag = mode === 'script-tag';
+  return {
+    base: './',
+    publicDir: false,
+    // The worker is a module worker (`type: 'module'`), so `import.meta.url` works inside it.
+    worker: {
+      format: 'es',
+      rolldownOptions: { output: { entryFileNames: 'assets/worker-[hash].js', chunkFileNames: 'assets/worker-chunk-[hash].js' } },
+    },
+    experimental: {
+      /**
+       * An IIFE has no `import.meta.url`, and `document.currentScript` only exists while the script
+       * first runs, but the worker starts lazily. So the IIFE captures its URL up front (`intro`)
+       * and every asset URL in it is resolved against that.
+       */
+      renderBuiltUrl(filename, { hostType, hostId }) {
+        if (scriptTag && hostType === 'js' && hostId === 'vitrine.js') {
+          return { runtime: `new URL(${JSON.stringify(filename)}, ${SCRIPT_URL}).href` };
+        }
+        return { relative: true };
+      },
+    },
+    build: {
+      outDir: scriptTag ? 'dist' : 'dist/lib',
+      // The script-tag build runs first and clears all of dist/; the lib build only its own folder.
+      emptyOutDir: true,
+      // Never inline the wasm or the worker as data: URLs (CSPs block those, and they defeat caching).
+      assetsInlineLimit: 0,
+      rolldownOptions: scriptTag
+        ? {
+            input: { vitrine: 'src/embed/script-tag.ts' },
+            transform: { define: { 'import.meta.url': SCRIPT_URL } },
+            output: {
+              format: 'iife',
+              entryFileNames: '[name].js',
+              intro: `var ${SCRIPT_URL} = document.currentScript && document.currentScript.src || document.baseURI;`,
+            },
+          }
+        : {
+            input: { vitrine: 'src/index.ts' },
+            // Keep the entry's exports: a non-library Vite build would otherwise drop them.
+            preserveEntrySignatures: 'strict',
+            output: { format: 'es', entryFileNames: '[name].mjs' },
+          },
+    },
+  };
+});
