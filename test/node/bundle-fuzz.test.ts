@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES, isVitrineError } from '../../src/shared/errors.ts';
+import { decodeBundle, encodeBundle } from '../../src/shared/bundle/index.ts';
+import { makeFixtureInput, seededRandom } from '../fixtures/bundle-fixture.ts';
+import { reseal } from './bundle-helpers.ts';
+
+const BUNDLE_CODES = new Set<string>(ERROR_CODES.filter((c) => c.startsWith('BUNDLE_')));
+
+/** Decodes `bytes`; returns the error code, or 'ok'. Anything but a VitrineError fails the test. */
+function outcome(bytes: Uint8Array, label: string): string {
+  try {
+    decodeBundle(bytes);
+    return 'ok';
+  } catch (error) {
+    if (!isVitrineError(error) || !BUNDLE_CODES.has(error.code)) {
+      throw new Error(`${label}: unexpected ${String(error)}${error instanceof Error ? `\n${error.stack}` : ''}`);
+    }
+    expect(typeof error.details.section, `${label}: ${error.message}`).toBe('string');
+    expect(typeof error.details.offset, `${label}: ${error.message}`).toBe('number');
+    return error.code;
+  }
+}
+
+function flip(original: Uint8Array, random: () => number): Uint8Array {
+  const bytes = original.slice();
+  const flips = 1 + Math.floor(random() * 4);
+  for (let k = 0; k < flips; k++) {
+    // Half the flips aim at the first 512 bytes (header, table, section headers), where structure lives.
+    const at = random() < 0.5 ? Math.floor(random() * Math.min(512, bytes.length)) : Math.floor(random() * bytes.length);
+    bytes[at]! ^= 1 << Math.floor(random() * 8);
+    if (random() < 0.2) bytes[at] = [0, 0xff, 0x7f, 0x80][Math.floor(random() * 4)]!;
+  }
+  return bytes;
+}
+
+function splice(original: Uint8Array, random: () => number): Uint8Array {
+  const from = Math.floor(random() * original.length);
+  const to = Math.floor(random() * original.length);
+  const length = Math.floor(random() * 64);
+  const bytes = original.slice();
+  bytes.copyWithin(to, from, from + length);
+  return bytes;
+}
+
+describe('decodeBundle fuzzing (seeded)', () => {
+  for (const dtype of ['f32', 'i8'] as const) {
+    const bundle = encodeBundle(makeFixtureInput({ dtype, dim: 16 }));
+
+    it(`should throw only typed errors for corrupted ${dtype} bundles`, () => {
+      const random = seededRandom(dtype === 'f32' ? 1234 : 5678);
+      const seen = new Map<string, number>();
+      const count = (code: string) => seen.set(code, (seen.get(code) ?? 0) + 1);
+      const t0 = performance.now();
+      for (let i = 0; i < 1500; i++) {
+        const bytes = flip(bundle, random);
+        const code = outcome(bytes, `flip #${i}`);
+        // With the CRC untouched, only a no-op corruption (flips that cancel out) may decode.
+        if (code === 'ok') expect(bytes).toEqual(bundle);
+        count(code);
+      }
+      const resealed = new Map<string, number>();
+      for (let i = 0; i < 2500; i++) {
+        const code = outcome(reseal(flip(bundle, random)), `resealed flip #${i}`);
+        resealed.set(code, (resealed.get(code) ?? 0) + 1);
+      }
+      for (let i = 0; i < 300; i++) count(outcome(bundle.slice(0, Math.floor(random() * bundle.length)), `truncation #${i}`));
+      for (let i = 0; i < 300; i++) count(outcome(reseal(splice(bundle, random)), `splice #${i}`));
+      const elapsed = performance.now() - t0;
+      // The structural validators, not just the CRC, must have been exercised.
+      // (NON_FINITE only for f32: in an i8 bundle floats are too few for random flips to hit reliably.)
+      const expected = ['BUNDLE_SECTION_MALFORMED', 'BUNDLE_SECTION_OUT_OF_RANGE', 'BUNDLE_BAD_MAGIC', 'BUNDLE_CHECKSUM_MISMATCH', 'BUNDLE_TRUNCATED', ...(dtype === 'f32' ? ['BUNDLE_NON_FINITE'] : [])];
+      for (const code of expected) {
+        expect((seen.get(code) ?? 0) + (resealed.get(code) ?? 0), `${code} never seen`).toBeGreaterThan(0);
+      }
+      expect(elapsed).toBeLessThan(15_000);
+    });
+  }
+});
