@@ -16,7 +16,7 @@ const NONZEROS = 8;
 /** How much each field counts. Titles and category paths say most about what a product is. */
 export const FIELD_WEIGHTS = {
   title: 3,
-  categoryPath: 2,
+  categoryPath: 3,
   categoryWord: 1,
   brand: 2,
   attribute: 1,

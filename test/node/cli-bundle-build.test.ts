@@ -1,0 +1,365 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dot } from './cli-math.ts';
+import {
+  CARTS,
+  DUMMYJSON,
+  FIXTURES,
+  FLIPKART,
+  FLIPKART_FIELDS,
+  OTTO,
+  YOOCHOOSE_TEST,
+  build,
+  buildAndDecode,
+  catalogFor,
+  neighbourIds,
+  rejection,
+  tempDir,
+} from './cli-helpers.ts';
+
+describe('bundle build: bad input', () => {
+  it.each([
+    ['bad-price.csv', 3, 'price'],
+    ['missing-title.jsonl', 2, 'title'],
+    ['duplicate-id.json', 8, 'id'],
+    ['multiline-bad-columns.csv', 6, '(columns)'],
+  ])('should abort on %s with INPUT_INVALID_ROW at line %d, field %s, suggesting --skip-invalid', async (name, line, field) => {
+    const error = await rejection(build(['--catalog', join(FIXTURES, name), '--out', join(tempDir(), 'x.vtb')]));
+    expect(error.code).toBe('INPUT_INVALID_ROW');
+    expect(error.details).toMatchObject({ file: join(FIXTURES, name), line, field });
+    expect(error.message).toMatch(/--skip-invalid/);
+  });
+
+  it('should abort on an unterminated quote even with --skip-invalid: the rest of the file is one field', async () => {
+    const error = await rejection(build(['--catalog', join(FIXTURES, 'unterminated.csv'), '--skip-invalid', '--out', join(tempDir(), 'x.vtb')]));
+    expect(error).toMatchObject({ code: 'INPUT_INVALID_ROW', details: { line: 2, field: 'column 2' } });
+  });
+
+  it('should name the mapped source column of a bad field', async () => {
+    const error = await rejection(build(['--catalog', FLIPKART, ...FLIPKART_FIELDS, '--out', join(tempDir(), 'x.vtb')]));
+    // Line 4: the Eurospa towel row with neither retail nor discounted price.
+    expect(error).toMatchObject({ code: 'INPUT_INVALID_ROW', details: { line: 4, field: 'retail_price' } });
+  });
+
+  it('should report and skip bad rows with --skip-invalid', async () => {
+    const { bundle, run } = await buildAndDecode(['--catalog', join(FIXTURES, 'bad-price.csv'), '--skip-invalid']);
+    expect(bundle.products.count).toBe(2);
+    expect(bundle.products.indexOf('a2')).toBe(-1);
+    expect(bundle.products.price[bundle.products.indexOf('a3')]).toBe(1299);
+    expect(run.err.join('\n')).toMatch(/bad-price\.csv:3 \[price\]/);
+    expect(bundle.meta.sourceCounts.skippedRows).toBe(1);
+  });
+
+  it('should keep the first of two rows with the same id when skipping', async () => {
+    const { bundle } = await buildAndDecode(['--catalog', join(FIXTURES, 'duplicate-id.json'), '--skip-invalid']);
+    expect(bundle.products.count).toBe(2);
+    expect(bundle.products.title(bundle.products.indexOf('d1'))).toBe('First');
+  });
+
+  it('should fail with INPUT_UNREADABLE for a missing file', async () => {
+    const error = await rejection(build(['--catalog', join(tempDir(), 'nope.csv'), '--out', join(tempDir(), 'x.vtb')]));
+    expect(error.code).toBe('INPUT_UNREADABLE');
+  });
+
+  it.each([
+    [['--dim', 'abc']],
+    [['--quantize', 'int4']],
+    [['--currency', 'euro']],
+    [['--bogus']],
+    [['--field', 'nosuch=x']],
+  ])('should fail with INPUT_BAD_OPTION for %j', async (extra) => {
+    const error = await rejection(build(['--catalog', DUMMYJSON, '--out', join(tempDir(), 'x.vtb'), ...extra]));
+    expect(error.code).toBe('INPUT_BAD_OPTION');
+  });
+
+  it('should require --catalog and --out', async () => {
+    expect((await rejection(build(['--out', 'x.vtb']))).details.field).toBe('--catalog');
+    expect((await rejection(build(['--catalog', DUMMYJSON]))).details.field).toBe('--out');
+  });
+});
+
+describe('bundle build: real catalogs', () => {
+  it('should load the Flipkart CSV with field mappings, skipping its one price-less row', async () => {
+    const { bundle, run } = await buildAndDecode(['--catalog', FLIPKART, ...FLIPKART_FIELDS, '--skip-invalid']);
+    const p = bundle.products;
+    expect(p.count).toBe(1049);
+    const curtain = p.indexOf('55b85ea15a1536d46b7190ad6fff8ce7');
+    expect(p.title(curtain)).toBe('Elegance Polyester Multicolor Abstract Eyelet Door Curtain');
+    expect(p.price[curtain]).toBe(1899);
+    expect(p.salePrice[curtain]).toBe(899);
+    expect(p.currency(curtain)).toBe('INR');
+    expect(p.url(curtain)).toMatch(/^http:\/\/www\.flipkart\.com\/elegance-polyester/);
+    expect(bundle.categories[p.categoryIndex[curtain]!]!.path).toEqual(['Home Furnishing', 'Curtains & Accessories', 'Curtains']);
+    // The source says 858 products are reduced (discounted < retail); the price-less row is not one.
+    let reduced = 0;
+    for (let i = 0; i < p.count; i++) if (p.salePrice[i]! < p.price[i]!) reduced++;
+    expect(reduced).toBe(858);
+    expect(new Set(bundle.categories.filter((c) => c.parent === -1).map((c) => c.name)).size).toBe(7);
+    expect(run.out[0]).toMatch(/1049 products, 64 dims f32/);
+  });
+
+  it('should give Flipkart products content vectors whose nearest neighbour mostly shares the top category', async () => {
+    const { bundle } = await buildAndDecode(['--catalog', FLIPKART, ...FLIPKART_FIELDS, '--skip-invalid']);
+    const { rows, dim } = bundle.embeddings;
+    const data = bundle.embeddings.data as Float32Array;
+    const top = (i: number) => bundle.categories[bundle.products.categoryIndex[i]!]!.path[0];
+    let same = 0;
+    for (let i = 0; i < rows; i++) {
+      let best = -1;
+      let bestScore = -Infinity;
+      for (let j = 0; j < rows; j++) {
+        if (j === i) continue;
+        const s = dot(data, i * dim, data, j * dim, dim);
+        if (s > bestScore) [best, bestScore] = [j, s];
+      }
+      if (top(best) === top(i)) same++;
+    }
+    // 7 balanced top categories: chance would be about 1/7 (measured: 0.85 at 64 dims, 0.91 at 128).
+    expect(same / rows).toBeGreaterThan(0.8);
+    for (let i = 0; i < rows; i++) expect(Math.abs(dot(data, i * dim, data, i * dim, dim) - 1)).toBeLessThan(1e-4);
+  });
+
+  it('should load DummyJSON with no flags: thumbnails, tags, stock and derived sale prices', async () => {
+    const source = JSON.parse(readFileSync(DUMMYJSON, 'utf8')) as { id: number; price: number; discountPercentage: number; stock: number; thumbnail: string; tags: string[]; category: string }[];
+    const { bundle } = await buildAndDecode(['--catalog', DUMMYJSON]);
+    const p = bundle.products;
+    expect(p.count).toBe(source.length);
+    for (const s of source) {
+      const i = p.indexOf(String(s.id));
+      expect(p.price[i]).toBeCloseTo(s.price, 2);
+      // Sale = price less the discount, in whole cents; a discount under a cent is no sale.
+      const sale = Math.round(s.price * (100 - s.discountPercentage)) / 100;
+      if (sale < s.price) expect(p.salePrice[i]).toBeCloseTo(sale, 2);
+      else expect(p.salePrice[i]).toBeNaN();
+      expect(p.inStock[i]).toBe(s.stock > 0 ? 1 : 0);
+      expect(p.image(i)).toBe(s.thumbnail);
+      expect(p.attributes(i).tags).toBe(s.tags.join(', '));
+      expect(p.currency(i)).toBe('EUR');
+      expect(bundle.categories[p.categoryIndex[i]!]!.name).toBe(s.category);
+    }
+  });
+
+  it('should store sizes × colours as variants', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'c.jsonl');
+    writeFileSync(file, '{"id":"t","title":"Tee","price":"€ 19,99","sizes":"S|M","colors":["red","blue"],"in_stock":"out of stock"}\n');
+    const { bundle } = await buildAndDecode(['--catalog', file]);
+    expect(bundle.products.variants(0)).toEqual([
+      { size: 'S', color: 'red', inStock: false },
+      { size: 'S', color: 'blue', inStock: false },
+      { size: 'M', color: 'red', inStock: false },
+      { size: 'M', color: 'blue', inStock: false },
+    ]);
+    expect(bundle.products.price[0]).toBeCloseTo(19.99, 4);
+    expect(bundle.products.currency(0)).toBe('EUR');
+    expect(bundle.products.url(0)).toBe('');
+  });
+});
+
+/** Session → items, read straight from the source files, independently of the CLI's readers. */
+function yoochooseSessions(): Map<string, string[]> {
+  const sessions = new Map<string, string[]>();
+  for (const line of readFileSync(YOOCHOOSE_TEST, 'utf8').trim().split('\n').slice(1)) {
+    const [s, item] = line.split('\t');
+    sessions.set(s!, [...(sessions.get(s!) ?? []), item!]);
+  }
+  return sessions;
+}
+
+function ottoSessions(): { session: string; events: { aid: number; type: string }[] }[] {
+  return readFileSync(OTTO, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+}
+
+function together(sessions: Iterable<string[]>, a: string, b: string): boolean {
+  for (const items of sessions) if (items.includes(a) && items.includes(b)) return true;
+  return false;
+}
+
+describe('bundle build: events', () => {
+  it('should link yoochoose items only to items clicked in the same session, and rank popularity by clicks', async () => {
+    const sessions = yoochooseSessions();
+    const dir = tempDir();
+    const catalog = catalogFor(new Set([...sessions.values()].flat()), dir);
+    const { bundle } = await buildAndDecode(['--catalog', catalog, '--events', YOOCHOOSE_TEST]);
+    expect(bundle.meta.sourceCounts.events).toBe(13568);
+    expect(bundle.meta.sourceCounts.sessions).toBe(3416);
+    let checked = 0;
+    for (let i = 0; i < bundle.products.count; i += 7) {
+      const id = bundle.products.id(i);
+      for (const other of neighbourIds(bundle, 'covisitation', id)) {
+        expect(together(sessions.values(), id, other)).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+    // No types in yoochoose: every click weighs 1, so popularity is the click count.
+    const clicks = new Map<string, number>();
+    for (const items of sessions.values()) for (const item of items) clicks.set(item, (clicks.get(item) ?? 0) + 1);
+    const [topItem, topClicks] = [...clicks].sort((a, b) => b[1] - a[1])[0]!;
+    const g = bundle.popularity.global;
+    expect(g[bundle.products.indexOf(topItem)]).toBe(topClicks);
+    expect(Math.max(...g)).toBe(topClicks);
+    expect(bundle.meta.embeddingSource).toBe('content+sessions');
+  });
+
+  it('should sort every graph row by descending weight and keep at most --top-m neighbours', async () => {
+    const sessions = yoochooseSessions();
+    const catalog = catalogFor(new Set([...sessions.values()].flat()), tempDir());
+    const { bundle } = await buildAndDecode(['--catalog', catalog, '--events', YOOCHOOSE_TEST, '--top-m', '3']);
+    const { offsets, weights } = bundle.covisitation;
+    let full = 0;
+    for (let i = 0; i < bundle.products.count; i++) {
+      expect(offsets[i + 1]! - offsets[i]!).toBeLessThanOrEqual(3);
+      if (offsets[i + 1]! - offsets[i]! === 3) full++;
+      for (let k = offsets[i]! + 1; k < offsets[i + 1]!; k++) expect(weights[k]!).toBeLessThanOrEqual(weights[k - 1]!);
+    }
+    expect(full).toBeGreaterThan(100);
+  });
+
+  it('should read OTTO sessions: co-visits within sessions, co-purchases among carted or ordered items', async () => {
+    const sessions = ottoSessions();
+    const catalog = catalogFor(new Set(sessions.flatMap((s) => s.events.map((e) => String(e.aid)))), tempDir());
+    const { bundle } = await buildAndDecode(['--catalog', catalog, '--events', OTTO]);
+    expect(bundle.meta.sourceCounts.events).toBe(862);
+    expect(bundle.meta.sourceCounts.sessions).toBe(20);
+    const visited = sessions.map((s) => s.events.map((e) => String(e.aid)));
+    const bought = sessions.map((s) => s.events.filter((e) => e.type !== 'clicks').map((e) => String(e.aid)));
+    let pairs = 0;
+    for (let i = 0; i < bundle.products.count; i++) {
+      const id = bundle.products.id(i);
+      for (const other of neighbourIds(bundle, 'covisitation', id)) expect(together(visited, id, other)).toBe(true);
+      for (const other of neighbourIds(bundle, 'copurchase', id)) {
+        expect(together(bought, id, other)).toBe(true);
+        pairs++;
+      }
+    }
+    expect(pairs).toBeGreaterThan(0);
+    // Orders weigh 5, carts 3, clicks 1.
+    const expected = new Map<string, number>();
+    for (const s of sessions) for (const e of s.events) expected.set(String(e.aid), (expected.get(String(e.aid)) ?? 0) + (e.type === 'orders' ? 5 : e.type === 'carts' ? 3 : 1));
+    for (const [id, score] of expected) expect(bundle.popularity.global[bundle.products.indexOf(id)]).toBe(score);
+  });
+
+  it('should count only the last --trending-days of the log as trending', async () => {
+    const dir = tempDir();
+    const catalog = catalogFor(['a', 'b'], dir);
+    const events = join(dir, 'events.csv');
+    // "b" is viewed 10 days before the log ends, "a" on the last day.
+    writeFileSync(events, 'session,product,time,type\n1,b,2024-01-01T00:00:00Z,view\n1,a,2024-01-11T00:00:00Z,purchase\n2,a,2024-01-11T01:00:00Z,view\n');
+    const { bundle } = await buildAndDecode(['--catalog', catalog, '--events', events, '--trending-days', '7']);
+    const a = bundle.products.indexOf('a');
+    const b = bundle.products.indexOf('b');
+    expect([bundle.popularity.global[a], bundle.popularity.global[b]]).toEqual([6, 1]);
+    expect([bundle.popularity.trending[a], bundle.popularity.trending[b]]).toEqual([6, 0]);
+    expect(bundle.popularity.trendingWindowDays).toBe(7);
+  });
+
+  it('should read DummyJSON carts as purchase sessions: co-purchased items share a cart', async () => {
+    const carts = JSON.parse(readFileSync(CARTS, 'utf8')) as { products: { id: number }[] }[];
+    const baskets = carts.map((c) => c.products.map((p) => String(p.id)));
+    const { bundle } = await buildAndDecode(['--catalog', DUMMYJSON, '--events', CARTS]);
+    expect(bundle.meta.sourceCounts.sessions).toBe(carts.length);
+    let pairs = 0;
+    for (let i = 0; i < bundle.products.count; i++) {
+      const id = bundle.products.id(i);
+      for (const other of neighbourIds(bundle, 'copurchase', id)) {
+        expect(together(baskets, id, other)).toBe(true);
+        pairs++;
+      }
+    }
+    expect(pairs).toBeGreaterThan(100);
+    // Per-category lists are ranked best first.
+    const pc = bundle.popularity.perCategory;
+    for (let c = 0; c < bundle.categories.length; c++) {
+      for (let k = pc.offsets[c]! + 1; k < pc.offsets[c + 1]!; k++) expect(pc.weights[k]!).toBeLessThanOrEqual(pc.weights[k - 1]!);
+    }
+  });
+
+  it('should report an unknown event type with file, line and field', async () => {
+    const dir = tempDir();
+    const events = join(dir, 'e.csv');
+    writeFileSync(events, 'session,product,type\n1,1,view\n1,2,wishlist\n');
+    const error = await rejection(build(['--catalog', DUMMYJSON, '--events', events, '--out', join(dir, 'x.vtb')]));
+    expect(error).toMatchObject({ code: 'INPUT_INVALID_ROW', details: { file: events, line: 3, field: 'type' } });
+  });
+
+  it('should map event columns with --event-field', async () => {
+    const dir = tempDir();
+    const events = join(dir, 'e.tsv');
+    writeFileSync(events, 'visit\tsku\n1\t1\n1\t2\n');
+    const { bundle } = await buildAndDecode(['--catalog', DUMMYJSON, '--events', events, '--event-field', 'session=visit', '--event-field', 'product=sku']);
+    expect(neighbourIds(bundle, 'covisitation', '1')).toEqual(['2']);
+  });
+});
+
+describe('bundle build: embeddings and reproducibility', () => {
+  function writeVectors(dir: string, ids: string[], dim: number): Map<string, number[]> {
+    const vectors = new Map<string, number[]>();
+    const lines: string[] = [];
+    ids.forEach((id, k) => {
+      const v = Array.from({ length: dim }, (_, d) => Math.sin(k * 7 + d) * (1 + k / 10));
+      vectors.set(id, v);
+      lines.push(JSON.stringify({ id, vector: v }));
+    });
+    writeFileSync(join(dir, 'vectors.jsonl'), `${lines.join('\n')}\n`);
+    return vectors;
+  }
+
+  it('should import vectors verbatim and fall back to content vectors for the rest', async () => {
+    const dir = tempDir();
+    const vectors = writeVectors(dir, ['1', '2', '3', 'not-in-catalog'], 12);
+    const { bundle, run } = await buildAndDecode(['--catalog', DUMMYJSON, '--embeddings', join(dir, 'vectors.jsonl')]);
+    expect(bundle.embeddings.dim).toBe(12);
+    const data = bundle.embeddings.data as Float32Array;
+    for (const id of ['1', '2', '3']) {
+      const i = bundle.products.indexOf(id);
+      const row = Array.from(data.subarray(i * 12, i * 12 + 12));
+      vectors.get(id)!.forEach((x, d) => expect(row[d]).toBeCloseTo(x, 5));
+    }
+    expect(bundle.meta.sourceCounts).toMatchObject({ importedVectors: 3, missingVectors: 191, unknownVectorIds: 1 });
+    expect(run.err.join('\n')).toMatch(/191 products have no imported vector/);
+    const other = bundle.products.indexOf('4');
+    expect(Math.abs(dot(data, other * 12, data, other * 12, 12) - 1)).toBeLessThan(1e-4);
+  });
+
+  it('should keep imported vectors within int8 error when quantised', async () => {
+    const dir = tempDir();
+    const vectors = writeVectors(dir, ['1', '2'], 16);
+    const { bundle } = await buildAndDecode(['--catalog', DUMMYJSON, '--embeddings', join(dir, 'vectors.jsonl'), '--quantize', 'int8']);
+    const e = bundle.embeddings;
+    if (e.dtype !== 'i8') throw new Error('expected int8');
+    for (const id of ['1', '2']) {
+      const i = bundle.products.indexOf(id);
+      const v = vectors.get(id)!;
+      const max = Math.max(...v.map(Math.abs));
+      expect(e.scales[i]).toBeCloseTo(max / 127, 6);
+      v.forEach((x, d) => expect(Math.abs(e.data[i * 16 + d]! * e.scales[i]! - x)).toBeLessThanOrEqual(e.scales[i]! / 2 + 1e-6));
+    }
+  });
+
+  it.each([
+    ['embeddings-nan.csv', 3],
+    ['embeddings-bad-dim.jsonl', 2],
+  ])('should reject %s at line %d, field vector', async (name, line) => {
+    const error = await rejection(build(['--catalog', DUMMYJSON, '--embeddings', join(FIXTURES, name), '--out', join(tempDir(), 'x.vtb')]));
+    expect(error).toMatchObject({ code: 'INPUT_INVALID_ROW', details: { line, field: 'vector' } });
+  });
+
+  it('should refuse a --dim that contradicts the imported vectors', async () => {
+    const dir = tempDir();
+    writeVectors(dir, ['1'], 12);
+    const error = await rejection(build(['--catalog', DUMMYJSON, '--embeddings', join(dir, 'vectors.jsonl'), '--dim', '64', '--out', join(dir, 'x.vtb')]));
+    expect(error.code).toBe('INPUT_BAD_OPTION');
+  });
+
+  it('should write identical bytes for the same inputs and seed, and different vectors for another seed', async () => {
+    const args = ['--catalog', DUMMYJSON, '--events', CARTS, '--quantize', 'int8', '--dim', '32'];
+    const a = await buildAndDecode([...args, '--seed', '7']);
+    const b = await buildAndDecode([...args, '--seed', '7']);
+    const c = await buildAndDecode([...args, '--seed', '8']);
+    expect(Buffer.from(a.bytes).equals(Buffer.from(b.bytes))).toBe(true);
+    expect(Buffer.from(a.bytes).equals(Buffer.from(c.bytes))).toBe(false);
+    expect(a.bundle.meta.builtAt).toBe('2024-01-01T00:00:00.000Z');
+  });
+});
