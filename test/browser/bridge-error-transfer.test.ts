@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { expose, wrap, type Remote } from 'comlink';
+import { isVitrineError, VitrineError } from '../../src/shared/errors.ts';
+import { registerErrorTransfer } from '../../src/shared/error-transfer.ts';
+
+/** Something that throws in every way a worker API can. */
+const thrower = {
+  vitrine(): never {
+    throw new VitrineError('UNKNOWN_PRODUCT', 'no product "sku-x"', { productId: 'sku-x', field: 'product', offset: 42 });
+  },
+  async vitrineAsync(): Promise<never> {
+    throw new VitrineError('BUNDLE_CHECKSUM_MISMATCH', 'checksum differs', { section: 'header', offset: 12 });
+  },
+  plain(): never {
+    throw new TypeError('plain failure');
+  },
+  value(): never {
+    // eslint-disable-next-line no-throw-literal
+    throw { reason: 'not an error' };
+  },
+};
+
+let ports: MessagePort[] = [];
+
+function connect(): Remote<typeof thrower> {
+  registerErrorTransfer();
+  const { port1, port2 } = new MessageChannel();
+  ports.push(port1, port2);
+  expose(thrower, port1);
+  return wrap<typeof thrower>(port2);
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+afterEach(() => {
+  for (const port of ports) port.close();
+  ports = [];
+});
+
+describe('error transfer handler', () => {
+  it('should deliver a thrown VitrineError with its code, message and details', async () => {
+    const error = await rejection(connect().vitrine());
+    expect(isVitrineError(error)).toBe(true);
+    const e = error as VitrineError;
+    expect(e.code).toBe('UNKNOWN_PRODUCT');
+    expect(e.message).toBe('UNKNOWN_PRODUCT: no product "sku-x"');
+    expect(e.details).toEqual({ productId: 'sku-x', field: 'product', offset: 42 });
+    // Rebuilt on this side, so instanceof works here too (callers must not rely on it, but it is true).
+    expect(e).toBeInstanceOf(VitrineError);
+  });
+
+  it('should deliver a rejected async VitrineError the same way', async () => {
+    const error = (await rejection(connect().vitrineAsync())) as VitrineError;
+    expect(error.code).toBe('BUNDLE_CHECKSUM_MISMATCH');
+    expect(error.details).toEqual({ section: 'header', offset: 12 });
+  });
+
+  it('should leave other errors to comlink (message and name kept, no code)', async () => {
+    const error = (await rejection(connect().plain())) as Error;
+    expect(error.message).toBe('plain failure');
+    expect(error.name).toBe('TypeError');
+    expect(isVitrineError(error)).toBe(false);
+  });
+
+  it('should pass thrown non-Error values through unchanged', async () => {
+    expect(await rejection(connect().value())).toEqual({ reason: 'not an error' });
+  });
+
+  it('can be registered twice without wrapping itself', async () => {
+    registerErrorTransfer();
+    registerErrorTransfer();
+    const error = (await rejection(connect().vitrine())) as VitrineError;
+    expect(error.code).toBe('UNKNOWN_PRODUCT');
+  });
+});

@@ -1,0 +1,149 @@
+/**
+ * Synthetic bundles for the engine's browser tests (the shared fixture reads the DummyJSON catalog
+ * with node:fs, which a page cannot). Deterministic per seed, and small enough to brute-force the
+ * expected answers in the test itself.
+ */
+import { buildCategoryTree, encodeBundle } from '../../src/shared/bundle/index.ts';
+import type { BundleInput, CsrGraph, ModelWeights, ProductInput } from '../../src/shared/bundle/index.ts';
+
+export interface EngineFixtureOptions {
+  rows?: number;
+  dim?: number;
+  seed?: number;
+  dtype?: 'f32' | 'i8';
+  /** Appended to every title, so two versions of "the same" catalog are told apart. */
+  titleTag?: string;
+  modelWeights?: ModelWeights;
+}
+
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const CATEGORIES = [
+  ['Clothing', 'Women', 'Dresses'],
+  ['Clothing', 'Women', 'Tops'],
+  ['Clothing', 'Men', 'Shirts'],
+  ['Home', 'Kitchen'],
+  [],
+];
+
+function graph(random: () => number, rows: number, maxDegree: number): CsrGraph {
+  const offsets = new Uint32Array(rows + 1);
+  const neighbors: number[] = [];
+  const weights: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const seen = new Set([r]);
+    let w = 0.5 + random() * 2;
+    const degree = Math.floor(random() * (maxDegree + 1));
+    for (let k = 0; k < degree; k++) {
+      const t = Math.floor(random() * rows);
+      if (seen.has(t)) continue;
+      seen.add(t);
+      neighbors.push(t);
+      weights.push(w);
+      w *= 0.4 + random() * 0.6; // rows sorted by descending weight, as the format requires
+    }
+    offsets[r + 1] = neighbors.length;
+  }
+  return { offsets, neighbors: Uint32Array.from(neighbors), weights: Float32Array.from(weights) };
+}
+
+/** Unit-length f32 vectors (the writer's contract), quantised per row for `i8`. */
+export function unitVectors(random: () => number, rows: number, dim: number): Float32Array {
+  const data = new Float32Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    let norm = 0;
+    for (let j = 0; j < dim; j++) {
+      const v = random() * 2 - 1;
+      data[r * dim + j] = v;
+      norm += v * v;
+    }
+    for (let j = 0; j < dim; j++) data[r * dim + j]! /= Math.sqrt(norm);
+  }
+  return data;
+}
+
+export function makeEngineInput(options: EngineFixtureOptions = {}): BundleInput {
+  const { rows = 120, dim = 12, seed = 7, dtype = 'f32', titleTag = '' } = options;
+  const random = seededRandom(seed);
+  const products: ProductInput[] = [];
+  for (let i = 0; i < rows; i++) {
+    const price = Math.round((5 + random() * 95) * 100) / 100;
+    products.push({
+      id: `sku-${i}`,
+      title: `Product ${i}${titleTag}`,
+      url: `https://shop.example/p/${i}`,
+      image: `https://shop.example/img/${i}.jpg`,
+      category: CATEGORIES[i % CATEGORIES.length]!,
+      brand: `Brand ${i % 7}`,
+      price,
+      salePrice: i % 4 === 0 ? Math.round(price * 80) / 100 : null,
+      currency: 'EUR',
+      inStock: i % 5 !== 3,
+      rating: null,
+      variants: [],
+      attributes: { material: i % 2 ? 'cotton' : 'linen' },
+    });
+  }
+  const tree = buildCategoryTree(products);
+  const global = Float32Array.from(products, () => Math.floor(random() * 1000));
+  const trending = Float32Array.from(products, () => Math.floor(random() * 300));
+  const vectors = unitVectors(random, rows, dim);
+  let embeddings: BundleInput['embeddings'];
+  if (dtype === 'f32') embeddings = { dtype, rows, dim, data: vectors };
+  else {
+    const data = new Int8Array(rows * dim);
+    const scales = new Float32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let max = 0;
+      for (let j = 0; j < dim; j++) max = Math.max(max, Math.abs(vectors[r * dim + j]!));
+      scales[r] = max / 127;
+      for (let j = 0; j < dim; j++) data[r * dim + j] = Math.round(vectors[r * dim + j]! / scales[r]!);
+    }
+    embeddings = { dtype, rows, dim, data, scales };
+  }
+  return {
+    meta: {
+      builder: '0.1.0',
+      builtAt: '2025-05-01T12:00:00.000Z',
+      dim,
+      dtype,
+      sourceCounts: { products: rows, events: 0, sessions: 0, skippedRows: 0 },
+      embeddingSource: 'content',
+    },
+    products,
+    popularity: {
+      global,
+      trending,
+      trendingWindowDays: 7,
+      perCategory: { offsets: new Uint32Array(tree.nodes.length + 1), neighbors: new Uint32Array(0), weights: new Float32Array(0) },
+    },
+    covisitation: graph(random, rows, 8),
+    copurchase: graph(random, rows, 3),
+    embeddings,
+    ...(options.modelWeights ? { modelWeights: options.modelWeights } : {}),
+  };
+}
+
+/** Encoded bundle bytes in their own ArrayBuffer (ready to transfer). */
+export function makeEngineBundle(options: EngineFixtureOptions = {}): { input: BundleInput; bytes: ArrayBuffer } {
+  const input = makeEngineInput(options);
+  const encoded = encodeBundle(input);
+  return { input, bytes: encoded.slice().buffer };
+}
+
+/** Row `r` of the input's embeddings as float64 numbers (dequantised for i8). */
+export function rowOf(input: BundleInput, r: number): number[] {
+  const m = input.embeddings;
+  const out: number[] = [];
+  for (let j = 0; j < m.dim; j++) out.push(m.dtype === 'f32' ? m.data[r * m.dim + j]! : m.data[r * m.dim + j]! * m.scales[r]!);
+  return out;
+}

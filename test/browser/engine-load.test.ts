@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createVitrine, isVitrineError, type Vitrine, type VitrineError } from '../../src/index.ts';
+import { makeEngineBundle } from './engine-fixture.ts';
+
+const engines: Vitrine[] = [];
+
+function engine(): Vitrine {
+  const vitrine = createVitrine();
+  engines.push(vitrine);
+  return vitrine;
+}
+
+afterEach(() => {
+  while (engines.length) engines.pop()!.close();
+});
+
+async function rejection(promise: Promise<unknown>): Promise<VitrineError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(isVitrineError(error)).toBe(true);
+    return error as VitrineError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('engine load (through the real worker)', () => {
+  it('should answer NOT_READY before any bundle is loaded', async () => {
+    const vitrine = engine();
+    const error = await rejection(vitrine.recommend({ placement: 'trending' }));
+    expect(error.code).toBe('NOT_READY');
+    expect((await vitrine.status()).state).toBe('idle');
+  });
+
+  it('should transfer the ArrayBuffer (detached on the page) and report the bundle', async () => {
+    const { input, bytes } = makeEngineBundle({ rows: 50, dim: 8 });
+    const size = bytes.byteLength;
+    const status = await engine().load(bytes);
+    expect(bytes.byteLength).toBe(0); // transferred, not copied
+    expect(size).toBeGreaterThan(0);
+    expect(status.state).toBe('ready');
+    expect(status.bundle).toMatchObject({ url: null, source: 'buffer', products: 50, dim: 8, dtype: 'f32', formatVersion: 1 });
+    expect(status.bundle!.contentHash).toMatch(/^[0-9a-f]{8}$/);
+    expect(status.lastError).toBeNull();
+    // Chromium has WASM SIMD: the fast kernels must be the ones in use.
+    expect(status.kernels).toBe('wasm-simd');
+    expect(status.kernelsFallback).toBeNull();
+    expect(input.products).toHaveLength(50);
+  });
+
+  it('should reject a corrupted bundle with its bundle code and details across the boundary', async () => {
+    const { bytes } = makeEngineBundle({ rows: 30 });
+    const corrupt = new Uint8Array(bytes);
+    corrupt[corrupt.length - 5]! ^= 0xff; // a payload byte: only the checksum notices
+    const vitrine = engine();
+    const error = await rejection(vitrine.load(corrupt.buffer));
+    expect(error.code).toBe('BUNDLE_CHECKSUM_MISMATCH');
+    expect(error.details).toHaveProperty('offset');
+    const status = await vitrine.status();
+    expect(status.state).toBe('error');
+    expect(status.lastError?.code).toBe('BUNDLE_CHECKSUM_MISMATCH');
+  });
+
+  it('should reject a truncated bundle with BUNDLE_TRUNCATED (or a section range error)', async () => {
+    const { bytes } = makeEngineBundle({ rows: 30 });
+    const error = await rejection(engine().load(bytes.slice(0, Math.floor(bytes.byteLength / 2))));
+    expect(error.code).toMatch(/^BUNDLE_(TRUNCATED|SECTION_OUT_OF_RANGE)$/);
+  });
+
+  it('should keep serving the previous bundle when a reload fails', async () => {
+    const vitrine = engine();
+    const good = await vitrine.load(makeEngineBundle({ rows: 20 }).bytes);
+    await rejection(vitrine.load(new Uint8Array([1, 2, 3, 4]).buffer));
+    const status = await vitrine.status();
+    expect(status.state).toBe('ready');
+    expect(status.bundle?.contentHash).toBe(good.bundle!.contentHash);
+    expect(status.lastError?.code).toBe('BUNDLE_TRUNCATED');
+    const result = await vitrine.recommend({ placement: 'trending', inStockOnly: false });
+    expect(result.bundleVersion).toBe(good.bundle!.contentHash);
+  });
+
+  it('should fail a URL that does not answer with BUNDLE_FETCH_FAILED and the status', async () => {
+    const error = await rejection(engine().load(`/test/browser/no-such-bundle-${Date.now()}.vtb`));
+    expect(error.code).toBe('BUNDLE_FETCH_FAILED');
+    expect(error.details.status).toBe(404);
+  });
+
+  it('should name the offending field in INVALID_REQUEST and the id in UNKNOWN_PRODUCT', async () => {
+    const vitrine = engine();
+    await vitrine.load(makeEngineBundle({ rows: 20 }).bytes);
+    const cases: Array<[Promise<unknown>, string]> = [
+      [vitrine.recommend({ placement: 'nope' } as never), 'placement'],
+      [vitrine.recommend({ placement: 'similar' }), 'product'],
+      [vitrine.recommend({ placement: 'trending', limit: 0 }), 'limit'],
+      [vitrine.recommend({ placement: 'trending', limit: 2.5 }), 'limit'],
+      [vitrine.recommend({ placement: 'trending', exclude: 'sku-1' } as never), 'exclude'],
+      [vitrine.recommend({ placement: 'for_you', context: { recent: ['sku-1', 7] } } as never), 'context.recent[1]'],
+      [vitrine.similar('sku-1', { inStockOnly: 'yes' } as never), 'options.inStockOnly'],
+      [vitrine.rerank('sku-1' as never), 'productIds'],
+    ];
+    for (const [call, field] of cases) {
+      const error = await rejection(call);
+      expect(error.code).toBe('INVALID_REQUEST');
+      expect(error.details.field).toBe(field);
+    }
+    const unknown = await rejection(vitrine.similar('sku-missing'));
+    expect(unknown.code).toBe('UNKNOWN_PRODUCT');
+    expect(unknown.details.productId).toBe('sku-missing');
+  });
+});
