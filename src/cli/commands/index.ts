@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { bundleBuild } from './bundle-build.ts';
+import { bench } from './bench.ts';
 import { bundleInspect } from './bundle-inspect.ts';
 
 /** Every sub-command, in the order `vitrine --help` lists them. */
-export const commands: Command[] = [bundleBuild, bundleInspect];
+export const commands: Command[] = [bundleBuild, bundleInspect, bench];

@@ -1,0 +1,93 @@
+import { parseArgs } from 'node:util';
+import { VitrineError } from '../../shared/errors.ts';
+import type { KernelImpl } from '../../shared/kernels/types.ts';
+import { runBench, type BenchOptions } from '../bench/run.ts';
+import type { Command } from '../command.ts';
+
+const SIZES_N = [10_000, 100_000, 1_000_000];
+const SIZES_D = [64, 128];
+const IMPLS: KernelImpl[] = ['wasm-simd', 'wasm', 'js'];
+
+const HELP = `Usage: vitrine bench [options]
+
+Times one query (score every row + exact top-10) for each kernel implementation, f32 and int8,
+over n in {${SIZES_N.join(', ')}} and d in {${SIZES_D.join(', ')}}, next to a C AVX2/FMA baseline
+(compiled with gcc at bench time when gcc exists), then int8 recall@10 against exact f32 on the
+Flipkart sample's embeddings.
+
+Options:
+  --n N              run only this row count (default: all of ${SIZES_N.join(', ')})
+  --d D              run only this dimension (default: all of ${SIZES_D.join(', ')})
+  --dtype f32|i8     run only this matrix type (default: both)
+  --impl LIST        comma-separated implementations (default ${IMPLS.join(',')})
+  --json             one JSON object per line instead of the table
+  --browser          run the kernels in a headless Chromium worker instead of Node (Playwright;
+                     CHROMIUM_PATH, default /usr/bin/chromium), plus the 100000 x 64 bundle load time
+  --bundle FILE      float32 bundle whose embeddings the recall check uses (default: build the
+                     Flipkart sample with \`vitrine bundle build\`)
+  --skip-c           do not build or run the C baseline
+  --skip-recall      do not measure int8 recall
+  --budget-ms MS     measured time per case before stopping early (default 1500; at least 7 runs)
+  -h, --help         this text
+
+Example:
+  npx vitrine bench --n 100000 --d 64
+  npx vitrine bench --json > bench.jsonl`;
+
+const OPTIONS = {
+  n: { type: 'string' },
+  d: { type: 'string' },
+  dtype: { type: 'string' },
+  impl: { type: 'string' },
+  json: { type: 'boolean' },
+  browser: { type: 'boolean' },
+  bundle: { type: 'string' },
+  'skip-c': { type: 'boolean' },
+  'skip-recall': { type: 'boolean' },
+  'budget-ms': { type: 'string' },
+} as const;
+
+function bad(option: string, message: string): VitrineError {
+  return new VitrineError('INPUT_BAD_OPTION', `${option} ${message}`, { field: option });
+}
+
+function positiveInt(option: string, value: string | undefined, fallback: number[]): number[] {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw bad(option, `must be a positive integer, got "${value}"`);
+  return [n];
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }));
+  } catch (error) {
+    throw new VitrineError('INPUT_BAD_OPTION', (error as Error).message);
+  }
+  const dtypes = values.dtype === undefined ? (['f32', 'i8'] as const) : values.dtype === 'f32' || values.dtype === 'i8' ? [values.dtype] : undefined;
+  if (!dtypes) throw bad('--dtype', `must be f32 or i8, got "${values.dtype}"`);
+  const impls = values.impl === undefined ? IMPLS : values.impl.split(',').map((s) => s.trim());
+  for (const impl of impls) if (!(IMPLS as string[]).includes(impl)) throw bad('--impl', `unknown implementation "${impl}" (use ${IMPLS.join(', ')})`);
+  const budget = values['budget-ms'] === undefined ? 1500 : Number(values['budget-ms']);
+  if (!(budget > 0)) throw bad('--budget-ms', 'must be a positive number');
+  return {
+    ns: positiveInt('--n', values.n, SIZES_N),
+    ds: positiveInt('--d', values.d, SIZES_D),
+    dtypes: [...dtypes],
+    impls: impls as KernelImpl[],
+    json: values.json ?? false,
+    browser: values.browser ?? false,
+    bundle: values.bundle,
+    c: !values['skip-c'],
+    recall: !values['skip-recall'],
+    budgetMs: budget,
+  };
+}
+
+export const bench: Command = {
+  path: ['bench'],
+  summary: 'time the scoring kernels (WASM SIMD, WASM, JS, C baseline) and int8 recall',
+  help: HELP,
+  run: (argv) => runBench(parseBenchArgs(argv)),
+};
