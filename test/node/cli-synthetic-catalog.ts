@@ -30,7 +30,7 @@ export async function writeSyntheticCatalog(count: number, dir: string, events =
     const line = `p${i},"${title}","${desc}, ""quoted"" part",${category},${pick(BRANDS)},"${price.toLocaleString('en-US')}",${sale},S|M|L,red|blue,${rand() < 0.9}\n`;
     if (!catalog.write(line)) await new Promise((r) => catalog.once('drain', r));
   }
-  await new Promise((r) => catalog.end(r));
+  await new Promise<void>((r) => catalog.end(() => r()));
   const log = createWriteStream(join(dir, 'events.csv'));
   log.write('session,product,time,type\n');
   const start = Date.UTC(2024, 0, 1);
@@ -45,7 +45,7 @@ export async function writeSyntheticCatalog(count: number, dir: string, events =
       if (!log.write(line)) await new Promise((r) => log.once('drain', r));
     }
   }
-  await new Promise((r) => log.end(r));
+  await new Promise<void>((r) => log.end(() => r()));
 }
 
 if (process.argv[1]?.endsWith('cli-synthetic-catalog.ts')) {
