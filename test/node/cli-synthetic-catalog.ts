@@ -28,7 +28,7 @@ export async function writeSyntheticCatalog(count: number, dir: string, events =
     const price = 5 + Math.floor(rand() * 2000);
     const sale = rand() < 0.3 ? Math.floor(price * 0.8) : '';
     const line = `p${i},"${title}","${desc}, ""quoted"" part",${category},${pick(BRANDS)},"${price.toLocaleString('en-US')}",${sale},S|M|L,red|blue,${rand() < 0.9}\n`;
-    if (!catalog.write(line)) await new Promise((r) => catalog.once('drain', r));
+    if (!catalog.write(line)) await new Promise<void>((r) => catalog.once('drain', () => r()));
   }
   await new Promise<void>((r) => catalog.end(() => r()));
   const log = createWriteStream(join(dir, 'events.csv'));
@@ -42,7 +42,7 @@ export async function writeSyntheticCatalog(count: number, dir: string, events =
       const p = Math.min(count - 1, base + Math.floor(rand() * 20));
       const type = rand() < 0.05 ? 'purchase' : rand() < 0.1 ? 'cart' : 'view';
       const line = `s${s},p${p},${new Date(start + s * 60_000 + k * 5_000).toISOString()},${type}\n`;
-      if (!log.write(line)) await new Promise((r) => log.once('drain', r));
+      if (!log.write(line)) await new Promise<void>((r) => log.once('drain', () => r()));
     }
   }
   await new Promise<void>((r) => log.end(() => r()));
