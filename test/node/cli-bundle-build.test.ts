@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decodeBundle } from '../../src/shared/bundle/index.ts';
 import { dot } from './cli-math.ts';
 import {
   CARTS,
@@ -361,5 +362,26 @@ describe('bundle build: embeddings and reproducibility', () => {
     expect(Buffer.from(a.bytes).equals(Buffer.from(b.bytes))).toBe(true);
     expect(Buffer.from(a.bytes).equals(Buffer.from(c.bytes))).toBe(false);
     expect(a.bundle.meta.builtAt).toBe('2024-01-01T00:00:00.000Z');
+  });
+
+  it('should take the build time from SOURCE_DATE_EPOCH when --built-at is absent', async () => {
+    const file = join(tempDir(), 'e.vtb');
+    process.env.SOURCE_DATE_EPOCH = '1700000000';
+    try {
+      await build(['--catalog', DUMMYJSON, '--out', file]);
+    } finally {
+      delete process.env.SOURCE_DATE_EPOCH;
+    }
+    expect(decodeBundle(new Uint8Array(readFileSync(file))).meta.builtAt).toBe('2023-11-14T22:13:20.000Z');
+  });
+
+  it('should print a JSON summary whose sizes add up to the file written', async () => {
+    const file = join(tempDir(), 's.vtb');
+    const run = await build(['--catalog', DUMMYJSON, '--events', CARTS, '--out', file, '--json']);
+    const summary = JSON.parse(run.out[0]!) as { products: number; dim: number; dtype: string; sections: { kind: string; bytes: number }[]; bytes: number; seconds: number };
+    expect(summary).toMatchObject({ products: 194, dim: 64, dtype: 'f32' });
+    expect(summary.bytes).toBe(readFileSync(file).length);
+    expect(summary.sections.map((s) => s.kind)).toEqual(expect.arrayContaining(['products', 'covisitation', 'copurchase', 'embeddings', 'popularity']));
+    expect(summary.sections.reduce((sum, s) => sum + s.bytes, 0)).toBeLessThanOrEqual(summary.bytes);
   });
 });

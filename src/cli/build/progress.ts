@@ -28,6 +28,8 @@ export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = pr
   };
   return {
     step(name, count) {
+      // Close the previous step at 100% so the last frame a user sees is never a stale 0%.
+      if (label !== '') draw(total);
       label = name;
       total = Math.max(1, count);
       last = 0;
