@@ -39,8 +39,6 @@ export class Engine {
   #factory: KernelFactory | null = null;
   /** Tail of the load queue: each load/revalidation chains onto it. */
   #queue: Promise<unknown> = Promise.resolve();
-  /** Latest background revalidation, so tests and `settled()` can wait for it. */
-  #revalidation: Promise<void> = Promise.resolve();
   readonly #getFactory: () => Promise<KernelFactory>;
 
   constructor(getFactory: () => Promise<KernelFactory> = kernelFactory) {
@@ -97,14 +95,6 @@ export class Engine {
     };
   }
 
-  /** Resolves when pending loads and the latest background revalidation have finished. */
-  async settled(): Promise<EngineStatus> {
-    await this.#queue.catch(() => undefined);
-    await this.#revalidation;
-    await this.#queue.catch(() => undefined);
-    return this.status();
-  }
-
   #ready(): Version {
     const version = this.#current;
     if (!version) throw new VitrineError('NOT_READY', `no bundle loaded yet (engine is ${this.#state})`, { state: this.#state });
@@ -123,7 +113,7 @@ export class Engine {
     if (cached) {
       try {
         const version = await this.#swapIn(cached.bytes, url, 'cache');
-        this.#revalidation = this.#revalidate(url, cached.validators, version.bundle.contentHash);
+        void this.#revalidate(url, cached.validators, version.bundle.contentHash);
         return;
       } catch (error) {
         // A cached copy that no longer decodes (e.g. written by an older reader) is dropped.

@@ -21,8 +21,6 @@ const api = {
   rerank: (productIds: string[], context?: RequestContext) => engine.rerank(productIds, context),
   /** What is loaded, which kernels run, the last error. */
   status: () => engine.status(),
-  /** Resolves once pending loads and background revalidation are done (tests, tools). */
-  settled: () => engine.settled(),
 };
 
 export type EngineApi = typeof api;

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { createVitrine, type RecommendResult } from '../../src/index.ts';
+import { makeEngineBundle } from './engine-fixture.ts';
+
+/** Two versions of one catalog: same ids, different titles, vectors and popularity. */
+const VERSIONS = [
+  { tag: ' [A]', seed: 21 },
+  { tag: ' [B]', seed: 22 },
+] as const;
+
+function bytesOf(version: (typeof VERSIONS)[number]): ArrayBuffer {
+  return makeEngineBundle({ rows: 400, dim: 16, seed: version.seed, titleTag: version.tag }).bytes;
+}
+
+/** What each version answers on its own, loaded alone in a fresh engine. */
+async function answersInIsolation(): Promise<Map<string, { tag: string; trending: string[]; similar: string[] }>> {
+  const answers = new Map<string, { tag: string; trending: string[]; similar: string[] }>();
+  for (const version of VERSIONS) {
+    const vitrine = createVitrine();
+    const status = await vitrine.load(bytesOf(version));
+    const trending = await vitrine.recommend({ placement: 'trending', limit: 5 });
+    const similar = await vitrine.similar('sku-3', { limit: 5 });
+    answers.set(status.bundle!.contentHash, {
+      tag: version.tag,
+      trending: trending.items.map((item) => item.productId),
+      similar: similar.items.map((item) => item.productId),
+    });
+    vitrine.close();
+  }
+  return answers;
+}
+
+describe('engine reload', () => {
+  it('should never answer with a mix of two bundle versions while versions are swapped', async () => {
+    const answers = await answersInIsolation();
+    expect(answers.size).toBe(2);
+    const vitrine = createVitrine();
+    try {
+      await vitrine.load(bytesOf(VERSIONS[0]));
+      const results: RecommendResult[] = [];
+      const loads: Promise<unknown>[] = [];
+      const queries: Promise<void>[] = [];
+      for (let round = 0; round < 6; round++) {
+        loads.push(vitrine.load(bytesOf(VERSIONS[(round + 1) % 2]!)));
+        for (let q = 0; q < 15; q++) {
+          const call = q % 2 ? vitrine.recommend({ placement: 'trending', limit: 5 }) : vitrine.similar('sku-3', { limit: 5 });
+          queries.push(call.then((result) => void results.push(result)));
+        }
+      }
+      await Promise.all([...loads, ...queries]);
+      const seen = new Set<string>();
+      for (const result of results) {
+        const answer = answers.get(result.bundleVersion);
+        expect(answer, `unknown version ${result.bundleVersion}`).toBeDefined();
+        seen.add(result.bundleVersion);
+        for (const item of result.items) {
+          expect(item.bundleVersion).toBe(result.bundleVersion);
+          // The product data comes from the same version as the scores.
+          expect(item.title.endsWith(answer!.tag)).toBe(true);
+        }
+        const ids = result.items.map((item) => item.productId);
+        expect(ids).toEqual(result.placement === 'trending' ? answer!.trending : answer!.similar);
+      }
+      // The queries really ran across swaps: both versions answered some of them.
+      expect(seen.size).toBe(2);
+      expect(results).toHaveLength(90);
+    } finally {
+      vitrine.close();
+    }
+  });
+});
