@@ -65,8 +65,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   } catch (error) {
     throw new VitrineError('INPUT_BAD_OPTION', (error as Error).message);
   }
-  const dtypes = values.dtype === undefined ? (['f32', 'i8'] as const) : values.dtype === 'f32' || values.dtype === 'i8' ? [values.dtype] : undefined;
-  if (!dtypes) throw bad('--dtype', `must be f32 or i8, got "${values.dtype}"`);
+  const dtype = values.dtype;
+  if (dtype !== undefined && dtype !== 'f32' && dtype !== 'i8') throw bad('--dtype', `must be f32 or i8, got "${dtype}"`);
+  const dtypes: ('f32' | 'i8')[] = dtype === undefined ? ['f32', 'i8'] : [dtype];
   const impls = values.impl === undefined ? IMPLS : values.impl.split(',').map((s) => s.trim());
   for (const impl of impls) if (!(IMPLS as string[]).includes(impl)) throw bad('--impl', `unknown implementation "${impl}" (use ${IMPLS.join(', ')})`);
   const budget = values['budget-ms'] === undefined ? 1500 : Number(values['budget-ms']);
@@ -74,7 +75,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   return {
     ns: positiveInt('--n', values.n, SIZES_N),
     ds: positiveInt('--d', values.d, SIZES_D),
-    dtypes: [...dtypes],
+    dtypes,
     impls: impls as KernelImpl[],
     json: values.json ?? false,
     browser: values.browser ?? false,
