@@ -127,6 +127,8 @@ export class EngineBridge {
       worker.addEventListener('message', onMessage);
     });
     const onError = (event: ErrorEvent): void => {
+      // Handled: it becomes WORKER_CRASHED for the callers, so keep it out of the shop's console.
+      event.preventDefault();
       this.#crash(worker, 'error', event.message || 'the worker failed to start or threw');
     };
     const onMessageError = (): void => this.#crash(worker, 'messageerror', 'a message from the worker could not be read');
