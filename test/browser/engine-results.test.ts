@@ -133,7 +133,7 @@ describe('engine results (f32 bundle, default weights)', () => {
       expect(Object.keys(item.components).sort()).toEqual(['copurchase', 'covisitation', 'popularity', 'similarity']);
       const product = input.products.find((p) => p.id === item.productId)!;
       expect(item).toMatchObject({ title: product.title, url: product.url, image: product.image, brand: product.brand, currency: 'EUR' });
-      expect(item.price).toBeCloseTo(product.price, 4);
+      expect(item.price).toBeCloseTo(product.price!, 4);
       if (product.salePrice === null) expect(item.salePrice).toBeNull();
       else expect(item.salePrice).toBeCloseTo(product.salePrice, 4);
       expect(item.bundleVersion).toBe(result.bundleVersion);

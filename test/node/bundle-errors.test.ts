@@ -170,13 +170,14 @@ describe('decodeBundle content checks', () => {
     const emb = section(pristine, 'embeddings');
     const products = section(pristine, 'products');
     const covis = section(pristine, 'covisitation');
-    const cases: [string, number][] = [
-      ['embeddings', arrayOffset(emb.offset, []) + 12],
-      ['products', arrayOffset(products.offset, Array(8).fill(n * 4)) + 8], // price
-      ['covisitation', arrayOffset(covis.offset, [(n + 1) * 4, input.covisitation.neighbors.length * 4])],
+    const cases: [string, number, number[]][] = [
+      ['embeddings', arrayOffset(emb.offset, []) + 12, [NaN, Infinity]],
+      // A price may be NaN ("the catalog gives none"), never infinite.
+      ['products', arrayOffset(products.offset, Array(8).fill(n * 4)) + 8, [Infinity, -Infinity]],
+      ['covisitation', arrayOffset(covis.offset, [(n + 1) * 4, input.covisitation.neighbors.length * 4]), [NaN, Infinity]],
     ];
-    for (const [name, at] of cases) {
-      for (const bad of [NaN, Infinity]) {
+    for (const [name, at, badValues] of cases) {
+      for (const bad of badValues) {
         const bytes = fresh();
         view(bytes).setFloat32(at, bad, true);
         expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_NON_FINITE').details).toMatchObject({ section: name, offset: at });

@@ -22,7 +22,7 @@ function expectSameAsInput(bundle: Bundle, input: BundleInput): void {
     expect(products.image(i)).toBe(p.image);
     expect(products.brand(i)).toBe(p.brand);
     expect(products.currency(i)).toBe(p.currency);
-    expect(products.price[i]).toBe(Math.fround(p.price));
+    expect(products.price[i]).toBe(p.price === null ? NaN : Math.fround(p.price));
     expect(products.salePrice[i]).toBe(p.salePrice === null ? NaN : Math.fround(p.salePrice));
     expect(products.rating[i]).toBe(p.rating === null ? NaN : Math.fround(p.rating));
     expect(products.inStock[i]).toBe(p.inStock ? 1 : 0);

@@ -38,9 +38,11 @@ describe('bundle build: bad input', () => {
   });
 
   it('should name the mapped source column of a bad field', async () => {
-    const error = await rejection(build(['--catalog', FLIPKART, ...FLIPKART_FIELDS, '--out', join(tempDir(), 'x.vtb')]));
-    // Line 4: the Eurospa towel row with neither retail nor discounted price.
-    expect(error).toMatchObject({ code: 'INPUT_INVALID_ROW', details: { line: 4, field: 'retail_price' } });
+    const dir = tempDir();
+    const catalog = join(dir, 'mapped.csv');
+    writeFileSync(catalog, 'sku,name,cost\nA,Shirt,10\nB,Socks,ten euros\n');
+    const error = await rejection(build(['--catalog', catalog, '--field', 'id=sku', '--field', 'title=name', '--field', 'price=cost', '--out', join(dir, 'x.vtb')]));
+    expect(error).toMatchObject({ code: 'INPUT_INVALID_ROW', details: { line: 3, field: 'cost' } });
   });
 
   it('should report and skip bad rows with --skip-invalid', async () => {
@@ -81,10 +83,15 @@ describe('bundle build: bad input', () => {
 });
 
 describe('bundle build: real catalogs', () => {
-  it('should load the Flipkart CSV with field mappings, skipping its one price-less row', async () => {
-    const { bundle, run } = await buildAndDecode(['--catalog', FLIPKART, ...FLIPKART_FIELDS, '--skip-invalid']);
+  it('should load the Flipkart CSV with the mappings alone, keeping its one price-less row without a price', async () => {
+    const { bundle, run } = await buildAndDecode(['--catalog', FLIPKART, ...FLIPKART_FIELDS]);
     const p = bundle.products;
-    expect(p.count).toBe(1049);
+    expect(p.count).toBe(1050);
+    // Line 4, the Eurospa towel, has neither a retail nor a discounted price in the source.
+    const towel = p.indexOf('64d5d4a258243731dc7bbb1eef49ad74');
+    expect(p.title(towel)).toMatch(/Eurospa/);
+    expect(p.price[towel]).toBeNaN();
+    expect(p.salePrice[towel]).toBeNaN();
     const curtain = p.indexOf('55b85ea15a1536d46b7190ad6fff8ce7');
     expect(p.title(curtain)).toBe('Elegance Polyester Multicolor Abstract Eyelet Door Curtain');
     expect(p.price[curtain]).toBe(1899);
@@ -97,11 +104,11 @@ describe('bundle build: real catalogs', () => {
     for (let i = 0; i < p.count; i++) if (p.salePrice[i]! < p.price[i]!) reduced++;
     expect(reduced).toBe(858);
     expect(new Set(bundle.categories.filter((c) => c.parent === -1).map((c) => c.name)).size).toBe(7);
-    expect(run.out[0]).toMatch(/1049 products, 64 dims f32/);
+    expect(run.out[0]).toMatch(/1050 products, 64 dims f32/);
   });
 
   it('should give Flipkart products content vectors whose nearest neighbour mostly shares the top category', async () => {
-    const { bundle } = await buildAndDecode(['--catalog', FLIPKART, ...FLIPKART_FIELDS, '--skip-invalid']);
+    const { bundle } = await buildAndDecode(['--catalog', FLIPKART, ...FLIPKART_FIELDS]);
     const { rows, dim } = bundle.embeddings;
     const data = bundle.embeddings.data as Float32Array;
     const top = (i: number) => bundle.categories[bundle.products.categoryIndex[i]!]!.path[0];

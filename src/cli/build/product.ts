@@ -42,27 +42,30 @@ export function parseProduct(record: Record<string, unknown>, ctx: ProductContex
   const title = text('title');
   if (title === '') fail('title', 'missing title');
 
+  // A product without any price stays in the catalog (shown without a price, never matched by
+  // price rules): real exports have such rows, and dropping them would lose products silently.
   const rawPrice = get('price');
-  if (!rawPrice) fail('price', 'missing price');
-  const price = parsePrice(rawPrice!.value);
-  if (!price) fail('price', `not a price: ${JSON.stringify(rawPrice!.value)}`);
+  const price = rawPrice && rawPrice.value !== '' ? parsePrice(rawPrice.value) : undefined;
+  if (rawPrice && rawPrice.value !== '' && !price) fail('price', `not a price: ${JSON.stringify(rawPrice.value)}`);
 
   let salePrice: number | null = null;
   const rawSale = get('sale_price');
-  if (rawSale) {
+  if (rawSale && rawSale.value !== '') {
     const sale = parsePrice(rawSale.value);
     if (!sale) fail('sale_price', `not a price: ${JSON.stringify(rawSale.value)}`);
     salePrice = sale!.value;
   } else {
     const rawDiscount = get('discount_percent');
-    if (rawDiscount) {
+    if (rawDiscount && price) {
       const pct = Number(rawDiscount.value);
       if (!Number.isFinite(pct) || pct < 0 || pct > 100) fail('discount_percent', `not a percentage: ${JSON.stringify(rawDiscount.value)}`);
-      salePrice = Math.round(price!.value * (100 - pct)) / 100;
+      salePrice = Math.round(price.value * (100 - pct)) / 100;
     }
   }
-  // Only a real reduction counts as a sale; "sale = list price" is just the price.
-  if (salePrice !== null && salePrice >= price!.value) salePrice = null;
+  // Only a real reduction counts as a sale: "sale = list price" is just the price, and a sale
+  // price without a list price is simply the price.
+  const listPrice = price ? price.value : salePrice;
+  if (salePrice !== null && (!price || salePrice >= price.value)) salePrice = null;
 
   let inStock = true;
   const rawStock = get('in_stock');
@@ -74,7 +77,7 @@ export function parseProduct(record: Record<string, unknown>, ctx: ProductContex
 
   const currencyText = text('currency').toUpperCase();
   if (currencyText !== '' && !/^[A-Z]{3}$/.test(currencyText)) fail('currency', `not an ISO 4217 code: ${JSON.stringify(currencyText)}`);
-  const currency = currencyText || price!.currency || ctx.defaultCurrency;
+  const currency = currencyText || price?.currency || ctx.defaultCurrency;
 
   const attributes: Record<string, string> = {};
   for (const source of ctx.mapping.attributes) {
@@ -90,7 +93,7 @@ export function parseProduct(record: Record<string, unknown>, ctx: ProductContex
     image: firstImage(get('image')?.value),
     category: categoryValue ? splitCategory(categoryValue.value) : [],
     brand: text('brand'),
-    price: price!.value,
+    price: listPrice,
     salePrice,
     currency,
     inStock,

@@ -146,7 +146,7 @@ function openProducts(bytes: Uint8Array, entry: SectionEntry, strings: StringTab
   }
   checkIndexOrNone(c.categoryIndex, categoryCount, 'products', 'categoryIndex', base);
   checkIndexOrNone(c.brandIndex, brandCount, 'products', 'brandIndex', base);
-  checkFinite(c.price, 'products', 'price', base);
+  checkFinite(c.price, 'products', 'price', base, true);
   checkFinite(c.salePrice, 'products', 'salePrice', base, true);
   checkFinite(c.rating, 'products', 'rating', base, true);
   checkFlags(c.inStock, 'products', 'inStock', base);

@@ -13,8 +13,8 @@ export interface ProductInput {
   /** Category path from the root, e.g. `['Clothing', 'Women', 'Dresses']`; may be empty. */
   category: string[];
   brand: string;
-  /** Regular (list / compare-at) price, in `currency` units. */
-  price: number;
+  /** Regular (list / compare-at) price, in `currency` units; null when the catalog gives none. */
+  price: number | null;
   /** Current sale price when reduced, else null. */
   salePrice: number | null;
   /** ISO 4217 code, e.g. `'EUR'`. */
@@ -128,6 +128,7 @@ export interface ProductTable {
   readonly categoryIndex: Int32Array;
   /** Brand index (into `Bundle.brands`), or -1 when the product has none. */
   readonly brandIndex: Int32Array;
+  /** NaN when the catalog gives no price (shown without one, never matched by price rules). */
   readonly price: Float32Array;
   /** NaN when the product is not reduced. */
   readonly salePrice: Float32Array;

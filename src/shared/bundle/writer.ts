@@ -179,10 +179,10 @@ export function encodeBundle(input: BundleInput): Uint8Array {
   const categoryNames = Uint32Array.from(tree.nodes, (node) => pool.ref(node.name));
   const brandNames = Uint32Array.from(brands.names, (name) => pool.ref(name));
 
-  const price = Float32Array.from(products, (p) => p.price);
+  const price = Float32Array.from(products, (p) => p.price ?? NaN);
   const salePrice = Float32Array.from(products, (p) => p.salePrice ?? NaN);
   const rating = Float32Array.from(products, (p) => p.rating ?? NaN);
-  checkFinite('products', 'price', price);
+  checkFinite('products', 'price', price, true);
   checkFinite('products', 'salePrice', salePrice, true);
   checkFinite('products', 'rating', rating, true);
 
