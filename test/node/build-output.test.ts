@@ -1,0 +1,71 @@
+/**
+ * Checks what `npm run build` leaves in dist/ (`npm test` builds first). Without a build the tests
+ * fail with a hint rather than skip: a missing dist/ is exactly what they exist to catch.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+const HINT = 'dist/ is missing or stale: run `npm run build` (npm test does it first)';
+
+function assetsIn(dir: string): string[] {
+  expect(existsSync(dir), HINT).toBe(true);
+  return readdirSync(dir);
+}
+
+function only(files: string[], pattern: RegExp): string {
+  const matches = files.filter((file) => pattern.test(file));
+  expect(matches, `${HINT}; expected one file matching ${pattern}`).toHaveLength(1);
+  return matches[0]!;
+}
+
+/** The three hash-named files each build emits next to its entry. */
+function hashedAssets(dir: string): { worker: string; simd: string; plain: string } {
+  const files = assetsIn(dir);
+  return {
+    worker: only(files, /^worker-[\w-]{6,}\.js$/),
+    simd: only(files, /^kernels\.simd-[\w-]{6,}\.wasm$/),
+    plain: only(files, /^kernels-[\w-]{6,}\.wasm$/),
+  };
+}
+
+describe('build output', () => {
+  it('should emit dist/vitrine.js as a classic script referencing its worker by a URL relative to itself', () => {
+    const { worker } = hashedAssets(`${DIST}assets`);
+    const script = readFileSync(`${DIST}vitrine.js`, 'utf8');
+    // A classic script: no module syntax, no import.meta (invalid outside modules).
+    expect(script).not.toMatch(/\bimport\.meta\b|^\s*(import|export)\s/m);
+    expect(script).toContain(`\`assets/${worker}\``);
+    expect(script).not.toContain(`/assets/${worker}`);
+    // ...resolved against the script's own URL, captured while it first runs.
+    expect(script).toContain('document.currentScript');
+  });
+
+  it('should give the worker the wasm kernels as separate hashed files next to it', () => {
+    const { worker, simd, plain } = hashedAssets(`${DIST}assets`);
+    const code = readFileSync(`${DIST}assets/${worker}`, 'utf8');
+    expect(code).toContain(`\`${simd}\``);
+    expect(code).toContain(`\`${plain}\``);
+    expect(code).toContain('import.meta.url');
+    // Real wasm binaries, not inlined data URLs.
+    expect(code).not.toContain('data:application/wasm');
+    const magic = readFileSync(`${DIST}assets/${simd}`).subarray(0, 4);
+    expect([...magic]).toEqual([0x00, 0x61, 0x73, 0x6d]);
+  });
+
+  it('should emit the library entry dist/lib/vitrine.mjs that package.json exports', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      exports: { '.': { import: string } };
+    };
+    expect(pkg.exports['.'].import).toBe('./dist/lib/vitrine.mjs');
+    const { worker } = hashedAssets(`${DIST}lib/assets`);
+    const lib = readFileSync(`${DIST}lib/vitrine.mjs`, 'utf8');
+    expect(lib).toMatch(/export\s*\{[^}]*\bcreateVitrine\b/);
+    expect(lib).toContain(`\`assets/${worker}\``);
+    // Importable as a module in Node (no worker is started until a call is made).
+    const mod = (await import(`${DIST}lib/vitrine.mjs`)) as Record<string, unknown>;
+    expect(typeof mod.createVitrine).toBe('function');
+    expect(typeof mod.VitrineError).toBe('function');
+  });
+});
