@@ -1,5 +1,6 @@
 /** `vitrine bundle build`: catalog (+ events, + vectors) → one binary bundle file. */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { encodeBundle, inspectBundle } from '../../shared/bundle/index.ts';
 import { VitrineError } from '../../shared/errors.ts';
@@ -103,6 +104,7 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
   const { input, skippedRows } = buildBundleInput(options);
   const bytes = encodeBundle(input);
   try {
+    mkdirSync(dirname(values.out), { recursive: true });
     writeFileSync(values.out, bytes);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -1,0 +1,76 @@
+/**
+ * The demo's static server: the page from demo/, Vitrine's built files from dist/ under /vitrine/,
+ * and the demo bundle. Loopback only; no framework needed for a handful of static files.
+ */
+import { createServer, type Server } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** MIME types by extension; `.wasm` must be application/wasm for streaming compilation. */
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.vtb': 'application/octet-stream',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/** URL prefix → directory it is served from, first match wins. */
+export type Mounts = [prefix: string, directory: string][];
+
+export const DEMO_MOUNTS: Mounts = [
+  ['/vitrine/shop.vtb', join(ROOT, 'demo/build/shop.vtb')],
+  ['/vitrine/', join(ROOT, 'dist')],
+  ['/', join(ROOT, 'demo')],
+];
+
+function resolvePath(mounts: Mounts, pathname: string): string | undefined {
+  for (const [prefix, target] of mounts) {
+    if (pathname === prefix) return target;
+    if (prefix.endsWith('/') && pathname.startsWith(prefix)) {
+      const file = normalize(join(target, pathname.slice(prefix.length)));
+      // Refuse `..` escapes out of the mounted directory.
+      return file.startsWith(resolve(target)) ? file : undefined;
+    }
+  }
+  return undefined;
+}
+
+export function startStaticServer(mounts: Mounts, port: number, host = '127.0.0.1'): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let file = resolvePath(mounts, decodeURIComponent(url.pathname));
+    try {
+      if (file && (await stat(file)).isDirectory()) file = join(file, 'index.html');
+      if (!file) throw new Error('not mounted');
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  return new Promise((ready, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => ready(server));
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  const port = Number(process.env.PORT ?? 5173);
+  startStaticServer(DEMO_MOUNTS, port).then(
+    () => console.log(`Vitrine demo: http://127.0.0.1:${port}/`),
+    (error: unknown) => {
+      console.error(`Cannot serve the demo on port ${port}: ${String(error)}`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,27 @@
+import { defineConfig } from '@playwright/test';
+
+/** Port of the demo server during end-to-end tests (not the demo's default, to avoid clashes). */
+const PORT = Number(process.env.E2E_PORT ?? 4317);
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  timeout: 60_000,
+  reporter: process.env.CI ? 'line' : 'list',
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      // No network here: keep Chromium's background services from dialling out.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium', headless: true } }],
+  webServer: {
+    // `npm test` builds dist/ before; this builds the demo bundle and serves demo/ + dist/.
+    command: 'npm run demo:bundle && tsx demo/serve.ts',
+    url: `http://127.0.0.1:${PORT}/`,
+    env: { PORT: String(PORT) },
+    reuseExistingServer: false,
+    timeout: 60_000,
+  },
+});
