@@ -102,6 +102,8 @@ export interface BundleStatus {
   dtype: 'f32' | 'i8';
   /** Where the bytes came from on the last (re)load. */
   source: 'network' | 'cache' | 'buffer';
+  /** Milliseconds from bytes in hand to serving: decode + validate + copy into the kernels. */
+  loadMs: number;
 }
 
 export interface EngineStatus {

@@ -156,6 +156,7 @@ export class Engine {
    * `unlessHash`, a bundle whose content hash equals it is not swapped (nothing changed).
    */
   async #swapIn(bytes: ArrayBuffer, url: string | null, source: BundleStatus['source'], unlessHash?: string): Promise<Version> {
+    const startedAt = performance.now();
     const bundle = decodeBundle(bytes);
     if (unlessHash !== undefined && bundle.contentHash === unlessHash) return this.#current!;
     this.#factory ??= await this.#getFactory();
@@ -167,7 +168,7 @@ export class Engine {
       this.#factory = referenceFactory(classifyWasmError(error, this.#factory.impl));
       kernels = await this.#factory.create();
     }
-    const version = prepareVersion(bundle, kernels, url, source);
+    const version = prepareVersion(bundle, kernels, url, source, startedAt);
     this.#current = version;
     return version;
   }

@@ -14,6 +14,8 @@ export interface Version {
   readonly kernels: Kernels;
   readonly url: string | null;
   readonly source: BundleStatus['source'];
+  /** Decode + validate + kernels copy time, for `status()`. */
+  readonly loadMs: number;
   /** Allow bitmask with every product's bit set (bits past `rows` clear). */
   readonly allMask: Uint8Array;
   /** Allow bitmask of in-stock products. */
@@ -35,9 +37,16 @@ export function clearBit(mask: Uint8Array, row: number): void {
   mask[row >> 3]! &= ~(1 << (row & 7));
 }
 
-function buildMask(rows: number, include: (row: number) => boolean): Uint8Array {
+/** Bitmask with bit r set where `flags[r] === 1`, or for every row when `flags` is omitted. */
+function buildMask(rows: number, flags?: Uint8Array): Uint8Array {
   const mask = new Uint8Array(maskBytes(rows));
-  for (let row = 0; row < rows; row++) if (include(row)) mask[row >> 3]! |= 1 << (row & 7);
+  if (!flags) {
+    mask.fill(0xff);
+    // Bits past the last row stay clear, so a mask never allows a row that does not exist.
+    if (rows % 8 !== 0) mask[mask.length - 1] = (1 << (rows % 8)) - 1;
+    return mask;
+  }
+  for (let row = 0; row < rows; row++) if (flags[row] === 1) mask[row >> 3]! |= 1 << (row & 7);
   return mask;
 }
 
@@ -72,23 +81,26 @@ export function prepareVersion(
   kernels: Kernels,
   url: string | null,
   source: BundleStatus['source'],
+  startedAt: number,
 ): Version {
   const rows = bundle.products.count;
   kernels.setMatrix(bundle.embeddings, { scoreSlots: SCORE_SLOTS });
   writeScaled(bundle.popularity.global, kernels.slot(slotOf('popularity')));
   writeScaled(bundle.popularity.trending, kernels.slot(slotOf('trending')));
-  const inStock = bundle.products.inStock;
-  return {
+  const version = {
     bundle,
     kernels,
     url,
     source,
-    allMask: buildMask(rows, () => true),
-    inStockMask: buildMask(rows, (row) => inStock[row] === 1),
+    loadMs: 0,
+    allMask: buildMask(rows),
+    inStockMask: buildMask(rows, bundle.products.inStock),
     scratchMask: new Uint8Array(maskBytes(rows)),
     query: new Float32Array(bundle.embeddings.dim),
     categoryLookup: buildCategoryLookup(bundle),
   };
+  version.loadMs = performance.now() - startedAt;
+  return version;
 }
 
 /** Largest absolute weight in row `row` of a graph (rows are short: top-M neighbours). */
@@ -108,5 +120,6 @@ export function statusOf(version: Version): BundleStatus {
     dim: bundle.embeddings.dim,
     dtype: bundle.embeddings.dtype,
     source: version.source,
+    loadMs: Math.round(version.loadMs * 10) / 10,
   };
 }

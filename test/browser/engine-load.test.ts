@@ -41,6 +41,7 @@ describe('engine load (through the real worker)', () => {
     expect(status.state).toBe('ready');
     expect(status.bundle).toMatchObject({ url: null, source: 'buffer', products: 50, dim: 8, dtype: 'f32', formatVersion: 1 });
     expect(status.bundle!.contentHash).toMatch(/^[0-9a-f]{8}$/);
+    expect(status.bundle!.loadMs).toBeGreaterThan(0);
     expect(status.lastError).toBeNull();
     // Chromium has WASM SIMD: the fast kernels must be the ones in use.
     expect(status.kernels).toBe('wasm-simd');
