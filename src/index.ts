@@ -32,6 +32,11 @@ export interface Vitrine {
   /**
    * Loads a bundle: a URL (relative ones resolve against the page) or its bytes. An ArrayBuffer is
    * transferred to the worker, so it is detached (length 0) afterwards.
+   *
+   * A URL is fetched once and kept in Cache Storage; later loads start from the cached copy and
+   * revalidate in the background, swapping in a changed bundle. Queries made during a (re)load are
+   * answered from the previous bundle until the new one is swapped in whole; before the first
+   * bundle they fail with `NOT_READY`. A failed reload keeps the previous bundle serving.
    * @example await vitrine.load('/shop.vtb')
    */
   load(source: string | URL | ArrayBuffer, options?: CallControl): Promise<EngineStatus>;

@@ -86,6 +86,16 @@ describe('engine load (through the real worker)', () => {
     expect(error.details.status).toBe(404);
   });
 
+  it('should accept an AbortSignal next to the options (not sent to the worker) and honour it', async () => {
+    const vitrine = engine();
+    await vitrine.load(makeEngineBundle({ rows: 20 }).bytes);
+    const controller = new AbortController();
+    const result = await vitrine.similar('sku-1', { limit: 2, signal: controller.signal, timeoutMs: 5_000 });
+    expect(result.items).toHaveLength(2);
+    controller.abort();
+    await expect(vitrine.recommend({ placement: 'trending' }, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
   it('should name the offending field in INVALID_REQUEST and the id in UNKNOWN_PRODUCT', async () => {
     const vitrine = engine();
     await vitrine.load(makeEngineBundle({ rows: 20 }).bytes);
