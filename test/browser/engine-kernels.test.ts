@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Engine } from '../../src/worker/engine.ts';
 import { classifyWasmError, loadKernelFactory, type Compile } from '../../src/worker/kernel-loader.ts';
+import { makeEngineBundle } from './engine-fixture.ts';
 
 /** The smallest valid module: magic + version. */
 const EMPTY_MODULE = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
@@ -78,5 +80,21 @@ describe('kernel loader', () => {
     expect(classifyWasmError(new Error("Refused to compile or instantiate WebAssembly module because 'wasm-unsafe-eval' is not allowed"), 'wasm').code).toBe('WASM_BLOCKED');
     expect(classifyWasmError(new Error('call to WebAssembly.compile() blocked by CSP: Content Security Policy'), 'wasm').code).toBe('WASM_BLOCKED');
     expect(classifyWasmError(new Error('invalid magic'), 'wasm').code).toBe('WASM_UNAVAILABLE');
+  });
+
+  it('should serve the same results on the JS fallback as on WASM, and say why in status()', async () => {
+    const csp: Compile = async () => {
+      throw new WebAssembly.CompileError("Refused to compile or instantiate WebAssembly module because 'wasm-unsafe-eval' is not allowed");
+    };
+    const blocked = new Engine(() => loadKernelFactory({ compile: csp }));
+    const wasm = new Engine(() => loadKernelFactory());
+    for (const engine of [blocked, wasm]) await engine.load(makeEngineBundle({ rows: 90, seed: 4 }).bytes);
+    expect(blocked.status()).toMatchObject({ kernels: 'js', kernelsFallback: { code: 'WASM_BLOCKED' }, state: 'ready' });
+    expect(wasm.status()).toMatchObject({ kernels: 'wasm-simd', kernelsFallback: null });
+    const request = { placement: 'for_you' as const, limit: 10, context: { recent: ['sku-4', 'sku-8'] } };
+    const a = blocked.recommend(request);
+    const b = wasm.recommend(request);
+    expect(a.items.map((item) => item.productId)).toEqual(b.items.map((item) => item.productId));
+    a.items.forEach((item, i) => expect(item.score).toBeCloseTo(b.items[i]!.score, 5));
   });
 });
