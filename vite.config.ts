@@ -46,7 +46,8 @@ export default defineConfig(({ mode }) => {
             output: {
               format: 'iife',
               entryFileNames: '[name].js',
-              intro: `var ${SCRIPT_URL} = document.currentScript && document.currentScript.src || document.baseURI;`,
+              // Guarded so that even a misuse (loaded in a worker, no document) cannot throw here.
+              intro: `var ${SCRIPT_URL} = typeof document != 'undefined' && (document.currentScript && document.currentScript.src || document.baseURI) || '';`,
             },
           }
         : {
