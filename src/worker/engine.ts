@@ -110,6 +110,12 @@ export class Engine {
   /** Cache first (then revalidate in the background), else the network. */
   async #loadUrl(url: string): Promise<void> {
     const cached = await readCached(url);
+    const current = this.#current;
+    if (cached && current?.url === url && cached.contentHash === current.bundle.contentHash) {
+      // Already serving this exact bundle: only ask the server whether it changed.
+      void this.#revalidate(url, cached.validators, current.bundle.contentHash);
+      return;
+    }
     if (cached) {
       try {
         const version = await this.#swapIn(cached.bytes, url, 'cache');

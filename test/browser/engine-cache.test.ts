@@ -63,9 +63,13 @@ afterAll(async () => {
 describe('engine bundle cache', () => {
   it('should fetch a URL once, resolving it against the page, and store it with its content hash', async () => {
     await serve(makeEngineBundle({ rows: 60, seed: 31 }).bytes);
-    const status = await engine().load(URL_PATH);
+    const vitrine = engine();
+    const status = await vitrine.load(URL_PATH);
     expect(status.bundle).toMatchObject({ url: ABSOLUTE, source: 'network', contentHash: hashA });
     expect(await cachedHash()).toBe(hashA);
+    // Loading the bundle it already serves keeps that version (same load measurement: not decoded again).
+    const again = await vitrine.load(URL_PATH);
+    expect(again.bundle).toEqual(status.bundle);
   });
 
   it('should load from the cache without the network (the file is gone) and keep serving when revalidation fails', async () => {
