@@ -314,7 +314,12 @@ describe('bundle build: embeddings and reproducibility', () => {
     return vectors;
   }
 
-  it('should import vectors verbatim and fall back to content vectors for the rest', async () => {
+  const unit = (v: number[]): number[] => {
+    const norm = Math.hypot(...v);
+    return v.map((x) => x / norm);
+  };
+
+  it('should import vectors as their unit directions and fall back to content vectors for the rest', async () => {
     const dir = tempDir();
     const vectors = writeVectors(dir, ['1', '2', '3', 'not-in-catalog'], 12);
     const { bundle, run } = await buildAndDecode(['--catalog', DUMMYJSON, '--embeddings', join(dir, 'vectors.jsonl')]);
@@ -323,7 +328,7 @@ describe('bundle build: embeddings and reproducibility', () => {
     for (const id of ['1', '2', '3']) {
       const i = bundle.products.indexOf(id);
       const row = Array.from(data.subarray(i * 12, i * 12 + 12));
-      vectors.get(id)!.forEach((x, d) => expect(row[d]).toBeCloseTo(x, 5));
+      unit(vectors.get(id)!).forEach((x, d) => expect(row[d]).toBeCloseTo(x, 6));
     }
     expect(bundle.meta.sourceCounts).toMatchObject({ importedVectors: 3, missingVectors: 191, unknownVectorIds: 1 });
     expect(run.err.join('\n')).toMatch(/191 products have no imported vector/);
@@ -339,11 +344,18 @@ describe('bundle build: embeddings and reproducibility', () => {
     if (e.dtype !== 'i8') throw new Error('expected int8');
     for (const id of ['1', '2']) {
       const i = bundle.products.indexOf(id);
-      const v = vectors.get(id)!;
+      const v = unit(vectors.get(id)!);
       const max = Math.max(...v.map(Math.abs));
       expect(e.scales[i]).toBeCloseTo(max / 127, 6);
       v.forEach((x, d) => expect(Math.abs(e.data[i * 16 + d]! * e.scales[i]! - x)).toBeLessThanOrEqual(e.scales[i]! / 2 + 1e-6));
     }
+  });
+
+  it('should reject an all-zero imported vector: it has no direction to compare', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'zero.csv'), '1,0.5,0.5\n2,0,0\n');
+    const error = await rejection(build(['--catalog', DUMMYJSON, '--embeddings', join(dir, 'zero.csv'), '--out', join(dir, 'x.vtb')]));
+    expect(error).toMatchObject({ code: 'INPUT_INVALID_ROW', details: { line: 2, field: 'vector' } });
   });
 
   it.each([

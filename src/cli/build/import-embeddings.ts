@@ -1,13 +1,15 @@
 /**
  * `--embeddings FILE`: vectors computed elsewhere, keyed by product id. JSONL/JSON records
  * `{"id": ..., "vector": [...]}`, or CSV/TSV rows `id,v0,v1,...` (a header row is optional).
- * Every vector must have the same length and only finite numbers. Vectors are kept verbatim
- * (not re-normalised): the pipeline that made them knows their scale.
+ * Every vector must have the same length and only finite numbers. Vectors are L2-normalised like
+ * the computed ones: the engine scores by dot product and reads it as cosine similarity, and
+ * products falling back to content vectors must live on the same unit sphere.
  */
 import { VitrineError } from '../../shared/errors.ts';
 import { parseCsv } from './csv.ts';
 import type { InvalidRows } from './invalid-rows.ts';
 import { detectFormat, readTable, readText } from './records.ts';
+import { normalizeInto } from './text-embeddings.ts';
 
 export interface ImportedEmbeddings {
   dim: number;
@@ -37,7 +39,9 @@ export function importEmbeddings(file: string, indexById: Map<string, number>, i
         unknownIds++;
         continue;
       }
-      vectors.set(p, Float32Array.from(values as number[]));
+      const unit = new Float32Array(dim);
+      if (!normalizeInto(unit, 0, values as number[])) throw new VitrineError('INPUT_INVALID_ROW', 'all-zero vector has no direction', { file, line, field: 'vector' });
+      vectors.set(p, unit);
     } catch (error) {
       if (error instanceof VitrineError && error.code === 'INPUT_INVALID_ROW') invalid.handle(error);
       else throw error;
