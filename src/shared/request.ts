@@ -60,7 +60,8 @@ export interface ResultItem {
   url: string;
   image: string;
   brand: string;
-  price: number;
+  /** Regular price, or null when the catalog gives none. */
+  price: number | null;
   /** Current reduced price, or null. */
   salePrice: number | null;
   currency: string;

@@ -152,6 +152,7 @@ function itemAt(version: Version, row: number, weights: readonly number[]): Resu
     components[component] = contribution;
     score += contribution;
   });
+  const price = products.price[row]!;
   const salePrice = products.salePrice[row]!;
   return {
     productId: products.id(row),
@@ -159,7 +160,7 @@ function itemAt(version: Version, row: number, weights: readonly number[]): Resu
     url: products.url(row),
     image: products.image(row),
     brand: products.brand(row),
-    price: products.price[row]!,
+    price: Number.isNaN(price) ? null : price,
     salePrice: Number.isNaN(salePrice) ? null : salePrice,
     currency: products.currency(row),
     score,

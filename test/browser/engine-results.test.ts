@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVitrine, type RecommendResult, type ResultItem, type Vitrine } from '../../src/index.ts';
-import type { BundleInput, CsrGraph } from '../../src/shared/bundle/index.ts';
+import { encodeBundle, type BundleInput, type CsrGraph } from '../../src/shared/bundle/index.ts';
 import { DEFAULT_WEIGHTS } from '../../src/worker/components.ts';
-import { makeEngineBundle, rowOf } from './engine-fixture.ts';
+import { makeEngineBundle, makeEngineInput, rowOf } from './engine-fixture.ts';
 
 type Weights = Record<string, number>;
 
@@ -228,6 +228,24 @@ describe('engine results (fitted weights, int8 bundle)', () => {
       // ...and the exact best two are among the engine's top three.
       const top3 = result.items.slice(0, 3).map((item) => item.productId);
       expect(top3).toEqual(expect.arrayContaining(expected.slice(0, 2).map((e) => e.id)));
+    } finally {
+      vitrine.close();
+    }
+  });
+});
+
+describe('engine results for a product without a price', () => {
+  it('should return price null, not NaN, so widgets can hide it', async () => {
+    const input = makeEngineInput({ rows: 20, dim: 8, seed: 5 });
+    input.products[1] = { ...input.products[1]!, price: null, salePrice: null, inStock: true };
+    const vitrine = createVitrine();
+    try {
+      await vitrine.load(encodeBundle(input).slice().buffer);
+      const result = await vitrine.rerank(['sku-1', 'sku-2'], {});
+      const priceless = result.items.find((item) => item.productId === 'sku-1')!;
+      expect(priceless.price).toBeNull();
+      expect(priceless.salePrice).toBeNull();
+      expect(result.items.find((item) => item.productId === 'sku-2')!.price).toBeCloseTo(input.products[2]!.price!, 4);
     } finally {
       vitrine.close();
     }
