@@ -3,6 +3,7 @@ import { ERROR_CODES, isVitrineError } from '../../src/shared/errors.ts';
 import { decodeBundle, encodeBundle } from '../../src/shared/bundle/index.ts';
 import { makeFixtureInput, seededRandom } from '../fixtures/bundle-fixture.ts';
 import { reseal } from './bundle-helpers.ts';
+import { FLIPKART, FLIPKART_FIELDS, buildAndDecode } from './cli-helpers.ts';
 
 const BUNDLE_CODES = new Set<string>(ERROR_CODES.filter((c) => c.startsWith('BUNDLE_')));
 
@@ -42,37 +43,47 @@ function splice(original: Uint8Array, random: () => number): Uint8Array {
   return bytes;
 }
 
+/** Counts of each outcome over thousands of seeded corruptions of `bundle`. */
+function fuzz(bundle: Uint8Array, seed: number): { seen: Map<string, number>; elapsed: number } {
+  const random = seededRandom(seed);
+  const seen = new Map<string, number>();
+  const count = (code: string) => seen.set(code, (seen.get(code) ?? 0) + 1);
+  const t0 = performance.now();
+  for (let i = 0; i < 1500; i++) {
+    const bytes = flip(bundle, random);
+    const code = outcome(bytes, `flip #${i}`);
+    // With the CRC untouched, only a no-op corruption (flips that cancel out) may decode.
+    if (code === 'ok') expect(bytes).toEqual(bundle);
+    count(code);
+  }
+  for (let i = 0; i < 2500; i++) count(outcome(reseal(flip(bundle, random)), `resealed flip #${i}`));
+  for (let i = 0; i < 300; i++) count(outcome(bundle.slice(0, Math.floor(random() * bundle.length)), `truncation #${i}`));
+  for (let i = 0; i < 300; i++) count(outcome(reseal(splice(bundle, random)), `splice #${i}`));
+  return { seen, elapsed: performance.now() - t0 };
+}
+
+function expectStructuralCoverage(seen: Map<string, number>, codes: string[]): void {
+  // The structural validators, not just the CRC, must have been exercised.
+  for (const code of codes) expect(seen.get(code) ?? 0, `${code} never seen`).toBeGreaterThan(0);
+}
+
+const STRUCTURAL = ['BUNDLE_SECTION_MALFORMED', 'BUNDLE_SECTION_OUT_OF_RANGE', 'BUNDLE_BAD_MAGIC', 'BUNDLE_CHECKSUM_MISMATCH', 'BUNDLE_TRUNCATED'];
+
 describe('decodeBundle fuzzing (seeded)', () => {
   for (const dtype of ['f32', 'i8'] as const) {
-    const bundle = encodeBundle(makeFixtureInput({ dtype, dim: 16 }));
-
     it(`should throw only typed errors for corrupted ${dtype} bundles`, () => {
-      const random = seededRandom(dtype === 'f32' ? 1234 : 5678);
-      const seen = new Map<string, number>();
-      const count = (code: string) => seen.set(code, (seen.get(code) ?? 0) + 1);
-      const t0 = performance.now();
-      for (let i = 0; i < 1500; i++) {
-        const bytes = flip(bundle, random);
-        const code = outcome(bytes, `flip #${i}`);
-        // With the CRC untouched, only a no-op corruption (flips that cancel out) may decode.
-        if (code === 'ok') expect(bytes).toEqual(bundle);
-        count(code);
-      }
-      const resealed = new Map<string, number>();
-      for (let i = 0; i < 2500; i++) {
-        const code = outcome(reseal(flip(bundle, random)), `resealed flip #${i}`);
-        resealed.set(code, (resealed.get(code) ?? 0) + 1);
-      }
-      for (let i = 0; i < 300; i++) count(outcome(bundle.slice(0, Math.floor(random() * bundle.length)), `truncation #${i}`));
-      for (let i = 0; i < 300; i++) count(outcome(reseal(splice(bundle, random)), `splice #${i}`));
-      const elapsed = performance.now() - t0;
-      // The structural validators, not just the CRC, must have been exercised.
-      // (NON_FINITE only for f32: in an i8 bundle floats are too few for random flips to hit reliably.)
-      const expected = ['BUNDLE_SECTION_MALFORMED', 'BUNDLE_SECTION_OUT_OF_RANGE', 'BUNDLE_BAD_MAGIC', 'BUNDLE_CHECKSUM_MISMATCH', 'BUNDLE_TRUNCATED', ...(dtype === 'f32' ? ['BUNDLE_NON_FINITE'] : [])];
-      for (const code of expected) {
-        expect((seen.get(code) ?? 0) + (resealed.get(code) ?? 0), `${code} never seen`).toBeGreaterThan(0);
-      }
+      const bundle = encodeBundle(makeFixtureInput({ dtype, dim: 16 }));
+      const { seen, elapsed } = fuzz(bundle, dtype === 'f32' ? 1234 : 5678);
+      // NON_FINITE only for f32: in an i8 bundle floats are too few for random flips to hit reliably.
+      expectStructuralCoverage(seen, [...STRUCTURAL, ...(dtype === 'f32' ? ['BUNDLE_NON_FINITE'] : [])]);
       expect(elapsed).toBeLessThan(15_000);
     });
   }
+
+  it('should throw only typed errors for a corrupted bundle built by the CLI from the Flipkart catalog', async () => {
+    const { bytes } = await buildAndDecode(['--catalog', FLIPKART, ...FLIPKART_FIELDS, '--dim', '16']);
+    const { seen, elapsed } = fuzz(bytes, 9012);
+    expectStructuralCoverage(seen, STRUCTURAL);
+    expect(elapsed).toBeLessThan(20_000);
+  });
 });

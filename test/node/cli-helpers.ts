@@ -2,11 +2,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runBuild } from '../../src/cli/commands/bundle-build.ts';
 import { runInspect } from '../../src/cli/commands/bundle-inspect.ts';
 import { decodeBundle, type Bundle } from '../../src/shared/bundle/index.ts';
 
-export const DATA = '/work/shared/data';
+/** The shared datasets, beside the checkout (`../shared/data`). */
+export const DATA = fileURLToPath(new URL('../../../shared/data', import.meta.url));
 export const FLIPKART = `${DATA}/flipkart-products-1050/flipkart_com-ecommerce_sample_1050.csv`;
 export const DUMMYJSON = `${DATA}/dummyjson-products/products.json`;
 export const CARTS = `${DATA}/dummyjson-products/carts.json`;
