@@ -5,6 +5,7 @@
  */
 import { buildCategoryTree, encodeBundle } from '../../src/shared/bundle/index.ts';
 import type { BundleInput, CsrGraph, ModelWeights, ProductInput } from '../../src/shared/bundle/index.ts';
+import { mulberry32 } from '../../src/shared/random.ts';
 
 export interface EngineFixtureOptions {
   rows?: number;
@@ -16,16 +17,8 @@ export interface EngineFixtureOptions {
   modelWeights?: ModelWeights;
 }
 
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (mulberry32), so every failure reproduces. */
+export const seededRandom = mulberry32;
 
 const CATEGORIES = [
   ['Clothing', 'Women', 'Dresses'],

@@ -1,17 +1,9 @@
 /** Seeded inputs shared by the kernel tests (node and browser). */
 import type { EmbeddingMatrix } from '../../src/shared/bundle/types.ts';
+import { mulberry32 } from '../../src/shared/random.ts';
 
-/** mulberry32: a tiny seeded PRNG, so every failure reproduces. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (mulberry32), so every failure reproduces. */
+export const rng = mulberry32;
 
 /** Rows of Gaussian-ish noise, L2-normalised like the bundle's embeddings. */
 export function randomF32(rows: number, dim: number, seed: number): EmbeddingMatrix & { dtype: 'f32' } {

@@ -8,7 +8,7 @@
  * however large the vocabulary, and the same seed always yields the same vectors.
  */
 import type { ProductInput } from '../../shared/bundle/types.ts';
-import { fmix32, hashString } from './rng.ts';
+import { fmix32, hashString } from '../../shared/random.ts';
 
 /** Non-zero entries per token in the projection; 8 keeps distances well at 32–256 dims. */
 const NONZEROS = 8;
