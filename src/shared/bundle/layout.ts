@@ -28,6 +28,24 @@ export interface BlockPlan {
  * an untrusted file: the result is plain arithmetic (doubles are exact far beyond 2^32 * 4), so a
  * huge count simply yields a huge `length` that the caller compares with the bytes present.
  */
+export type BlockView = Uint8Array | Int8Array | Uint32Array | Int32Array | Float32Array;
+
+/** A typed-array view of one block at byte `at` of `buffer` (the reader's and the writer's). */
+export function blockView(buffer: ArrayBufferLike, at: number, block: Block): BlockView {
+  switch (block.type) {
+    case 'u8':
+      return new Uint8Array(buffer, at, block.count);
+    case 'i8':
+      return new Int8Array(buffer, at, block.count);
+    case 'u32':
+      return new Uint32Array(buffer, at, block.count);
+    case 'i32':
+      return new Int32Array(buffer, at, block.count);
+    case 'f32':
+      return new Float32Array(buffer, at, block.count);
+  }
+}
+
 export function planBlocks(blocks: readonly Block[]): BlockPlan {
   const offsets: number[] = [];
   let cursor = SECTION_HEADER_SIZE;

@@ -6,7 +6,7 @@
 import { strictUtf8Decoder } from './text-codec.ts';
 import { VitrineError } from '../errors.ts';
 import { SECTION_HEADER_SIZE } from './format.ts';
-import { planBlocks, type Block } from './layout.ts';
+import { blockView, planBlocks, type Block, type BlockView } from './layout.ts';
 import type { SectionEntry } from './table.ts';
 
 /** The four u32 header fields of a binary section, and the file offset of each. */
@@ -23,8 +23,6 @@ export function readSectionHeader(bytes: Uint8Array, entry: SectionEntry): Secti
   return { fields: [u32[0]!, u32[1]!, u32[2]!, u32[3]!], fieldOffset: (i) => entry.offset + i * 4 };
 }
 
-export type BlockView = Uint8Array | Int8Array | Uint32Array | Int32Array | Float32Array;
-
 /**
  * Views over `blocks` of a section. `countField` names the header field to blame when the layout
  * implied by the counts does not match the declared section length.
@@ -37,21 +35,7 @@ export function openBlocks(bytes: Uint8Array, entry: SectionEntry, blocks: reado
   }
   const buffer = bytes.buffer;
   const base = bytes.byteOffset + entry.offset;
-  return blocks.map((block, i) => {
-    const at = base + plan.offsets[i]!;
-    switch (block.type) {
-      case 'u8':
-        return new Uint8Array(buffer, at, block.count);
-      case 'i8':
-        return new Int8Array(buffer, at, block.count);
-      case 'u32':
-        return new Uint32Array(buffer, at, block.count);
-      case 'i32':
-        return new Int32Array(buffer, at, block.count);
-      case 'f32':
-        return new Float32Array(buffer, at, block.count);
-    }
-  });
+  return blocks.map((block, i) => blockView(buffer, base + plan.offsets[i]!, block));
 }
 
 /** Parses a JSON section (UTF-8, fatal decoding). */

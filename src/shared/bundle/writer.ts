@@ -20,6 +20,7 @@ import {
   type SectionName,
 } from './format.ts';
 import {
+  blockView,
   brandsBlocks,
   categoriesBlocks,
   embeddingsBlocks,
@@ -62,21 +63,7 @@ function binarySection(
     write(buffer, offset) {
       new Uint32Array(buffer, offset, 4).set(header);
       fill(
-        blocks.map((block, i) => {
-          const at = offset + plan.offsets[i]!;
-          switch (block.type) {
-            case 'u8':
-              return new Uint8Array(buffer, at, block.count);
-            case 'i8':
-              return new Int8Array(buffer, at, block.count);
-            case 'u32':
-              return new Uint32Array(buffer, at, block.count);
-            case 'i32':
-              return new Int32Array(buffer, at, block.count);
-            case 'f32':
-              return new Float32Array(buffer, at, block.count);
-          }
-        }),
+        blocks.map((block, i) => blockView(buffer, offset + plan.offsets[i]!, block)),
       );
     },
   };
