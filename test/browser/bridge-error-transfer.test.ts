@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { expose, wrap, type Remote } from 'comlink';
 import { isVitrineError, VitrineError } from '../../src/shared/errors.ts';
 import { registerErrorTransfer } from '../../src/shared/error-transfer.ts';
+import { rejection } from '../fixtures/rejection.ts';
 
 /** Something that throws in every way a worker API can. */
 const thrower = {
@@ -28,15 +29,6 @@ function connect(): Remote<typeof thrower> {
   ports.push(port1, port2);
   expose(thrower, port1);
   return wrap<typeof thrower>(port2);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 afterEach(() => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EngineBridge } from '../../src/embed/bridge.ts';
 import { isVitrineError, type VitrineError } from '../../src/shared/errors.ts';
 import { WorkerMessageType } from '../../src/shared/protocol.ts';
+import { rejection } from '../fixtures/rejection.ts';
 
 const urls: string[] = [];
 const bridges: EngineBridge[] = [];
@@ -20,15 +21,6 @@ function bridge(createWorker?: () => Worker, timeoutMs?: number): EngineBridge {
   const b = new EngineBridge({ createWorker, timeoutMs });
   bridges.push(b);
   return b;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 afterEach(() => {

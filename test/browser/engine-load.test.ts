@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createVitrine, isVitrineError, type Vitrine, type VitrineError } from '../../src/index.ts';
+import { createVitrine, type Vitrine } from '../../src/index.ts';
 import { makeEngineBundle } from './engine-fixture.ts';
+import { vitrineRejection as rejection } from '../fixtures/rejection.ts';
 
 const engines: Vitrine[] = [];
 
@@ -13,16 +14,6 @@ function engine(): Vitrine {
 afterEach(() => {
   while (engines.length) engines.pop()!.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<VitrineError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(isVitrineError(error)).toBe(true);
-    return error as VitrineError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('engine load (through the real worker)', () => {
   it('should answer NOT_READY before any bundle is loaded', async () => {

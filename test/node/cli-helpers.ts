@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { runBuild } from '../../src/cli/commands/bundle-build.ts';
 import { runInspect } from '../../src/cli/commands/bundle-inspect.ts';
 import { decodeBundle, type Bundle } from '../../src/shared/bundle/index.ts';
+export { vitrineRejection as rejection } from '../fixtures/rejection.ts';
 
 /** The shared datasets, beside the checkout (`../shared/data`). */
 export const DATA = fileURLToPath(new URL('../../../shared/data', import.meta.url));
@@ -61,15 +62,6 @@ export async function buildAndDecode(argv: string[]): Promise<{ bundle: Bundle; 
 }
 
 /** Rejection of a promise as a plain object, to assert on code and details. */
-export async function rejection(promise: Promise<unknown>): Promise<{ code: string; details: Record<string, unknown>; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; details: Record<string, unknown>; message: string };
-  }
-  throw new Error('expected a rejection');
-}
-
 /** A minimal catalog CSV holding the given ids, for event logs whose items have no catalog. */
 export function catalogFor(ids: Iterable<string>, dir: string): string {
   const file = join(dir, 'catalog.csv');
