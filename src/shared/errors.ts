@@ -34,6 +34,22 @@ export const ERROR_CODES = [
   /** A worker call missed its deadline (the bridge's `timeoutMs`). */
   'TIMEOUT',
   'ABORTED',
+  // Visitor events and the profile store. Storage codes are reported in `status().profile.reason`
+  // when the profile falls back to memory; they are not thrown at the page.
+  /** A `track()` event failed validation; `details.field` names the field. */
+  'INVALID_EVENT',
+  /** IndexedDB is missing or refused (opaque origin, private mode, thrown on open). */
+  'STORAGE_UNAVAILABLE',
+  /** Opening the profile database did not settle within `openTimeoutMs`. */
+  'STORAGE_OPEN_TIMEOUT',
+  /** Another tab holds an older version open and ignores `versionchange` (upgrade or deletion waits). */
+  'STORAGE_BLOCKED',
+  /** The origin's storage quota is exhausted (raw `QuotaExceededError` or wrapped in `AbortError`). */
+  'STORAGE_QUOTA',
+  /** The database was closed under us: site data cleared, browser purge. */
+  'STORAGE_CLEARED',
+  /** The database is at a version this build does not know, or another tab upgraded it. */
+  'STORAGE_VERSION',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

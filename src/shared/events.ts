@@ -2,6 +2,7 @@
  * Visitor events: what the page reports (`track`) and what the profile stores. Validation lives
  * here so the page, the worker and tests agree on what a well-formed event is.
  */
+import { VitrineError } from './errors.ts';
 
 export const EVENT_TYPES = [
   'view',
@@ -35,4 +36,54 @@ export interface TrackEvent {
 /** An event as stored: validated, timed, numbered. */
 export interface StoredEvent extends TrackEvent {
   time: number;
+}
+
+/** Longest product id, query, placement or arm string an event may carry. */
+export const MAX_EVENT_STRING = 512;
+
+function invalidEvent(field: string, message: string): VitrineError {
+  return new VitrineError('INVALID_EVENT', `${field}: ${message}`, { field });
+}
+
+function optionalString(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0) throw invalidEvent(field, 'must be a non-empty string');
+  if (value.length > MAX_EVENT_STRING) throw invalidEvent(field, `at most ${MAX_EVENT_STRING} characters`);
+  return value;
+}
+
+/**
+ * Checks an event from the page (or a record read back from storage) and returns a fresh plain
+ * object holding only the known fields, so nothing else (functions, prototypes, extra keys) is
+ * stored. `now` is the engine clock, used when the event carries no time.
+ * @throws VitrineError `INVALID_EVENT` with `details.field` naming the first bad field.
+ */
+export function validateEvent(value: unknown, now: number): StoredEvent {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidEvent('event', 'must be an object');
+  const record = value as Record<string, unknown>;
+  const type = record.type;
+  if (typeof type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(type)) {
+    throw invalidEvent('type', `must be one of ${EVENT_TYPES.join(', ')}`);
+  }
+  const product = optionalString(record.product, 'product');
+  const query = optionalString(record.query, 'query');
+  if (type === 'search' ? query === undefined : product === undefined) {
+    throw invalidEvent(type === 'search' ? 'query' : 'product', `is required by type "${type}"`);
+  }
+  const price = record.price;
+  if (price !== undefined && (typeof price !== 'number' || !Number.isFinite(price) || price < 0)) {
+    throw invalidEvent('price', 'must be a finite number >= 0');
+  }
+  const time = record.time ?? now;
+  // Stored times are UTC milliseconds; NaN or Infinity would poison every decay computed from them.
+  if (typeof time !== 'number' || !Number.isFinite(time) || time < 0) throw invalidEvent('time', 'must be ms since epoch');
+  const event: StoredEvent = { type: type as EventType, time };
+  if (product !== undefined) event.product = product;
+  if (query !== undefined) event.query = query;
+  if (price !== undefined) event.price = price;
+  const placement = optionalString(record.placement, 'placement');
+  if (placement !== undefined) event.placement = placement;
+  const arm = optionalString(record.arm, 'arm');
+  if (arm !== undefined) event.arm = arm;
+  return event;
 }

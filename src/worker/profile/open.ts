@@ -1,0 +1,69 @@
+/**
+ * Opening the profile database without ever hanging or throwing: every way IndexedDB can fail to
+ * open (missing, throwing synchronously, rejecting, blocked by another tab, never settling)
+ * becomes a `VitrineError` with a storage code, after at most `timeoutMs`.
+ */
+import type { IDBPDatabase } from 'idb';
+import { VitrineError } from '../../shared/errors.ts';
+import { openProfileDB, type OpenCallbacks, type ProfileDB } from './schema.ts';
+
+/** Test-only faults, injected through `createProfileStore({ faults })`. */
+export interface StorageFaults {
+  /** The open request never fires success nor error (the Safari 14 class of bug, idb#227). */
+  openNeverSettles?: boolean;
+}
+
+function classifyOpenError(error: unknown): VitrineError {
+  const name = error instanceof Error || error instanceof DOMException ? error.name : '';
+  const message = error instanceof Error || error instanceof DOMException ? error.message : String(error);
+  if (name === 'VersionError') return new VitrineError('STORAGE_VERSION', `the profile database is newer than this build (${message})`, { cause: name });
+  if (name === 'QuotaExceededError') return new VitrineError('STORAGE_QUOTA', message, { cause: name });
+  return new VitrineError('STORAGE_UNAVAILABLE', `IndexedDB cannot be opened: ${message}`, { cause: name || 'unknown' });
+}
+
+export async function openWithTimeout(
+  name: string,
+  timeoutMs: number,
+  callbacks: OpenCallbacks,
+  faults: StorageFaults = {},
+): Promise<IDBPDatabase<ProfileDB>> {
+  let blocked = false;
+  let timedOut = false;
+  let opening: Promise<IDBPDatabase<ProfileDB>>;
+  try {
+    if (typeof indexedDB === 'undefined') throw new DOMException('indexedDB is not defined', 'NotSupportedError');
+    opening = faults.openNeverSettles
+      ? new Promise<never>(() => {})
+      : openProfileDB(name, {
+          ...callbacks,
+          blocked: () => {
+            blocked = true;
+            callbacks.blocked?.();
+          },
+        });
+  } catch (error) {
+    // An opaque origin (sandboxed iframe) throws SecurityError synchronously from open() (V9).
+    throw classifyOpenError(error);
+  }
+  // A connection that arrives after we gave up is closed at once, never used half-way.
+  opening.then(
+    (db) => timedOut && db.close(),
+    () => {},
+  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(
+        blocked
+          ? new VitrineError('STORAGE_BLOCKED', 'another tab keeps an older profile database open', { timeoutMs })
+          : new VitrineError('STORAGE_OPEN_TIMEOUT', `opening the profile database took over ${timeoutMs} ms`, { timeoutMs }),
+      );
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([opening.catch((error: unknown) => Promise.reject(classifyOpenError(error))), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

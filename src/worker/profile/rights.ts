@@ -1,0 +1,212 @@
+/**
+ * The visitor's view of their profile: `export()` as readable JSON (titles and ISO dates, not only
+ * ids) and `summary()` in plain English words, structured so a privacy panel can render it.
+ */
+import type { ErrorCode } from '../../shared/errors.ts';
+import type { EventType, StoredEvent } from '../../shared/events.ts';
+import { priceLevelRange, type Affinities, type ResolveProduct } from './affinities.ts';
+import type { ProductAggregate } from './schema.ts';
+
+export interface ProfileStatus {
+  /** `persistent`: kept in IndexedDB on this device; `memory`: this tab's worker only, gone on close. */
+  mode: 'persistent' | 'memory';
+  /** Why the profile is in memory although persistence was asked for, else null. */
+  reason: ErrorCode | null;
+  /** Raw events held (stored plus not yet written). */
+  events: number;
+  /** Events moved out of the raw log into the aggregates because the count cap was reached. */
+  overflow: number;
+  /** Stored records that were corrupt or from a newer build, skipped (left untouched) and counted. */
+  skippedRecords: number;
+}
+
+export interface ExportedEvent {
+  type: EventType;
+  product: string | null;
+  /** The product's title in the current catalog, or null when unknown. */
+  productTitle: string | null;
+  query: string | null;
+  price: number | null;
+  placement: string | null;
+  arm: string | null;
+  /** ISO 8601, UTC. */
+  time: string;
+}
+
+export interface ExportedPreference {
+  value: string;
+  score: number;
+}
+
+export interface ProfileExport {
+  format: 'vitrine-profile';
+  formatVersion: 1;
+  exportedAt: string;
+  /** Where this data lives, in words. */
+  storedIn: string;
+  status: ProfileStatus;
+  events: ExportedEvent[];
+  /** Older events folded into one summary per product (the raw events are gone). */
+  compacted: {
+    product: string;
+    productTitle: string | null;
+    events: number;
+    firstTime: string;
+    lastTime: string;
+  }[];
+  /** Derived preferences, strongest first. */
+  preferences: Record<Exclude<keyof Affinities, 'products'>, ExportedPreference[]>;
+}
+
+export interface SummarySection {
+  /** Stable key a privacy panel can branch on. */
+  topic: 'storage' | 'activity' | 'preferences' | 'limits' | 'problems';
+  text: string;
+}
+
+export interface ProfileSummary {
+  mode: ProfileStatus['mode'];
+  reason: ErrorCode | null;
+  /** One sentence for the top of a privacy panel. */
+  headline: string;
+  sections: SummarySection[];
+}
+
+/** Number of preferences per dimension in summaries. */
+const SUMMARY_TOP = 3;
+
+function iso(time: number): string {
+  return new Date(time).toISOString();
+}
+
+function ranked(scores: Record<string, number>, label: (key: string) => string = (k) => k): ExportedPreference[] {
+  return Object.entries(scores)
+    .filter(([, score]) => score > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([key, score]) => ({ value: label(key), score: Math.round(score * 1000) / 1000 }));
+}
+
+function priceLabel(level: string): string {
+  const [low, high] = priceLevelRange(Number(level));
+  return `${Math.round(low)} to ${Math.round(high)}`;
+}
+
+export function buildExport(
+  status: ProfileStatus,
+  events: readonly StoredEvent[],
+  aggregates: Iterable<ProductAggregate>,
+  affinities: Affinities,
+  resolve: ResolveProduct,
+  now: number,
+): ProfileExport {
+  return {
+    format: 'vitrine-profile',
+    formatVersion: 1,
+    exportedAt: iso(now),
+    storedIn: status.mode === 'persistent' ? "this browser's IndexedDB, on this device only" : 'this tab\'s memory only; gone when the tab closes',
+    status,
+    events: events.map((e) => ({
+      type: e.type,
+      product: e.product ?? null,
+      productTitle: e.product === undefined ? null : (resolve(e.product)?.title ?? null),
+      query: e.query ?? null,
+      price: e.price ?? null,
+      placement: e.placement ?? null,
+      arm: e.arm ?? null,
+      time: iso(e.time),
+    })),
+    compacted: [...aggregates].map((a) => ({
+      product: a.product,
+      productTitle: resolve(a.product)?.title ?? a.title,
+      events: a.events,
+      firstTime: iso(a.firstTime),
+      lastTime: iso(a.lastTime),
+    })),
+    preferences: {
+      category: ranked(affinities.category),
+      brand: ranked(affinities.brand),
+      colour: ranked(affinities.colour),
+      size: ranked(affinities.size),
+      priceLevel: ranked(affinities.priceLevel, priceLabel),
+    },
+  };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function list(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+const REASON_WORDS: Partial<Record<ErrorCode, string>> = {
+  STORAGE_UNAVAILABLE: 'this browser does not allow storage here',
+  STORAGE_OPEN_TIMEOUT: 'the browser storage did not answer in time',
+  STORAGE_BLOCKED: 'another tab with an older version of this shop is open',
+  STORAGE_QUOTA: 'the storage space for this site is full',
+  STORAGE_CLEARED: 'the site data was cleared while the page was open',
+  STORAGE_VERSION: 'another tab uses a newer version of this shop; reload to save again',
+};
+
+export function buildSummary(data: ProfileExport): ProfileSummary {
+  const { status } = data;
+  const sections: SummarySection[] = [];
+  const persistent = status.mode === 'persistent';
+  sections.push({
+    topic: 'storage',
+    text: persistent
+      ? 'Your shopping history is saved in this browser on this device. It is never sent anywhere.'
+      : 'Your shopping history is kept only while this tab is open. Nothing is saved on this device or sent anywhere.',
+  });
+  const counts = new Map<string, number>();
+  for (const e of data.events) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+  const views = counts.get('view') ?? 0;
+  const carts = counts.get('add_to_cart') ?? 0;
+  const purchases = counts.get('purchase') ?? 0;
+  const searches = counts.get('search') ?? 0;
+  const parts = [
+    views && `viewed ${plural(views, 'product')}`,
+    carts && `added ${plural(carts, 'product')} to the cart`,
+    purchases && `bought ${plural(purchases, 'product')}`,
+    searches && `searched ${plural(searches, 'time')}`,
+  ].filter((p): p is string => typeof p === 'string');
+  const first = data.events[0]?.time;
+  sections.push({
+    topic: 'activity',
+    text:
+      data.events.length === 0
+        ? 'No activity is stored.'
+        : `${plural(data.events.length, 'event')} stored since ${first!.slice(0, 10)}` + (parts.length ? `: you ${list(parts)}.` : '.'),
+  });
+  const prefs = data.preferences;
+  const likes = [
+    prefs.category.length && `categories ${list(prefs.category.slice(0, SUMMARY_TOP).map((p) => p.value))}`,
+    prefs.brand.length && `brands ${list(prefs.brand.slice(0, SUMMARY_TOP).map((p) => p.value))}`,
+    prefs.colour.length && `colours ${list(prefs.colour.slice(0, SUMMARY_TOP).map((p) => p.value))}`,
+    prefs.size.length && `sizes ${list(prefs.size.slice(0, SUMMARY_TOP).map((p) => p.value))}`,
+    prefs.priceLevel.length && `prices from ${prefs.priceLevel[0]!.value}`,
+  ].filter((p): p is string => typeof p === 'string');
+  sections.push({
+    topic: 'preferences',
+    text: likes.length ? `From this, the shop guesses you like ${list(likes)}.` : 'No preferences have been derived.',
+  });
+  if (data.compacted.length || status.overflow) {
+    sections.push({
+      topic: 'limits',
+      text: `Older activity for ${plural(data.compacted.length, 'product')} is kept only as a summary per product` +
+        (status.overflow ? ` (${plural(status.overflow, 'event')} summarised because the history limit was reached).` : '.'),
+    });
+  }
+  if (status.reason || status.skippedRecords) {
+    const problems: string[] = [];
+    if (status.reason) problems.push(`Saving is off because ${REASON_WORDS[status.reason] ?? status.reason}.`);
+    if (status.skippedRecords) problems.push(`${plural(status.skippedRecords, 'saved record')} could not be read and ${status.skippedRecords === 1 ? 'was' : 'were'} ignored.`);
+    sections.push({ topic: 'problems', text: problems.join(' ') });
+  }
+  const headline = persistent
+    ? `This shop remembers ${plural(data.events.length, 'thing')} you did, on this device only.`
+    : `This shop remembers ${plural(data.events.length, 'thing')} you did, in this tab only.`;
+  return { mode: status.mode, reason: status.reason, headline, sections };
+}

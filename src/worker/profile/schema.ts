@@ -1,0 +1,130 @@
+/**
+ * The profile database: one typed schema, opened in one place, migrated step by step.
+ *
+ * Versions (never decrease this number: a lower one makes `open()` fail with `VersionError`):
+ * - 1: `events` (raw event log, auto-increment key, `by-time` index), `session`, `bandit`, `meta`.
+ * - 2: `events` gains the `by-product` index (`forget()` finds one product's events without a scan)
+ *      and the `derived` store holds per-product aggregates compacted out of the raw log.
+ *
+ * Each record carries `v`, the record format it was written with, so a record from a newer build
+ * (after a rollback) is recognised and skipped instead of misread.
+ */
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { StoredEvent } from '../../shared/events.ts';
+
+/** Current schema version of the profile database. */
+export const DB_VERSION = 2;
+/** Current format of records inside the stores (independent of the schema version). */
+export const RECORD_VERSION = 1;
+/** Default database name. */
+export const DEFAULT_DB_NAME = 'vitrine-profile';
+
+/** A raw event as stored. `id` is assigned by IndexedDB. */
+export interface EventRecord extends StoredEvent {
+  id?: number;
+  v: number;
+}
+
+/** What a product's compacted events still say about the visitor's taste. */
+export interface ProductFeatures {
+  category: string[];
+  brand: string | null;
+  colour: string | null;
+  size: string | null;
+  /** Price level bucket (see `priceLevel()`), or null when no price was known. */
+  priceLevel: number | null;
+}
+
+/**
+ * Events compacted out of the raw log (cap on count or age), folded per product. `weight` is the
+ * decayed sum of event weights as of `at`; it keeps decaying from there.
+ */
+export interface ProductAggregate {
+  product: string;
+  v: number;
+  weight: number;
+  at: number;
+  /** How many events were folded in. */
+  events: number;
+  firstTime: number;
+  lastTime: number;
+  features: ProductFeatures;
+  /** Title as known when compacted, for `export()` if the product leaves the bundle. */
+  title: string | null;
+}
+
+export interface SessionRecord {
+  key: 'current';
+  v: number;
+  startedAt: number;
+  updatedAt: number;
+}
+
+/** Bandit state of the visitor (written by the ranking; deleted with the profile). */
+export interface BanditRecord {
+  key: string;
+  v: number;
+  alpha: number;
+  beta: number;
+  updatedAt: number;
+}
+
+export interface CountersRecord {
+  key: 'counters';
+  v: number;
+  /** Events moved out of the raw log because the count cap was reached. */
+  overflow: number;
+}
+
+export interface ProfileDB extends DBSchema {
+  events: { key: number; value: EventRecord; indexes: { 'by-time': number; 'by-product': string } };
+  derived: { key: string; value: ProductAggregate };
+  session: { key: string; value: SessionRecord };
+  bandit: { key: string; value: BanditRecord };
+  meta: { key: string; value: CountersRecord };
+}
+
+/** Every store, for transactions that must clear or read everything. */
+export const ALL_STORES: StoreNames<ProfileDB>[] = ['events', 'derived', 'session', 'bandit', 'meta'];
+
+export interface OpenCallbacks {
+  /** Another connection keeps an older version open; the open waits until it closes. */
+  blocked?: () => void;
+  /** Another tab wants a newer version (`newVersion`) or deletion (`null`); we must close. */
+  blocking?: (newVersion: number | null) => void;
+  /** The browser closed the connection (site data cleared, storage purged). */
+  terminated?: () => void;
+}
+
+/**
+ * Runs every migration step from `oldVersion` to `DB_VERSION` inside the versionchange
+ * transaction, so an interrupted upgrade leaves the database at its old version, intact.
+ */
+export function migrate(
+  db: IDBPDatabase<ProfileDB>,
+  oldVersion: number,
+  tx: IDBPTransaction<ProfileDB, StoreNames<ProfileDB>[], 'versionchange'>,
+): void {
+  if (oldVersion < 1) {
+    const events = db.createObjectStore('events', { keyPath: 'id', autoIncrement: true });
+    events.createIndex('by-time', 'time');
+    db.createObjectStore('session', { keyPath: 'key' });
+    db.createObjectStore('bandit', { keyPath: 'key' });
+    db.createObjectStore('meta', { keyPath: 'key' });
+  }
+  if (oldVersion < 2) {
+    // Indexing existing records happens inside this transaction: no data copy needed.
+    tx.objectStore('events').createIndex('by-product', 'product');
+    db.createObjectStore('derived', { keyPath: 'product' });
+  }
+}
+
+/** Opens (creating or upgrading) the profile database. Rejects like `indexedDB.open()` would. */
+export function openProfileDB(name: string, callbacks: OpenCallbacks = {}): Promise<IDBPDatabase<ProfileDB>> {
+  return openDB<ProfileDB>(name, DB_VERSION, {
+    upgrade: (db, oldVersion, _newVersion, tx) => migrate(db, oldVersion, tx),
+    blocked: () => callbacks.blocked?.(),
+    blocking: (_current, newVersion) => callbacks.blocking?.(newVersion),
+    terminated: () => callbacks.terminated?.(),
+  });
+}
