@@ -1,0 +1,167 @@
+/**
+ * Aggregate measurement: how many events of each type happened in a time window, nothing else.
+ * Off unless the shop configured an endpoint AND the visitor granted `measurement`. Counts only
+ * events that happened while both held; a revocation drops what was not sent yet.
+ *
+ * One window = one POST of `{ counts: { view: 3, … }, windowStart, windowEnd }`: no product id,
+ * query, price, placement, time of any single event, identifier, cookie or referrer. The request is
+ * `credentials: 'omit'` and `referrerPolicy: 'no-referrer'`, so the page URL does not travel along.
+ */
+import type { EventType } from '../shared/events.ts';
+import { VitrineError } from '../shared/errors.ts';
+
+/** Default length of one counting window: one request per minute at most. */
+export const DEFAULT_MEASUREMENT_INTERVAL_MS = 60_000;
+/** Shortest allowed window, so a misconfiguration cannot turn counts into a per-event stream. */
+export const MIN_MEASUREMENT_INTERVAL_MS = 100;
+
+/** The body of one measurement request. */
+export interface MeasurementBatch {
+  counts: Partial<Record<EventType, number>>;
+  /** ms since epoch: start of the window (the first counted event's window opened). */
+  windowStart: number;
+  windowEnd: number;
+}
+
+export interface MeasurementConfig {
+  /** Absolute http(s) URL to POST batches to; `null` turns measurement off. */
+  endpoint: string | null;
+  /** Window length in ms. Default `60000`. */
+  intervalMs?: number;
+}
+
+export interface MeasurementStatus {
+  /** Whether counts are being collected now (endpoint configured and consent granted). */
+  active: boolean;
+  endpoint: string | null;
+  intervalMs: number;
+  /** Events counted in the open window. */
+  pending: number;
+  /** Batches the endpoint accepted. */
+  sent: number;
+  /** Batches lost to a failed request (counts are not retried: they are statistics, not records). */
+  failed: number;
+  lastError: { code: string; message: string } | null;
+}
+
+export interface MeasurementOptions {
+  /** Whether the visitor granted `measurement` right now. */
+  allowed: () => boolean;
+  now?: () => number;
+  /** The network; tests never replace it in the browser, it exists for Node-side use. */
+  fetch?: typeof fetch;
+}
+
+/** Checks an endpoint: absolute http(s), no credentials in it. */
+export function validateEndpoint(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'string') throw new VitrineError('INVALID_REQUEST', 'endpoint: must be a URL string', { field: 'endpoint' });
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new VitrineError('INVALID_REQUEST', 'endpoint: must be an absolute URL', { field: 'endpoint' });
+  }
+  if (!/^https?:$/.test(url.protocol) || url.username || url.password) {
+    throw new VitrineError('INVALID_REQUEST', 'endpoint: must be an http(s) URL without credentials', { field: 'endpoint' });
+  }
+  return url.href;
+}
+
+export class Measurement {
+  readonly #allowed: () => boolean;
+  readonly #now: () => number;
+  readonly #fetch: typeof fetch;
+  #endpoint: string | null = null;
+  #intervalMs = DEFAULT_MEASUREMENT_INTERVAL_MS;
+  #counts = new Map<EventType, number>();
+  #windowStart = 0;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #sent = 0;
+  #failed = 0;
+  #lastError: MeasurementStatus['lastError'] = null;
+
+  constructor({ allowed, now = Date.now, fetch: fetchImpl = (...args) => fetch(...args) }: MeasurementOptions) {
+    this.#allowed = allowed;
+    this.#now = now;
+    this.#fetch = fetchImpl;
+  }
+
+  configure({ endpoint, intervalMs = DEFAULT_MEASUREMENT_INTERVAL_MS }: MeasurementConfig): void {
+    if (typeof intervalMs !== 'number' || !Number.isFinite(intervalMs) || intervalMs < MIN_MEASUREMENT_INTERVAL_MS) {
+      throw new VitrineError('INVALID_REQUEST', `intervalMs: must be at least ${MIN_MEASUREMENT_INTERVAL_MS}`, { field: 'intervalMs' });
+    }
+    const next = validateEndpoint(endpoint);
+    // Counts collected for one endpoint never go to another.
+    if (next !== this.#endpoint) this.discard();
+    this.#endpoint = next;
+    this.#intervalMs = intervalMs;
+  }
+
+  get active(): boolean {
+    return this.#endpoint !== null && this.#allowed();
+  }
+
+  /** Counts one event of `type` if measurement is active; the first count opens a window. */
+  count(type: EventType): void {
+    if (!this.active) return;
+    if (this.#counts.size === 0) {
+      this.#windowStart = this.#now();
+      this.#timer = setTimeout(() => void this.flush(), this.#intervalMs);
+    }
+    this.#counts.set(type, (this.#counts.get(type) ?? 0) + 1);
+  }
+
+  /** Forgets the open window unsent (measurement revoked or endpoint changed). */
+  discard(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#counts.clear();
+  }
+
+  /** Sends the open window now, if there is one and measurement is still active. */
+  async flush(): Promise<void> {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    const endpoint = this.#endpoint;
+    if (this.#counts.size === 0 || endpoint === null) return;
+    if (!this.#allowed()) {
+      this.discard();
+      return;
+    }
+    const batch: MeasurementBatch = { counts: Object.fromEntries(this.#counts), windowStart: this.#windowStart, windowEnd: this.#now() };
+    this.#counts.clear();
+    try {
+      const response = await this.#fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(batch),
+        credentials: 'omit',
+        referrerPolicy: 'no-referrer',
+        cache: 'no-store',
+        keepalive: true,
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      this.#sent += 1;
+      this.#lastError = null;
+    } catch (error) {
+      // Reported in status(), not thrown: a stats endpoint being down must not disturb the visitor.
+      this.#failed += 1;
+      this.#lastError = { code: 'MEASUREMENT_FAILED', message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  status(): MeasurementStatus {
+    let pending = 0;
+    for (const count of this.#counts.values()) pending += count;
+    return {
+      active: this.active,
+      endpoint: this.#endpoint,
+      intervalMs: this.#intervalMs,
+      pending,
+      sent: this.#sent,
+      failed: this.#failed,
+      lastError: this.#lastError,
+    };
+  }
+}
