@@ -6,9 +6,22 @@ import { expose } from 'comlink';
 import { registerErrorTransfer } from '../shared/error-transfer.ts';
 import { PROTOCOL_VERSION, WorkerMessageType, type WorkerReadyMessage } from '../shared/protocol.ts';
 import type { RecommendRequest, RequestContext, SimilarOptions } from '../shared/request.ts';
+import { validateEvent, type TrackEvent } from '../shared/events.ts';
+import { ConsentGate } from './consent.ts';
 import { Engine } from './engine.ts';
+import { Measurement, type MeasurementConfig } from './measurement.ts';
+import { createProfileStore } from './profile/index.ts';
 
 const engine = new Engine();
+/** Memory-only until `personalization` is granted: no signal means nothing persisted. */
+const profile = createProfileStore();
+const consent = new ConsentGate(profile, {
+  // A measurement revocation drops the counts not sent yet, at once.
+  onChange: (state) => {
+    if (!state.measurement) measurement.discard();
+  },
+});
+const measurement = new Measurement({ allowed: () => consent.allows('measurement') });
 
 const api = {
   /** Loads a bundle: an absolute URL (fetched once, then cached) or its bytes (transfer them in). */
@@ -21,6 +34,22 @@ const api = {
   rerank: (productIds: string[], context?: RequestContext) => engine.rerank(productIds, context),
   /** What is loaded, which kernels run, the last error. */
   status: () => engine.status(),
+  /** Records a visitor event: in the profile (persisted only with `personalization`) and, with `measurement`, in the aggregate counts. */
+  track: async (event: TrackEvent): Promise<void> => {
+    const stored = validateEvent(event, Date.now());
+    measurement.count(stored.type);
+    await profile.record(stored);
+  },
+  /** Applies one consent signal (scopes it names, source, time); resolves once enforced (after the purge, for a revocation). */
+  setConsent: (signal: unknown) => consent.set(signal),
+  /** The consent record: scopes, source, time, recent history. */
+  consent: () => consent.record(),
+  /** Sets (or with `endpoint: null` removes) the aggregate measurement endpoint. */
+  configureMeasurement: (config: MeasurementConfig) => measurement.configure(config),
+  /** Sends the open measurement window now (the page calls it when it is hidden). */
+  flushMeasurement: () => measurement.flush(),
+  /** Whether measurement is active, what is pending, what was sent. */
+  measurement: () => measurement.status(),
 };
 
 export type EngineApi = typeof api;
