@@ -4,6 +4,9 @@
  */
 import { transfer } from 'comlink';
 import { EngineBridge, type BridgeOptions, type CallOptions } from './embed/bridge.ts';
+import type { ConsentRecord } from './worker/consent.ts';
+import type { MeasurementStatus } from './worker/measurement.ts';
+import type { TrackEvent } from './shared/events.ts';
 import type {
   EngineStatus,
   RecommendRequest,
@@ -23,6 +26,33 @@ export interface VitrineOptions {
   loadTimeoutMs?: number;
   /** Makes the engine worker; for tests and special hosting. Default: Vitrine's own worker file. */
   createWorker?: BridgeOptions['createWorker'];
+  /**
+   * Where aggregate counts go when the visitor grants `measurement` (relative URLs resolve against
+   * the page). Default: none, and then nothing is ever sent. @example '/stats/vitrine'
+   */
+  measurementEndpoint?: string;
+  /** Length of one counting window (one request at most per window), ms. Default `60000`. */
+  measurementIntervalMs?: number;
+}
+
+/** A consent choice: the scopes it names change, the others keep their value. */
+export interface ConsentChoice {
+  /** The profile may persist in IndexedDB. Revoking deletes everything persisted before resolving. */
+  personalization?: boolean;
+  /** Aggregate counts may go to the configured endpoint. */
+  measurement?: boolean;
+}
+
+export interface ConsentApi {
+  /**
+   * Records a consent choice and enforces it; resolves with the consent record once done (for a
+   * revocation of `personalization`: after everything persisted is deleted). The last signal wins,
+   * whether it came from here, the TCF CMP or Consent Mode. `source` is for adapters.
+   * @example await vitrine.consent.set({ personalization: true })
+   */
+  set(choice: ConsentChoice, options?: CallControl & { source?: 'api' | 'tcf' | 'consent-mode' }): Promise<ConsentRecord>;
+  /** The consent record: scopes, where the last signal came from, when, and recent history. */
+  get(options?: CallControl): Promise<ConsentRecord>;
 }
 
 /** Per-call options: abort the wait, or override the deadline. */
@@ -47,13 +77,40 @@ export interface Vitrine {
   /** @example await vitrine.rerank(['sku-1', 'sku-2'], { recent: ['sku-9'] }) */
   rerank(productIds: string[], context?: RequestContext, options?: CallControl): Promise<RerankResult>;
   status(options?: CallControl): Promise<EngineStatus>;
+  /**
+   * Reports what the visitor did. Kept in worker memory for the session; persisted only with
+   * `personalization` consent; counted (type only) for measurement only with `measurement` consent.
+   * @example await vitrine.track({ type: 'view', product: 'sku-1', price: 19.9 })
+   */
+  track(event: TrackEvent, options?: CallControl): Promise<void>;
+  /** Consent: the page collects signals, the worker enforces them. */
+  consent: ConsentApi;
+  /** State of aggregate measurement: active or not, pending counts, batches sent. */
+  measurement(options?: CallControl): Promise<MeasurementStatus>;
   /** Stops the worker; every later call rejects with `WORKER_CRASHED` (reason `closed`). */
   close(): void;
 }
 
 /** Creates a Vitrine engine; the worker starts on the first call. */
-export function createVitrine({ timeoutMs, loadTimeoutMs = DEFAULT_LOAD_TIMEOUT_MS, createWorker }: VitrineOptions = {}): Vitrine {
+export function createVitrine({
+  timeoutMs,
+  loadTimeoutMs = DEFAULT_LOAD_TIMEOUT_MS,
+  createWorker,
+  measurementEndpoint,
+  measurementIntervalMs,
+}: VitrineOptions = {}): Vitrine {
   const bridge = new EngineBridge({ timeoutMs, createWorker });
+  if (measurementEndpoint !== undefined) {
+    const config = { endpoint: new URL(measurementEndpoint, document.baseURI).href, intervalMs: measurementIntervalMs };
+    // Starts the worker now; a bad endpoint rejects here and measurement simply stays off.
+    void bridge.run((engine) => engine.configureMeasurement(config), { label: 'configureMeasurement' }).catch(() => undefined);
+    // The last window goes out when the page is hidden (tab switch, navigation, close).
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden' && bridge.started) {
+        void bridge.run((engine) => engine.flushMeasurement(), { label: 'flushMeasurement' }).catch(() => undefined);
+      }
+    });
+  }
   return {
     load(source, { signal, timeoutMs: deadline = loadTimeoutMs } = {}) {
       // The worker's base URL is its own script, not the page: resolve relative URLs here.
@@ -72,6 +129,22 @@ export function createVitrine({ timeoutMs, loadTimeoutMs = DEFAULT_LOAD_TIMEOUT_
     status({ signal, timeoutMs: deadline } = {}) {
       return bridge.run((engine) => engine.status(), { signal, timeoutMs: deadline, label: 'status' });
     },
+    track(event, { signal, timeoutMs: deadline } = {}) {
+      return bridge.run((engine) => engine.track(event), { signal, timeoutMs: deadline, label: 'track' });
+    },
+    consent: {
+      set(choice, { signal, timeoutMs: deadline, source = 'api' } = {}) {
+        // A non-object goes through as is, for the worker to reject with INVALID_REQUEST.
+        const wire = typeof choice === 'object' && choice !== null ? { ...choice, source, time: Date.now() } : choice;
+        return bridge.run((engine) => engine.setConsent(wire), { signal, timeoutMs: deadline, label: 'consent.set' });
+      },
+      get({ signal, timeoutMs: deadline } = {}) {
+        return bridge.run((engine) => engine.consent(), { signal, timeoutMs: deadline, label: 'consent.get' });
+      },
+    },
+    measurement({ signal, timeoutMs: deadline } = {}) {
+      return bridge.run((engine) => engine.measurement(), { signal, timeoutMs: deadline, label: 'measurement' });
+    },
     close() {
       bridge.terminate();
     },
@@ -80,6 +153,10 @@ export function createVitrine({ timeoutMs, loadTimeoutMs = DEFAULT_LOAD_TIMEOUT_
 
 export { VitrineError, isVitrineError, ERROR_CODES, type ErrorCode, type ErrorDetails } from './shared/errors.ts';
 export type { EngineApi } from './worker/index.ts';
+export type { ConsentRecord } from './worker/consent.ts';
+export type { MeasurementBatch, MeasurementStatus } from './worker/measurement.ts';
+export type { ConsentScope, ConsentSource, ConsentState } from './shared/consent.ts';
+export type { EventType, TrackEvent } from './shared/events.ts';
 export type {
   BundleStatus,
   EngineState,

@@ -3,11 +3,18 @@
  *
  *   <script src="/vitrine/vitrine.js" data-bundle="/vitrine/shop.vtb" async></script>
  *
+ * Privacy: `data-privacy="on-device"` (the default and, for now, the only mode) keeps every event,
+ * identifier and profile field on the device. Consent starts at `necessary` (nothing persisted)
+ * and follows the page's IAB TCF v2.2 CMP (`__tcfapi`), Google Consent Mode v2 commands in
+ * `dataLayer`, and `vitrine.consent.set()`; the last signal wins. `data-measurement-endpoint`
+ * (off by default) is where aggregate counts go, only with `measurement` consent.
+ *
  * Sets `window.vitrine` once and starts loading the bundle. It never throws into the host page:
  * a shop's page must work the same whether or not Vitrine comes up, so failures only show in
  * `window.vitrine.ready` (which resolves to the engine status, or null) and `status()`.
  */
 import { createVitrine, type Vitrine } from '../index.ts';
+import { watchConsentSignals } from './consent/index.ts';
 import type { EngineStatus } from '../shared/request.ts';
 
 export interface VitrineGlobal extends Vitrine {
@@ -23,8 +30,19 @@ declare global {
 
 function start(script: HTMLScriptElement | null): void {
   if (window.vitrine) return; // loaded twice: keep the first engine
-  const vitrine = createVitrine();
-  const bundle = script?.dataset.bundle;
+  const data = script?.dataset ?? {};
+  // Only 'on-device' exists: any other value still gets on-device behaviour, never something looser.
+  const interval = Number(data.measurementInterval);
+  const vitrine = createVitrine({
+    measurementEndpoint: data.measurementEndpoint || undefined,
+    measurementIntervalMs: Number.isFinite(interval) && interval > 0 ? interval : undefined,
+  });
+  // Consent first: signals already on the page reach the worker before anything is tracked.
+  watchConsentSignals(window as Parameters<typeof watchConsentSignals>[0], (signal) => {
+    const { source, ...choice } = signal;
+    vitrine.consent.set(choice, { source }).catch(() => undefined);
+  });
+  const bundle = data.bundle;
   // `data-bundle` is relative to the page, like any URL attribute the shop writes.
   const ready = bundle ? vitrine.load(bundle).catch(() => null) : Promise.resolve(null);
   window.vitrine = { ...vitrine, ready };
