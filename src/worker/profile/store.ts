@@ -38,6 +38,8 @@ export const DEFAULT_MAX_AGE_DAYS = 180;
 export const DEFAULT_OPEN_TIMEOUT_MS = 4000;
 /** Writes are gathered for this long, then committed in one transaction. */
 export const FLUSH_DELAY_MS = 20;
+/** Most events written by one transaction; a burst becomes several short transactions, so no task runs long. */
+export const MAX_BATCH = 500;
 /** Name of the BroadcastChannel tabs use to tell each other about changes. */
 const CHANNEL_PREFIX = 'vitrine-profile:';
 
@@ -271,7 +273,8 @@ class Store implements ProfileStore {
     while (drop < this.#events.length) {
       const over = this.#events.length - drop > this.#maxEvents;
       if (!over && this.#events[drop]!.time >= cutoff) break;
-      if (over) overflow++;
+      // Expiry by age is the normal life of an event; only the cap's removals are overflow.
+      if (over && this.#events[drop]!.time >= cutoff) overflow++;
       this.#foldIntoMemory(this.#events[drop]!, now);
       drop++;
     }
@@ -349,8 +352,8 @@ class Store implements ProfileStore {
       const db = this.#db;
       if (!db || (this.#pending.length === 0 && this.#unsaved.length === 0)) return;
       const epoch = this.#epoch;
-      const batch = this.#pending.slice();
-      const waiters = this.#waiters.splice(0);
+      const batch = this.#pending.slice(0, MAX_BATCH);
+      const waiters = this.#waiters.splice(0, batch.length);
       const done = (): void => {
         for (const waiter of waiters) waiter.resolve();
       };
@@ -374,6 +377,7 @@ class Store implements ProfileStore {
       this.#pending.splice(0, batch.length);
       done();
       this.#broadcast();
+      if (this.#pending.length) this.#scheduleFlush();
     });
   }
 
@@ -402,9 +406,7 @@ class Store implements ProfileStore {
       const derived = tx.objectStore('derived');
       const meta = tx.objectStore('meta');
       for (const event of batch) settle(events.add({ ...event, v: RECORD_VERSION }));
-      let count = await events.count();
-      const limit = evictHalf ? Math.floor(Math.min(count, this.#maxEvents) / 2) : this.#maxEvents;
-      let overflow = 0;
+      const limit = evictHalf ? Math.floor(Math.min(this.#events.length + batch.length, this.#maxEvents) / 2) : this.#maxEvents;
       const touched = new Map<string, ProductAggregate | undefined>();
       const aggregate = async (id: string): Promise<ProductAggregate | undefined> => {
         if (!touched.has(id)) touched.set(id, validAggregate(await derived.get(id)) ?? undefined);
@@ -415,21 +417,20 @@ class Store implements ProfileStore {
         const stored = await aggregate(mine.product);
         touched.set(mine.product, stored ? mergeAggregates(stored, mine, now, this.#halfLifeMs) : mine);
       }
-      let cursor = await events.index('by-time').openCursor();
-      while (cursor && (count > limit || cursor.value.time < cutoff)) {
-        const over = count > limit;
-        const record = cursor.value;
+      // The oldest records go: as many as the cap needs, and at least all that are too old.
+      const byTime = events.index('by-time');
+      const count = await events.count();
+      const aged = await byTime.count(IDBKeyRange.upperBound(cutoff, true));
+      const excess = Math.max(0, count - limit);
+      const oldest = excess || aged ? await byTime.getAll(null, Math.max(excess, aged)) : [];
+      const overflow = Math.max(0, excess - aged);
+      for (const record of oldest) {
         const valid = recordEvent(record);
-        // Corrupt or future records are only removed when the count cap needs the room.
-        if (valid || over) {
-          if (valid?.product !== undefined) {
-            touched.set(valid.product, foldEvent(await aggregate(valid.product), valid, info(valid.product), now, this.#halfLifeMs));
-          }
-          await cursor.delete();
-          count--;
-          if (over) overflow++;
+        if (!valid) this.#skipped.add(`events:${String(record.id)}`);
+        else if (valid.product !== undefined) {
+          touched.set(valid.product, foldEvent(await aggregate(valid.product), valid, info(valid.product), now, this.#halfLifeMs));
         }
-        cursor = await cursor.continue();
+        settle(events.delete(record.id!));
       }
       for (const value of touched.values()) if (value) settle(derived.put(value));
       const counters = await meta.get('counters');
