@@ -2,7 +2,7 @@
  * The demo's static server: the page from demo/, Vitrine's built files from dist/ under /vitrine/,
  * and the demo bundle. Loopback only; no framework needed for a handful of static files.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,8 +43,43 @@ function resolvePath(mounts: Mounts, pathname: string): string | undefined {
   return undefined;
 }
 
-export function startStaticServer(mounts: Mounts, port: number, host = '127.0.0.1'): Promise<Server> {
+/** One request as the server received it (tests keep these as a second egress witness). */
+export interface ReceivedRequest {
+  method: string;
+  /** Path and query, as sent. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The request body as text ('' for none). */
+  body: string;
+}
+
+export interface StaticServerOptions {
+  /**
+   * Sees every request first, body included. Return a response to answer it (e.g. a test's
+   * measurement endpoint), or nothing to serve the mounted files.
+   */
+  onRequest?: (request: ReceivedRequest) => { status: number; body?: string } | void;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', fail);
+  });
+}
+
+export function startStaticServer(mounts: Mounts, port: number, host = '127.0.0.1', { onRequest }: StaticServerOptions = {}): Promise<Server> {
   const server = createServer(async (req, res) => {
+    if (onRequest) {
+      const answer = onRequest({ method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers }, body: await readBody(req) });
+      if (answer) {
+        res.writeHead(answer.status, { 'content-type': 'text/plain' });
+        res.end(answer.body ?? '');
+        return;
+      }
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     let file = resolvePath(mounts, decodeURIComponent(url.pathname));
     try {
