@@ -1,0 +1,163 @@
+/**
+ * Revoking `personalization` deletes everything persisted before `consent.set()` resolves, with a
+ * second tab holding the database open, and nothing comes back afterwards. Checked from the page:
+ * `indexedDB.databases()` and the object stores' contents. Runs on the real script tag from dist/.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import type { VitrineGlobal } from '../../src/embed/script-tag.ts';
+import { startWitnessedShop, type Witnesses } from './privacy-harness.ts';
+
+const DB = 'vitrine-profile';
+
+/** The profile database as the page sees it: present or not, and how many records each store holds. */
+function profileTraces(page: Page): Promise<{ exists: boolean; counts: Record<string, number> }> {
+  return page.evaluate(async (name) => {
+    const databases = await indexedDB.databases();
+    if (!databases.some((db) => db.name === name)) return { exists: false, counts: {} };
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    // Never be the connection that blocks a deletion.
+    db.onversionchange = () => db.close();
+    const counts: Record<string, number> = {};
+    for (const store of Array.from(db.objectStoreNames)) {
+      counts[store] = await new Promise<number>((resolve, reject) => {
+        const request = db.transaction(store).objectStore(store).count();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    }
+    db.close();
+    return { exists: true, counts };
+  }, DB);
+}
+
+function vitrineOf(page: Page) {
+  return {
+    ready: () => page.evaluate(async () => Boolean(await (window as unknown as { vitrine: VitrineGlobal }).vitrine.ready)),
+    consent: (choice: { personalization?: boolean; measurement?: boolean }) =>
+      page.evaluate((c) => (window as unknown as { vitrine: VitrineGlobal }).vitrine.consent.set(c), choice),
+    consentState: () => page.evaluate(() => (window as unknown as { vitrine: VitrineGlobal }).vitrine.consent.get()),
+    views: (products: string[]) =>
+      page.evaluate(async (ids) => {
+        const vitrine = (window as unknown as { vitrine: VitrineGlobal }).vitrine;
+        await Promise.all(ids.map((product) => vitrine.track({ type: 'view', product, price: 3 })));
+      }, products),
+  };
+}
+
+let shopServer: Witnesses;
+test.afterEach(async () => {
+  await shopServer?.close();
+});
+
+test.describe('revoking personalization', () => {
+  test('should delete the whole profile before resolving, with a second tab holding the database open', async ({ browser }) => {
+    const context = await browser.newContext();
+    shopServer = await startWitnessedShop(context);
+    const tab1 = await context.newPage();
+    const tab2 = await context.newPage();
+    await tab1.goto(`${shopServer.origin}/privacy.html`);
+    await tab2.goto(`${shopServer.origin}/privacy.html`);
+    const one = vitrineOf(tab1);
+    const two = vitrineOf(tab2);
+    expect(await one.ready()).toBe(true);
+    expect(await two.ready()).toBe(true);
+
+    // Events before consent live in memory; the grant moves them into IndexedDB.
+    await one.views(['1', '2']);
+    expect((await profileTraces(tab1)).exists).toBe(false);
+    await one.consent({ personalization: true });
+    await one.views(['3', '4', '5']);
+    // The other tab heard the grant and persists too (its worker now holds a connection).
+    await expect.poll(async () => (await two.consentState()).personalization).toBe(true);
+    await two.views(['6', '7']);
+    await expect.poll(async () => (await profileTraces(tab1)).counts.events ?? 0).toBe(7);
+
+    const record = await one.consent({ personalization: false });
+    expect(record).toMatchObject({ personalization: false, source: 'api' });
+    // Resolved: gone already, seen from both tabs, without waiting.
+    expect(await profileTraces(tab1)).toEqual({ exists: false, counts: {} });
+    expect(await profileTraces(tab2)).toEqual({ exists: false, counts: {} });
+
+    // Tab 2 was told too; its next events stay in memory and nothing is resurrected.
+    expect((await two.consentState()).personalization).toBe(false);
+    await two.views(['8', '9']);
+    await one.views(['10']);
+    await tab2.waitForTimeout(500);
+    expect(await profileTraces(tab2)).toEqual({ exists: false, counts: {} });
+    await context.close();
+  });
+
+  test('should end a burst of 50 grant/revoke signals in the last state, with no database resurrected', async ({ browser }) => {
+    const context = await browser.newContext();
+    shopServer = await startWitnessedShop(context);
+    const page = await context.newPage();
+    await page.goto(`${shopServer.origin}/privacy.html`);
+    expect(await vitrineOf(page).ready()).toBe(true);
+    const rejections: string[] = [];
+    page.on('pageerror', (error) => rejections.push(error.message));
+
+    const last = await page.evaluate(async () => {
+      const vitrine = (window as unknown as { vitrine: VitrineGlobal }).vitrine;
+      const calls: Promise<unknown>[] = [];
+      for (let i = 0; i < 50; i += 1) {
+        calls.push(vitrine.consent.set({ personalization: i % 2 === 0 }));
+        calls.push(vitrine.track({ type: 'view', product: String(i + 1), price: 1 }));
+      }
+      await Promise.all(calls);
+      return vitrine.consent.get();
+    });
+    // The 50th signal revoked.
+    expect(last.personalization).toBe(false);
+    await page.waitForTimeout(500);
+    expect(await profileTraces(page)).toEqual({ exists: false, counts: {} });
+    expect(rejections).toEqual([]);
+    await context.close();
+  });
+
+  test('should report a deletion blocked by a tab that ignores versionchange, and finish it when that tab lets go', async ({ browser }) => {
+    const context = await browser.newContext();
+    shopServer = await startWitnessedShop(context);
+    const tab1 = await context.newPage();
+    const old = await context.newPage();
+    await tab1.goto(`${shopServer.origin}/privacy.html`);
+    await old.goto(`${shopServer.origin}/privacy.html`);
+    const one = vitrineOf(tab1);
+    expect(await one.ready()).toBe(true);
+    await one.consent({ personalization: true });
+    await one.views(['1', '2', '3']);
+    await expect.poll(async () => (await profileTraces(tab1)).counts.events ?? 0).toBe(3);
+    // An old build: a raw connection without a versionchange handler (RELIABILITY C4).
+    await old.evaluate(
+      (name) =>
+        new Promise<void>((resolve, reject) => {
+          const request = indexedDB.open(name);
+          request.onsuccess = () => {
+            (window as unknown as { heldOpen: IDBDatabase }).heldOpen = request.result;
+            resolve();
+          };
+          request.onerror = () => reject(request.error);
+        }),
+      DB,
+    );
+    const outcome = await tab1.evaluate(async () => {
+      const vitrine = (window as unknown as { vitrine: VitrineGlobal }).vitrine;
+      try {
+        await vitrine.consent.set({ personalization: false });
+        return { code: null };
+      } catch (error) {
+        return { code: (error as { code?: string }).code ?? String(error) };
+      }
+    });
+    expect(outcome.code).toBe('STORAGE_BLOCKED');
+    // The revocation stands even though deletion waits.
+    expect((await one.consentState()).personalization).toBe(false);
+    // The old tab lets go: the queued deletion completes.
+    await old.evaluate(() => (window as unknown as { heldOpen: IDBDatabase }).heldOpen.close());
+    await expect.poll(async () => (await profileTraces(tab1)).exists).toBe(false);
+    await context.close();
+  });
+});
