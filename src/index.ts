@@ -6,6 +6,7 @@ import { transfer } from 'comlink';
 import { EngineBridge, type BridgeOptions, type CallOptions } from './embed/bridge.ts';
 import type { ConsentRecord } from './worker/consent.ts';
 import type { MeasurementStatus } from './worker/measurement.ts';
+import type { ProfileExport, ProfileSummary } from './worker/profile/index.ts';
 import type { TrackEvent } from './shared/events.ts';
 import type {
   EngineStatus,
@@ -87,8 +88,21 @@ export interface Vitrine {
   consent: ConsentApi;
   /** State of aggregate measurement: active or not, pending counts, batches sent. */
   measurement(options?: CallControl): Promise<MeasurementStatus>;
+  /** The visitor's rights over their profile: see, export, edit, delete. */
+  profile: ProfileApi;
   /** Stops the worker; every later call rejects with `WORKER_CRASHED` (reason `closed`). */
   close(): void;
+}
+
+export interface ProfileApi {
+  /** Everything stored about the visitor as readable JSON (product titles, ISO dates). @example JSON.stringify(await vitrine.profile.export(), null, 2) */
+  export(options?: CallControl): Promise<ProfileExport>;
+  /** Deletes everything stored about the visitor (consent stays as it is). */
+  delete(options?: CallControl): Promise<void>;
+  /** Removes one product from the profile: its events and its influence on derived preferences. @example await vitrine.profile.forget('sku-1') */
+  forget(productId: string, options?: CallControl): Promise<void>;
+  /** What is stored, in plain English sentences, for a privacy panel. */
+  summary(options?: CallControl): Promise<ProfileSummary>;
 }
 
 /** Creates a Vitrine engine; the worker starts on the first call. */
@@ -145,6 +159,20 @@ export function createVitrine({
     measurement({ signal, timeoutMs: deadline } = {}) {
       return bridge.run((engine) => engine.measurement(), { signal, timeoutMs: deadline, label: 'measurement' });
     },
+    profile: {
+      export({ signal, timeoutMs: deadline } = {}) {
+        return bridge.run((engine) => engine.profileExport(), { signal, timeoutMs: deadline, label: 'profile.export' });
+      },
+      delete({ signal, timeoutMs: deadline } = {}) {
+        return bridge.run((engine) => engine.profileDelete(), { signal, timeoutMs: deadline, label: 'profile.delete' });
+      },
+      forget(productId, { signal, timeoutMs: deadline } = {}) {
+        return bridge.run((engine) => engine.profileForget(productId), { signal, timeoutMs: deadline, label: 'profile.forget' });
+      },
+      summary({ signal, timeoutMs: deadline } = {}) {
+        return bridge.run((engine) => engine.profileSummary(), { signal, timeoutMs: deadline, label: 'profile.summary' });
+      },
+    },
     close() {
       bridge.terminate();
     },
@@ -157,11 +185,13 @@ export type { ConsentRecord } from './worker/consent.ts';
 export type { MeasurementBatch, MeasurementStatus } from './worker/measurement.ts';
 export type { ConsentScope, ConsentSource, ConsentState } from './shared/consent.ts';
 export type { EventType, TrackEvent } from './shared/events.ts';
+export type { ProfileExport, ProfileSummary, SummarySection, ExportedEvent, ExportedPreference } from './worker/profile/index.ts';
 export type {
   BundleStatus,
   EngineState,
   EngineStatus,
   Placement,
+  ProfileStatus,
   RecommendOptions,
   RecommendRequest,
   RecommendResult,

@@ -4,7 +4,7 @@
  * `INVALID_REQUEST` naming the field instead of a TypeError deep in scoring.
  */
 import type { KernelImpl } from './kernels/types.ts';
-import { VitrineError } from './errors.ts';
+import { VitrineError, type ErrorCode } from './errors.ts';
 
 /** Placements the engine answers today; later issues add `also_bought`, `goes_with`, `now_reduced`. */
 export const PLACEMENTS = ['similar', 'trending', 'for_you'] as const;
@@ -116,6 +116,22 @@ export interface EngineStatus {
   kernelsFallback: { code: string; message: string } | null;
   /** The last load error (the engine keeps serving the previous bundle if it had one). */
   lastError: { code: string; message: string } | null;
+  /** The visitor profile's storage state (always set by the worker's `status()`). */
+  profile?: ProfileStatus;
+}
+
+/** Where the visitor profile lives and what it holds, in numbers. */
+export interface ProfileStatus {
+  /** `persistent`: kept in IndexedDB on this device; `memory`: this tab's worker only, gone on close. */
+  mode: 'persistent' | 'memory';
+  /** Why the profile is in memory although persistence was asked for (a `STORAGE_*` code), else null. */
+  reason: ErrorCode | null;
+  /** Raw events held (stored plus not yet written). */
+  events: number;
+  /** Events moved out of the raw log into per-product aggregates because the count cap was reached. */
+  overflow: number;
+  /** Stored records that were corrupt or from a newer build: skipped (left untouched) and counted. */
+  skippedRecords: number;
 }
 
 function invalid(field: string, message: string, extra: Record<string, string | number> = {}): VitrineError {

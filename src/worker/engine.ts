@@ -10,6 +10,7 @@
  * - Loads (and background revalidations) run one at a time, in call order.
  */
 import { decodeBundle } from '../shared/bundle/index.ts';
+import type { Bundle } from '../shared/bundle/types.ts';
 import { isVitrineError, VitrineError } from '../shared/errors.ts';
 import type { KernelImpl } from '../shared/kernels/types.ts';
 import {
@@ -83,6 +84,11 @@ export class Engine {
     const version = this.#ready();
     const { ids, recent } = normalizeRerank(productIds, context);
     return scoring.rerank(version, ids, recent);
+  }
+
+  /** The bundle now answering queries, or null (the profile store reads titles and features from it). */
+  get bundle(): Bundle | null {
+    return this.#current?.bundle ?? null;
   }
 
   status(): EngineStatus {

@@ -5,16 +5,17 @@
 import { expose } from 'comlink';
 import { registerErrorTransfer } from '../shared/error-transfer.ts';
 import { PROTOCOL_VERSION, WorkerMessageType, type WorkerReadyMessage } from '../shared/protocol.ts';
-import type { RecommendRequest, RequestContext, SimilarOptions } from '../shared/request.ts';
+import type { EngineStatus, RecommendRequest, RequestContext, SimilarOptions } from '../shared/request.ts';
 import { validateEvent, type TrackEvent } from '../shared/events.ts';
 import { ConsentGate } from './consent.ts';
 import { Engine } from './engine.ts';
 import { Measurement, type MeasurementConfig } from './measurement.ts';
 import { createProfileStore } from './profile/index.ts';
+import { bundleResolver } from './profile/catalog.ts';
 
 const engine = new Engine();
 /** Memory-only until `personalization` is granted: no signal means nothing persisted. */
-const profile = createProfileStore();
+const profile = createProfileStore({ resolveProduct: bundleResolver(() => engine.bundle) });
 const consent = new ConsentGate(profile, {
   // A measurement revocation drops the counts not sent yet, at once.
   onChange: (state) => {
@@ -32,14 +33,22 @@ const api = {
   recommend: (request: RecommendRequest) => engine.recommend(request),
   /** The given products in a personalised order. */
   rerank: (productIds: string[], context?: RequestContext) => engine.rerank(productIds, context),
-  /** What is loaded, which kernels run, the last error. */
-  status: () => engine.status(),
+  /** What is loaded, which kernels run, the last error, where the profile lives. */
+  status: (): EngineStatus => ({ ...engine.status(), profile: profile.status() }),
   /** Records a visitor event: in the profile (persisted only with `personalization`) and, with `measurement`, in the aggregate counts. */
   track: async (event: TrackEvent): Promise<void> => {
     const stored = validateEvent(event, Date.now());
     measurement.count(stored.type);
     await profile.record(stored);
   },
+  /** Everything the profile holds, as readable JSON (titles, ISO dates). */
+  profileExport: () => profile.export(),
+  /** Deletes everything the profile holds (consent unchanged). */
+  profileDelete: () => profile.delete(),
+  /** Removes one product's events and its influence on the derived preferences. */
+  profileForget: (productId: string) => profile.forget(productId),
+  /** What is stored, in plain words, for a privacy panel. */
+  profileSummary: () => profile.summary(),
   /** Applies one consent signal (scopes it names, source, time); resolves once enforced (after the purge, for a revocation). */
   setConsent: (signal: unknown) => consent.set(signal),
   /** The consent record: scopes, source, time, recent history. */

@@ -3,22 +3,12 @@
  * ids) and `summary()` in plain English words, structured so a privacy panel can render it.
  */
 import type { ErrorCode } from '../../shared/errors.ts';
+import type { ProfileStatus } from '../../shared/request.ts';
 import type { EventType, StoredEvent } from '../../shared/events.ts';
 import { priceLevelRange, type Affinities, type ResolveProduct } from './affinities.ts';
 import type { ProductAggregate } from './schema.ts';
 
-export interface ProfileStatus {
-  /** `persistent`: kept in IndexedDB on this device; `memory`: this tab's worker only, gone on close. */
-  mode: 'persistent' | 'memory';
-  /** Why the profile is in memory although persistence was asked for, else null. */
-  reason: ErrorCode | null;
-  /** Raw events held (stored plus not yet written). */
-  events: number;
-  /** Events moved out of the raw log into the aggregates because the count cap was reached. */
-  overflow: number;
-  /** Stored records that were corrupt or from a newer build, skipped (left untouched) and counted. */
-  skippedRecords: number;
-}
+export type { ProfileStatus };
 
 export interface ExportedEvent {
   type: EventType;
