@@ -4,7 +4,8 @@
  *
  * Invariants:
  * - Without `enablePersistence()` nothing touches IndexedDB (not even `open()`).
- * - `#events` mirrors the valid raw events (in the database when persistent, or in memory);
+ * - `#events` mirrors the valid raw events by key (IndexedDB keys when persistent, negative keys
+ *   for events held only in memory, so the two never collide);
  *   `#pending` holds events recorded but not yet written. Nothing recorded is lost: a storage
  *   fault moves both into the memory profile.
  * - Write transactions do only IDB work: features are resolved before, the mirror is updated after
@@ -81,7 +82,26 @@ export interface ProfileStore {
   affinities(): Affinities;
 }
 
-type Message = { type: 'changed' } | { type: 'purge' };
+/** One committed write, as other tabs apply it to their mirror (no database read needed). */
+interface BatchChange {
+  added: [key: number, event: StoredEvent][];
+  removed: number[];
+  aggregates: ProductAggregate[];
+  overflow: number;
+}
+
+type Message = { type: 'batch'; change: BatchChange } | { type: 'changed' } | { type: 'purge' };
+
+/** A failed write transaction, with whether the quota was the reason. */
+class WriteFailure extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly quota: boolean,
+  ) {
+    super((cause as { message?: string } | null)?.message ?? String(cause));
+    this.name = (cause as { name?: string } | null)?.name ?? 'Error';
+  }
+}
 
 interface Waiter {
   resolve: () => void;
@@ -111,7 +131,9 @@ class Store implements ProfileStore {
   #db: IDBPDatabase<ProfileDB> | null = null;
   #channel: BroadcastChannel | null = null;
   #reason: ErrorCode | null = null;
-  #events: StoredEvent[] = [];
+  #events = new Map<number, StoredEvent>();
+  /** Next key of an event held only in memory. */
+  #memoryKey = -1;
   #pending: StoredEvent[] = [];
   #waiters: Waiter[] = [];
   #aggregates = new Map<string, ProductAggregate>();
@@ -142,14 +164,14 @@ class Store implements ProfileStore {
     return {
       mode: this.#db ? 'persistent' : 'memory',
       reason: this.#reason,
-      events: this.#events.length + this.#pending.length,
+      events: this.#events.size + this.#pending.length,
       overflow: this.#overflow,
       skippedRecords: this.#skipped.size,
     };
   }
 
   events(): StoredEvent[] {
-    return [...this.#events, ...this.#pending].sort((a, b) => a.time - b.time);
+    return [...this.#events.values(), ...this.#pending].sort((a, b) => a.time - b.time);
   }
 
   affinities(): Affinities {
@@ -158,7 +180,7 @@ class Store implements ProfileStore {
 
   record(event: StoredEvent): Promise<void> {
     if (!this.#db) {
-      this.#events.push(event);
+      this.#events.set(this.#memoryKey--, event);
       this.#compactMemory();
       return Promise.resolve();
     }
@@ -190,8 +212,8 @@ class Store implements ProfileStore {
     this.#openChannel();
     // The in-memory session moves into the database with the next flush; the aggregates built in
     // memory are merged by that flush too.
-    this.#pending.unshift(...this.#events);
-    this.#events = [];
+    this.#pending.unshift(...[...this.#events.values()].sort((a, b) => a.time - b.time));
+    this.#events = new Map();
     this.#unsaved = [...this.#aggregates.values()];
     this.#aggregates.clear();
     await this.#flush();
@@ -241,7 +263,7 @@ class Store implements ProfileStore {
       throw new VitrineError('INVALID_REQUEST', 'productId: must be a non-empty string', { field: 'productId' });
     }
     await this.#flushNow();
-    this.#events = this.#events.filter((e) => e.product !== productId);
+    for (const [key, event] of this.#events) if (event.product === productId) this.#events.delete(key);
     this.#aggregates.delete(productId);
     const db = this.#db;
     if (!db) return;
@@ -267,19 +289,26 @@ class Store implements ProfileStore {
   #compactMemory(): void {
     const now = this.#now();
     const cutoff = now - this.#maxAgeMs;
-    this.#events.sort((a, b) => a.time - b.time);
+    if (this.#events.size <= this.#maxEvents && !this.#hasOlderThan(cutoff)) return;
+    const oldestFirst = [...this.#events].sort((a, b) => a[1].time - b[1].time);
     let drop = 0;
     let overflow = 0;
-    while (drop < this.#events.length) {
-      const over = this.#events.length - drop > this.#maxEvents;
-      if (!over && this.#events[drop]!.time >= cutoff) break;
+    while (drop < oldestFirst.length) {
+      const [key, event] = oldestFirst[drop]!;
+      const over = oldestFirst.length - drop > this.#maxEvents;
+      if (!over && event.time >= cutoff) break;
       // Expiry by age is the normal life of an event; only the cap's removals are overflow.
-      if (over && this.#events[drop]!.time >= cutoff) overflow++;
-      this.#foldIntoMemory(this.#events[drop]!, now);
+      if (over && event.time >= cutoff) overflow++;
+      this.#foldIntoMemory(event, now);
+      this.#events.delete(key);
       drop++;
     }
-    if (drop) this.#events.splice(0, drop);
     this.#overflow += overflow;
+  }
+
+  #hasOlderThan(cutoff: number): boolean {
+    for (const event of this.#events.values()) if (event.time < cutoff) return true;
+    return false;
   }
 
   #foldIntoMemory(event: StoredEvent, now: number): void {
@@ -289,7 +318,7 @@ class Store implements ProfileStore {
   }
 
   #clearMemory(): void {
-    this.#events = [];
+    this.#events = new Map();
     this.#unsaved = [];
     this.#aggregates.clear();
     this.#overflow = 0;
@@ -305,7 +334,7 @@ class Store implements ProfileStore {
     this.#closeDb();
     this.#closeChannel();
     this.#reason = reason;
-    this.#events.push(...this.#pending);
+    for (const event of this.#pending) this.#events.set(this.#memoryKey--, event);
     this.#pending = [];
     const now = this.#now();
     for (const mine of this.#unsaved) {
@@ -357,16 +386,17 @@ class Store implements ProfileStore {
       const done = (): void => {
         for (const waiter of waiters) waiter.resolve();
       };
+      let change: BatchChange | null;
       try {
-        await this.#writeBatch(db, batch, false);
+        change = await this.#writeBatch(db, batch, false);
       } catch (first) {
-        if (!(first as { quota?: boolean }).quota) {
+        if (!(first instanceof WriteFailure && first.quota)) {
           this.#fault(first, null, epoch);
           return done();
         }
         try {
           // Quota: free the oldest half of the raw log (folded into the aggregates), retry once.
-          await this.#writeBatch(db, batch, true);
+          change = await this.#writeBatch(db, batch, true);
         } catch (second) {
           this.#fault(second, 'STORAGE_QUOTA', epoch);
           return done();
@@ -376,16 +406,16 @@ class Store implements ProfileStore {
       // Written: drop exactly the batch from pending (events recorded meanwhile stay queued).
       this.#pending.splice(0, batch.length);
       done();
-      this.#broadcast();
+      if (change) this.#channel?.postMessage({ type: 'batch', change } satisfies Message);
       if (this.#pending.length) this.#scheduleFlush();
     });
   }
 
   /**
    * One transaction: add the batch, fold what exceeds the caps into `derived`, bump the counters,
-   * touch the session, then read everything back for the mirror. Only IDB requests are awaited.
+   * touch the session. Only IDB requests are awaited. Returns the change, applied to the mirror.
    */
-  async #writeBatch(db: IDBPDatabase<ProfileDB>, batch: StoredEvent[], evictHalf: boolean): Promise<void> {
+  async #writeBatch(db: IDBPDatabase<ProfileDB>, batch: StoredEvent[], evictHalf: boolean): Promise<BatchChange | null> {
     const epoch = this.#epoch;
     const now = this.#now();
     const cutoff = now - this.#maxAgeMs;
@@ -405,8 +435,9 @@ class Store implements ProfileStore {
       const events = tx.objectStore('events');
       const derived = tx.objectStore('derived');
       const meta = tx.objectStore('meta');
-      for (const event of batch) settle(events.add({ ...event, v: RECORD_VERSION }));
-      const limit = evictHalf ? Math.floor(Math.min(this.#events.length + batch.length, this.#maxEvents) / 2) : this.#maxEvents;
+      const adds = batch.map((event) => events.add({ ...event, v: RECORD_VERSION }));
+      for (const add of adds) settle(add);
+      const limit = evictHalf ? Math.floor(Math.min(this.#events.size + batch.length, this.#maxEvents) / 2) : this.#maxEvents;
       const touched = new Map<string, ProductAggregate | undefined>();
       const aggregate = async (id: string): Promise<ProductAggregate | undefined> => {
         if (!touched.has(id)) touched.set(id, validAggregate(await derived.get(id)) ?? undefined);
@@ -424,6 +455,7 @@ class Store implements ProfileStore {
       const excess = Math.max(0, count - limit);
       const oldest = excess || aged ? await byTime.getAll(null, Math.max(excess, aged)) : [];
       const overflow = Math.max(0, excess - aged);
+      const removed: number[] = [];
       for (const record of oldest) {
         const valid = recordEvent(record);
         if (!valid) this.#skipped.add(`events:${String(record.id)}`);
@@ -431,34 +463,50 @@ class Store implements ProfileStore {
           touched.set(valid.product, foldEvent(await aggregate(valid.product), valid, info(valid.product), now, this.#halfLifeMs));
         }
         settle(events.delete(record.id!));
+        removed.push(record.id!);
       }
-      for (const value of touched.values()) if (value) settle(derived.put(value));
+      const aggregates: ProductAggregate[] = [];
+      for (const value of touched.values()) {
+        if (!value) continue;
+        settle(derived.put(value));
+        aggregates.push(value);
+      }
       const counters = await meta.get('counters');
       const total = (counters?.v === RECORD_VERSION && Number.isFinite(counters.overflow) ? counters.overflow : 0) + overflow;
       settle(meta.put({ key: 'counters', v: RECORD_VERSION, overflow: total }));
       const session = await tx.objectStore('session').get('current');
       settle(tx.objectStore('session').put({ key: 'current', v: RECORD_VERSION, startedAt: session?.startedAt ?? now, updatedAt: now }));
-      const [allEvents, allDerived] = await Promise.all([events.getAll(), derived.getAll()]);
+      const keys = await Promise.all(adds);
       await tx.done;
       this.#unsaved = [];
-      if (epoch !== this.#epoch) return;
-      this.#applySnapshot(allEvents, allDerived, total);
+      if (epoch !== this.#epoch) return null;
+      const change: BatchChange = { added: keys.map((key, i) => [key, batch[i]!]), removed, aggregates, overflow: total };
+      this.#applyChange(change);
+      return change;
     } catch (error) {
       try {
         tx.abort();
       } catch {
         // Already finished or aborted: its error is what we report.
       }
-      throw Object.assign(asError(error), { quota: isQuota(error, tx.error) });
+      throw new WriteFailure(error, isQuota(error, tx.error));
     }
+  }
+
+  /** Applies one committed batch (ours or another tab's) to the mirror; idempotent. */
+  #applyChange(change: BatchChange): void {
+    for (const key of change.removed) this.#events.delete(key);
+    for (const [key, event] of change.added) this.#events.set(key, event);
+    for (const aggregate of change.aggregates) this.#aggregates.set(aggregate.product, aggregate);
+    this.#overflow = Math.max(this.#overflow, change.overflow);
   }
 
   /** Replaces the mirror with what the database holds, counting the records that cannot be used. */
   #applySnapshot(records: EventRecord[], derived: unknown[], overflow: number): void {
-    const events: StoredEvent[] = [];
+    const events = new Map<number, StoredEvent>();
     for (const record of records) {
       const event = recordEvent(record);
-      if (event) events.push(event);
+      if (event) events.set(record.id!, event);
       else this.#skipped.add(`events:${String((record as { id?: unknown }).id)}`);
     }
     this.#events = events;
@@ -508,7 +556,7 @@ class Store implements ProfileStore {
     const name = (error as { name?: unknown } | null)?.name;
     const code: ErrorCode =
       reason ??
-      ((error as { quota?: boolean }).quota
+      (error instanceof WriteFailure && error.quota
         ? 'STORAGE_QUOTA'
         : name === 'InvalidStateError' || name === 'UnknownError'
           ? 'STORAGE_CLEARED'
@@ -543,7 +591,8 @@ class Store implements ProfileStore {
     if (typeof BroadcastChannel === 'undefined' || this.#channel) return;
     this.#channel = new BroadcastChannel(CHANNEL_PREFIX + this.#name);
     this.#channel.onmessage = (event: MessageEvent<Message>) => {
-      if (event.data?.type === 'changed') void this.#reload();
+      if (event.data?.type === 'batch') this.#applyChange(event.data.change);
+      else if (event.data?.type === 'changed') void this.#reload();
       else if (event.data?.type === 'purge') this.#onBlocking(null);
     };
   }

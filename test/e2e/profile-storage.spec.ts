@@ -1,0 +1,197 @@
+/**
+ * The profile store against the real browser's storage faults (RELIABILITY V7, V8, V9, S12):
+ * several tabs, quota exhaustion, site data cleared while running, IndexedDB refused in a
+ * sandboxed iframe. The store runs on test/e2e/profile-page (served by Vite, which compiles the
+ * TS sources); each test gets its own browser context, so CDP storage overrides stay local.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import type { ViteDevServer } from 'vite';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+let server: ViteDevServer;
+let origin = '';
+
+test.beforeAll(async () => {
+  const { createServer } = await import('vite');
+  server = await createServer({
+    root: ROOT,
+    configFile: false,
+    logLevel: 'error',
+    // The sandboxed iframe has an opaque origin: its module requests need CORS.
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, cors: { origin: '*' } },
+  });
+  await server.listen();
+  const address = server.httpServer?.address();
+  if (!address || typeof address === 'string') throw new Error('vite did not get a port');
+  origin = `http://127.0.0.1:${address.port}`;
+});
+
+test.afterAll(async () => {
+  await server?.close();
+});
+
+async function open(page: Page, query: string): Promise<void> {
+  await page.goto(`${origin}/test/e2e/profile-page/index.html?${query}`);
+  await page.waitForFunction(() => window.profileTest !== undefined);
+}
+
+test.describe('profile store in real Chromium storage', () => {
+  test('should lose nothing with 4 tabs writing 500 interleaved events each, and show each tab the others\' writes within 100 ms', async ({ context }) => {
+    const pages = await Promise.all([0, 1, 2, 3].map(() => context.newPage()));
+    for (const page of pages) {
+      await open(page, 'db=tabs');
+      await page.evaluate(() => window.profileTest.store.enablePersistence());
+      expect(await page.evaluate(() => window.profileTest.store.status().mode)).toBe('persistent');
+    }
+    // All four tabs write at once, each yielding at random so their batches interleave.
+    await Promise.all(
+      pages.map((page, tab) =>
+        page.evaluate(async (tab) => {
+          const writes: Promise<void>[] = [];
+          for (let i = 0; i < 500; i++) {
+            writes.push(window.profileTest.track({ type: i % 5 === 0 ? 'add_to_cart' : 'view', product: `tab${tab}-p${i % 10}` }));
+            if (Math.random() < 0.1) await new Promise((r) => setTimeout(r, Math.random() * 5));
+          }
+          await Promise.all(writes);
+        }, tab),
+      ),
+    );
+    for (const page of pages) {
+      await expect.poll(() => page.evaluate(() => window.profileTest.store.status().events)).toBe(2000);
+      const tally = await page.evaluate(() => {
+        const counts: Record<string, number> = {};
+        for (const e of window.profileTest.store.events()) counts[`${e.type}:${e.product}`] = (counts[`${e.type}:${e.product}`] ?? 0) + 1;
+        return counts;
+      });
+      // Exact per-product totals: each tab wrote 50 of each of its 10 products, 10 of them carts.
+      for (let tab = 0; tab < 4; tab++) {
+        for (let p = 0; p < 10; p++) {
+          expect((tally[`view:tab${tab}-p${p}`] ?? 0) + (tally[`add_to_cart:tab${tab}-p${p}`] ?? 0)).toBe(50);
+          expect(tally[`add_to_cart:tab${tab}-p${p}`] ?? 0).toBe(p % 5 === 0 ? 50 : 0);
+        }
+      }
+    }
+    expect(
+      await pages[0]!.evaluate(
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const req = indexedDB.open('tabs');
+            req.onsuccess = () => {
+              const count = req.result.transaction('events').objectStore('events').count();
+              count.onsuccess = () => {
+                resolve(count.result);
+                req.result.close();
+              };
+            };
+            req.onerror = () => reject(req.error);
+          }),
+      ),
+    ).toBe(2000);
+    // Visibility: tab 0 writes one event; every other tab sees it within 100 ms.
+    for (let round = 0; round < 3; round++) {
+      const marker = `marker-${round}`;
+      const watchers = pages.slice(1).map((page) =>
+        page.evaluate(
+          (marker) =>
+            new Promise<number>((resolve) => {
+              const check = (): void => {
+                if (window.profileTest.store.events().some((e) => e.product === marker)) resolve(Date.now());
+                else setTimeout(check, 1);
+              };
+              check();
+            }),
+          marker,
+        ),
+      );
+      const sentAt = await pages[0]!.evaluate(async (marker) => {
+        const at = Date.now();
+        void window.profileTest.track({ type: 'view', product: marker });
+        return at;
+      }, marker);
+      for (const seenAt of await Promise.all(watchers)) expect(seenAt - sentAt).toBeLessThan(100);
+    }
+  });
+
+  test('should keep every event in a memory profile with STORAGE_QUOTA when the origin quota is exhausted (V7)', async ({ context, page }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await open(page, 'db=quota');
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 2_000_000 });
+    await page.evaluate(() => window.profileTest.store.enablePersistence());
+    await page.evaluate(() => window.profileTest.track({ type: 'view', product: 'sku-1' }));
+    expect(await page.evaluate(() => window.profileTest.store.status())).toMatchObject({ mode: 'persistent', events: 1 });
+    // Fill the origin with incompressible bytes (Chromium compresses IDB values), down to small chunks.
+    const filled = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve) => {
+        const req = indexedDB.open('filler', 1);
+        req.onupgradeneeded = () => req.result.createObjectStore('blobs', { autoIncrement: true });
+        req.onsuccess = () => resolve(req.result);
+      });
+      let bytes = 0;
+      for (const size of [50_000, 5_000, 500]) {
+        for (;;) {
+          const value = crypto.getRandomValues(new Uint8Array(size));
+          const ok = await new Promise<boolean>((resolve) => {
+            const tx = db.transaction('blobs', 'readwrite');
+            tx.objectStore('blobs').add(value);
+            tx.oncomplete = () => resolve(true);
+            tx.onabort = () => resolve(false);
+          });
+          if (!ok) break;
+          bytes += size;
+        }
+      }
+      db.close();
+      return bytes;
+    });
+    expect(filled).toBeGreaterThan(1_000_000);
+    // 300 searches with random 500-character queries do not fit any more.
+    const status = await page.evaluate(async () => {
+      const writes: Promise<void>[] = [];
+      for (let i = 0; i < 300; i++) {
+        const query = Array.from(crypto.getRandomValues(new Uint8Array(500)), (b) => String.fromCharCode(33 + (b % 90))).join('');
+        writes.push(window.profileTest.track({ type: 'search', query }));
+      }
+      await Promise.all(writes);
+      return window.profileTest.store.status();
+    });
+    expect(status).toMatchObject({ mode: 'memory', reason: 'STORAGE_QUOTA', events: 301 });
+    // Still recording, in memory.
+    await page.evaluate(() => window.profileTest.track({ type: 'view', product: 'sku-2' }));
+    expect(await page.evaluate(() => window.profileTest.store.status().events)).toBe(302);
+    expect(errors).toEqual([]);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+  });
+
+  test('should continue in memory with STORAGE_CLEARED when site data is cleared while the page runs (V8)', async ({ context, page }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await open(page, 'db=cleared');
+    await page.evaluate(async () => {
+      await window.profileTest.store.enablePersistence();
+      await window.profileTest.track({ type: 'view', product: 'sku-1' });
+    });
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'indexeddb' });
+    await expect.poll(() => page.evaluate(() => window.profileTest.store.status().reason)).toBe('STORAGE_CLEARED');
+    await page.evaluate(() => window.profileTest.track({ type: 'view', product: 'sku-2' }));
+    expect(await page.evaluate(() => window.profileTest.store.status())).toMatchObject({ mode: 'memory', events: 2 });
+    // The cleared database is not silently recreated.
+    expect(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  test('should run in memory with STORAGE_UNAVAILABLE in a sandboxed iframe, where IndexedDB throws (V9)', async ({ page }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${origin}/test/e2e/profile-page/sandbox.html`);
+    const report = await page.evaluate(() => (window as unknown as { sandboxReport: Promise<unknown> }).sandboxReport);
+    expect(report).toEqual({
+      status: { mode: 'memory', reason: 'STORAGE_UNAVAILABLE', events: 2, overflow: 0, skippedRecords: 0 },
+      problems: 'Saving is off because this browser does not allow storage here.',
+    });
+    expect(errors).toEqual([]);
+  });
+});
