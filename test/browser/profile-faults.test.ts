@@ -3,7 +3,8 @@ import { validateEvent, type StoredEvent } from '../../src/shared/events.ts';
 import { createProfileStore, DB_VERSION } from '../../src/worker/profile/index.ts';
 import { openDB, unwrap } from 'idb';
 import { migrate, type ProfileDB } from '../../src/worker/profile/schema.ts';
-import { catalog, databaseNames, openRaw, readRaw, request, uniqueDbName } from './profile-helpers.ts';
+import { isQuota } from '../../src/worker/profile/store.ts';
+import { catalog, databaseNames, openRaw, readRaw, request, uniqueDbName, waitFor } from './profile-helpers.ts';
 
 const T0 = Date.UTC(2025, 0, 15, 12);
 const now = (): number => T0 + 1000;
@@ -137,5 +138,46 @@ describe('profile store faults (memory profile with a status, never a throw)', (
     } finally {
       frame.remove();
     }
+  });
+});
+
+describe('purge under contention', () => {
+  it('should not bring the database back when consent is revoked while the open is still running', async () => {
+    const dbName = uniqueDbName();
+    const s = createProfileStore({ dbName, now });
+    await s.record(view('p1'));
+    const enabling = s.enablePersistence();
+    await s.purge();
+    await enabling;
+    expect(s.status()).toMatchObject({ mode: 'memory', events: 0 });
+    await s.record(view('p2'));
+    expect(await databaseNames()).not.toContain(dbName);
+  });
+
+  it('should reject STORAGE_BLOCKED (deletion pending) when an old tab ignoring versionchange keeps the database, and finish when it closes', async () => {
+    const dbName = uniqueDbName();
+    const s = createProfileStore({ dbName, now, openTimeoutMs: 300 });
+    await s.enablePersistence();
+    await s.record(view('p1'));
+    const old = await openRaw(dbName); // an old build: no onversionchange handler
+    const error = await s.purge().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'STORAGE_BLOCKED', details: { pending: true } });
+    // Nothing is served from the profile meanwhile.
+    expect(s.status()).toMatchObject({ mode: 'memory', events: 0 });
+    old.close();
+    await waitFor(async () => !(await databaseNames()).includes(dbName));
+  });
+});
+
+describe('quota classification', () => {
+  it('should recognise QuotaExceededError raw and wrapped in AbortError (tx.error)', () => {
+    const quota = new DOMException('full', 'QuotaExceededError');
+    expect(isQuota(quota, null)).toBe(true);
+    expect(isQuota(new DOMException('aborted', 'AbortError'), quota)).toBe(true);
+    expect(isQuota(new DOMException('aborted', 'AbortError'), null)).toBe(false);
+    expect(isQuota(new DOMException('closing', 'InvalidStateError'), new DOMException('x', 'UnknownError'))).toBe(false);
   });
 });

@@ -107,7 +107,7 @@ interface Waiter {
   resolve: () => void;
 }
 
-function isQuota(error: unknown, txError: DOMException | null | undefined): boolean {
+export function isQuota(error: unknown, txError: DOMException | null | undefined): boolean {
   const name = (error as { name?: unknown } | null)?.name;
   // Chromium reports quota at commit: the transaction's error is QuotaExceededError and pending
   // requests fail with AbortError (Dexie#776), so look at both.
@@ -148,6 +148,7 @@ class Store implements ProfileStore {
   #queue: Promise<unknown> = Promise.resolve();
   #reloading: Promise<void> | null = null;
   #reloadAgain = false;
+  #opening: Promise<void> | null = null;
 
   constructor(options: ProfileStoreOptions) {
     this.#name = options.dbName ?? DEFAULT_DB_NAME;
@@ -190,8 +191,15 @@ class Store implements ProfileStore {
     return written;
   }
 
-  async enablePersistence(): Promise<void> {
-    if (this.#db) return;
+  enablePersistence(): Promise<void> {
+    if (this.#db) return Promise.resolve();
+    // Concurrent calls share one open.
+    this.#opening ??= this.#open().finally(() => (this.#opening = null));
+    return this.#opening;
+  }
+
+  async #open(): Promise<void> {
+    const epoch = this.#epoch;
     let db: IDBPDatabase<ProfileDB>;
     try {
       db = await openWithTimeout(
@@ -204,7 +212,12 @@ class Store implements ProfileStore {
         this.#faults,
       );
     } catch (error) {
-      this.#reason = isVitrineError(error) ? error.code : 'STORAGE_UNAVAILABLE';
+      if (epoch === this.#epoch) this.#reason = isVitrineError(error) ? error.code : 'STORAGE_UNAVAILABLE';
+      return;
+    }
+    if (epoch !== this.#epoch) {
+      // Purged (consent revoked) while opening: this connection must not bring the profile back.
+      db.close();
       return;
     }
     this.#db = db;
