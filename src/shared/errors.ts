@@ -50,6 +50,9 @@ export const ERROR_CODES = [
   'STORAGE_CLEARED',
   /** The database is at a version this build does not know, or another tab upgraded it. */
   'STORAGE_VERSION',
+  // Consent and measurement.
+  /** An aggregate measurement batch was not accepted by the endpoint; reported in `measurement().lastError`, never thrown. */
+  'MEASUREMENT_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

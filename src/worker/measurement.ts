@@ -8,7 +8,7 @@
  * `credentials: 'omit'` and `referrerPolicy: 'no-referrer'`, so the page URL does not travel along.
  */
 import type { EventType } from '../shared/events.ts';
-import { VitrineError } from '../shared/errors.ts';
+import { VitrineError, type ErrorCode } from '../shared/errors.ts';
 
 /** Default length of one counting window: one request per minute at most. */
 export const DEFAULT_MEASUREMENT_INTERVAL_MS = 60_000;
@@ -41,7 +41,7 @@ export interface MeasurementStatus {
   sent: number;
   /** Batches lost to a failed request (counts are not retried: they are statistics, not records). */
   failed: number;
-  lastError: { code: string; message: string } | null;
+  lastError: { code: ErrorCode; message: string } | null;
 }
 
 export interface MeasurementOptions {
