@@ -7,7 +7,7 @@ import { EngineBridge, type BridgeOptions, type CallOptions } from './embed/brid
 import type { ConsentRecord } from './worker/consent.ts';
 import type { MeasurementStatus } from './worker/measurement.ts';
 import type { ProfileExport, ProfileSummary } from './worker/profile/index.ts';
-import type { TrackEvent } from './shared/events.ts';
+import { validateEvent, type TrackEvent } from './shared/events.ts';
 import type {
   EngineStatus,
   RecommendRequest,
@@ -144,7 +144,16 @@ export function createVitrine({
       return bridge.run((engine) => engine.status(), { signal, timeoutMs: deadline, label: 'status' });
     },
     track(event, { signal, timeoutMs: deadline } = {}) {
-      return bridge.run((engine) => engine.track(event), { signal, timeoutMs: deadline, label: 'track' });
+      // Checked here too: a function or DOM node in an event would otherwise fail as an opaque
+      // DataCloneError. The time stays unset unless the page gave one (the engine clock decides).
+      let clean: TrackEvent;
+      try {
+        const { time, ...fields } = validateEvent(event, 0);
+        clean = (event as { time?: unknown }).time === undefined ? fields : { ...fields, time };
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return bridge.run((engine) => engine.track(clean), { signal, timeoutMs: deadline, label: 'track' });
     },
     consent: {
       set(choice, { signal, timeoutMs: deadline, source = 'api' } = {}) {

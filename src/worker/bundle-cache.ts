@@ -74,13 +74,19 @@ export interface Fetched {
  * GETs the bundle. With `validators`, asks conditionally and bypasses the HTTP cache so the
  * server, not a stale intermediary copy, decides whether the bundle changed.
  */
+/**
+ * Vitrine's own fetches carry nothing about the visitor: no cookies (not even the shop's own
+ * same-origin ones) and no referrer (which would name the page being viewed).
+ */
+export const ANONYMOUS_FETCH: RequestInit = { credentials: 'omit', referrerPolicy: 'no-referrer' };
+
 export async function fetchBundle(url: string, validators?: Validators): Promise<Fetched> {
   const headers = new Headers();
   if (validators?.etag) headers.set('if-none-match', validators.etag);
   if (validators?.lastModified) headers.set('if-modified-since', validators.lastModified);
   let response: Response;
   try {
-    response = await fetch(url, validators ? { headers, cache: 'no-store' } : {});
+    response = await fetch(url, validators ? { ...ANONYMOUS_FETCH, headers, cache: 'no-store' } : ANONYMOUS_FETCH);
   } catch (error) {
     throw new VitrineError('BUNDLE_FETCH_FAILED', `could not fetch ${url}: ${String(error)}`, { url });
   }

@@ -10,6 +10,7 @@
 import { createReferenceKernels, instantiateKernels, simdSupported } from '../shared/kernels/index.ts';
 import type { KernelImpl, Kernels } from '../shared/kernels/types.ts';
 import { isVitrineError, VitrineError } from '../shared/errors.ts';
+import { ANONYMOUS_FETCH } from './bundle-cache.ts';
 
 /** Vite turns these into hash-named assets next to the worker file. */
 const WASM_URLS = {
@@ -40,7 +41,7 @@ export function classifyWasmError(error: unknown, impl: KernelImpl): VitrineErro
 }
 
 async function fetchBytes(url: URL): Promise<ArrayBuffer> {
-  const response = await fetch(url);
+  const response = await fetch(url, ANONYMOUS_FETCH);
   if (!response.ok) throw new VitrineError('WASM_UNAVAILABLE', `kernel file answered HTTP ${response.status}`, { url: url.href });
   return response.arrayBuffer();
 }

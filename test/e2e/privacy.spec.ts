@@ -81,6 +81,9 @@ test.describe('privacy-first on-device mode', () => {
     for (const journey of journeys) {
       const context = await browser.newContext();
       shopServer = await startWitnessedShop(context);
+      // The shop's own session cookie: the browser sends it with the page's own requests, but
+      // Vitrine's fetches (bundle, kernels) must not carry it.
+      await context.addCookies([{ name: 'shop_session', value: 'visitor-42', url: shopServer.origin }]);
       const sockets: string[] = [];
       const page = await context.newPage();
       page.on('websocket', (socket) => sockets.push(socket.url()));
@@ -102,8 +105,15 @@ test.describe('privacy-first on-device mode', () => {
       const wire = JSON.stringify([shopServer.server, shopServer.browser]);
       expect(wire).not.toContain(journey.query);
       expect(shopServer.server.every((request) => !request.url.includes('?'))).toBe(true);
-      // The bundle request carries no cookie.
-      expect(shopServer.server.every((request) => request.headers.cookie === undefined)).toBe(true);
+      // Vitrine's own fetches carry no cookie and no referrer (which would name the page viewed).
+      const vitrineFetches = shopServer.server.filter((request) => /\/shop\.vtb$|\.wasm$/.test(request.url));
+      expect(vitrineFetches.length).toBeGreaterThanOrEqual(2);
+      for (const request of vitrineFetches) {
+        expect(request.headers.cookie, request.url).toBeUndefined();
+        expect(request.headers.referer, request.url).toBeUndefined();
+      }
+      // ...while the page's own request did carry the shop's cookie: the witness can see cookies.
+      expect(shopServer.server.find((request) => request.url.endsWith('/privacy.html'))?.headers.cookie).toBe('shop_session=visitor-42');
       requestLists.push(seenByServer);
 
       // Nothing persisted: no database, no web storage, no cookie; Cache Storage holds only the bundle.
@@ -128,8 +138,9 @@ test.describe('privacy-first on-device mode', () => {
       expect(traces.databases).toEqual([]);
       expect(traces.localStorage).toBe(0);
       expect(traces.sessionStorage).toBe(0);
-      expect(traces.cookie).toBe('');
-      expect(await context.cookies()).toEqual([]);
+      // Vitrine set no cookie: only the shop's own is there.
+      expect(traces.cookie).toBe('shop_session=visitor-42');
+      expect((await context.cookies()).map((cookie) => cookie.name)).toEqual(['shop_session']);
       const bundleBytes = readFileSync('demo/build/shop.vtb').byteLength;
       expect(traces.cached).toEqual([{ cache: 'vitrine-bundles-v1', url: '/vitrine/shop.vtb', bytes: bundleBytes }]);
 
