@@ -2,10 +2,13 @@
  * Vitrine's library entry: `import { createVitrine } from 'vitrine'`. Everything runs in a Web
  * Worker started on first use; this module only holds the page-side API around the bridge.
  */
-import { transfer } from 'comlink';
+import { transfer, type Remote } from 'comlink';
 import { EngineBridge, type BridgeOptions, type CallOptions } from './embed/bridge.ts';
-import type { ConsentRecord } from './worker/consent.ts';
-import type { MeasurementStatus } from './worker/measurement.ts';
+import type { EngineApi } from './worker/index.ts';
+import { CONSENT_CHANNEL, type ConsentRecord } from './worker/consent.ts';
+import type { MeasurementConfig, MeasurementStatus } from './worker/measurement.ts';
+import { DEFAULT_CONSENT, type ConsentState } from './shared/consent.ts';
+import { VitrineError } from './shared/errors.ts';
 import type { ProfileExport, ProfileSummary } from './worker/profile/index.ts';
 import { validateEvent, type TrackEvent } from './shared/events.ts';
 import type {
@@ -64,6 +67,14 @@ export interface Vitrine {
    * Loads a bundle: a URL (relative ones resolve against the page) or its bytes. An ArrayBuffer is
    * transferred to the worker, so it is detached (length 0) afterwards.
    *
+   * If the engine worker crashes, the next call starts a new one and replays the page session into
+   * it first: the last consent decision (same scopes, source and time), the measurement endpoint,
+   * and the last bundle loaded from a URL (from Cache Storage when it is there). A bundle loaded
+   * from an ArrayBuffer cannot be replayed (its bytes went to the dead worker): queries then fail
+   * with `NOT_READY` (details `reason: 'restarted'`) until `load()` is called again. Counts not yet
+   * sent for measurement die with the worker. After 3 crashes within a minute the engine stops for
+   * good and every call rejects with `WORKER_CRASHED` (reason `crash-loop`).
+   *
    * A URL is fetched once and kept in Cache Storage; later loads start from the cached copy and
    * revalidate in the background, swapping in a changed bundle. Queries made during a (re)load are
    * answered from the previous bundle until the new one is swapped in whole; before the first
@@ -105,6 +116,12 @@ export interface ProfileApi {
   summary(options?: CallControl): Promise<ProfileSummary>;
 }
 
+/** A choice made only of boolean scopes, as the worker accepts. */
+function wellFormed(choice: unknown): choice is ConsentChoice {
+  if (typeof choice !== 'object' || choice === null || Array.isArray(choice)) return false;
+  return Object.entries(choice).every(([key, value]) => ['personalization', 'measurement'].includes(key) && typeof value === 'boolean');
+}
+
 /** Creates a Vitrine engine; the worker starts on the first call. */
 export function createVitrine({
   timeoutMs,
@@ -113,11 +130,69 @@ export function createVitrine({
   measurementEndpoint,
   measurementIntervalMs,
 }: VitrineOptions = {}): Vitrine {
-  const bridge = new EngineBridge({ timeoutMs, createWorker });
+  // The page session a restarted worker must get back (see `load`'s doc).
+  let consentDecision: ConsentState = { ...DEFAULT_CONSENT };
+  let measurementConfig: MeasurementConfig | null = null;
+  /** The last bundle that loaded: its absolute URL, or `'bytes'` for a transferred ArrayBuffer. */
+  let lastBundle: string | null = null;
+  /** Why queries cannot be answered after a restart, until `load()` succeeds again. */
+  let bundleLost: VitrineError | null = null;
+
+  /** A consent state seen from the worker replaces ours unless ours is newer. */
+  const adoptConsent = ({ personalization, measurement, source, updatedAt }: ConsentState): void => {
+    if (updatedAt >= consentDecision.updatedAt) consentDecision = { personalization, measurement, source, updatedAt };
+  };
+
+  // Other tabs' decisions reach our worker over this channel; the page hears them too, so a restart
+  // never replays a decision another tab has since replaced (a grant over a revocation, above all).
+  const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CONSENT_CHANNEL);
+  channel?.addEventListener('message', (event: MessageEvent<{ type?: unknown; state?: ConsentState }>) => {
+    if (event.data?.type === 'consent' && event.data.state) adoptConsent(event.data.state);
+  });
+
+  const restore = async (engine: Remote<EngineApi>): Promise<void> => {
+    // Consent first: the new worker reads the stored profile only once persistence is allowed.
+    if (consentDecision.source !== 'default') {
+      const { personalization, measurement, source, updatedAt } = consentDecision;
+      await engine.setConsent({ personalization, measurement, source, time: updatedAt });
+    }
+    if (measurementConfig) await engine.configureMeasurement(measurementConfig);
+    if (lastBundle === 'bytes') {
+      bundleLost = new VitrineError(
+        'NOT_READY',
+        'the engine worker restarted and the bundle was loaded from an ArrayBuffer, which was transferred to the old worker and cannot be loaded again: call load() again',
+        { reason: 'restarted' },
+      );
+    } else if (lastBundle !== null) {
+      const url = lastBundle;
+      try {
+        await engine.load(url);
+      } catch (error) {
+        const cause = error instanceof VitrineError ? error : null;
+        bundleLost = new VitrineError(
+          'NOT_READY',
+          `the engine worker restarted and reloading ${url} failed: ${cause?.message ?? String(error)}`,
+          { reason: 'restarted', url, cause: cause?.code },
+        );
+      }
+    }
+  };
+
+  const bridge = new EngineBridge({ timeoutMs, createWorker, onRestart: restore });
+  /** A query fails while the bundle is lost after a restart; checked in the call, so after the replay. */
+  const query =
+    <T>(call: (engine: Remote<EngineApi>) => Promise<T>) =>
+    (engine: Remote<EngineApi>): Promise<T> =>
+      bundleLost ? Promise.reject(bundleLost) : call(engine);
+
   if (measurementEndpoint !== undefined) {
     const config = { endpoint: new URL(measurementEndpoint, document.baseURI).href, intervalMs: measurementIntervalMs };
-    // Starts the worker now; a bad endpoint rejects here and measurement simply stays off.
-    void bridge.run((engine) => engine.configureMeasurement(config), { label: 'configureMeasurement' }).catch(() => undefined);
+    measurementConfig = config;
+    // Starts the worker now; a bad endpoint rejects here and measurement simply stays off (and is
+    // not replayed). A crash before it ran leaves it to the restart to apply.
+    void bridge.run((engine) => engine.configureMeasurement(config), { label: 'configureMeasurement' }).catch((error: unknown) => {
+      if (!(error instanceof VitrineError && error.code === 'WORKER_CRASHED')) measurementConfig = null;
+    });
     // The last window goes out when the page is hidden (tab switch, navigation, close).
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden' && bridge.started) {
@@ -128,17 +203,22 @@ export function createVitrine({
   return {
     load(source, { signal, timeoutMs: deadline = loadTimeoutMs } = {}) {
       // The worker's base URL is its own script, not the page: resolve relative URLs here.
-      const wire = source instanceof ArrayBuffer ? transfer(source, [source]) : new URL(source, document.baseURI).href;
-      return bridge.run((engine) => engine.load(wire), { signal, timeoutMs: deadline, label: 'load' });
+      const replay = source instanceof ArrayBuffer ? 'bytes' : new URL(source, document.baseURI).href;
+      const wire = source instanceof ArrayBuffer ? transfer(source, [source]) : replay;
+      return bridge.run((engine) => engine.load(wire), { signal, timeoutMs: deadline, label: 'load' }).then((status) => {
+        lastBundle = replay;
+        bundleLost = null;
+        return status;
+      });
     },
     similar(productId, { signal, timeoutMs: deadline, ...options } = {}) {
-      return bridge.run((engine) => engine.similar(productId, options), { signal, timeoutMs: deadline, label: 'similar' });
+      return bridge.run(query((engine) => engine.similar(productId, options)), { signal, timeoutMs: deadline, label: 'similar' });
     },
     recommend(request, { signal, timeoutMs: deadline } = {}) {
-      return bridge.run((engine) => engine.recommend(request), { signal, timeoutMs: deadline, label: 'recommend' });
+      return bridge.run(query((engine) => engine.recommend(request)), { signal, timeoutMs: deadline, label: 'recommend' });
     },
     rerank(productIds, context, { signal, timeoutMs: deadline } = {}) {
-      return bridge.run((engine) => engine.rerank(productIds, context), { signal, timeoutMs: deadline, label: 'rerank' });
+      return bridge.run(query((engine) => engine.rerank(productIds, context)), { signal, timeoutMs: deadline, label: 'rerank' });
     },
     status({ signal, timeoutMs: deadline } = {}) {
       return bridge.run((engine) => engine.status(), { signal, timeoutMs: deadline, label: 'status' });
@@ -158,11 +238,34 @@ export function createVitrine({
     consent: {
       set(choice, { signal, timeoutMs: deadline, source = 'api' } = {}) {
         // A non-object goes through as is, for the worker to reject with INVALID_REQUEST.
-        const wire = typeof choice === 'object' && choice !== null ? { ...choice, source, time: Date.now() } : choice;
-        return bridge.run((engine) => engine.setConsent(wire), { signal, timeoutMs: deadline, label: 'consent.set' });
+        const time = Date.now();
+        const wire = typeof choice === 'object' && choice !== null ? { ...choice, source, time } : choice;
+        return bridge.run((engine) => engine.setConsent(wire), { signal, timeoutMs: deadline, label: 'consent.set' }).then(
+          (record) => {
+            adoptConsent(record);
+            return record;
+          },
+          (error: unknown) => {
+            // Lost with the worker: the visitor still decided it (a revocation above all), so a
+            // restart replays it. A well-formed choice only: the worker rejects anything else.
+            if (error instanceof VitrineError && error.code === 'WORKER_CRASHED' && wellFormed(choice)) {
+              adoptConsent({
+                personalization: choice.personalization ?? consentDecision.personalization,
+                measurement: choice.measurement ?? consentDecision.measurement,
+                source,
+                updatedAt: time,
+              });
+            }
+            throw error;
+          },
+        );
       },
       get({ signal, timeoutMs: deadline } = {}) {
-        return bridge.run((engine) => engine.consent(), { signal, timeoutMs: deadline, label: 'consent.get' });
+        return bridge.run((engine) => engine.consent(), { signal, timeoutMs: deadline, label: 'consent.get' }).then((record) => {
+          // It may carry another tab's decision, which this worker adopted.
+          adoptConsent(record);
+          return record;
+        });
       },
     },
     measurement({ signal, timeoutMs: deadline } = {}) {
@@ -183,6 +286,7 @@ export function createVitrine({
       },
     },
     close() {
+      channel?.close();
       bridge.terminate();
     },
   };

@@ -4,8 +4,15 @@
  * `WORKER_CRASHED` for every pending call, and terminates it in `terminate()`. Nothing else on the
  * page touches `Worker` or comlink.
  *
- * After a crash the next call starts a fresh worker (which has no bundle until it is loaded
- * again); restart with backoff and automatic reload belong to the layer above.
+ * After a crash the next call starts a fresh worker, which knows nothing of the page session. The
+ * `onRestart` hook (given by `createVitrine`) replays that session into it (consent, measurement,
+ * bundle) before any queued call reaches it. Restarts are lazy (only a call starts a worker) and
+ * bounded: after `maxRestarts` crashes within `restartWindowMs` the bridge gives up for good and
+ * every call rejects with `WORKER_CRASHED` (reason `crash-loop`), so a worker that dies on every
+ * start costs at most `maxRestarts + 1` workers, not a loop.
+ *
+ * Known limit: a worker that dies without an `error` event (`self.close()`, killed by the browser)
+ * is not noticed until a call misses its deadline (`TIMEOUT`); it is not restarted.
  */
 import { releaseProxy, wrap, type Remote } from 'comlink';
 import type { EngineApi } from '../worker/index.ts';
@@ -15,6 +22,10 @@ import { isWorkerMessage } from '../shared/protocol.ts';
 
 /** Deadline of one call when the caller gives none: generous, a query takes milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Crashes tolerated within `DEFAULT_RESTART_WINDOW_MS`; one more and the bridge stops for good. */
+export const DEFAULT_MAX_RESTARTS = 3;
+/** Window over which crashes are counted, ms. */
+export const DEFAULT_RESTART_WINDOW_MS = 60_000;
 
 export interface BridgeOptions {
   /** Deadline of one call in milliseconds. Default `10000`. */
@@ -24,6 +35,16 @@ export interface BridgeOptions {
    * Tests pass a broken worker here to prove crash handling.
    */
   createWorker?: () => Worker;
+  /**
+   * Runs against each restarted worker (not the first one) before any queued call reaches it, to
+   * replay the page session. If it rejects, the calls waiting for it reject with its error; later
+   * calls reach the worker as it is.
+   */
+  onRestart?: (engine: Remote<EngineApi>) => Promise<void>;
+  /** Crashes tolerated within `restartWindowMs` before giving up. Default `3`. */
+  maxRestarts?: number;
+  /** Window over which crashes are counted, ms. Default `60000`. */
+  restartWindowMs?: number;
 }
 
 export interface CallOptions {
@@ -48,20 +69,46 @@ interface Running {
   remote: Remote<EngineApi>;
   /** Resolves when the worker module has evaluated and posted its ready message. */
   ready: Promise<void>;
+  /** Settles when the worker may take calls: at once for the first worker, after `onRestart` for the others. */
+  restored: Promise<void>;
 }
 
 export class EngineBridge {
   readonly #timeoutMs: number;
   readonly #createWorker: () => Worker;
+  readonly #onRestart: BridgeOptions['onRestart'];
+  readonly #maxRestarts: number;
+  readonly #restartWindowMs: number;
   readonly #pending = new Set<Reject>();
   #running: Running | null = null;
   #terminated = false;
+  /** Whether a worker was ever started: the next one is a restart. */
+  #startedOnce = false;
+  /** Times of recent crashes, oldest first, within the restart window. */
+  #crashes: number[] = [];
+  /** Set once the crash budget is spent: every later call rejects with it. */
+  #gaveUp: VitrineError | null = null;
 
-  constructor({ timeoutMs = DEFAULT_TIMEOUT_MS, createWorker = createEngineWorker }: BridgeOptions = {}) {
+  constructor({
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+    createWorker = createEngineWorker,
+    onRestart,
+    maxRestarts = DEFAULT_MAX_RESTARTS,
+    restartWindowMs = DEFAULT_RESTART_WINDOW_MS,
+  }: BridgeOptions = {}) {
     this.#timeoutMs = timeoutMs;
     this.#createWorker = createWorker;
+    this.#onRestart = onRestart;
+    this.#maxRestarts = maxRestarts;
+    this.#restartWindowMs = restartWindowMs;
     registerErrorTransfer();
   }
+
+  /** How many workers were replaced after a crash so far. */
+  get restarts(): number {
+    return this.#restarts;
+  }
+  #restarts = 0;
 
   /** True while a worker is running (it starts on the first call). */
   get started(): boolean {
@@ -77,6 +124,7 @@ export class EngineBridge {
     if (this.#terminated) {
       return Promise.reject(new VitrineError('WORKER_CRASHED', 'the engine was closed', { reason: 'closed' }));
     }
+    if (this.#gaveUp) return Promise.reject(this.#gaveUp);
     if (signal?.aborted) return Promise.reject(signal.reason);
     const running = this.#start();
     const deadline = timeoutMs ?? this.#timeoutMs;
@@ -96,7 +144,7 @@ export class EngineBridge {
         deadline,
       );
       signal?.addEventListener('abort', onAbort, { once: true });
-      fn(running.remote).then(
+      running.restored.then(() => fn(running.remote)).then(
         (value) => settle(() => resolve(value)),
         (error: unknown) => fail(error),
       );
@@ -116,6 +164,8 @@ export class EngineBridge {
 
   #start(): Running {
     if (this.#running) return this.#running;
+    const restart = this.#startedOnce;
+    this.#startedOnce = true;
     const worker = this.#createWorker();
     const remote = wrap<EngineApi>(worker);
     const ready = new Promise<void>((resolve) => {
@@ -134,13 +184,35 @@ export class EngineBridge {
     const onMessageError = (): void => this.#crash(worker, 'messageerror', 'a message from the worker could not be read');
     worker.addEventListener('error', onError);
     worker.addEventListener('messageerror', onMessageError);
-    this.#running = { worker, remote, ready };
-    return this.#running;
+    const running: Running = { worker, remote, ready, restored: Promise.resolve() };
+    if (restart) {
+      this.#restarts++;
+      if (this.#onRestart) {
+        // Calls queue behind the replay; if the worker dies during it, #stop rejects them. A failed
+        // replay holds only the calls already waiting for it (they get its error), not later ones.
+        running.restored = this.#onRestart(remote);
+        running.restored.catch(() => {
+          running.restored = Promise.resolve();
+        });
+      }
+    }
+    this.#running = running;
+    return running;
   }
 
   #crash(worker: Worker, reason: string, message: string): void {
     // A late event from a worker we already replaced must not reject the new worker's calls.
     if (this.#running?.worker !== worker) return;
+    const now = Date.now();
+    this.#crashes = this.#crashes.filter((time) => now - time < this.#restartWindowMs);
+    this.#crashes.push(now);
+    if (this.#crashes.length > this.#maxRestarts) {
+      this.#gaveUp = new VitrineError(
+        'WORKER_CRASHED',
+        `the engine worker crashed ${this.#crashes.length} times within ${this.#restartWindowMs} ms; it is not restarted again (last: ${message})`,
+        { reason: 'crash-loop', crashes: this.#crashes.length },
+      );
+    }
     this.#stop(new VitrineError('WORKER_CRASHED', message, { reason }));
   }
 
