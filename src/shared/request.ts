@@ -132,6 +132,12 @@ export interface ProfileStatus {
   overflow: number;
   /** Stored records that were corrupt or from a newer build: skipped (left untouched) and counted. */
   skippedRecords: number;
+  /**
+   * A deletion of the stored profile waits for another connection (reason `STORAGE_BLOCKED`):
+   * nothing is read or written until it completes; it is retried on the next page load.
+   * Absent from workers built before this field existed.
+   */
+  deletionPending?: boolean;
 }
 
 function invalid(field: string, message: string, extra: Record<string, string | number> = {}): VitrineError {
