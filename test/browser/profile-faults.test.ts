@@ -81,7 +81,7 @@ describe('profile store faults (memory profile with a status, never a throw)', (
     const start = performance.now();
     await s.enablePersistence();
     expect(performance.now() - start).toBeLessThan(1000);
-    expect(s.status()).toEqual({ mode: 'memory', reason: 'STORAGE_OPEN_TIMEOUT', events: 1, overflow: 0, skippedRecords: 0 });
+    expect(s.status()).toEqual({ mode: 'memory', reason: 'STORAGE_OPEN_TIMEOUT', events: 1, overflow: 0, skippedRecords: 0, deletionPending: false });
     await s.record(view('p2'));
     expect(s.events().length).toBe(2);
     expect((await s.summary()).sections.at(-1)?.text).toBe('Saving is off because the browser storage did not answer in time.');

@@ -12,7 +12,7 @@ describe('profile store without consent (memory only)', () => {
     const dbName = uniqueDbName();
     const s = createProfileStore({ dbName, resolveProduct: catalog, now: () => T0 + 100 });
     for (let i = 0; i < 20; i++) await s.record(view(`p${(i % 3) + 1}`, T0 + i));
-    expect(s.status()).toEqual({ mode: 'memory', reason: null, events: 20, overflow: 0, skippedRecords: 0 });
+    expect(s.status()).toEqual({ mode: 'memory', reason: null, events: 20, overflow: 0, skippedRecords: 0, deletionPending: false });
     expect(s.affinities().brand.Acme).toBeGreaterThan(0);
     expect(await databaseNames()).not.toContain(dbName);
     await s.export();

@@ -189,7 +189,7 @@ test.describe('profile store in real Chromium storage', () => {
     await page.goto(`${origin}/test/e2e/profile-page/sandbox.html`);
     const report = await page.evaluate(() => (window as unknown as { sandboxReport: Promise<unknown> }).sandboxReport);
     expect(report).toEqual({
-      status: { mode: 'memory', reason: 'STORAGE_UNAVAILABLE', events: 2, overflow: 0, skippedRecords: 0 },
+      status: { mode: 'memory', reason: 'STORAGE_UNAVAILABLE', events: 2, overflow: 0, skippedRecords: 0, deletionPending: false },
       problems: 'Saving is off because this browser does not allow storage here.',
     });
     expect(errors).toEqual([]);

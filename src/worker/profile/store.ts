@@ -13,6 +13,9 @@
  *   batch is all-or-nothing, and concurrent tabs serialise on it (exact totals, no lost update).
  * - `#epoch` grows on purge/delete/connection loss: a flush that finishes after one of these does
  *   not write its (stale) result into the mirror.
+ * - Deletion pending (another connection keeps the database, RELIABILITY C4): nothing is opened,
+ *   read or written until the deletion has completed; a marker (./pending.ts) carries this across
+ *   page loads, and a new store retries the deletion before it reads anything.
  */
 import type { IDBPDatabase } from 'idb';
 import { deleteDB } from 'idb';
@@ -28,6 +31,7 @@ import {
   type ResolveProduct,
 } from './affinities.ts';
 import { openWithTimeout, type StorageFaults } from './open.ts';
+import { clearDeletionPending, isDeletionPending, markDeletionPending } from './pending.ts';
 import { buildExport, buildSummary, type ProfileExport, type ProfileStatus, type ProfileSummary } from './rights.ts';
 import { ALL_STORES, DEFAULT_DB_NAME, RECORD_VERSION, type EventRecord, type ProductAggregate, type ProfileDB } from './schema.ts';
 
@@ -149,6 +153,14 @@ class Store implements ProfileStore {
   #reloading: Promise<void> | null = null;
   #reloadAgain = false;
   #opening: Promise<void> | null = null;
+  /** A deletion was asked for and has not completed: no profile reads or writes until it has. */
+  #deletionPending = false;
+  /** The marker of a pending deletion is (being) written; the deletion's completion waits for it before removing it. */
+  #marking: Promise<void> | null = null;
+  /** Consent wants persistence: once a pending deletion completes, the store opens (a fresh database). */
+  #wantPersistence = false;
+  /** The check for (and retry of) a deletion left pending by an earlier page load. */
+  #recovering: Promise<void> | null = null;
 
   constructor(options: ProfileStoreOptions) {
     this.#name = options.dbName ?? DEFAULT_DB_NAME;
@@ -159,6 +171,9 @@ class Store implements ProfileStore {
     this.#halfLifeMs = (options.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS) * DAY_MS;
     this.#resolve = options.resolveProduct ?? (() => null);
     this.#faults = options.faults ?? {};
+    // Finish a deletion an earlier page load could not, as early as possible (only lists databases
+    // unless a marker exists, so a visit without one creates no storage).
+    void this.#recoverDeletion();
   }
 
   status(): ProfileStatus {
@@ -168,6 +183,7 @@ class Store implements ProfileStore {
       events: this.#events.size + this.#pending.length,
       overflow: this.#overflow,
       skippedRecords: this.#skipped.size,
+      deletionPending: this.#deletionPending,
     };
   }
 
@@ -192,6 +208,7 @@ class Store implements ProfileStore {
   }
 
   enablePersistence(): Promise<void> {
+    this.#wantPersistence = true;
     if (this.#db) return Promise.resolve();
     // Concurrent calls share one open.
     this.#opening ??= this.#open().finally(() => (this.#opening = null));
@@ -200,6 +217,10 @@ class Store implements ProfileStore {
 
   async #open(): Promise<void> {
     const epoch = this.#epoch;
+    // Never read a profile whose deletion is still owed: retry it first (another tab may have left
+    // a marker since this store started).
+    await this.#recoverDeletion();
+    if (this.#deletionPending || epoch !== this.#epoch) return;
     let db: IDBPDatabase<ProfileDB>;
     try {
       db = await openWithTimeout(
@@ -235,6 +256,7 @@ class Store implements ProfileStore {
   }
 
   async purge(): Promise<void> {
+    this.#wantPersistence = false;
     this.#epoch++;
     this.#closeDb();
     this.#reason = null;
@@ -619,7 +641,14 @@ class Store implements ProfileStore {
     this.#channel?.postMessage({ type: 'changed' } satisfies Message);
   }
 
-  /** Deletes the database; resolves when it is gone, rejects `STORAGE_BLOCKED` if another connection keeps it. */
+  /**
+   * Deletes the database; resolves when it is gone. When it is not gone within the deadline, the
+   * request stays queued and completes once the other connections close, so this rejects
+   * `STORAGE_BLOCKED` with `details.pending: true`, after writing the pending marker. Only the
+   * request at the head of IndexedDB's queue gets a `blocked` event: one queued behind another
+   * tab's deletion (two tabs revoking at once) waits for the same connection without being told,
+   * so both cases are the same "pending" (`details.queued` says which).
+   */
   async #deleteDatabase(): Promise<void> {
     if (typeof indexedDB === 'undefined') return;
     let blocked = false;
@@ -631,29 +660,80 @@ class Store implements ProfileStore {
       if ((error as { name?: unknown })?.name === 'SecurityError') return;
       throw error;
     }
+    let timedOut = false;
+    // The request outlives our deadline: its completion is what ends the pending state (also when
+    // that happens long after we reported the deletion pending).
+    const completed = deleting.then(() => this.#deletionCompleted());
+    completed.catch(() => undefined);
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       await Promise.race([
-        deleting,
+        completed,
         new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(
-                new VitrineError(
-                  blocked ? 'STORAGE_BLOCKED' : 'STORAGE_OPEN_TIMEOUT',
-                  blocked
-                    ? 'deletion pending: another tab keeps the profile database open; it completes when that tab closes'
-                    : `deleting the profile database took over ${this.#openTimeoutMs} ms`,
-                  { pending: true },
-                ),
-              ),
-            this.#openTimeoutMs,
-          );
+          timer = setTimeout(() => {
+            timedOut = true;
+            reject(new Error('deadline'));
+          }, this.#openTimeoutMs);
         }),
       ]);
+      return;
+    } catch (error) {
+      if (!timedOut) throw error;
     } finally {
       clearTimeout(timer);
     }
+    this.#deletionPending = true;
+    this.#reason = 'STORAGE_BLOCKED';
+    this.#marking ??= markDeletionPending(this.#name);
+    let marked = true;
+    try {
+      await this.#marking;
+    } catch {
+      // Without the marker the retry on the next load cannot happen: say so in the error.
+      marked = false;
+      this.#marking = null;
+    }
+    throw new VitrineError(
+      'STORAGE_BLOCKED',
+      'deletion pending: another tab keeps the profile database open; it completes when that tab closes, and is retried on the next page load',
+      { pending: true, queued: !blocked, marked },
+    );
+  }
+
+  /** The deletion went through: remove the marker, leave the pending state, open if consent wants it. */
+  async #deletionCompleted(): Promise<void> {
+    const marking = this.#marking;
+    if (marking) {
+      // The marker goes before the pending state ends: a marker outliving it would make the next
+      // check delete the fresh database this store is about to open.
+      this.#marking = null;
+      await marking.catch(() => undefined);
+      await clearDeletionPending(this.#name).catch((error: unknown) => {
+        // Left behind, the marker only costs one more (harmless) deletion on the next load.
+        console.warn('vitrine: could not remove the deletion-pending marker', error);
+      });
+    }
+    if (!this.#deletionPending) return;
+    this.#deletionPending = false;
+    if (this.#reason === 'STORAGE_BLOCKED') this.#reason = null;
+    // Consent was granted while the deletion waited. Inside `#open` (a retry on start) the open
+    // simply continues; later, the store opens now.
+    if (this.#wantPersistence && !this.#opening) void this.enablePersistence();
+  }
+
+  /** A marker left by an earlier load (or another tab): retry that deletion. Coalesced. */
+  #recoverDeletion(): Promise<void> {
+    this.#recovering ??= (async () => {
+      if (this.#deletionPending || !(await isDeletionPending(this.#name))) return;
+      // Until the retry succeeds, nothing of the old profile may be read.
+      this.#deletionPending = true;
+      this.#reason = 'STORAGE_BLOCKED';
+      this.#marking ??= Promise.resolve();
+      // Not swallowed: a retry that is blocked again leaves the store pending, which `status()`
+      // reports (`deletionPending`, reason `STORAGE_BLOCKED`); its completion ends that state.
+      await this.#deleteDatabase().catch(() => undefined);
+    })().finally(() => (this.#recovering = null));
+    return this.#recovering;
   }
 }
 
