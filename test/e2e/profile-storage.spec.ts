@@ -195,3 +195,108 @@ test.describe('profile store in real Chromium storage', () => {
     expect(errors).toEqual([]);
   });
 });
+
+/** Purges on a tab's store; the error's code and details, or null code on success. */
+function purgeOn(page: Page): Promise<{ code: string | null; details?: Record<string, unknown> }> {
+  return page.evaluate(() =>
+    window.profileTest.store.purge().then(
+      () => ({ code: null }),
+      (error: { code?: string; details?: Record<string, unknown> }) => ({ code: error.code ?? String(error), details: error.details }),
+    ),
+  );
+}
+
+/** An old build in `page`: a raw connection to `name` that ignores versionchange (RELIABILITY C4). */
+function holdOpen(page: Page, name: string): Promise<void> {
+  return page.evaluate(
+    (db) =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.open(db);
+        request.onsuccess = () => {
+          (window as unknown as { heldOpen: IDBDatabase }).heldOpen = request.result;
+          resolve();
+        };
+        request.onerror = () => reject(request.error);
+      }),
+    name,
+  );
+}
+
+function databases(page: Page): Promise<string[]> {
+  return page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
+}
+
+async function persistIn(page: Page, db: string, products: string[]): Promise<void> {
+  await open(page, `db=${db}`);
+  await page.evaluate(async (ids) => {
+    await window.profileTest.store.enablePersistence();
+    for (const product of ids) await window.profileTest.track({ type: 'view', product });
+  }, products);
+  expect(await page.evaluate(() => window.profileTest.store.status().mode)).toBe('persistent');
+}
+
+test.describe('profile deletion across tabs (RELIABILITY Deletion, C4)', () => {
+  test('should report STORAGE_BLOCKED pending in both of two tabs purging at once while a third ignores versionchange, then finish', async ({ context }) => {
+    const [a, b, old] = await Promise.all([0, 1, 2].map(() => context.newPage()));
+    await persistIn(a!, 'purge-blocked', ['sku-1']);
+    await persistIn(b!, 'purge-blocked', ['sku-2']);
+    await open(old!, 'db=unrelated');
+    await holdOpen(old!, 'purge-blocked');
+    const results = await Promise.all([purgeOn(a!), purgeOn(b!)]);
+    // Never OPEN_TIMEOUT for the request queued behind the other tab's (it gets no `blocked` event), never a false success.
+    expect(results).toEqual([
+      { code: 'STORAGE_BLOCKED', details: expect.objectContaining({ pending: true }) },
+      { code: 'STORAGE_BLOCKED', details: expect.objectContaining({ pending: true }) },
+    ]);
+    for (const page of [a!, b!]) {
+      expect(await page.evaluate(() => window.profileTest.store.status())).toMatchObject({ mode: 'memory', reason: 'STORAGE_BLOCKED', deletionPending: true, events: 0 });
+    }
+    await old!.evaluate(() => (window as unknown as { heldOpen: IDBDatabase }).heldOpen.close());
+    await expect.poll(() => databases(a!)).toEqual([]);
+    for (const page of [a!, b!]) {
+      await expect.poll(() => page.evaluate(() => window.profileTest.store.status().deletionPending)).toBe(false);
+    }
+  });
+
+  test('should resolve both of two tabs purging at once with nobody blocking, the database gone', async ({ context }) => {
+    const [a, b] = await Promise.all([0, 1].map(() => context.newPage()));
+    await persistIn(a!, 'purge-free', ['sku-1']);
+    await persistIn(b!, 'purge-free', ['sku-2']);
+    expect(await Promise.all([purgeOn(a!), purgeOn(b!)])).toEqual([{ code: null }, { code: null }]);
+    expect(await databases(a!)).toEqual([]);
+    expect(await databases(b!)).toEqual([]);
+  });
+
+  test('should retry a blocked deletion on the next load before any read: the old profile never shows, and is gone once the blocker closes', async ({ context }) => {
+    const [page, old] = await Promise.all([0, 1].map(() => context.newPage()));
+    await persistIn(page!, 'purge-reload', ['old-1', 'old-2']);
+    await open(old!, 'db=unrelated');
+    await holdOpen(old!, 'purge-reload');
+    expect(await purgeOn(page!)).toMatchObject({ code: 'STORAGE_BLOCKED', details: { pending: true } });
+
+    // Next page load, consent granted again (the CMP still says yes): the old profile is not read.
+    await page!.reload();
+    await page!.waitForFunction(() => window.profileTest !== undefined);
+    await page!.evaluate(async () => {
+      await window.profileTest.store.enablePersistence();
+      await window.profileTest.track({ type: 'view', product: 'new-1' });
+    });
+    expect(await page!.evaluate(() => window.profileTest.store.status())).toMatchObject({ mode: 'memory', reason: 'STORAGE_BLOCKED', deletionPending: true });
+    expect(await page!.evaluate(async () => (await window.profileTest.store.export()).events.map((e) => e.product))).toEqual(['new-1']);
+
+    // The blocker closes: the retried deletion completes, then a fresh database holds only the new session.
+    await old!.evaluate(() => (window as unknown as { heldOpen: IDBDatabase }).heldOpen.close());
+    await expect.poll(() => page!.evaluate(() => window.profileTest.store.status().mode)).toBe('persistent');
+    expect(await page!.evaluate(async () => (await window.profileTest.store.export()).events.map((e) => e.product))).toEqual(['new-1']);
+    expect(await databases(page!)).toEqual(['purge-reload']);
+
+    // And a load after that reads exactly that: nothing of the deleted profile came back.
+    await page!.reload();
+    await page!.waitForFunction(() => window.profileTest !== undefined);
+    const events = await page!.evaluate(async () => {
+      await window.profileTest.store.enablePersistence();
+      return (await window.profileTest.store.export()).events.map((e) => e.product);
+    });
+    expect(events).toEqual(['new-1']);
+  });
+});

@@ -43,6 +43,10 @@ export async function isDeletionPending(dbName: string): Promise<boolean> {
   const name = pendingMarkerName(dbName);
   try {
     if (typeof indexedDB === 'undefined') return false;
+    // Opaque origin (sandboxed iframe): IndexedDB is denied, so nothing was persisted. Asking
+    // anyway is not harmless: Chromium 156 rejects databases() with SecurityError *and* reports an
+    // uncaught error ("undefined") to the page although the rejection is handled.
+    if (typeof origin === 'string' && origin === 'null') return false;
     if (typeof indexedDB.databases === 'function') {
       return (await indexedDB.databases()).some((db) => db.name === name);
     }
