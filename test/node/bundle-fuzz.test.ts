@@ -44,11 +44,10 @@ function splice(original: Uint8Array, random: () => number): Uint8Array {
 }
 
 /** Counts of each outcome over thousands of seeded corruptions of `bundle`. */
-function fuzz(bundle: Uint8Array, seed: number): { seen: Map<string, number>; elapsed: number } {
+function fuzz(bundle: Uint8Array, seed: number): Map<string, number> {
   const random = seededRandom(seed);
   const seen = new Map<string, number>();
   const count = (code: string) => seen.set(code, (seen.get(code) ?? 0) + 1);
-  const t0 = performance.now();
   for (let i = 0; i < 1500; i++) {
     const bytes = flip(bundle, random);
     const code = outcome(bytes, `flip #${i}`);
@@ -59,7 +58,7 @@ function fuzz(bundle: Uint8Array, seed: number): { seen: Map<string, number>; el
   for (let i = 0; i < 2500; i++) count(outcome(reseal(flip(bundle, random)), `resealed flip #${i}`));
   for (let i = 0; i < 300; i++) count(outcome(bundle.slice(0, Math.floor(random() * bundle.length)), `truncation #${i}`));
   for (let i = 0; i < 300; i++) count(outcome(reseal(splice(bundle, random)), `splice #${i}`));
-  return { seen, elapsed: performance.now() - t0 };
+  return seen;
 }
 
 function expectStructuralCoverage(seen: Map<string, number>, codes: string[]): void {
@@ -67,23 +66,26 @@ function expectStructuralCoverage(seen: Map<string, number>, codes: string[]): v
   for (const code of codes) expect(seen.get(code) ?? 0, `${code} never seen`).toBeGreaterThan(0);
 }
 
+/**
+ * A decoder that hangs on some input fails the test by this deadline. Generous: the cases take a
+ * few seconds alone, several times that on 2 cores shared with the browser tests.
+ */
+const HANG_GUARD_MS = 120_000;
+
 const STRUCTURAL = ['BUNDLE_SECTION_MALFORMED', 'BUNDLE_SECTION_OUT_OF_RANGE', 'BUNDLE_BAD_MAGIC', 'BUNDLE_CHECKSUM_MISMATCH', 'BUNDLE_TRUNCATED'];
 
 describe('decodeBundle fuzzing (seeded)', () => {
   for (const dtype of ['f32', 'i8'] as const) {
     it(`should throw only typed errors for corrupted ${dtype} bundles`, () => {
       const bundle = encodeBundle(makeFixtureInput({ dtype, dim: 16 }));
-      const { seen, elapsed } = fuzz(bundle, dtype === 'f32' ? 1234 : 5678);
+      const seen = fuzz(bundle, dtype === 'f32' ? 1234 : 5678);
       // NON_FINITE only for f32: in an i8 bundle floats are too few for random flips to hit reliably.
       expectStructuralCoverage(seen, [...STRUCTURAL, ...(dtype === 'f32' ? ['BUNDLE_NON_FINITE'] : [])]);
-      expect(elapsed).toBeLessThan(15_000);
-    });
+    }, HANG_GUARD_MS);
   }
 
   it('should throw only typed errors for a corrupted bundle built by the CLI from the Flipkart catalog', async () => {
     const { bytes } = await buildAndDecode(['--catalog', FLIPKART, ...FLIPKART_FIELDS, '--dim', '16']);
-    const { seen, elapsed } = fuzz(bytes, 9012);
-    expectStructuralCoverage(seen, STRUCTURAL);
-    expect(elapsed).toBeLessThan(20_000);
-  });
+    expectStructuralCoverage(fuzz(bytes, 9012), STRUCTURAL);
+  }, HANG_GUARD_MS);
 });
