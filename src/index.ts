@@ -37,6 +37,13 @@ export interface VitrineOptions {
   measurementEndpoint?: string;
   /** Length of one counting window (one request at most per window), ms. Default `60000`. */
   measurementIntervalMs?: number;
+  /**
+   * Caps on the stored profile: raw events kept (default 5000) and their age in days (default
+   * 180); older or surplus events are folded into per-product aggregates.
+   * @throws VitrineError `INVALID_REQUEST` from `createVitrine` when a cap is not a positive number.
+   * @example { maxEvents: 1000, maxAgeDays: 90 }
+   */
+  profileLimits?: ProfileLimits;
 }
 
 /** A consent choice: the scopes it names change, the others keep their value. */
@@ -129,7 +136,9 @@ export function createVitrine({
   createWorker,
   measurementEndpoint,
   measurementIntervalMs,
+  profileLimits,
 }: VitrineOptions = {}): Vitrine {
+  const limits = profileLimits === undefined ? null : validateLimits(profileLimits);
   // The page session a restarted worker must get back (see `load`'s doc).
   let consentDecision: ConsentState = { ...DEFAULT_CONSENT };
   let measurementConfig: MeasurementConfig | null = null;
@@ -156,6 +165,7 @@ export function createVitrine({
       const { personalization, measurement, source, updatedAt } = consentDecision;
       await engine.setConsent({ personalization, measurement, source, time: updatedAt });
     }
+    if (limits) await engine.configureProfile(limits);
     if (measurementConfig) await engine.configureMeasurement(measurementConfig);
     if (lastBundle === 'bytes') {
       bundleLost = new VitrineError(
@@ -184,6 +194,11 @@ export function createVitrine({
     <T>(call: (engine: Remote<EngineApi>) => Promise<T>) =>
     (engine: Remote<EngineApi>): Promise<T> =>
       bundleLost ? Promise.reject(bundleLost) : call(engine);
+
+  if (limits) {
+    // Starts the worker now, so the caps hold from the first event; a restart applies them again.
+    void bridge.run((engine) => engine.configureProfile(limits), { label: 'configureProfile' }).catch(() => undefined);
+  }
 
   if (measurementEndpoint !== undefined) {
     const config = { endpoint: new URL(measurementEndpoint, document.baseURI).href, intervalMs: measurementIntervalMs };
@@ -294,6 +309,7 @@ export function createVitrine({
 
 export { VitrineError, isVitrineError, ERROR_CODES, type ErrorCode, type ErrorDetails } from './shared/errors.ts';
 export type { EngineApi } from './worker/index.ts';
+export type { ProfileLimits } from './shared/profile-limits.ts';
 export type { ConsentRecord } from './worker/consent.ts';
 export type { MeasurementBatch, MeasurementStatus } from './worker/measurement.ts';
 export type { ConsentScope, ConsentSource, ConsentState } from './shared/consent.ts';
@@ -313,3 +329,4 @@ export type {
   ResultItem,
   SimilarOptions,
 } from './shared/request.ts';
+import { validateLimits, type ProfileLimits } from './shared/profile-limits.ts';

@@ -28,14 +28,23 @@ declare global {
   }
 }
 
+/** A positive number from a `data-*` attribute, else undefined (the default applies: a typo must not break the page). */
+function positive(text: string | undefined): number | undefined {
+  const value = Number(text);
+  return text && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
 function start(script: HTMLScriptElement | null): void {
   if (window.vitrine) return; // loaded twice: keep the first engine
   const data = script?.dataset ?? {};
   // Only 'on-device' exists: any other value still gets on-device behaviour, never something looser.
-  const interval = Number(data.measurementInterval);
+  const interval = positive(data.measurementInterval);
+  const maxEvents = positive(data.profileMaxEvents);
+  const maxAgeDays = positive(data.profileMaxAgeDays);
   const vitrine = createVitrine({
     measurementEndpoint: data.measurementEndpoint || undefined,
-    measurementIntervalMs: Number.isFinite(interval) && interval > 0 ? interval : undefined,
+    measurementIntervalMs: interval,
+    profileLimits: maxEvents || maxAgeDays ? { maxEvents: maxEvents && Math.max(1, Math.floor(maxEvents)), maxAgeDays } : undefined,
   });
   // Consent first: signals already on the page reach the worker before anything is tracked.
   watchConsentSignals(window as Parameters<typeof watchConsentSignals>[0], (signal) => {

@@ -12,6 +12,7 @@ import { Engine } from './engine.ts';
 import { Measurement, type MeasurementConfig } from './measurement.ts';
 import { createProfileStore } from './profile/index.ts';
 import { bundleResolver } from './profile/catalog.ts';
+import type { ProfileLimits } from '../shared/profile-limits.ts';
 
 const engine = new Engine();
 /** Memory-only until `personalization` is granted: no signal means nothing persisted. */
@@ -53,6 +54,8 @@ const api = {
   setConsent: (signal: unknown) => consent.set(signal),
   /** The consent record: scopes, source, time, recent history. */
   consent: () => consent.record(),
+  /** The shop's caps on the stored profile (events count, age in days); apply from the next write. */
+  configureProfile: (limits: ProfileLimits) => profile.setLimits(limits),
   /** Sets (or with `endpoint: null` removes) the aggregate measurement endpoint. */
   configureMeasurement: (config: MeasurementConfig) => measurement.configure(config),
   /** Sends the open measurement window now (the page calls it when it is hidden). */

@@ -21,6 +21,7 @@ import type { IDBPDatabase } from 'idb';
 import { deleteDB } from 'idb';
 import { VitrineError, isVitrineError, type ErrorCode } from '../../shared/errors.ts';
 import { validateEvent, type StoredEvent } from '../../shared/events.ts';
+import { validateLimits, type ProfileLimits } from '../../shared/profile-limits.ts';
 import {
   DAY_MS,
   DEFAULT_HALF_LIFE_DAYS,
@@ -84,6 +85,8 @@ export interface ProfileStore {
   /** Raw events, oldest first (session + profile). */
   events(): StoredEvent[];
   affinities(): Affinities;
+  /** Changes the caps; they apply from the next write. */
+  setLimits(limits: ProfileLimits): void;
 }
 
 /** One committed write, as other tabs apply it to their mirror (no database read needed). */
@@ -126,8 +129,8 @@ class Store implements ProfileStore {
   readonly #name: string;
   readonly #now: () => number;
   readonly #openTimeoutMs: number;
-  readonly #maxEvents: number;
-  readonly #maxAgeMs: number;
+  #maxEvents: number;
+  #maxAgeMs: number;
   readonly #halfLifeMs: number;
   readonly #resolve: ResolveProduct;
   readonly #faults: StorageFaults;
@@ -174,6 +177,12 @@ class Store implements ProfileStore {
     // Finish a deletion an earlier page load could not, as early as possible (only lists databases
     // unless a marker exists, so a visit without one creates no storage).
     void this.#recoverDeletion();
+  }
+
+  setLimits(limits: ProfileLimits): void {
+    const { maxEvents, maxAgeDays } = validateLimits(limits);
+    if (maxEvents !== undefined) this.#maxEvents = maxEvents;
+    if (maxAgeDays !== undefined) this.#maxAgeMs = maxAgeDays * DAY_MS;
   }
 
   status(): ProfileStatus {
