@@ -5,7 +5,8 @@
  */
 import simdUrl from '../../wasm/build/kernels.simd.wasm?url';
 import plainUrl from '../../wasm/build/kernels.wasm?url';
-import { quantizeRows, randomMatrix } from '../../src/cli/bench/data.ts';
+import { randomMatrix } from '../../src/cli/bench/data.ts';
+import { quantizeInt8 } from '../../src/shared/bundle/quantize.ts';
 import { benchQuery } from '../../src/cli/bench/scan-bench.ts';
 import { summarize } from '../../src/cli/bench/stats.ts';
 import { decodeBundle } from '../../src/shared/bundle/index.ts';
@@ -57,7 +58,7 @@ addEventListener('message', async (event: MessageEvent<BrowserBenchOptions>) => 
       for (const n of options.ns) {
         const f32 = randomMatrix(n, d, 42);
         for (const dtype of options.dtypes) {
-          const matrix = dtype === 'f32' ? f32 : quantizeRows(f32);
+          const matrix = dtype === 'f32' ? f32 : quantizeInt8(f32);
           for (const impl of options.impls) post({ type: 'row', row: benchQuery(await kernels(impl), matrix, options.budgetMs) });
         }
       }

@@ -6,6 +6,7 @@
 import { buildCategoryTree, encodeBundle } from '../../src/shared/bundle/index.ts';
 import type { BundleInput, CsrGraph, ModelWeights, ProductInput } from '../../src/shared/bundle/index.ts';
 import { mulberry32 } from '../../src/shared/random.ts';
+import { quantizeInt8 } from '../../src/shared/bundle/quantize.ts';
 
 export interface EngineFixtureOptions {
   rows?: number;
@@ -90,19 +91,8 @@ export function makeEngineInput(options: EngineFixtureOptions = {}): BundleInput
   const global = Float32Array.from(products, () => Math.floor(random() * 1000));
   const trending = Float32Array.from(products, () => Math.floor(random() * 300));
   const vectors = unitVectors(random, rows, dim);
-  let embeddings: BundleInput['embeddings'];
-  if (dtype === 'f32') embeddings = { dtype, rows, dim, data: vectors };
-  else {
-    const data = new Int8Array(rows * dim);
-    const scales = new Float32Array(rows);
-    for (let r = 0; r < rows; r++) {
-      let max = 0;
-      for (let j = 0; j < dim; j++) max = Math.max(max, Math.abs(vectors[r * dim + j]!));
-      scales[r] = max / 127;
-      for (let j = 0; j < dim; j++) data[r * dim + j] = Math.round(vectors[r * dim + j]! / scales[r]!);
-    }
-    embeddings = { dtype, rows, dim, data, scales };
-  }
+  const f32 = { dtype: 'f32' as const, rows, dim, data: vectors };
+  const embeddings: BundleInput['embeddings'] = dtype === 'f32' ? f32 : quantizeInt8(f32);
   return {
     meta: {
       builder: '0.1.0',

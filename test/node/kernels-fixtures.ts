@@ -1,6 +1,7 @@
 /** Seeded inputs shared by the kernel tests (node and browser). */
 import type { EmbeddingMatrix } from '../../src/shared/bundle/types.ts';
 import { mulberry32 } from '../../src/shared/random.ts';
+import { quantizeInt8 } from '../../src/shared/bundle/quantize.ts';
 
 /** Seeded PRNG (mulberry32), so every failure reproduces. */
 export const rng = mulberry32;
@@ -22,20 +23,8 @@ export function randomF32(rows: number, dim: number, seed: number): EmbeddingMat
   return { dtype: 'f32', rows, dim, data };
 }
 
-/** Symmetric per-row int8 quantisation: value = data * scale, scale = max|x| / 127. */
-export function quantize(m: EmbeddingMatrix & { dtype: 'f32' }): EmbeddingMatrix & { dtype: 'i8' } {
-  const { rows, dim } = m;
-  const data = new Int8Array(rows * dim);
-  const scales = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let maxAbs = 0;
-    for (let j = 0; j < dim; j++) maxAbs = Math.max(maxAbs, Math.abs(m.data[r * dim + j]!));
-    const scale = maxAbs / 127;
-    scales[r] = scale;
-    for (let j = 0; j < dim; j++) data[r * dim + j] = scale ? Math.round(m.data[r * dim + j]! / scale) : 0;
-  }
-  return { dtype: 'i8', rows, dim, data, scales };
-}
+/** The bundle's own int8 quantisation. */
+export const quantize = quantizeInt8;
 
 export function randomQuery(dim: number, seed: number): Float32Array {
   return randomF32(1, dim, seed).data;

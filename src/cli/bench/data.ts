@@ -29,21 +29,6 @@ export function randomMatrix(rows: number, dim: number, seed: number): Embedding
   return { dtype: 'f32', rows, dim, data };
 }
 
-/** Symmetric per-row int8: value = data * scale, scale = max|x| / 127 (what `--quantize int8` writes). */
-export function quantizeRows(m: EmbeddingMatrix & { dtype: 'f32' }): EmbeddingMatrix & { dtype: 'i8' } {
-  const { rows, dim } = m;
-  const data = new Int8Array(rows * dim);
-  const scales = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let max = 0;
-    for (let j = 0; j < dim; j++) max = Math.max(max, Math.abs(m.data[r * dim + j]!));
-    const scale = max / 127;
-    scales[r] = scale;
-    if (scale === 0) continue;
-    for (let j = 0; j < dim; j++) data[r * dim + j] = Math.round(m.data[r * dim + j]! / scale);
-  }
-  return { dtype: 'i8', rows, dim, data, scales };
-}
 
 /** A pool of query vectors, cycled through so no run re-reads the previous run's query. */
 export function queries(count: number, dim: number, seed: number): Float32Array[] {

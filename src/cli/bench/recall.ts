@@ -12,7 +12,7 @@ import { decodeBundle } from '../../shared/bundle/index.ts';
 import type { EmbeddingMatrix } from '../../shared/bundle/types.ts';
 import { VitrineError } from '../../shared/errors.ts';
 import type { Kernels } from '../../shared/kernels/types.ts';
-import { quantizeRows } from './data.ts';
+import { quantizeInt8 } from '../../shared/bundle/quantize.ts';
 
 /** Candidates the int8 scan hands to the exact re-scoring. */
 export const RESCORE_CANDIDATES = 50;
@@ -87,7 +87,7 @@ export function int8Recall(kernels: Kernels, f32: EmbeddingMatrix & { dtype: 'f3
     }),
   );
 
-  kernels.setMatrix(quantizeRows(f32));
+  kernels.setMatrix(quantizeInt8(f32));
   let hits = 0;
   let rescoredHits = 0;
   for (let r = 0; r < rows; r++) {

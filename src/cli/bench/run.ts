@@ -3,7 +3,8 @@ import type { EmbeddingMatrix } from '../../shared/bundle/types.ts';
 import type { KernelImpl } from '../../shared/kernels/types.ts';
 import { loadNodeKernels } from '../kernels-node.ts';
 import { compileCBaseline, type CBaseline } from './c-baseline.ts';
-import { quantizeRows, randomMatrix } from './data.ts';
+import { randomMatrix } from './data.ts';
+import { quantizeInt8 } from '../../shared/bundle/quantize.ts';
 import { catalogEmbeddings, int8Recall, type RecallResult } from './recall.ts';
 import { jsonRow, tableHeader, tableRow } from './report.ts';
 import { benchQuery, type BenchRow } from './scan-bench.ts';
@@ -68,7 +69,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
       for (const n of options.ns) {
         const f32 = randomMatrix(n, d, 42);
         for (const dtype of options.dtypes) {
-          const matrix: EmbeddingMatrix = dtype === 'f32' ? f32 : quantizeRows(f32);
+          const matrix: EmbeddingMatrix = dtype === 'f32' ? f32 : quantizeInt8(f32);
           for (const impl of options.impls) {
             const kernels = await loadNodeKernels(impl, 'release');
             emit(benchQuery(kernels, matrix, options.budgetMs));

@@ -16,7 +16,8 @@ import { computePopularity } from './popularity.ts';
 import type { Progress } from './progress.ts';
 import { sessionGraphs } from './sessions.ts';
 import { contentEmbeddings } from './text-embeddings.ts';
-import { blendWithSessions, quantizeInt8 } from './vectors.ts';
+import { blendWithSessions } from './vectors.ts';
+import { quantizeInt8 } from '../../shared/bundle/quantize.ts';
 
 export interface BuildOptions {
   catalog: string;
@@ -91,7 +92,7 @@ export function buildBundleInput(options: BuildOptions): BuildResult {
     if (missingVectors > 0) log(`note: ${missingVectors} products have no imported vector; they use ${embeddingSource} vectors`);
     embeddingSource = missingVectors > 0 ? `imported+${embeddingSource}` : 'imported';
   }
-  const embeddings: EmbeddingMatrix = options.quantize === 'int8' ? quantizeInt8(vectors, n, dim) : { dtype: 'f32', rows: n, dim, data: vectors };
+  const embeddings: EmbeddingMatrix = options.quantize === 'int8' ? quantizeInt8({ dtype: 'f32', rows: n, dim, data: vectors }) : { dtype: 'f32', rows: n, dim, data: vectors };
 
   const sourceCounts: Record<string, number> = {
     products: n,

@@ -40,18 +40,3 @@ export function blendWithSessions(content: Float32Array, dim: number, graphs: re
   return out;
 }
 
-/** int8 rows with a per-row scale max|x| / 127, so value ≈ data · scale within scale / 2. */
-export function quantizeInt8(data: Float32Array, rows: number, dim: number): EmbeddingMatrix {
-  const q = new Int8Array(rows * dim);
-  const scales = new Float32Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let max = 0;
-    for (let d = 0; d < dim; d++) max = Math.max(max, Math.abs(data[i * dim + d]!));
-    // An all-zero row keeps scale 0 (decodes to zeros) rather than dividing by zero.
-    const scale = max / 127;
-    scales[i] = scale;
-    if (scale === 0) continue;
-    for (let d = 0; d < dim; d++) q[i * dim + d] = Math.max(-127, Math.min(127, Math.round(data[i * dim + d]! / scale)));
-  }
-  return { dtype: 'i8', rows, dim, data: q, scales };
-}
