@@ -7,6 +7,8 @@ import { buildCategoryTree, encodeBundle } from '../../src/shared/bundle/index.t
 import type { BundleInput, CsrGraph, ModelWeights, ProductInput } from '../../src/shared/bundle/index.ts';
 import { mulberry32 } from '../../src/shared/random.ts';
 import { quantizeInt8 } from '../../src/shared/bundle/quantize.ts';
+import { afterEach } from 'vitest';
+import { createVitrine, type Vitrine, type VitrineOptions } from '../../src/index.ts';
 
 export interface EngineFixtureOptions {
   rows?: number;
@@ -130,3 +132,17 @@ export function rowOf(input: BundleInput, r: number): number[] {
   for (let j = 0; j < m.dim; j++) out.push(m.dtype === 'f32' ? m.data[r * m.dim + j]! : m.data[r * m.dim + j]! * m.scales[r]!);
   return out;
 }
+
+/** A `createVitrine` whose engines are closed after each test of the calling file. */
+export function enginesClosedAfterEach(): (options?: VitrineOptions) => Vitrine {
+  const engines: Vitrine[] = [];
+  afterEach(() => {
+    while (engines.length) engines.pop()!.close();
+  });
+  return (options) => {
+    const vitrine = createVitrine(options);
+    engines.push(vitrine);
+    return vitrine;
+  };
+}
+

@@ -1,19 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createVitrine, type Vitrine } from '../../src/index.ts';
-import { makeEngineBundle } from './engine-fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { enginesClosedAfterEach, makeEngineBundle } from './engine-fixture.ts';
 import { vitrineRejection as rejection } from '../fixtures/rejection.ts';
 
-const engines: Vitrine[] = [];
-
-function engine(): Vitrine {
-  const vitrine = createVitrine();
-  engines.push(vitrine);
-  return vitrine;
-}
-
-afterEach(() => {
-  while (engines.length) engines.pop()!.close();
-});
+const engine = enginesClosedAfterEach();
 
 describe('engine load (through the real worker)', () => {
   it('should answer NOT_READY before any bundle is loaded', async () => {

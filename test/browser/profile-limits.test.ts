@@ -1,23 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createVitrine, type Vitrine } from '../../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { createVitrine } from '../../src/index.ts';
+import { enginesClosedAfterEach } from './engine-fixture.ts';
 import { rejection } from '../fixtures/rejection.ts';
 
-const engines: Vitrine[] = [];
-afterEach(() => {
-  while (engines.length) engines.pop()!.close();
-});
+const engine = enginesClosedAfterEach();
 
 describe('profile limits set by the shop', () => {
   it('should keep at most maxEvents raw events and count the rest as overflow', async () => {
-    const vitrine = createVitrine({ profileLimits: { maxEvents: 3 } });
-    engines.push(vitrine);
+    const vitrine = engine({ profileLimits: { maxEvents: 3 } });
     for (let i = 0; i < 5; i++) await vitrine.track({ type: 'view', product: `sku-${i}` });
     expect((await vitrine.status()).profile).toMatchObject({ mode: 'memory', events: 3, overflow: 2 });
   });
 
   it('should keep the default cap without limits', async () => {
-    const vitrine = createVitrine();
-    engines.push(vitrine);
+    const vitrine = engine();
     for (let i = 0; i < 5; i++) await vitrine.track({ type: 'view', product: `sku-${i}` });
     expect((await vitrine.status()).profile).toMatchObject({ events: 5, overflow: 0 });
   });

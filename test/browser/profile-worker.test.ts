@@ -1,16 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createVitrine, isVitrineError, type Vitrine } from '../../src/index.ts';
-import { makeEngineBundle } from './engine-fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { isVitrineError } from '../../src/index.ts';
+import { enginesClosedAfterEach, makeEngineBundle } from './engine-fixture.ts';
 
-const engines: Vitrine[] = [];
-function engine(): Vitrine {
-  const vitrine = createVitrine();
-  engines.push(vitrine);
-  return vitrine;
-}
-afterEach(() => {
-  while (engines.length) engines.pop()!.close();
-});
+const engine = enginesClosedAfterEach();
 
 describe('profile through the worker (no consent given)', () => {
   it('should hold tracked events in memory and report them in status().profile', async () => {
