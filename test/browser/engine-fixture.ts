@@ -9,6 +9,7 @@ import { mulberry32 } from '../../src/shared/random.ts';
 import { quantizeInt8 } from '../../src/shared/bundle/quantize.ts';
 import { afterEach } from 'vitest';
 import { createVitrine, type Vitrine, type VitrineOptions } from '../../src/index.ts';
+import { fixtureMeta } from '../fixtures/fixture-meta.ts';
 
 export interface EngineFixtureOptions {
   rows?: number;
@@ -96,14 +97,7 @@ export function makeEngineInput(options: EngineFixtureOptions = {}): BundleInput
   const f32 = { dtype: 'f32' as const, rows, dim, data: vectors };
   const embeddings: BundleInput['embeddings'] = dtype === 'f32' ? f32 : quantizeInt8(f32);
   return {
-    meta: {
-      builder: '0.1.0',
-      builtAt: '2025-05-01T12:00:00.000Z',
-      dim,
-      dtype,
-      sourceCounts: { products: rows, events: 0, sessions: 0, skippedRows: 0 },
-      embeddingSource: 'content',
-    },
+    meta: fixtureMeta(rows, dim, dtype),
     products,
     popularity: {
       global,
