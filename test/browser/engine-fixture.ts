@@ -10,6 +10,7 @@ import { quantizeInt8 } from '../../src/shared/bundle/quantize.ts';
 import { afterEach } from 'vitest';
 import { createVitrine, type Vitrine, type VitrineOptions } from '../../src/index.ts';
 import { fixtureMeta } from '../fixtures/fixture-meta.ts';
+import { unitVectors } from '../fixtures/random-vectors.ts';
 
 export interface EngineFixtureOptions {
   rows?: number;
@@ -51,21 +52,6 @@ function graph(random: () => number, rows: number, maxDegree: number): CsrGraph 
     offsets[r + 1] = neighbors.length;
   }
   return { offsets, neighbors: Uint32Array.from(neighbors), weights: Float32Array.from(weights) };
-}
-
-/** Unit-length f32 vectors (the writer's contract), quantised per row for `i8`. */
-export function unitVectors(random: () => number, rows: number, dim: number): Float32Array {
-  const data = new Float32Array(rows * dim);
-  for (let r = 0; r < rows; r++) {
-    let norm = 0;
-    for (let j = 0; j < dim; j++) {
-      const v = random() * 2 - 1;
-      data[r * dim + j] = v;
-      norm += v * v;
-    }
-    for (let j = 0; j < dim; j++) data[r * dim + j]! /= Math.sqrt(norm);
-  }
-  return data;
 }
 
 export function makeEngineInput(options: EngineFixtureOptions = {}): BundleInput {
