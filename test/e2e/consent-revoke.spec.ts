@@ -6,6 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { VitrineGlobal } from '../../src/embed/script-tag.ts';
 import { startWitnessedShop, type Witnesses } from './privacy-harness.ts';
+import { holdOpen, letGo } from './old-build.ts';
 
 const DB = 'vitrine-profile';
 
@@ -132,18 +133,7 @@ test.describe('revoking personalization', () => {
     await one.views(['1', '2', '3']);
     await expect.poll(async () => (await profileTraces(tab1)).counts.events ?? 0).toBe(3);
     // An old build: a raw connection without a versionchange handler (RELIABILITY C4).
-    await old.evaluate(
-      (name) =>
-        new Promise<void>((resolve, reject) => {
-          const request = indexedDB.open(name);
-          request.onsuccess = () => {
-            (window as unknown as { heldOpen: IDBDatabase }).heldOpen = request.result;
-            resolve();
-          };
-          request.onerror = () => reject(request.error);
-        }),
-      DB,
-    );
+    await holdOpen(old, DB);
     const outcome = await tab1.evaluate(async () => {
       const vitrine = (window as unknown as { vitrine: VitrineGlobal }).vitrine;
       try {
@@ -157,7 +147,7 @@ test.describe('revoking personalization', () => {
     // The revocation stands even though deletion waits.
     expect((await one.consentState()).personalization).toBe(false);
     // The old tab lets go: the queued deletion completes.
-    await old.evaluate(() => (window as unknown as { heldOpen: IDBDatabase }).heldOpen.close());
+    await letGo(old);
     await expect.poll(async () => (await profileTraces(tab1)).exists).toBe(false);
     await context.close();
   });

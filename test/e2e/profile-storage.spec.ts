@@ -7,6 +7,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import type { ViteDevServer } from 'vite';
+import { holdOpen, letGo } from './old-build.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let server: ViteDevServer;
@@ -206,22 +207,6 @@ function purgeOn(page: Page): Promise<{ code: string | null; details?: Record<st
   );
 }
 
-/** An old build in `page`: a raw connection to `name` that ignores versionchange (RELIABILITY C4). */
-function holdOpen(page: Page, name: string): Promise<void> {
-  return page.evaluate(
-    (db) =>
-      new Promise<void>((resolve, reject) => {
-        const request = indexedDB.open(db);
-        request.onsuccess = () => {
-          (window as unknown as { heldOpen: IDBDatabase }).heldOpen = request.result;
-          resolve();
-        };
-        request.onerror = () => reject(request.error);
-      }),
-    name,
-  );
-}
-
 function databases(page: Page): Promise<string[]> {
   return page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
 }
@@ -251,7 +236,7 @@ test.describe('profile deletion across tabs (RELIABILITY Deletion, C4)', () => {
     for (const page of [a!, b!]) {
       expect(await page.evaluate(() => window.profileTest.store.status())).toMatchObject({ mode: 'memory', reason: 'STORAGE_BLOCKED', deletionPending: true, events: 0 });
     }
-    await old!.evaluate(() => (window as unknown as { heldOpen: IDBDatabase }).heldOpen.close());
+    await letGo(old!);
     await expect.poll(() => databases(a!)).toEqual([]);
     for (const page of [a!, b!]) {
       await expect.poll(() => page.evaluate(() => window.profileTest.store.status().deletionPending)).toBe(false);
@@ -285,7 +270,7 @@ test.describe('profile deletion across tabs (RELIABILITY Deletion, C4)', () => {
     expect(await page!.evaluate(async () => (await window.profileTest.store.export()).events.map((e) => e.product))).toEqual(['new-1']);
 
     // The blocker closes: the retried deletion completes, then a fresh database holds only the new session.
-    await old!.evaluate(() => (window as unknown as { heldOpen: IDBDatabase }).heldOpen.close());
+    await letGo(old!);
     await expect.poll(() => page!.evaluate(() => window.profileTest.store.status().mode)).toBe('persistent');
     expect(await page!.evaluate(async () => (await window.profileTest.store.export()).events.map((e) => e.product))).toEqual(['new-1']);
     expect(await databases(page!)).toEqual(['purge-reload']);
