@@ -4,13 +4,14 @@
  * Pure of CLI concerns (argument parsing, printing) so tests can call it directly.
  */
 import { readFileSync } from 'node:fs';
-import type { BundleInput, EmbeddingMatrix } from '../../shared/bundle/types.ts';
+import type { BundleInput, EmbeddingMatrix, ModelWeights, ProductInput } from '../../shared/bundle/types.ts';
 import { VitrineError } from '../../shared/errors.ts';
 import { loadCatalog } from './catalog.ts';
 import { emptyCsr } from './csr.ts';
 import { loadEvents, type EventLog } from './events.ts';
 import type { CatalogField, EventField, FieldMapping } from './fields.ts';
-import { importEmbeddings } from './import-embeddings.ts';
+import { importEmbeddings, type ImportedEmbeddings } from './import-embeddings.ts';
+import { buildSessionIndex } from './session-index.ts';
 import { InvalidRows } from './invalid-rows.ts';
 import { computePopularity } from './popularity.ts';
 import type { Progress } from './progress.ts';
@@ -35,6 +36,8 @@ export interface BuildOptions {
   currency: string;
   /** ISO 8601 build time written into the bundle (fixed for reproducible builds). */
   builtAt: string;
+  maxSessions?: number | undefined;
+  modelWeights?: ModelWeights | undefined;
   progress: Progress;
   /** Where skipped-row and fallback notes go (stderr in the CLI). */
   log: (line: string) => void;
@@ -55,7 +58,6 @@ export function buildBundleInput(options: BuildOptions): BuildResult {
   progress.step('reading catalog', 1);
   const catalog = loadCatalog(options.catalog, { mapping: options.catalogFields, defaultCurrency: options.currency, invalid });
   const { products } = catalog;
-  const n = products.length;
 
   const logs: EventLog[] = [];
   for (const file of options.events) {
@@ -66,13 +68,52 @@ export function buildBundleInput(options: BuildOptions): BuildResult {
   if (log_ && log_.unknownProducts > 0) log(`note: ${log_.unknownProducts} events name products not in the catalog; ignored`);
 
   const imported = options.embeddings ? importEmbeddings(options.embeddings, catalog.indexById, invalid) : undefined;
+  const extraCounts: Record<string, number> = { catalogRows: catalog.rows, skippedRows: invalid.count };
+  const input = assembleBundleInput({ ...options, products, descriptions: catalog.descriptions, events: log_, imported, extraCounts, note: log });
+  return { input, skippedRows: invalid.count };
+}
+
+/** What `assembleBundleInput` needs once catalog and events are read (the eval builds these itself). */
+export interface AssembleOptions {
+  products: ProductInput[];
+  descriptions: readonly string[];
+  events: EventLog | undefined;
+  imported?: ImportedEmbeddings | undefined;
+  /** Source file named in errors about --dim. */
+  embeddings?: string | undefined;
+  dim?: number | undefined;
+  quantize: 'none' | 'int8';
+  topM: number;
+  trendingDays: number;
+  seed: number;
+  builtAt: string;
+  /** Most recent training sessions shipped for session-kNN (default `DEFAULT_MAX_SESSIONS`). */
+  maxSessions?: number | undefined;
+  /** Fitted component weights (`vitrine eval --tune`), written into the bundle. */
+  modelWeights?: ModelWeights | undefined;
+  extraCounts?: Record<string, number>;
+  progress: Progress;
+  /** Where notes go (stderr in the CLI). */
+  note?: (line: string) => void;
+}
+
+/**
+ * Products + events → every derived part of the bundle: content vectors, session graphs,
+ * popularity, blended vectors, training sessions. The CLI and `vitrine eval` both build through
+ * here, so offline numbers come from the bundle visitors get.
+ */
+export function assembleBundleInput(options: AssembleOptions): BundleInput {
+  const { products, progress, imported } = options;
+  const log_ = options.events;
+  const log = options.note ?? (() => {});
+  const n = products.length;
   if (imported && options.dim !== undefined && options.dim !== imported.dim) {
     throw new VitrineError('INPUT_BAD_OPTION', `--dim ${options.dim} but ${options.embeddings} holds ${imported.dim}-dimensional vectors`, { field: '--dim', file: options.embeddings });
   }
   const dim = imported?.dim ?? options.dim ?? DEFAULT_DIM;
 
   progress.step('content embeddings', n);
-  const content = contentEmbeddings(products, catalog.descriptions, { dim, seed: options.seed, onProgress: (d) => progress.update(d) });
+  const content = contentEmbeddings(products, options.descriptions, { dim, seed: options.seed, onProgress: (d) => progress.update(d) });
 
   progress.step('session graphs', 1);
   const graphs = log_ ? sessionGraphs(log_, n, options.topM) : undefined;
@@ -96,8 +137,7 @@ export function buildBundleInput(options: BuildOptions): BuildResult {
 
   const sourceCounts: Record<string, number> = {
     products: n,
-    catalogRows: catalog.rows,
-    skippedRows: invalid.count,
+    ...options.extraCounts,
     events: log_?.count ?? 0,
     sessions: log_?.sessions ?? 0,
     unknownProductEvents: log_?.unknownProducts ?? 0,
@@ -116,7 +156,10 @@ export function buildBundleInput(options: BuildOptions): BuildResult {
     copurchase: graphs?.copurchase ?? emptyCsr(n),
     embeddings,
   };
-  return { input, skippedRows: invalid.count };
+  const sessions = log_ ? buildSessionIndex(log_, options.maxSessions) : undefined;
+  if (sessions) input.sessions = sessions;
+  if (options.modelWeights) input.modelWeights = options.modelWeights;
+  return input;
 }
 
 /** Several `--events` files act as one log; sessions stay apart per file. */

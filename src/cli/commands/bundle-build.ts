@@ -7,7 +7,9 @@ import { VitrineError } from '../../shared/errors.ts';
 import type { Command } from '../command.ts';
 import { DEFAULT_DIM, buildBundleInput, type BuildOptions } from '../build/build.ts';
 import { CATALOG_ALIASES, CATALOG_FIELDS, EVENT_ALIASES, EVENT_FIELDS, parseFieldMapping } from '../build/fields.ts';
+import { DEFAULT_MODEL_FILE, readModelFile } from '../build/model-file.ts';
 import { createProgress } from '../build/progress.ts';
+import { DEFAULT_MAX_SESSIONS } from '../build/session-index.ts';
 
 const help = `Usage: vitrine bundle build --catalog FILE --out FILE [options]
 
@@ -28,6 +30,9 @@ Options:
   --skip-invalid              report bad rows and go on (default: abort on the first bad row)
   --top-m N                   neighbours kept per product in the co-visitation/co-purchase graphs (default 50)
   --trending-days N           trending window: the last N days of the events log (default 7)
+  --max-sessions N            most recent training sessions shipped for session-kNN (default 100000; 0 = none)
+  --model FILE                fitted component weights from \`vitrine eval --tune\` (default: vitrine-model.json
+                              in the current directory when it exists)
   --seed N                    seed of the random projection (default 1); same seed, same bytes
   --built-at ISO              build time stored in the bundle (default SOURCE_DATE_EPOCH, else now)
   --progress                  draw the progress bar even when stderr is not a terminal
@@ -54,6 +59,8 @@ const OPTIONS = {
   'top-m': { type: 'string' },
   'trending-days': { type: 'string' },
   seed: { type: 'string' },
+  'max-sessions': { type: 'string' },
+  model: { type: 'string' },
   'built-at': { type: 'string' },
   progress: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -98,6 +105,8 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
     seed: integer('--seed', values.seed ?? '1', 0, 0xffffffff),
     currency,
     builtAt: builtAt(values['built-at']),
+    maxSessions: integer('--max-sessions', values['max-sessions'] ?? String(DEFAULT_MAX_SESSIONS), 0, 10_000_000),
+    modelWeights: values.model === undefined ? readModelFile(DEFAULT_MODEL_FILE, true) : readModelFile(values.model),
     progress: createProgress(values.progress ?? io.tty),
     log: io.err,
   };

@@ -47,6 +47,7 @@ export const SectionKind = {
   embeddings: 9,
   banditPriors: 10,
   modelWeights: 11,
+  sessions: 12,
 } as const;
 
 export type SectionName = keyof typeof SectionKind;

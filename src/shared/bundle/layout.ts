@@ -132,3 +132,12 @@ export function embeddingsBlocks(rows: number, dim: number, dtypeCode: number): 
   }
   return [{ name: 'data', type: 'f32', count: rows * dim }];
 }
+
+/** sessions: header [sessionCount, itemCount, referenceTime]. */
+export function sessionsBlocks(sessions: number, items: number): Block[] {
+  return [
+    { name: 'offsets', type: 'u32', count: sessions + 1 },
+    { name: 'items', type: 'u32', count: items },
+    { name: 'age', type: 'f32', count: sessions },
+  ];
+}

@@ -17,6 +17,7 @@ import {
   graphBlocks,
   popularityBlocks,
   productsBlocks,
+  sessionsBlocks,
   stringsBlocks,
 } from './layout.ts';
 import { IdIndex } from './id-index.ts';
@@ -24,7 +25,7 @@ import { BundleProductTable, type ProductColumns } from './product-table.ts';
 import { openBlocks, readJson, readSectionHeader } from './sections.ts';
 import { StringTable } from './string-table.ts';
 import { readHeader, readTable, type SectionEntry } from './table.ts';
-import type { Bundle, CategoryNode, CsrGraph, EmbeddingMatrix } from './types.ts';
+import type { Bundle, CategoryNode, CsrGraph, EmbeddingMatrix, SessionIndex } from './types.ts';
 
 /** Internal knobs (inspectBundle decodes past a checksum mismatch to report content problems too). */
 export interface DecodeOptions {
@@ -77,6 +78,8 @@ export function decodeBundle(input: Uint8Array | ArrayBuffer, options: DecodeOpt
   const embeddings = openEmbeddings(bytes, get('embeddings'), n, meta.dim, meta.dtype, base);
   const priorsEntry = byName.get('banditPriors');
   const weightsEntry = byName.get('modelWeights');
+  const sessionsEntry = byName.get('sessions');
+  const sessions = sessionsEntry ? openSessions(bytes, sessionsEntry, n, base) : null;
 
   return {
     formatVersion: header.version,
@@ -92,6 +95,7 @@ export function decodeBundle(input: Uint8Array | ArrayBuffer, options: DecodeOpt
     embeddings,
     banditPriors: priorsEntry ? validateBanditPriors(priorsEntry, readJson(bytes, priorsEntry)) : null,
     modelWeights: weightsEntry ? validateModelWeights(weightsEntry, readJson(bytes, weightsEntry)) : null,
+    sessions,
   };
 }
 
@@ -201,6 +205,15 @@ function openEmbeddings(bytes: Uint8Array, entry: SectionEntry, n: number, dim: 
   const [data, scales] = views as [Int8Array, Float32Array];
   checkFinite(scales, 'embeddings', 'scales', base);
   return { dtype, rows, dim, data, scales };
+}
+
+function openSessions(bytes: Uint8Array, entry: SectionEntry, n: number, base: number): SessionIndex {
+  const [count, itemCount, referenceTime] = readSectionHeader(bytes, entry).fields;
+  const [offsets, items, age] = openBlocks(bytes, entry, sessionsBlocks(count, itemCount), 0) as [Uint32Array, Uint32Array, Float32Array];
+  checkOffsets(offsets, itemCount, 'sessions', 'offsets', base);
+  checkBelow(items, n, 'sessions', 'items', base);
+  checkNonNegative(age, 'sessions', 'age', base);
+  return { offsets, items, age, referenceTime };
 }
 
 /** Kind number of a known section name (re-exported for tests and tools). */

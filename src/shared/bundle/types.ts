@@ -68,6 +68,21 @@ export interface ModelWeights {
   [component: string]: number;
 }
 
+/**
+ * Training sessions for the session-kNN component: each session's product rows in event order,
+ * and when it ended. Optional: a bundle built without an events log has none.
+ */
+export interface SessionIndex {
+  /** Length sessionCount + 1; session s holds `items[offsets[s] .. offsets[s+1])`. */
+  offsets: Uint32Array;
+  /** Product rows, in event order within each session (repeats kept: positions matter). */
+  items: Uint32Array;
+  /** Per session, seconds between its last event and `referenceTime` (>= 0). */
+  age: Float32Array;
+  /** Unix seconds of the log's last event: a session ended at `referenceTime - age[s]`. */
+  referenceTime: number;
+}
+
 /** Prior Beta(alpha, beta) per placement and arm for the bandits. */
 export interface BanditPriors {
   [placement: string]: { [arm: string]: { alpha: number; beta: number } };
@@ -96,6 +111,7 @@ export interface BundleInput {
   embeddings: EmbeddingMatrix;
   banditPriors?: BanditPriors;
   modelWeights?: ModelWeights;
+  sessions?: SessionIndex;
 }
 
 /** One category node of the bundle's category tree. */
@@ -155,4 +171,6 @@ export interface Bundle {
   embeddings: EmbeddingMatrix;
   banditPriors: BanditPriors | null;
   modelWeights: ModelWeights | null;
+  /** Training sessions (optional section), or null. */
+  sessions: SessionIndex | null;
 }

@@ -25,6 +25,7 @@ import {
   categoriesBlocks,
   embeddingsBlocks,
   graphBlocks,
+  sessionsBlocks,
   planBlocks,
   popularityBlocks,
   productsBlocks,
@@ -32,7 +33,7 @@ import {
   type Block,
 } from './layout.ts';
 import { StringPool } from './string-pool.ts';
-import type { BundleInput, CsrGraph } from './types.ts';
+import type { BundleInput, CsrGraph, SessionIndex } from './types.ts';
 
 type View = Uint8Array | Int8Array | Uint32Array | Int32Array | Float32Array;
 
@@ -107,6 +108,22 @@ function graphSection(name: SectionName, graph: CsrGraph, n: number): PendingSec
     offsets!.set(graph.offsets);
     neighbors!.set(graph.neighbors);
     weights!.set(graph.weights);
+  });
+}
+
+function sessionsSection(sessions: SessionIndex, n: number): PendingSection {
+  const count = sessions.age.length;
+  const { offsets, items, age, referenceTime } = sessions;
+  if (offsets.length !== count + 1 || offsets[0] !== 0 || offsets[count] !== items.length) fail('sessions', 'offsets must run from 0 to items.length, one per session + 1');
+  for (let s = 0; s < count; s++) if (offsets[s + 1]! < offsets[s]!) fail('sessions', `offsets decrease at session ${s}`);
+  for (const row of items) if (row >= n) fail('sessions', `item ${row} is not a product row (${n} products)`);
+  checkFinite('sessions', 'age', age);
+  for (const a of age) if (a < 0) fail('sessions', 'age must be >= 0');
+  if (!Number.isInteger(referenceTime) || referenceTime < 0 || referenceTime > 0xffffffff) fail('sessions', 'referenceTime must be u32 unix seconds');
+  return binarySection('sessions', [count, items.length, referenceTime, 0], sessionsBlocks(count, items.length), ([o, i, a]) => {
+    o!.set(offsets);
+    i!.set(items);
+    a!.set(age);
   });
 }
 
@@ -224,6 +241,7 @@ export function encodeBundle(input: BundleInput): Uint8Array {
   ];
   if (input.banditPriors) sections.push(jsonSection('banditPriors', false, input.banditPriors));
   if (input.modelWeights) sections.push(jsonSection('modelWeights', false, input.modelWeights));
+  if (input.sessions) sections.push(sessionsSection(input.sessions, n));
   return assemble(sections);
 }
 
