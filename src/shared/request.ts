@@ -5,10 +5,15 @@
  */
 import type { KernelImpl } from './kernels/types.ts';
 import { VitrineError, type ErrorCode } from './errors.ts';
+import { normalizeVisitContext, type NormalizedVisitContext, type VisitContext } from './context.ts';
+import type { MessageId, MessageParams } from './messages.ts';
+import { normalizeRules, type BusinessRules, type NormalizedRules } from './rules.ts';
 
-/** Placements the engine answers today; later issues add `also_bought`, `goes_with`, `now_reduced`. */
-export const PLACEMENTS = ['similar', 'trending', 'for_you'] as const;
+/** Placements a widget asks for by name (docs/strategies.md says what each does). */
+export const PLACEMENTS = ['similar', 'also_bought', 'goes_with', 'now_reduced', 'for_you', 'trending'] as const;
 export type Placement = (typeof PLACEMENTS)[number];
+/** A way of filling a list: one per placement, plus `rerank` for the shop's own lists. */
+export type StrategyName = Placement | 'rerank';
 
 /** Default and bounds of `limit`. */
 export const DEFAULT_LIMIT = 6;
@@ -18,10 +23,15 @@ export const MAX_RECENT = 50;
 /** Longest list `rerank` accepts (a category page or a search result page). */
 export const MAX_RERANK = 1000;
 
-/** What the visitor did recently, as far as the page knows it. */
+/** What the page knows about the visitor beyond the engine's own session and profile. */
 export interface RequestContext {
-  /** Product ids the visitor looked at, **most recent first**, e.g. `['sku-9', 'sku-3']`. Default `[]`. */
+  /**
+   * Product ids the visitor looked at, **most recent first**, e.g. `['sku-9', 'sku-3']`, for pages
+   * that keep their own history. Default `[]`; the engine's session (tracked events) is used too.
+   */
   recent?: string[];
+  /** First-visit context: landing category, search query, campaign, referrer, device, hour. */
+  visit?: VisitContext;
 }
 
 /** Options shared by every recommendation call. */
@@ -37,6 +47,15 @@ export interface RecommendOptions {
    * with `' > '` (`'Clothing > Women > Dresses'`), case-insensitive. An unknown category gives no items.
    */
   category?: string;
+  /** The shop's business rules for this request (filters, boosts, caps, diversity). */
+  rules?: BusinessRules;
+  /** BCP 47 tag for the explanation texts, e.g. `'de'`, `'en-GB'`. Default `'en'`. */
+  locale?: string;
+  /**
+   * Let products the visitor already viewed in this session be recommended again (a "recently
+   * viewed" row; the offline evaluation's protocol). Default `false`.
+   */
+  includeViewed?: boolean;
 }
 
 /** Options of `similar(productId, options)`. */
@@ -48,9 +67,28 @@ export interface SimilarOptions extends RecommendOptions {
 export interface RecommendRequest extends RecommendOptions {
   /** Where the widget sits. */
   placement: Placement;
-  /** The product on the page; required by `similar`. */
+  /** The product on the page; required by `similar`, used by `also_bought` / `goes_with` when given. */
   product?: string;
+  /** Product ids in the cart (default: the cart the engine tracked from `add_to_cart` events). */
+  cart?: string[];
   context?: RequestContext;
+}
+
+/** One reason an item is shown: a score component and the evidence behind it. */
+export interface WhyReason {
+  /** The score component this reason explains, e.g. `'covisitation'`. */
+  component: string;
+  /**
+   * The part of the item's score this evidence accounts for: removing the evidence (e.g. the
+   * viewed product from the session) lowers the score by exactly this much.
+   */
+  contribution: number;
+  message: MessageId;
+  params: MessageParams;
+  /** The product the reason cites (a viewed / carted product), when it cites one. */
+  evidenceProduct?: string;
+  /** The rendered text in the request's locale. */
+  text: string;
 }
 
 /** One recommended product, with the numbers that made it. */
@@ -68,6 +106,12 @@ export interface ResultItem {
   score: number;
   /** Weighted contribution of each score component; they sum to `score`. */
   components: Record<string, number>;
+  /** Why it is shown, strongest reason first (1–2 reasons). */
+  why: WhyReason[];
+  /** Strategy that produced the item (differs from the placement when the list was filled up). */
+  strategy: StrategyName;
+  /** Average rating, or null. */
+  rating: number | null;
   /** Content hash of the bundle this item was computed on. */
   bundleVersion: string;
 }
@@ -75,6 +119,11 @@ export interface ResultItem {
 export interface RecommendResult {
   placement: Placement;
   items: ResultItem[];
+  /**
+   * Set when the placement's own strategy found fewer items than asked (filters, no history, no
+   * cart): the list was filled from `strategy`, with `count` items, because of `reason`.
+   */
+  fallback: { strategy: StrategyName; count: number; reason: 'too-few-items' | 'no-signal' } | null;
   /** Content hash of the bundle every item came from. */
   bundleVersion: string;
   /** The component weights used, e.g. `{ similarity: 1, covisitation: 0.5 }`. */
@@ -166,47 +215,67 @@ export interface NormalizedOptions {
   exclude: string[];
   inStockOnly: boolean;
   category: string | null;
-  recent: string[];
+  rules: NormalizedRules;
+  locale: string;
+  includeViewed: boolean;
+  context: NormalizedContext;
 }
+
+export interface NormalizedContext {
+  recent: string[];
+  visit: NormalizedVisitContext;
+}
+
+const LOCALE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
 /** Checks options and context, fills defaults. `where` prefixes field names (`'options.'`). */
 export function normalizeOptions(value: unknown, where = ''): NormalizedOptions {
   if (value === undefined) value = {};
   if (!isRecord(value)) throw invalid(where.replace(/\.$/, '') || 'options', 'must be an object');
-  const { limit = DEFAULT_LIMIT, inStockOnly = true, category, context } = value;
+  const { limit = DEFAULT_LIMIT, inStockOnly = true, category, context, locale = 'en', includeViewed = false } = value;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
     throw invalid(`${where}limit`, `must be an integer from 1 to ${MAX_LIMIT}`);
   }
   if (typeof inStockOnly !== 'boolean') throw invalid(`${where}inStockOnly`, 'must be a boolean');
+  if (typeof includeViewed !== 'boolean') throw invalid(`${where}includeViewed`, 'must be a boolean');
   if (category !== undefined && (typeof category !== 'string' || category.trim() === '')) {
     throw invalid(`${where}category`, 'must be a non-empty string');
   }
+  if (typeof locale !== 'string' || !LOCALE_TAG.test(locale)) throw invalid(`${where}locale`, 'must be a BCP 47 language tag like "de" or "en-GB"');
   return {
     limit,
     exclude: idList(value.exclude, `${where}exclude`, MAX_RERANK),
     inStockOnly,
     category: category === undefined ? null : category.trim(),
-    recent: normalizeContext(context, `${where}context`).recent,
+    rules: normalizeRules(value.rules, `${where}rules`),
+    locale,
+    includeViewed,
+    context: normalizeContext(context, `${where}context`),
   };
 }
 
 /** Checks a `RequestContext`. */
-export function normalizeContext(value: unknown, field = 'context'): { recent: string[] } {
-  if (value === undefined) return { recent: [] };
+export function normalizeContext(value: unknown, field = 'context'): NormalizedContext {
+  if (value === undefined) value = {};
   if (!isRecord(value)) throw invalid(field, 'must be an object');
-  return { recent: idList(value.recent, `${field}.recent`, MAX_RECENT) };
+  return {
+    recent: idList(value.recent, `${field}.recent`, MAX_RECENT),
+    visit: normalizeVisitContext(value.visit, `${field}.visit`),
+  };
 }
 
 /** A validated `recommend()` request. */
 export interface NormalizedRequest extends NormalizedOptions {
   placement: Placement;
   product: string | null;
+  /** Cart product ids given by the page, or null to use the tracked cart. */
+  cart: string[] | null;
 }
 
 /** Checks a `recommend()` request: placement known, `product` present where needed, options sane. */
 export function normalizeRequest(value: unknown): NormalizedRequest {
   if (!isRecord(value)) throw invalid('request', 'must be an object');
-  const { placement, product } = value;
+  const { placement, product, cart } = value;
   if (typeof placement !== 'string' || !(PLACEMENTS as readonly string[]).includes(placement)) {
     throw invalid('placement', `must be one of ${PLACEMENTS.join(', ')}`);
   }
@@ -215,11 +284,15 @@ export function normalizeRequest(value: unknown): NormalizedRequest {
     ...normalizeOptions(value),
     placement: placement as Placement,
     product: product === undefined ? null : productId(product, 'product'),
+    cart: cart === undefined ? null : idList(cart, 'cart', MAX_RECENT),
   };
 }
 
-/** Checks `rerank()` arguments. */
-export function normalizeRerank(productIds: unknown, context: unknown): { ids: string[]; recent: string[] } {
+/** Checks `rerank(productIds, context, options)` arguments (`options.limit` defaults to the whole list). */
+export function normalizeRerank(productIds: unknown, context: unknown, options: unknown): { ids: string[]; options: NormalizedOptions } {
   if (!Array.isArray(productIds)) throw invalid('productIds', 'must be an array of product ids');
-  return { ids: idList(productIds, 'productIds', MAX_RERANK), recent: normalizeContext(context).recent };
+  const ids = idList(productIds, 'productIds', MAX_RERANK);
+  if (options !== undefined && !isRecord(options)) throw invalid('options', 'must be an object');
+  const normalized = normalizeOptions({ limit: MAX_LIMIT, inStockOnly: false, ...(options ?? {}) }, 'options.');
+  return { ids, options: { ...normalized, context: normalizeContext(context) } };
 }

@@ -25,7 +25,9 @@ import {
 } from '../shared/request.ts';
 import { deleteCached, fetchBundle, readCached, writeCached, type Validators } from './bundle-cache.ts';
 import { classifyWasmError, kernelFactory, referenceFactory, type KernelFactory } from './kernel-loader.ts';
-import * as scoring from './scoring.ts';
+import * as strategies from './recommend.ts';
+import { computeTraits, type VisitorTraits } from './traits.ts';
+import { NO_VISITOR, sessionStartOf, type VisitorInput } from './visitor.ts';
 import { prepareVersion, statusOf, type Version } from './version.ts';
 
 function errorSummary(error: unknown): { code: string; message: string } {
@@ -67,23 +69,30 @@ export class Engine {
     });
   }
 
-  similar(productId: unknown, options: unknown): RecommendResult {
+  /** `visitor`: the visitor's events and affinities (the worker passes the profile's; tests their own). */
+  similar(productId: unknown, options: unknown, visitor: VisitorInput = NO_VISITOR): RecommendResult {
     const version = this.#ready();
     if (typeof productId !== 'string' || productId === '') {
       throw new VitrineError('INVALID_REQUEST', 'productId: must be a non-empty string', { field: 'productId' });
     }
-    return scoring.similar(version, productId, normalizeOptions(options, 'options.'));
+    return strategies.similar(version, productId, normalizeOptions(options, 'options.'), visitor);
   }
 
-  recommend(request: unknown): RecommendResult {
+  recommend(request: unknown, visitor: VisitorInput = NO_VISITOR): RecommendResult {
     const version = this.#ready();
-    return scoring.recommend(version, normalizeRequest(request));
+    return strategies.recommend(version, normalizeRequest(request), visitor);
   }
 
-  rerank(productIds: unknown, context: unknown): RerankResult {
+  rerank(productIds: unknown, context: unknown, options?: unknown, visitor: VisitorInput = NO_VISITOR): RerankResult {
     const version = this.#ready();
-    const { ids, recent } = normalizeRerank(productIds, context);
-    return scoring.rerank(version, ids, recent);
+    const normalized = normalizeRerank(productIds, context, options);
+    return strategies.rerank(version, normalized.ids, normalized.options, visitor);
+  }
+
+  /** Intent and buyer type of the visitor, with the evidence (needs a bundle for prices and brands). */
+  traits(visitor: VisitorInput): VisitorTraits {
+    const version = this.#ready();
+    return computeTraits(version.bundle, visitor.events.slice(sessionStartOf(visitor.events, visitor.now)), visitor.events);
   }
 
   /** The bundle now answering queries, or null (the profile store reads titles and features from it). */
