@@ -11,8 +11,10 @@ import { DEFAULT_CONSENT, type ConsentState } from './shared/consent.ts';
 import { VitrineError } from './shared/errors.ts';
 import type { ProfileExport, ProfileSummary } from './worker/profile/index.ts';
 import { validateEvent, type TrackEvent } from './shared/events.ts';
+import type { VisitorTraits } from './worker/traits.ts';
 import type {
   EngineStatus,
+  RecommendOptions,
   RecommendRequest,
   RecommendResult,
   RequestContext,
@@ -93,8 +95,13 @@ export interface Vitrine {
   similar(productId: string, options?: SimilarOptions & CallControl): Promise<RecommendResult>;
   /** @example await vitrine.recommend({ placement: 'for_you', context: { recent: ['sku-9'] } }) */
   recommend(request: RecommendRequest, options?: CallControl): Promise<RecommendResult>;
-  /** @example await vitrine.rerank(['sku-1', 'sku-2'], { recent: ['sku-9'] }) */
-  rerank(productIds: string[], context?: RequestContext, options?: CallControl): Promise<RerankResult>;
+  /** @example await vitrine.rerank(['sku-1', 'sku-2'], { recent: ['sku-9'] }, { locale: 'de' }) */
+  rerank(productIds: string[], context?: RequestContext, options?: RecommendOptions & CallControl): Promise<RerankResult>;
+  /**
+   * The visitor's intent (browsing / buying) and buyer type (bargain / premium, brand-loyal /
+   * exploring), each with a confidence and the evidence, computed on the device.
+   */
+  traits(options?: CallControl): Promise<VisitorTraits>;
   status(options?: CallControl): Promise<EngineStatus>;
   /**
    * Reports what the visitor did. Kept in worker memory for the session; persisted only with
@@ -232,8 +239,11 @@ export function createVitrine({
     recommend(request, { signal, timeoutMs: deadline } = {}) {
       return bridge.run(query((engine) => engine.recommend(request)), { signal, timeoutMs: deadline, label: 'recommend' });
     },
-    rerank(productIds, context, { signal, timeoutMs: deadline } = {}) {
-      return bridge.run(query((engine) => engine.rerank(productIds, context)), { signal, timeoutMs: deadline, label: 'rerank' });
+    rerank(productIds, context, { signal, timeoutMs: deadline, ...options } = {}) {
+      return bridge.run(query((engine) => engine.rerank(productIds, context, options)), { signal, timeoutMs: deadline, label: 'rerank' });
+    },
+    traits({ signal, timeoutMs: deadline } = {}) {
+      return bridge.run(query((engine) => engine.traits()), { signal, timeoutMs: deadline, label: 'traits' });
     },
     status({ signal, timeoutMs: deadline } = {}) {
       return bridge.run((engine) => engine.status(), { signal, timeoutMs: deadline, label: 'status' });
@@ -328,5 +338,11 @@ export type {
   RerankResult,
   ResultItem,
   SimilarOptions,
+  StrategyName,
+  WhyReason,
 } from './shared/request.ts';
+export type { BusinessRules, ProductFilter, WeightedFilter } from './shared/rules.ts';
+export type { VisitContext } from './shared/context.ts';
+export type { MessageId, MessageParams } from './shared/messages.ts';
+export type { VisitorTraits, Trait, TraitEvidence } from './worker/traits.ts';
 import { validateLimits, type ProfileLimits } from './shared/profile-limits.ts';

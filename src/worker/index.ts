@@ -5,7 +5,7 @@
 import { expose } from 'comlink';
 import { registerErrorTransfer } from '../shared/error-transfer.ts';
 import { PROTOCOL_VERSION, WorkerMessageType, type WorkerReadyMessage } from '../shared/protocol.ts';
-import type { EngineStatus, RecommendRequest, RequestContext, SimilarOptions } from '../shared/request.ts';
+import type { EngineStatus, RecommendOptions, RecommendRequest, RequestContext, SimilarOptions } from '../shared/request.ts';
 import { validateEvent, type TrackEvent } from '../shared/events.ts';
 import { ConsentGate } from './consent.ts';
 import { Engine } from './engine.ts';
@@ -13,6 +13,7 @@ import { Measurement, type MeasurementConfig } from './measurement.ts';
 import { createProfileStore } from './profile/index.ts';
 import { bundleResolver } from './profile/catalog.ts';
 import type { ProfileLimits } from '../shared/profile-limits.ts';
+import type { VisitorInput } from './visitor.ts';
 
 const engine = new Engine();
 /** Memory-only until `personalization` is granted: no signal means nothing persisted. */
@@ -25,15 +26,26 @@ const consent = new ConsentGate(profile, {
 });
 const measurement = new Measurement({ allowed: () => consent.allows('measurement') });
 
+/**
+ * The visitor as the ranking sees them: this worker's events (memory, or the stored profile with
+ * consent) and, only with personalization consent, the long-term affinities.
+ */
+function visitor(): VisitorInput {
+  const now = Date.now();
+  return { events: profile.events(), affinities: consent.allows('personalization') ? profile.affinities() : null, now };
+}
+
 const api = {
   /** Loads a bundle: an absolute URL (fetched once, then cached) or its bytes (transfer them in). */
   load: (source: string | ArrayBuffer) => engine.load(source),
-  /** Products similar to `productId` (content + co-visitation + co-purchase). */
-  similar: (productId: string, options?: SimilarOptions) => engine.similar(productId, options),
-  /** Recommendations for one placement. */
-  recommend: (request: RecommendRequest) => engine.recommend(request),
-  /** The given products in a personalised order. */
-  rerank: (productIds: string[], context?: RequestContext) => engine.rerank(productIds, context),
+  /** Products similar to `productId` (content + co-visitation + co-purchase), re-ranked for the visitor. */
+  similar: (productId: string, options?: SimilarOptions) => engine.similar(productId, options, visitor()),
+  /** Recommendations for one placement, each item with its score components and "why". */
+  recommend: (request: RecommendRequest) => engine.recommend(request, visitor()),
+  /** The given products (a search or category page) in this visitor's order. */
+  rerank: (productIds: string[], context?: RequestContext, options?: RecommendOptions) => engine.rerank(productIds, context, options, visitor()),
+  /** Intent (browsing / buying) and buyer type (bargain / premium, brand-loyal / exploring), with the evidence. */
+  traits: () => engine.traits(visitor()),
   /** What is loaded, which kernels run, the last error, where the profile lives. */
   status: (): EngineStatus => ({ ...engine.status(), profile: profile.status() }),
   /** Records a visitor event: in the profile (persisted only with `personalization`) and, with `measurement`, in the aggregate counts. */

@@ -234,7 +234,9 @@ describe('eval command end to end on small CSV files', () => {
     const run = await evalCli(['--tune', '--train', `${YOOCHOOSE}train_tr.txt`, '--test', `${YOOCHOOSE}train_valid.txt`, '--model-out', file, '--json']);
     expect(run.code).toBe(0);
     // train_tr holds 13,629 sessions (SOURCE.txt); train_valid 4,084 before restricting to train_tr's items.
-    const weights = JSON.parse(readFileSync(file, 'utf8'));
+    const model = JSON.parse(readFileSync(file, 'utf8'));
+    expect(model).toMatchObject({ format: 'vitrine-model', version: 1 });
+    const weights = model.weights;
     expect(weights.sessions).toBe(13629);
     expect(weights.validation).toBeGreaterThan(0);
     expect(weights.validation).toBeLessThanOrEqual(4084);

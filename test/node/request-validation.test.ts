@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { isVitrineError, type VitrineError } from '../../src/shared/errors.ts';
-import { MAX_RECENT, normalizeOptions, normalizeRequest, normalizeRerank } from '../../src/shared/request.ts';
+import { normalizeVisitContext } from '../../src/shared/context.ts';
+import { normalizeRules } from '../../src/shared/rules.ts';
+import { MAX_LIMIT, MAX_RECENT, normalizeOptions, normalizeRequest, normalizeRerank } from '../../src/shared/request.ts';
+
+const NO_CONTEXT = { recent: [], visit: normalizeVisitContext(undefined) };
 
 function fieldOf(fn: () => unknown): string | undefined {
   try {
@@ -22,7 +26,11 @@ describe('normalizeRequest', () => {
       exclude: [],
       inStockOnly: true,
       category: null,
-      recent: [],
+      rules: normalizeRules(undefined),
+      locale: 'en',
+      includeViewed: false,
+      context: NO_CONTEXT,
+      cart: null,
     });
   });
 
@@ -34,7 +42,11 @@ describe('normalizeRequest', () => {
       exclude: ['sku-2'],
       inStockOnly: false,
       category: '  Dresses ',
-      context: { recent: ['sku-3', 'sku-4'] },
+      context: { recent: ['sku-3', 'sku-4'], visit: { query: 'parka' } },
+      locale: 'de-AT',
+      includeViewed: true,
+      cart: ['sku-5'],
+      rules: { maxPerBrand: 2 },
     });
     expect(request).toEqual({
       placement: 'for_you',
@@ -43,7 +55,11 @@ describe('normalizeRequest', () => {
       exclude: ['sku-2'],
       inStockOnly: false,
       category: 'Dresses',
-      recent: ['sku-3', 'sku-4'],
+      rules: normalizeRules({ maxPerBrand: 2 }),
+      locale: 'de-AT',
+      includeViewed: true,
+      context: { recent: ['sku-3', 'sku-4'], visit: normalizeVisitContext({ query: 'parka' }) },
+      cart: ['sku-5'],
     });
   });
 
@@ -51,7 +67,13 @@ describe('normalizeRequest', () => {
     [null, 'request'],
     ['trending', 'request'],
     [{}, 'placement'],
-    [{ placement: 'also_bought' }, 'placement'],
+    [{ placement: 'bought_also' }, 'placement'],
+    [{ placement: 'trending', locale: 'de DE' }, 'locale'],
+    [{ placement: 'trending', locale: 7 }, 'locale'],
+    [{ placement: 'trending', includeViewed: 'yes' }, 'includeViewed'],
+    [{ placement: 'trending', cart: 'sku-1' }, 'cart'],
+    [{ placement: 'trending', rules: { maxPerBrand: 0 } }, 'rules.maxPerBrand'],
+    [{ placement: 'for_you', context: { visit: { hour: 24 } } }, 'context.visit.hour'],
     [{ placement: 'similar' }, 'product'],
     [{ placement: 'similar', product: '' }, 'product'],
     [{ placement: 'similar', product: 12 }, 'product'],
@@ -84,14 +106,22 @@ describe('normalizeOptions', () => {
 });
 
 describe('normalizeRerank', () => {
-  it('should accept ids and an optional context', () => {
-    expect(normalizeRerank(['a', 'b'], undefined)).toEqual({ ids: ['a', 'b'], recent: [] });
-    expect(normalizeRerank([], { recent: ['c'] })).toEqual({ ids: [], recent: ['c'] });
+  it('should accept ids, an optional context and options', () => {
+    const plain = normalizeRerank(['a', 'b'], undefined, undefined);
+    expect(plain.ids).toEqual(['a', 'b']);
+    expect(plain.options.context).toEqual(NO_CONTEXT);
+    // The shop chose the list: stock is not filtered and the whole list comes back.
+    expect(plain.options).toMatchObject({ inStockOnly: false, limit: MAX_LIMIT });
+    const given = normalizeRerank([], { recent: ['c'] }, { locale: 'de' });
+    expect(given.options.context.recent).toEqual(['c']);
+    expect(given.options.locale).toBe('de');
   });
 
-  it('should name bad ids and contexts', () => {
-    expect(fieldOf(() => normalizeRerank('a', undefined))).toBe('productIds');
-    expect(fieldOf(() => normalizeRerank(['a', 3], undefined))).toBe('productIds[1]');
-    expect(fieldOf(() => normalizeRerank(['a'], { recent: [''] }))).toBe('context.recent[0]');
+  it('should name bad ids, contexts and options', () => {
+    expect(fieldOf(() => normalizeRerank('a', undefined, undefined))).toBe('productIds');
+    expect(fieldOf(() => normalizeRerank(['a', 3], undefined, undefined))).toBe('productIds[1]');
+    expect(fieldOf(() => normalizeRerank(['a'], { recent: [''] }, undefined))).toBe('context.recent[0]');
+    expect(fieldOf(() => normalizeRerank(['a'], undefined, { rules: { diversity: 2 } }))).toBe('options.rules.diversity');
+    expect(fieldOf(() => normalizeRerank(['a'], undefined, 'x'))).toBe('options');
   });
 });

@@ -1,10 +1,11 @@
 /** `vitrine eval`: offline next-item evaluation of Vitrine's session model against baselines. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VitrineError } from '../../shared/errors.ts';
 import type { Command } from '../command.ts';
 import { InvalidRows } from '../build/invalid-rows.ts';
+import { DEFAULT_MODEL_FILE, readModelFile, writeModelFile } from '../build/model-file.ts';
 import { createItemKnn, createPop, createSpop } from '../eval/baselines.ts';
 import { cutoffsUpTo, evaluateModel, predictionCount, type ModelEvaluation } from '../eval/protocol.ts';
 import { SESSION_FORMATS, readSessions, toEvalData, type SessionFormat } from '../eval/read.ts';
@@ -14,7 +15,6 @@ import type { EvalData, NextItemModel } from '../eval/types.ts';
 export const EVAL_MODELS = ['vitrine', 'pop', 'spop', 'iknn'] as const;
 export type EvalModelName = (typeof EVAL_MODELS)[number];
 
-const DEFAULT_MODEL_OUT = 'vitrine-model.json';
 
 const help = `Usage: vitrine eval --train FILE --test FILE [options]
 
@@ -41,7 +41,10 @@ Options:
   --json                print one JSON object instead of the table
   --tune                instead of evaluating, fit Vitrine's session weights with --train as the
                         training part and --test as the validation part of a split, and write them
-  --model-out FILE      where --tune writes the weights (default ./${DEFAULT_MODEL_OUT})
+  --model-out FILE      where --tune writes the weights (default ./${DEFAULT_MODEL_FILE}, which
+                        \`vitrine bundle build\` picks up)
+  --model FILE          weights Vitrine is evaluated with, as \`bundle build --model\` ships them
+                        (default ./${DEFAULT_MODEL_FILE} when it exists, else the built-in defaults)
   -h, --help            this text
 
 Examples:
@@ -60,6 +63,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   tune: { type: 'boolean' },
   'model-out': { type: 'string' },
+  model: { type: 'string' },
 } as const;
 
 /** Where output goes; tests pass their own to capture it. Progress always goes to `err`. */
@@ -90,11 +94,13 @@ export async function runEval(argv: string[], io: EvalIo = defaultIo): Promise<n
 
   if (values.tune) return tune(data, values['model-out'], values.json ?? false, io);
 
+  const weights = values.model === undefined ? readModelFile(DEFAULT_MODEL_FILE, true) : readModelFile(values.model);
+  if (models.includes('vitrine')) io.err(`vitrine: weights ${weights ? JSON.stringify(weights) : 'built-in defaults'}`);
   const evaluations: ModelEvaluation[] = [];
   const total = predictionCount(data.test);
   for (const name of models) {
     const started = performance.now();
-    const model = await createModel(name, data);
+    const model = await createModel(name, data, weights);
     io.err(`${name}: ready in ${seconds(started)} s, predicting ${total} times`);
     const evaluation = evaluateModel(model, data, cutoffs, {
       onProgress: (done, all) => {
@@ -111,26 +117,21 @@ export async function runEval(argv: string[], io: EvalIo = defaultIo): Promise<n
 }
 
 async function tune(data: EvalData, modelOut: string | undefined, json: boolean, io: EvalIo): Promise<number> {
-  const file = resolve(modelOut ?? DEFAULT_MODEL_OUT);
+  const file = resolve(modelOut ?? DEFAULT_MODEL_FILE);
   const { tuneVitrine } = await loadVitrineModel();
   const weights = await tuneVitrine(data, io.err);
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(weights, null, 2)}\n`);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new VitrineError('INPUT_UNREADABLE', `cannot write ${file}: ${reason}`, { file });
-  }
+  mkdirSync(dirname(file), { recursive: true });
+  writeModelFile(file, weights, { train: data.train.length, validation: data.test.length, items: data.itemIds.length });
   if (json) io.out(JSON.stringify({ modelOut: file, weights }));
   else io.out(`wrote tuned weights to ${file}`);
   return 0;
 }
 
-function createModel(name: EvalModelName, data: EvalData): Promise<NextItemModel> | NextItemModel {
+function createModel(name: EvalModelName, data: EvalData, weights: Record<string, number> | undefined): Promise<NextItemModel> | NextItemModel {
   const itemCount = data.itemIds.length;
   switch (name) {
     case 'vitrine':
-      return loadVitrineModel().then(({ createVitrineModel }) => createVitrineModel(data));
+      return loadVitrineModel().then(({ createVitrineModel }) => createVitrineModel(data, weights ? { modelWeights: weights } : {}));
     case 'pop':
       return createPop(data.train, itemCount);
     case 'spop':
