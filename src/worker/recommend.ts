@@ -13,7 +13,7 @@ import type {
   ResultItem,
   StrategyName,
 } from '../shared/request.ts';
-import { COMBINED_SLOT, slotOf, slotWeights, weightRecord, type Component } from './components.ts';
+import { COMBINED_SLOT, COMPONENTS, slotOf, slotWeights, weightRecord, type Component } from './components.ts';
 import { Explainer } from './explain.ts';
 import { componentsAt, createQuery, fillComponents, type Query } from './query.ts';
 import { applyRuleFilters, isRepeatPurchase, pickDiverse, productMatcher } from './rules.ts';
@@ -47,6 +47,32 @@ const MIN_POOL = 50;
 export interface RankTuning {
   weights?: Partial<Record<Component, number>>;
   explain?: boolean;
+}
+
+/**
+ * The strategy's weights with components that cannot contribute to this request set to 0 (no
+ * profile consent, no context, no session...), so results only report what actually scored and
+ * no slot is filled for nothing.
+ */
+export function activeWeights(query: Query, strategy: StrategyName, weights: number[]): number[] {
+  const { visitor, options, traits } = query;
+  const visit = options.context.visit;
+  const active: Record<Component, boolean> = {
+    similarity: query.seeds.length > 0,
+    sessionKnn: query.sequence.length > 0 && query.version.bundle.sessions !== null,
+    covisitation: query.seeds.length > 0,
+    copurchase: query.basket.length > 0,
+    // Only viewed products score here, so it matters only where they may be shown again.
+    revisit: options.includeViewed && visitor.session.length > 0,
+    affinity: visitor.affinities !== null,
+    buyerFit: traits.price.value === 'bargain' || traits.price.value === 'premium',
+    context: visit.category !== null || visit.query !== null || visit.utm.campaign !== null || visit.utm.term !== null,
+    priceDrop: strategy === 'now_reduced',
+    rules: options.rules.boost.length + options.rules.bury.length > 0,
+    popularity: true,
+    trending: true,
+  };
+  return weights.map((weight, slot) => (active[COMPONENTS[slot]!] ? weight : 0));
 }
 
 function rowOf(version: Version, productId: string, field: string): number {
@@ -139,8 +165,8 @@ interface Ranked {
 /** One strategy's best `want` items not in `taken`. */
 function runStrategy(query: Query, strategy: StrategyName, base: Uint8Array, want: number, taken: ReadonlySet<number>, tuning: RankTuning): Ranked {
   const { version } = query;
-  const weights = slotWeights(strategy, version.bundle.modelWeights, tuning.weights);
   const scoped: Query = strategy === query.strategy ? query : { ...query, strategy };
+  const weights = activeWeights(scoped, strategy, slotWeights(strategy, version.bundle.modelWeights, tuning.weights));
   fillComponents(scoped, weights);
   version.kernels.combine(weights, COMBINED_SLOT);
   const mask = strategyMask(query, strategy, base, taken);
@@ -199,7 +225,7 @@ export function similar(version: Version, productId: string, options: Normalized
 export function rerank(version: Version, ids: string[], options: NormalizedOptions, visitorInput: VisitorInput): RerankResult {
   const visitor = buildVisitor(version, visitorInput, options.context, null);
   const query = createQuery(version, visitor, options, 'rerank', null);
-  const weights = slotWeights('rerank', version.bundle.modelWeights);
+  const weights = activeWeights(query, 'rerank', slotWeights('rerank', version.bundle.modelWeights));
   fillComponents(query, weights);
   version.kernels.combine(weights, COMBINED_SLOT);
   const known: Array<{ row: number; position: number }> = [];

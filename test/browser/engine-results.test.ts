@@ -90,10 +90,14 @@ const SIMILAR_WEIGHTS: Weights = {
 };
 const TRENDING_WEIGHTS: Weights = { trending: DEFAULT_WEIGHTS.trending, popularity: DEFAULT_WEIGHTS.popularity };
 
-const recencyWeights = (count: number): number[] => {
-  const raw = Array.from({ length: count }, (_, i) => 0.7 ** i);
-  const total = raw.reduce((a, b) => a + b, 0);
-  return raw.map((w) => w / total);
+/** Session seeds weigh 0.7^i, most recent first (not normalised: each seed's share stays exact). */
+const recencyWeights = (count: number): number[] => Array.from({ length: count }, (_, i) => 0.7 ** i);
+
+/** The `for_you` / `rerank` mix without a cart: co-purchase starts from the cart, so it is off. */
+const SESSION_WEIGHTS: Weights = {
+  similarity: DEFAULT_WEIGHTS.similarity,
+  covisitation: DEFAULT_WEIGHTS.covisitation,
+  popularity: DEFAULT_WEIGHTS.popularity,
 };
 
 describe('engine results (f32 bundle, default weights)', () => {
@@ -142,13 +146,23 @@ describe('engine results (f32 bundle, default weights)', () => {
 
   it('should leave out excluded and out-of-stock products, and include out-of-stock ones on request', async () => {
     const seed = [{ row: 9, weight: 1 }];
+    // Only products with a real signal (positive cosine or a graph link) count as similar; the
+    // rest of a long list is filled from other strategies and marked so.
+    const similarOnly = (result: RecommendResult) => ({ items: result.items.filter((item) => item.strategy === 'similar') });
+    const linked = (q: number): boolean =>
+      cosine(rowOf(input, 9), rowOf(input, q)) > 0 || scaledNeighbours(input.covisitation, 9).has(q) || scaledNeighbours(input.copurchase, 9).has(q);
     const all = await vitrine.similar('sku-9', { limit: 100, inStockOnly: false });
-    expectMatches(all, expectedTop(input, seed, SIMILAR_WEIGHTS, (q) => q !== 9, 100));
+    const signalled = similarOnly(all).items.length;
+    expect(signalled).toBe(input.products.filter((_, q) => q !== 9 && linked(q)).length);
+    expect(all.fallback?.count).toBe(100 - signalled);
+    expectMatches(similarOnly(all), expectedTop(input, seed, SIMILAR_WEIGHTS, (q) => q !== 9 && linked(q), signalled));
     expect(all.items.some((item) => !input.products[Number(item.productId.slice(4))]!.inStock)).toBe(true);
     const excluded = [0, 1, 2].map((i) => all.items[i]!.productId);
     const filtered = await vitrine.similar('sku-9', { limit: 100, exclude: excluded });
     const allowed = (q: number): boolean => q !== 9 && inStock(q) && !excluded.includes(`sku-${q}`);
-    expectMatches(filtered, expectedTop(input, seed, SIMILAR_WEIGHTS, allowed, 100));
+    const kept = similarOnly(filtered).items.length;
+    expectMatches(similarOnly(filtered), expectedTop(input, seed, SIMILAR_WEIGHTS, (q) => allowed(q) && linked(q), kept));
+    for (const item of filtered.items) expect(allowed(Number(item.productId.slice(4)))).toBe(true);
   });
 
   it('should rank trending products by trending popularity, optionally within a category subtree', async () => {
@@ -169,7 +183,8 @@ describe('engine results (f32 bundle, default weights)', () => {
     const weights = recencyWeights(recent.length);
     const result = await vitrine.recommend({ placement: 'for_you', limit: 6, context: { recent: recent.map((r) => `sku-${r}`) } });
     const seeds = recent.map((row, i) => ({ row, weight: weights[i]! }));
-    expectMatches(result, expectedTop(input, seeds, SIMILAR_WEIGHTS, (q) => inStock(q) && !recent.includes(q), 6));
+    expectMatches(result, expectedTop(input, seeds, SESSION_WEIGHTS, (q) => inStock(q) && !recent.includes(q), 6));
+    expect(result.weights).toEqual(SESSION_WEIGHTS);
   });
 
   it('should fall back to popularity for for_you without history, ignoring unknown recent ids', async () => {
@@ -184,7 +199,7 @@ describe('engine results (f32 bundle, default weights)', () => {
     const result = await vitrine.rerank(ids, { recent: recent.map((r) => `sku-${r}`) });
     const knownRows = [1, 2, 30, 31, 99, 3];
     const seeds = recent.map((row, i) => ({ row, weight: weights[i]! }));
-    const expected = expectedTop(input, seeds, SIMILAR_WEIGHTS, (q) => knownRows.includes(q), knownRows.length);
+    const expected = expectedTop(input, seeds, SESSION_WEIGHTS, (q) => knownRows.includes(q), knownRows.length);
     expectMatches(result, expected);
     expect(result.unknown).toEqual(['sku-unknown-a', 'sku-unknown-b']);
     expect(result.order).toEqual([...expected.map((e) => e.id), 'sku-unknown-a', 'sku-unknown-b']);
