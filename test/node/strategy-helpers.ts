@@ -1,0 +1,195 @@
+/**
+ * Shared set-up for the strategy and explanation tests: real bundles (DummyJSON catalog + carts,
+ * yoochoose training sessions) loaded into the real kernels, the source JSON to derive expected
+ * answers from, visitor event builders, and a direct read of one product's score components.
+ */
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Bundle } from '../../src/shared/bundle/types.ts';
+import { simdSupported } from '../../src/shared/kernels/simd.ts';
+import type { Kernels } from '../../src/shared/kernels/types.ts';
+import { instantiateKernels } from '../../src/shared/kernels/wasm-kernels.ts';
+import { InvalidRows } from '../../src/cli/build/invalid-rows.ts';
+import { readSessions, toEvalData } from '../../src/cli/eval/read.ts';
+import { trainingVersion } from '../../src/cli/eval/vitrine-model.ts';
+import type { StoredEvent } from '../../src/shared/events.ts';
+import { normalizeRequest, type NormalizedRequest, type RecommendRequest, type ResultItem, type StrategyName } from '../../src/shared/request.ts';
+import { slotWeights } from '../../src/worker/components.ts';
+import type { Affinities } from '../../src/worker/profile/affinities.ts';
+import { componentsAt, createQuery, fillComponents } from '../../src/worker/query.ts';
+import { activeWeights } from '../../src/worker/recommend.ts';
+import { prepareVersion, type Version } from '../../src/worker/version.ts';
+import { buildVisitor, type VisitorInput } from '../../src/worker/visitor.ts';
+import { CARTS, DATA, DUMMYJSON, buildAndDecode } from './cli-helpers.ts';
+
+export const YOOCHOOSE_TRAIN = `${DATA}/yoochoose-rsc15-100k/yoochoose-clicks-100k_train_full.txt`;
+export const YOOCHOOSE_TEST = `${DATA}/yoochoose-rsc15-100k/yoochoose-clicks-100k_test.txt`;
+
+/** The fields of DummyJSON's products.json the tests reason about. */
+export interface DummyProduct {
+  id: number;
+  title: string;
+  description: string;
+  category: string;
+  price: number;
+  discountPercentage: number;
+  rating: number;
+  stock: number;
+  /** 'In Stock', 'Low Stock' or 'Out of Stock' (what the CLI reads as availability). */
+  availabilityStatus: string;
+  brand?: string;
+  tags: string[];
+}
+
+export interface DummyCart {
+  id: number;
+  products: Array<{ id: number }>;
+}
+
+export interface DummyData {
+  products: DummyProduct[];
+  carts: DummyCart[];
+  byId: Map<string, DummyProduct>;
+}
+
+let dummyCache: DummyData | null = null;
+
+/** products.json and carts.json as parsed JSON: the ground truth the tests derive answers from. */
+export function dummyData(): DummyData {
+  if (!dummyCache) {
+    const products = JSON.parse(readFileSync(DUMMYJSON, 'utf8')) as DummyProduct[];
+    const carts = JSON.parse(readFileSync(CARTS, 'utf8')) as DummyCart[];
+    dummyCache = { products, carts, byId: new Map(products.map((p) => [String(p.id), p])) };
+  }
+  return dummyCache;
+}
+
+/** Ids that share at least one cart with `id` (the co-purchase and co-visitation evidence in carts.json). */
+export function cartMates(id: string): Set<string> {
+  const mates = new Set<string>();
+  for (const cart of dummyData().carts) {
+    const ids = cart.products.map((p) => String(p.id));
+    if (!ids.includes(id)) continue;
+    for (const other of ids) if (other !== id) mates.add(other);
+  }
+  return mates;
+}
+
+/**
+ * A kernels instance of its own (release build, SIMD when available). `loadNodeKernels()` hands
+ * every caller the same cached instance, and a version owns its kernels' matrix and score slots:
+ * two versions on one instance would overwrite each other's.
+ */
+async function freshKernels(): Promise<Kernels> {
+  const simd = simdSupported();
+  const file = new URL(`../../wasm/build/kernels${simd ? '.simd' : ''}.wasm`, import.meta.url);
+  return instantiateKernels(await readFile(file), simd ? 'wasm-simd' : 'wasm');
+}
+
+/** `bundle` loaded into its own kernels, as the worker loads a bundle. */
+export async function versionOf(bundle: Bundle): Promise<Version> {
+  return prepareVersion(bundle, await freshKernels(), null, 'buffer', performance.now());
+}
+
+let dummyVersion: Promise<Version> | null = null;
+
+/** The DummyJSON catalog with carts.json as events, built with the real CLI (once per test file). */
+export function dummyJsonVersion(): Promise<Version> {
+  dummyVersion ??= buildAndDecode(['--catalog', DUMMYJSON, '--events', CARTS]).then(({ bundle }) => versionOf(bundle));
+  return dummyVersion;
+}
+
+export interface YoochooseModel {
+  version: Version;
+  /** Test sessions as product ids (restricted to training items), oldest first. */
+  testSessions: Array<{ items: string[]; times: number[] }>;
+}
+
+let yoochoose: Promise<YoochooseModel> | null = null;
+
+/**
+ * The yoochoose rsc15-100k training sessions as a bundle (session-kNN, co-visitation), as `vitrine
+ * eval` builds it. It sits on `loadNodeKernels()`'s shared instance, so load no other version there.
+ */
+export function yoochooseModel(): Promise<YoochooseModel> {
+  yoochoose ??= (async () => {
+    const invalid = new InvalidRows(false, () => {});
+    const { data } = toEvalData(readSessions(YOOCHOOSE_TRAIN, 'session-rec', invalid), readSessions(YOOCHOOSE_TEST, 'session-rec', invalid));
+    const version = await trainingVersion(data);
+    const testSessions = data.test.map((s) => ({ items: s.items.map((i) => data.itemIds[i]!), times: s.times }));
+    return { version, testSessions };
+  })();
+  return yoochoose;
+}
+
+/** A fixed "now" (2024-06-01 12:00 UTC), so dates in texts and session gaps do not depend on the clock. */
+export const NOW = Date.UTC(2024, 5, 1, 12);
+export const MINUTE = 60_000;
+export const DAY = 86_400_000;
+
+/** One event per entry, a minute apart, the last one a minute before NOW (one session). */
+export function events(entries: Array<[StoredEvent['type'], string] | [StoredEvent['type'], string, number]>, end = NOW - MINUTE): StoredEvent[] {
+  return entries.map(([type, product, price], i) => {
+    const event: StoredEvent = { type, product, time: end - (entries.length - 1 - i) * MINUTE };
+    if (price !== undefined) event.price = price;
+    return event;
+  });
+}
+
+export function views(ids: readonly string[], end = NOW - MINUTE): StoredEvent[] {
+  return events(
+    ids.map((id) => ['view', id] as [StoredEvent['type'], string]),
+    end,
+  );
+}
+
+export function visitor(list: readonly StoredEvent[], affinities: Affinities | null = null, now = NOW): VisitorInput {
+  return { events: list, affinities, now };
+}
+
+export function request(value: RecommendRequest): NormalizedRequest {
+  return normalizeRequest(value);
+}
+
+/**
+ * One product's weighted score components under `strategy`, read straight from the slots the
+ * engine fills — the same path `recommend` takes for a returned item, without its masks, so a
+ * product that lost its signal (or is excluded) can still be scored. Components the request
+ * leaves inactive are absent, as in results.
+ */
+export function componentsOf(version: Version, req: NormalizedRequest, input: VisitorInput, productId: string, strategy: StrategyName = req.placement): Record<string, number> {
+  const row = version.bundle.products.indexOf(productId);
+  if (row < 0) throw new Error(`no product ${productId}`);
+  const page = req.product === null ? null : version.bundle.products.indexOf(req.product);
+  const query = createQuery(version, buildVisitor(version, input, req.context, req.cart), req, strategy, page);
+  const weights = activeWeights(query, strategy, slotWeights(strategy, version.bundle.modelWeights));
+  fillComponents(query, weights);
+  return componentsAt(version, row, weights);
+}
+
+/** The bundle row's leaf category name ('' when none). */
+export function categoryOf(version: Version, productId: string): string {
+  const { products, categories } = version.bundle;
+  const c = products.categoryIndex[products.indexOf(productId)]!;
+  return c >= 0 ? categories[c]!.name : '';
+}
+
+/** Current price as the engine sees it: the sale price when reduced, else the list price. */
+export function currentPriceOf(version: Version, productId: string): number {
+  const { products } = version.bundle;
+  const row = products.indexOf(productId);
+  const sale = products.salePrice[row]!;
+  return Number.isNaN(sale) ? products.price[row]! : sale;
+}
+
+export function ids(items: readonly ResultItem[]): string[] {
+  return items.map((item) => item.productId);
+}
+
+/** Relative tolerance for float32 slot values compared with float64 sums: a few float32 ulps. */
+export const F32_RELATIVE = 1e-5;
+
+/** |actual - expected| within F32_RELATIVE of the larger magnitude (plus a tiny absolute floor for values near 0). */
+export function closeF32(actual: number, expected: number, scale = Math.max(Math.abs(actual), Math.abs(expected))): boolean {
+  return Math.abs(actual - expected) <= F32_RELATIVE * scale + 1e-7;
+}
