@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 /**
  * The browser bench: the same cases as `vitrine bench`, in a Chromium worker, plus the time to load
- * a 100000 x 64 bundle (decodeBundle: parse + validate, then setMatrix: copy into WASM memory).
+ * a 100000 x 64 bundle (decodeBundle: parse + validate, then setMatrix: copy into WASM memory), and
+ * full recommendation requests through the real engine on a realistic 100000 x 64 bundle.
  */
 import simdUrl from '../../wasm/build/kernels.simd.wasm?url';
 import plainUrl from '../../wasm/build/kernels.wasm?url';
@@ -9,22 +10,35 @@ import { randomMatrix } from '../../src/cli/bench/data.ts';
 import { quantizeInt8 } from '../../src/shared/bundle/quantize.ts';
 import { benchQuery } from '../../src/cli/bench/scan-bench.ts';
 import { summarize } from '../../src/cli/bench/stats.ts';
+import { benchCases, benchVisitor, firstRequestCost, profileCase, recommendRow } from '../../src/cli/bench/recommend-bench.ts';
 import { decodeBundle } from '../../src/shared/bundle/index.ts';
 import { createReferenceKernels } from '../../src/shared/kernels/reference.ts';
 import type { Kernels } from '../../src/shared/kernels/types.ts';
 import { instantiateKernels } from '../../src/shared/kernels/wasm-kernels.ts';
-import type { BenchMessage, BrowserBenchOptions } from '../../src/cli/bench/browser-protocol.ts';
+import { Engine } from '../../src/worker/engine.ts';
+import type { KernelFactory } from '../../src/worker/kernel-loader.ts';
+import { prepareVersion, type Version } from '../../src/worker/version.ts';
+import type { BenchMessage, BrowserBenchOptions, LoadMetric } from '../../src/cli/bench/browser-protocol.ts';
 
 const post = (message: BenchMessage) => postMessage(message);
+/** The visitor's clock: a fixed time, so the session and affinities are the same on every run. */
+const VISITOR_NOW = Date.parse('2024-06-01T12:00:00Z');
+
+async function compile(impl: 'wasm-simd' | 'wasm'): Promise<WebAssembly.Module> {
+  return WebAssembly.compileStreaming(fetch(impl === 'wasm-simd' ? simdUrl : plainUrl));
+}
 
 async function kernels(impl: 'wasm-simd' | 'wasm' | 'js'): Promise<Kernels> {
   if (impl === 'js') return createReferenceKernels();
-  const module = await WebAssembly.compileStreaming(fetch(impl === 'wasm-simd' ? simdUrl : plainUrl));
-  return instantiateKernels(module, impl);
+  return instantiateKernels(await compile(impl), impl);
 }
 
-async function loadBench(url: string): Promise<void> {
-  const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+async function fetchBytes(url: string): Promise<ArrayBuffer> {
+  return (await fetch(url)).arrayBuffer();
+}
+
+async function loadBench(url: string, label: LoadMetric['bundle']): Promise<void> {
+  const bytes = new Uint8Array(await fetchBytes(url));
   const k = await kernels('wasm-simd');
   const total: number[] = [];
   const decode: number[] = [];
@@ -47,8 +61,53 @@ async function loadBench(url: string): Promise<void> {
   const t = summarize(total);
   post({
     type: 'load',
-    metric: { metric: 'bundle_load_ms', n, d, bytes: bytes.byteLength, median_ms: t.median_ms, p99_ms: t.p99_ms, decode_median_ms: summarize(decode).median_ms, set_matrix_median_ms: summarize(copy).median_ms },
+    metric: {
+      metric: 'bundle_load_ms',
+      bundle: label,
+      n,
+      d,
+      bytes: bytes.byteLength,
+      median_ms: t.median_ms,
+      p99_ms: t.p99_ms,
+      decode_median_ms: summarize(decode).median_ms,
+      set_matrix_median_ms: summarize(copy).median_ms,
+    },
   });
+}
+
+/**
+ * Full requests through `Engine` (load → recommend / rerank), the first-request costs, then a
+ * step-by-step profile of each case on a second version of the same bundle.
+ */
+async function recommendBench(url: string, runs: number): Promise<void> {
+  const bytes = await fetchBytes(url);
+  const module = await compile('wasm-simd');
+  const factory: KernelFactory = { impl: 'wasm-simd', fallback: null, create: () => instantiateKernels(module, 'wasm-simd') };
+  const engine = new Engine(async () => factory);
+  // The engine keeps views on what it is given: each load gets its own copy of the bytes.
+  await engine.load(bytes.slice(0));
+  const bundle = engine.bundle!;
+  const n = bundle.products.count;
+  const cases = benchCases(benchVisitor(bundle, VISITOR_NOW));
+
+  const t0 = performance.now();
+  cases[0]!.run(engine);
+  const firstEver = performance.now() - t0;
+  for (const benchCase of cases) post({ type: 'recommend', row: recommendRow(benchCase.name, n, () => benchCase.run(engine), { runs }) });
+
+  // Shares the engine's bundle (so its per-bundle caches are warm) but has its own kernels.
+  const version: Version = prepareVersion(bundle, await factory.create(), null, 'buffer', performance.now());
+  // The same request on the bundle's vectors stored as int8 (`bundle build --quantize int8`): a
+  // quarter of the bytes for the similarity scan. A new bundle object, so its caches build anew.
+  if (bundle.embeddings.dtype === 'f32') {
+    const int8 = prepareVersion({ ...bundle, embeddings: quantizeInt8(bundle.embeddings) }, await factory.create(), null, 'buffer', performance.now());
+    const forYou = cases[0]!;
+    post({ type: 'recommend', row: recommendRow(`${forYou.name} int8`, n, () => forYou.direct(int8), { runs }) });
+  }
+  for (const benchCase of cases) post({ type: 'profile', steps: profileCase(version, benchCase) });
+
+  const fresh = (): Version => ({ ...version, bundle: decodeBundle(bytes.slice(0)) });
+  post({ type: 'first', metric: await firstRequestCost(engine, cases[0]!, firstEver, () => engine.load(bytes.slice(0)), fresh) });
 }
 
 addEventListener('message', async (event: MessageEvent<BrowserBenchOptions>) => {
@@ -63,9 +122,13 @@ addEventListener('message', async (event: MessageEvent<BrowserBenchOptions>) => 
         }
       }
     }
-    if (options.bundleUrl) await loadBench(options.bundleUrl);
+    if (options.bundleUrl) await loadBench(options.bundleUrl, 'minimal');
+    if (options.catalogUrl) {
+      await loadBench(options.catalogUrl, 'catalog');
+      await recommendBench(options.catalogUrl, options.recommendRuns);
+    }
     post({ type: 'done' });
   } catch (error) {
-    post({ type: 'error', message: String(error) });
+    post({ type: 'error', message: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });
   }
 });

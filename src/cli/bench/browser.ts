@@ -1,27 +1,33 @@
 /**
  * `vitrine bench --browser`: serves bench/browser/ with Vite on loopback, opens it in headless
- * Chromium (Playwright, Debian's binary) and prints what the page's worker measures.
+ * Chromium (Playwright, Debian's binary) and prints what the page's worker measures: the kernel
+ * scans, the time to load a 100k bundle, and full recommendation requests on a realistic one.
  */
 import { fileURLToPath } from 'node:url';
 import { VitrineError } from '../../shared/errors.ts';
 import type { BrowserBenchOptions, BenchMessage } from './browser-protocol.ts';
 import { printer, type BenchOptions } from './run.ts';
+import type { RecommendRow } from './recommend-bench.ts';
+import { firstRequestText, profileLines, recommendHeader, recommendJson, recommendTableRow } from './report.ts';
 import type { BenchRow } from './scan-bench.ts';
-import { syntheticBundle } from './synthetic-bundle.ts';
-import { targetLines } from './targets.ts';
+import { minimalBundle, syntheticBundle } from './synthetic-bundle.ts';
+import { recommendTargetLine, targetLines } from './targets.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Chromium's background services would try to reach Google; these machines have no network. */
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const BUNDLE_PATH = '/__bench/bundle-100000x64.vtb';
+const CATALOG_PATH = '/__bench/catalog-100000x64.vtb';
+/** Timed requests per recommendation case, after warm-up. */
+const RECOMMEND_RUNS = 250;
 
 export async function runBrowserBench(options: BenchOptions): Promise<number> {
   const { createServer } = await import('vite');
   const { chromium } = await import('playwright');
   const out = printer(options.json);
   if (options.c || options.recall) out.note('note: the C baseline and int8 recall run in Node only (`npm run bench`)');
-  const bundle = syntheticBundle(100_000, 64);
+  const bundles: Record<string, Uint8Array> = { [BUNDLE_PATH]: minimalBundle(100_000, 64), [CATALOG_PATH]: syntheticBundle(100_000, 64) };
   const server = await createServer({
     root: ROOT,
     configFile: false,
@@ -32,10 +38,12 @@ export async function runBrowserBench(options: BenchOptions): Promise<number> {
       {
         name: 'vitrine-bench-bundle',
         configureServer(s) {
-          s.middlewares.use(BUNDLE_PATH, (_req, res) => {
-            res.setHeader('content-type', 'application/octet-stream');
-            res.end(Buffer.from(bundle.buffer, bundle.byteOffset, bundle.byteLength));
-          });
+          for (const [path, bundle] of Object.entries(bundles)) {
+            s.middlewares.use(path, (_req, res) => {
+              res.setHeader('content-type', 'application/octet-stream');
+              res.end(Buffer.from(bundle.buffer, bundle.byteOffset, bundle.byteLength));
+            });
+          }
         },
       },
     ],
@@ -45,6 +53,7 @@ export async function runBrowserBench(options: BenchOptions): Promise<number> {
   if (!address || typeof address === 'string') throw new VitrineError('INPUT_BAD_OPTION', 'bench server did not get a port');
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const rows: BenchRow[] = [];
+  const recommendRows: RecommendRow[] = [];
   try {
     const page = await browser.newPage();
     const finished = new Promise<void>((resolve, reject) => {
@@ -55,12 +64,24 @@ export async function runBrowserBench(options: BenchOptions): Promise<number> {
           out.row(row);
         } else if (message.type === 'load') {
           const m = message.metric;
+          const what = m.bundle === 'minimal' ? 'bundle' : 'realistic bundle (graphs, sessions)';
           out.note(
-            `\nload a ${m.n} x ${m.d} bundle (${(m.bytes / 1e6).toFixed(1)} MB) into the worker: decodeBundle + setMatrix ` +
+            `\nload a ${m.n} x ${m.d} ${what} (${(m.bytes / 1e6).toFixed(1)} MB) into the worker: decodeBundle + setMatrix ` +
               `median ${m.median_ms.toFixed(1)} ms (decode ${m.decode_median_ms.toFixed(1)} ms, setMatrix ${m.set_matrix_median_ms.toFixed(1)} ms), ` +
               `p99 ${m.p99_ms.toFixed(1)} ms; target < 100 ms: ${m.median_ms < 100 ? 'ok' : 'MISS'}`,
             m,
           );
+        } else if (message.type === 'recommend') {
+          if (recommendRows.length === 0) out.note(`\nfull requests through the engine (visitor: 10 views + 1 cart item), ${RECOMMEND_RUNS} runs after warm-up:\n${recommendHeader()}`);
+          recommendRows.push(message.row);
+          out.note(recommendTableRow(message.row), recommendJson(message.row));
+        } else if (message.type === 'profile') {
+          if (message.steps[0]?.case === recommendRows[0]?.case) out.note('\nwhere one request goes (medians; each fill timed alone; rest = masks, signal checks, items, fallbacks):');
+          // JSON mode prints a note's data only: one line per step.
+          if (options.json) for (const step of message.steps) out.note('', recommendJson(step));
+          else out.note(profileLines(message.steps).join('\n'));
+        } else if (message.type === 'first') {
+          out.note(firstRequestText(message.metric), recommendJson(message.metric));
         } else if (message.type === 'done') resolve();
         else reject(new VitrineError('WORKER_CRASHED', `browser bench failed: ${message.message}`));
       });
@@ -72,6 +93,8 @@ export async function runBrowserBench(options: BenchOptions): Promise<number> {
       impls: options.impls,
       budgetMs: options.budgetMs,
       bundleUrl: BUNDLE_PATH,
+      catalogUrl: CATALOG_PATH,
+      recommendRuns: RECOMMEND_RUNS,
     };
     page.on('pageerror', (error) => out.note(`page error: ${error.message}`));
     await page.goto(`http://127.0.0.1:${address.port}/bench/browser/index.html?options=${encodeURIComponent(JSON.stringify(browserOptions))}`);
@@ -81,5 +104,7 @@ export async function runBrowserBench(options: BenchOptions): Promise<number> {
     await server.close();
   }
   for (const line of targetLines(rows, undefined)) out.note(line.text, line.data);
+  const recommendTarget = recommendTargetLine(recommendRows);
+  if (recommendTarget) out.note(`\n${recommendTarget.text}`, recommendTarget.data);
   return 0;
 }

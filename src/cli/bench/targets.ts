@@ -1,9 +1,13 @@
-/** The issue #2 targets at n = 100000, d = 64, checked against this run's rows. */
+/** The issue #2 (kernel) and issue 4 (recommendation latency) targets at n = 100000, d = 64, checked against this run's rows. */
 import type { RecallResult } from './recall.ts';
+import type { RecommendRow } from './recommend-bench.ts';
 import type { BenchRow } from './scan-bench.ts';
 
 const N = 100_000;
 const D = 64;
+/** Issue 4's headline: a personalised `for_you` request, median in the browser worker. */
+const TARGET_CASE = 'for_you';
+const TARGET_MS = 5;
 
 export interface TargetLine {
   text: string;
@@ -42,4 +46,15 @@ export function targetLines(rows: BenchRow[], recall: RecallResult | undefined, 
   }
   if (out.length) out.unshift({ text: `\nTargets at n = ${N}, d = ${D}:` });
   return out;
+}
+
+/** Issue 4: one `for_you` request on a 100k-product bundle under 5 ms median in the browser worker. */
+export function recommendTargetLine(rows: readonly RecommendRow[]): TargetLine | null {
+  const row = rows.find((r) => r.case === TARGET_CASE && r.n === N);
+  if (!row) return null;
+  const ok = row.median_ms < TARGET_MS;
+  return {
+    text: `recommend (${TARGET_CASE}, 100k) median ${row.median_ms.toFixed(2)} ms — target < ${TARGET_MS} ms: ${ok ? 'met' : 'NOT met'}`,
+    data: { metric: 'target', name: 'recommend_for_you_100k', value: +row.median_ms.toFixed(4), limit: TARGET_MS, ok },
+  };
 }
