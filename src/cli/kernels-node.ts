@@ -20,18 +20,21 @@ function wasmUrl(impl: 'wasm-simd' | 'wasm', build: KernelBuild): URL {
     : new URL('../../wasm/build/kernels.wasm', import.meta.url);
 }
 
-const loaded = new Map<string, Promise<Kernels>>();
+const loaded = new Map<string, Promise<Uint8Array>>();
 
-/** Reads the .wasm file once per impl and build; `auto` picks SIMD when this Node validates it. */
-export function loadNodeKernels(impl: KernelImpl | 'auto' = 'auto', build: KernelBuild = 'release'): Promise<Kernels> {
-  if (impl === 'js') return Promise.resolve(createReferenceKernels());
+/**
+ * A new kernels instance (its own memory: one per bundle version, as in the worker). The .wasm file
+ * is read once per impl and build; `auto` picks SIMD when this Node validates it.
+ */
+export async function loadNodeKernels(impl: KernelImpl | 'auto' = 'auto', build: KernelBuild = 'release'): Promise<Kernels> {
+  if (impl === 'js') return createReferenceKernels();
   const chosen = impl === 'auto' ? (simdSupported() ? 'wasm-simd' : 'wasm') : impl;
   const key = `${chosen}:${build}`;
   let promise = loaded.get(key);
   if (!promise) {
     const url = wasmUrl(chosen, build);
     promise = readFile(url).then(
-      (bytes) => instantiateKernels(bytes, chosen),
+      (bytes) => bytes,
       (error: unknown) => {
         throw new VitrineError('WASM_UNAVAILABLE', `cannot read ${url.pathname}: run \`npm run build:wasm\` first`, {
           reason: String(error),
@@ -41,5 +44,6 @@ export function loadNodeKernels(impl: KernelImpl | 'auto' = 'auto', build: Kerne
     promise.catch(() => loaded.delete(key));
     loaded.set(key, promise);
   }
-  return promise;
+  // A fresh copy: instantiateKernels shares one instance per source object (the worker wants that).
+  return instantiateKernels((await promise).slice(), chosen);
 }

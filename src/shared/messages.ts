@@ -46,6 +46,10 @@ export const MESSAGE_IDS = [
   'exploration',
   /** "Featured by the shop" — a business-rule boost (said openly). */
   'featured',
+  /** "Often bought together with {title}" — co-purchase with the product on the page. */
+  'boughtTogether',
+  /** "Popular with other shoppers" — some popularity, not (yet) a bestseller. */
+  'popular',
 ] as const;
 export type MessageId = (typeof MESSAGE_IDS)[number];
 
@@ -106,6 +110,8 @@ export const MESSAGE_TEMPLATES: Readonly<
     lookedAgain: ['You looked at this on {date}', 'You looked at this before'],
     exploration: ['New to you: we’re trying something different'],
     featured: ['Featured by the shop'],
+    boughtTogether: ['Often bought together with {title}', 'Often bought together'],
+    popular: ['Popular with other shoppers'],
   },
   de: {
     viewed: ['Weil du {title} angesehen hast', 'Weil du dir Ähnliches angesehen hast'],
@@ -139,6 +145,8 @@ export const MESSAGE_TEMPLATES: Readonly<
     lookedAgain: ['Du hast dir das am {date} angesehen', 'Du hast dir das schon einmal angesehen'],
     exploration: ['Neu für dich: wir probieren etwas anderes aus'],
     featured: ['Vom Shop empfohlen'],
+    boughtTogether: ['Wird oft zusammen mit {title} gekauft', 'Wird oft zusammen gekauft'],
+    popular: ['Bei anderen Kund:innen beliebt'],
   },
 };
 

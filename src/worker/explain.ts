@@ -10,12 +10,14 @@ import type { WhyReason } from '../shared/request.ts';
 import { explainAffinity } from './affinity.ts';
 import { slotOf, type Component } from './components.ts';
 import { explainBuyerFit } from './traits.ts';
-import { currentPrice, graphContribution, knnInto, priceDrops, similarityWithout, type Query, type Seed } from './query.ts';
+import { currentPrice, graphContribution, graphValue, knnInto, priceDrops, seedsWithout, similarityWithout, type Query, type Seed } from './query.ts';
 
 /** Reasons shown per item. */
 export const MAX_REASONS = 2;
 /** Session products tried as evidence (most recent first); older ones weigh little anyway. */
 export const MAX_EVIDENCE_SEEDS = 3;
+/** Popularity (scaled to the catalog's most popular product) from which a product is "a bestseller". */
+export const BESTSELLER_SHARE = 0.25;
 /** Contributions below this are noise, not reasons. */
 const MIN_CONTRIBUTION = 1e-6;
 
@@ -25,6 +27,10 @@ interface Draft {
   message: MessageId;
   params: MessageParams;
   evidenceProduct?: string;
+}
+
+function hasTimedEvents(query: Query): boolean {
+  return (query.version.bundle.sessions?.referenceTime ?? 0) > 0;
 }
 
 /** Per-request memo of leave-one-out recomputations (shared by every item of the list). */
@@ -85,7 +91,7 @@ export class Explainer {
           return { component, contribution: value, message: 'similarTo', params: { title: this.title(query.page) }, evidenceProduct: this.id(query.page) };
         }
         const full = value / w;
-        const best = this.bestSeed(query.seeds.slice(0, MAX_EVIDENCE_SEEDS), (seed) => w * (full - similarityWithout(query, seed.row, [row])[0]!));
+        const best = this.bestSeed(query.seeds.slice(0, MAX_EVIDENCE_SEEDS), (seed) => w * (full - similarityWithout(query, seed.row, row)));
         return best && this.cite(component, best, 'viewed');
       }
       case 'sessionKnn': {
@@ -94,12 +100,17 @@ export class Explainer {
         return best && this.cite(component, best, 'viewedTogether');
       }
       case 'covisitation': {
-        const best = this.bestSeed(query.seeds, (seed) => w * graphContribution(query.version.bundle.covisitation, seed, row));
+        const graph = query.version.bundle.covisitation;
+        const full = value / w;
+        const best = this.bestSeed(query.seeds, (seed) => w * (full - graphValue(graph, seedsWithout(query, seed.row), row)));
         return best && this.cite(component, best, 'viewedTogether');
       }
       case 'copurchase': {
+        // Basket seeds all weigh 1: each one's share is exactly its own term.
         const best = this.bestSeed(query.basket, (seed) => w * graphContribution(query.version.bundle.copurchase, seed, row));
-        return best && this.cite(component, best, query.strategy === 'goes_with' ? 'goesWith' : 'boughtWith');
+        if (!best) return null;
+        const message = query.strategy === 'goes_with' ? 'goesWith' : best.seed.row === query.page ? 'boughtTogether' : 'boughtWith';
+        return this.cite(component, best, message);
       }
       case 'revisit': {
         const last = [...query.visitor.session].reverse().find((event) => event.row === row);
@@ -130,9 +141,14 @@ export class Explainer {
       }
       case 'rules':
         return { component, contribution: value, message: 'featured', params: {} };
-      case 'popularity':
-        return { component, contribution: value, message: 'bestseller', params: {} };
+      case 'popularity': {
+        // "A bestseller" only for the top of the catalog; below that, say no more than is true.
+        const share = query.version.kernels.slot(slotOf('popularity'))[row]!;
+        return { component, contribution: value, message: share >= BESTSELLER_SHARE ? 'bestseller' : 'popular', params: {} };
+      }
       case 'trending': {
+        // Without event times the "trending" window is all time: no "this week" then.
+        if (!hasTimedEvents(query)) return { component, contribution: value, message: 'popular', params: {} };
         const leaf = products.categoryIndex[row]!;
         const category = query.options.category ?? (leaf >= 0 ? query.version.bundle.categories[leaf]!.name : null);
         return category ? { component, contribution: value, message: 'popularIn', params: { category } } : { component, contribution: value, message: 'trending', params: {} };

@@ -40,6 +40,8 @@ export interface Query {
   readonly basket: Seed[];
   /** Session rows in order, repeats kept (session-kNN). */
   readonly sequence: number[];
+  /** The session events the seeds came from (the page product appended as the latest view). */
+  readonly session: readonly RowEvent[];
   readonly traits: VisitorTraits;
   /** Set once `context` was filled. */
   contextMatch: ContextMatch | null;
@@ -76,10 +78,14 @@ export function createQuery(version: Version, visitor: Visitor, options: Normali
   if (page !== null && session[session.length - 1]?.row !== page) {
     session.push({ row: page, type: 'view', time: visitor.now, price: undefined });
   }
+  // Co-purchase starts from the page product; the cart joins except on a product page's `similar`
+  // (similar to *this* product, not to the cart).
   const basket: Seed[] = [];
   if (page !== null) basket.push({ row: page, weight: 1, event: null });
-  for (const row of visitor.cart) {
-    if (row !== page) basket.push({ row, weight: 1, event: visitor.session.find((e) => e.row === row && e.type === 'add_to_cart') ?? null });
+  if (strategy !== 'similar') {
+    for (const row of visitor.cart) {
+      if (row !== page) basket.push({ row, weight: 1, event: visitor.session.find((e) => e.row === row && e.type === 'add_to_cart') ?? null });
+    }
   }
   return {
     version,
@@ -90,6 +96,7 @@ export function createQuery(version: Version, visitor: Visitor, options: Normali
     seeds: strategy === 'similar' && page !== null ? [{ row: page, weight: 1, event: null }] : sessionSeeds(session),
     basket,
     sequence: session.map((event) => event.row),
+    session,
     traits: computeTraits(version.bundle, visitor.sessionEvents, visitor.events),
     contextMatch: null,
   };
@@ -111,10 +118,10 @@ function dotRow(version: Version, row: number, query: Float32Array): number {
   return matrix.dtype === 'i8' ? dot * matrix.scales[row]! : dot;
 }
 
-/** The unit session vector of `seeds` (optionally leaving one row out) in `into`; false when empty. */
-function sessionVector(version: Version, seeds: readonly Seed[], into: Float32Array, without = -1): boolean {
+/** The unit session vector of `seeds` in `into`; false when empty. */
+function sessionVector(version: Version, seeds: readonly Seed[], into: Float32Array): boolean {
   into.fill(0);
-  for (const seed of seeds) if (seed.row !== without) addRow(version, seed.row, seed.weight, into);
+  for (const seed of seeds) addRow(version, seed.row, seed.weight, into);
   let norm = 0;
   for (let j = 0; j < into.length; j++) norm += into[j]! * into[j]!;
   if (norm === 0) return false;
@@ -133,11 +140,27 @@ function fillSimilarity(query: Query): void {
   version.kernels.scoreQuery(version.query, slotOf('similarity'));
 }
 
-/** `similarity` of `rows` had the session lacked `without` (leave-one-out, for explanations). */
-export function similarityWithout(query: Query, without: number, rows: readonly number[]): number[] {
+/**
+ * The seeds had the session never held `without`: the other products move up in recency and
+ * weigh what they would then weigh, so a leave-one-out difference is exactly what removing the
+ * product from the session changes.
+ */
+export function seedsWithout(query: Query, without: number): Seed[] {
+  return sessionSeeds(query.session.filter((event) => event.row !== without));
+}
+
+/** `similarity` of `row` had the session lacked `without` (leave-one-out, for explanations). */
+export function similarityWithout(query: Query, without: number, row: number): number {
   const vector = new Float32Array(query.version.bundle.embeddings.dim);
-  if (!sessionVector(query.version, query.seeds, vector, without)) return rows.map(() => 0);
-  return rows.map((row) => dotRow(query.version, row, vector));
+  if (!sessionVector(query.version, seedsWithout(query, without), vector)) return 0;
+  return dotRow(query.version, row, vector);
+}
+
+/** A graph component's value at `to` from `seeds` (the same sum `fillGraph` writes). */
+export function graphValue(graph: CsrGraph, seeds: readonly Seed[], to: number): number {
+  let value = 0;
+  for (const seed of seeds) value += graphContribution(graph, seed, to);
+  return value;
 }
 
 /** Neighbour weight of `to` in `seed`'s row, scaled by the row's strongest neighbour, times the seed's weight. */

@@ -110,8 +110,10 @@ function strategyMask(query: Query, strategy: StrategyName, base: Uint8Array, ta
   const mask = base.slice();
   const { version } = query;
   for (const row of taken) clearBit(mask, row);
-  if (strategy === 'for_you' && !query.options.includeViewed) for (const event of query.visitor.session) clearBit(mask, event.row);
-  if (strategy === 'goes_with') {
+  // A placement's rules hold for its fallbacks too (`query.strategy` is the placement).
+  const either = (name: StrategyName): boolean => strategy === name || query.strategy === name;
+  if (either('for_you') && !query.options.includeViewed) for (const event of query.visitor.session) clearBit(mask, event.row);
+  if (either('goes_with')) {
     // Complements, not substitutes: nothing from the leaf category of what is already chosen.
     const leaf = version.bundle.products.categoryIndex;
     const basketLeaves = new Set(query.basket.map((seed) => leaf[seed.row]!).filter((c) => c >= 0));
@@ -196,7 +198,7 @@ export function recommend(version: Version, request: NormalizedRequest, visitorI
   const query = createQuery(version, visitor, request, strategy, page);
   const base = baseMask(query).slice();
   const own = runStrategy(query, strategy, base, request.limit, new Set(), tuning);
-  const items = own.items;
+  const items = own.items.slice();
   const taken = new Set(own.rows);
   let fallback: RecommendResult['fallback'] = null;
   for (const next of FALLBACKS[strategy]) {

@@ -233,7 +233,7 @@ describe('reason texts and sizes', () => {
       });
     });
     // The lists above exercise the session, cart, price, context, shop and popularity messages.
-    for (const message of ['similarTo', 'viewedTogether', 'boughtWith', 'goesWith', 'priceDrop', 'matchesSearch', 'pickedFor', 'featured', 'bestseller', 'popularIn']) {
+    for (const message of ['similarTo', 'viewedTogether', 'boughtWith', 'goesWith', 'priceDrop', 'matchesSearch', 'pickedFor', 'featured', 'bestseller', 'popular']) {
       expect(messages, message).toContain(message);
     }
   });
