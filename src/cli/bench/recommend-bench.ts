@@ -348,11 +348,13 @@ export function profileCase(version: Version, benchCase: BenchCase, runs = 40): 
   });
   // The explanation time split by component, drafting in the order `Explainer.explain` does:
   // strongest component first, until MAX_REASONS reasons were found (one explain call per draft,
-  // on one explainer, so its per-request memo works as in the real call). Means over `runs`.
+  // on one explainer, so its per-request memo works as in the real call). Medians over `runs` of
+  // each component's time per request (medians: a shared machine's pauses would swamp means).
   const values = picked.map((row) => componentsAt(version, row, weights));
-  const spent = new Map<string, number>();
+  const perRun = new Map<string, number[]>();
   for (let run = 0; run < runs; run++) {
     const explainer = new Explainer(query, weights);
+    const spent = new Map<string, number>();
     picked.forEach((row, i) => {
       const ranked = Object.entries(values[i]!)
         .filter(([, value]) => value > 1e-6)
@@ -365,9 +367,14 @@ export function profileCase(version: Version, benchCase: BenchCase, runs = 40): 
         spent.set(component, (spent.get(component) ?? 0) + performance.now() - t0);
       }
     });
+    for (const [component, ms] of spent) {
+      if (!perRun.has(component)) perRun.set(component, []);
+      perRun.get(component)!.push(ms);
+    }
   }
-  for (const [component, ms] of [...spent].sort((a, b) => b[1] - a[1])) {
-    steps.push({ metric: 'recommend_profile', case: benchCase.name, step: `  explain: ${component} (mean)`, median_ms: ms / runs });
+  const byComponent = [...perRun].map(([component, samples]) => [component, median(samples)] as const).sort((a, b) => b[1] - a[1]);
+  for (const [component, ms] of byComponent) {
+    steps.push({ metric: 'recommend_profile', case: benchCase.name, step: `  explain: ${component}`, median_ms: ms });
   }
   // Last, so the knn index of this version and the JIT are warm (the first call builds the index).
   const total = median(timeRuns(() => benchCase.direct(version), 5, runs));
