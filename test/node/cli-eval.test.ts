@@ -2,12 +2,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { InvalidRows } from '../../src/cli/build/invalid-rows.ts';
-import { runEval } from '../../src/cli/commands/eval.ts';
 import { createItemKnn, createPop, createSpop, itemNeighbours } from '../../src/cli/eval/baselines.ts';
 import { cutoffsUpTo, evaluateModel } from '../../src/cli/eval/protocol.ts';
 import { readSessions, toEvalData, type SessionLog } from '../../src/cli/eval/read.ts';
 import type { EvalData, ModelResult, NextItemModel } from '../../src/cli/eval/types.ts';
-import { DATA, OTTO, rejection, tempDir } from './cli-helpers.ts';
+import { DATA, OTTO, evalCli, rejection, tempDir } from './cli-helpers.ts';
 
 // tuneVitrine belongs to the integrator and throws until implemented: stand in for it, so these
 // tests check only what the command does with its result (where the weights go, what is printed).
@@ -21,12 +20,6 @@ vi.mock('../../src/cli/eval/vitrine-model.ts', async (importOriginal) => ({
 
 const YOOCHOOSE = `${DATA}/yoochoose-rsc15-100k/yoochoose-clicks-100k_`;
 
-async function evalCli(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runEval(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
 
 function strict(): InvalidRows {
   return new InvalidRows(false, () => {});

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBuild } from '../../src/cli/commands/bundle-build.ts';
 import { runInspect } from '../../src/cli/commands/bundle-inspect.ts';
+import { runEval } from '../../src/cli/commands/eval.ts';
 import { decodeBundle, type Bundle } from '../../src/shared/bundle/index.ts';
 export { vitrineRejection as rejection } from '../fixtures/rejection.ts';
 
@@ -78,4 +79,12 @@ export function neighbourIds(bundle: Bundle, graph: 'covisitation' | 'copurchase
   const out: string[] = [];
   for (let k = g.offsets[i]!; k < g.offsets[i + 1]!; k++) out.push(bundle.products.id(g.neighbors[k]!));
   return out;
+}
+
+/** Runs `vitrine eval` in-process, capturing stdout and stderr lines. */
+export async function evalCli(argv: string[]): Promise<Captured> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runEval(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
 }

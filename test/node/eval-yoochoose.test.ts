@@ -6,17 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runEval } from '../../src/cli/commands/eval.ts';
-import { DATA, tempDir } from './cli-helpers.ts';
+import { DATA, evalCli, tempDir } from './cli-helpers.ts';
 
 const YOOCHOOSE = `${DATA}/yoochoose-rsc15-100k/yoochoose-clicks-100k_`;
 
-async function evalCli(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runEval(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
 
 describe('vitrine eval on yoochoose-rsc15-100k', () => {
   it('should reach HR@20 >= 0.69 and MRR@20 >= 0.376 with weights tuned on train_tr -> train_valid only', { timeout: 900_000 }, async () => {

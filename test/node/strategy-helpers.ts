@@ -25,21 +25,8 @@ import { CARTS, DATA, DUMMYJSON, buildAndDecode } from './cli-helpers.ts';
 export const YOOCHOOSE_TRAIN = `${DATA}/yoochoose-rsc15-100k/yoochoose-clicks-100k_train_full.txt`;
 export const YOOCHOOSE_TEST = `${DATA}/yoochoose-rsc15-100k/yoochoose-clicks-100k_test.txt`;
 
-/** The fields of DummyJSON's products.json the tests reason about. */
-export interface DummyProduct {
-  id: number;
-  title: string;
-  description: string;
-  category: string;
-  price: number;
-  discountPercentage: number;
-  rating: number;
-  stock: number;
-  /** 'In Stock', 'Low Stock' or 'Out of Stock' (what the CLI reads as availability). */
-  availabilityStatus: string;
-  brand?: string;
-  tags: string[];
-}
+export type { DummyProduct } from '../fixtures/bundle-fixture.ts';
+import type { DummyProduct } from '../fixtures/bundle-fixture.ts';
 
 export interface DummyCart {
   id: number;

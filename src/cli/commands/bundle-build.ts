@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { encodeBundle, inspectBundle } from '../../shared/bundle/index.ts';
 import { VitrineError } from '../../shared/errors.ts';
 import type { Command } from '../command.ts';
+import { badOption, integer, parsingOptions } from '../options.ts';
 import { DEFAULT_DIM, buildBundleInput, type BuildOptions } from '../build/build.ts';
 import { CATALOG_ALIASES, CATALOG_FIELDS, EVENT_ALIASES, EVENT_FIELDS, parseFieldMapping } from '../build/fields.ts';
 import { DEFAULT_MODEL_FILE, readModelFile } from '../build/model-file.ts';
@@ -144,21 +145,7 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
 }
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
-  } catch (error) {
-    throw badOption('arguments', error instanceof Error ? error.message : String(error));
-  }
-}
-
-function badOption(option: string, message: string): VitrineError {
-  return new VitrineError('INPUT_BAD_OPTION', `${option} ${message}`, { field: option });
-}
-
-function integer(option: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n < min || n > max) throw badOption(option, `must be an integer from ${min} to ${max}, got "${text}"`);
-  return n;
+  return parsingOptions(() => parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }));
 }
 
 /** `--built-at`, else SOURCE_DATE_EPOCH (reproducible-builds.org), else now. */

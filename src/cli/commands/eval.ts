@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VitrineError } from '../../shared/errors.ts';
 import type { Command } from '../command.ts';
+import { badOption, integer, parsingOptions } from '../options.ts';
 import { InvalidRows } from '../build/invalid-rows.ts';
 import { DEFAULT_MODEL_FILE, readModelFile, writeModelFile } from '../build/model-file.ts';
 import { createItemKnn, createPop, createSpop } from '../eval/baselines.ts';
@@ -154,21 +155,7 @@ function seconds(since: number): string {
 }
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
-  } catch (error) {
-    throw badOption('arguments', error instanceof Error ? error.message : String(error));
-  }
-}
-
-function badOption(option: string, message: string): VitrineError {
-  return new VitrineError('INPUT_BAD_OPTION', `${option} ${message}`, { field: option });
-}
-
-function integer(option: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n < min || n > max) throw badOption(option, `must be an integer from ${min} to ${max}, got "${text}"`);
-  return n;
+  return parsingOptions(() => parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }));
 }
 
 function sessionFormat(text: string | undefined): SessionFormat | undefined {
