@@ -202,6 +202,11 @@ function buildIndex(bundle: Bundle): TextIndex {
   };
 }
 
+/** Builds (once) the bundle's text index, so the first cold-start request does not pay for it. */
+export function warmTextIndex(bundle: Bundle): void {
+  indexOf(bundle);
+}
+
 function indexOf(bundle: Bundle): TextIndex {
   let index = indexes.get(bundle);
   if (!index) {

@@ -155,16 +155,23 @@ function effectivePrice(bundle: Bundle, row: number): number {
 function percentileIn(sorted: Float64Array, value: number): number {
   const n = sorted.length;
   if (n <= 1) return 0.5;
+  const lo = firstIndex(sorted, (x) => x >= value);
+  // Binary search for the end of the tie run too: a long run of equal values (most products
+  // undiscounted) walked step by step made this quadratic on large catalogs.
+  const end = firstIndex(sorted, (x) => x > value);
+  return (lo + (end - lo - 1) / 2) / (n - 1);
+}
+
+/** First index whose value satisfies the (monotone) predicate, or the length. */
+function firstIndex(sorted: Float64Array, from: (x: number) => boolean): number {
   let lo = 0;
-  let hi = n;
+  let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
-    else hi = mid;
+    if (from(sorted[mid]!)) hi = mid;
+    else lo = mid + 1;
   }
-  let end = lo;
-  while (end < n && sorted[end] === value) end++;
-  return (lo + (end - lo - 1) / 2) / (n - 1);
+  return lo;
 }
 
 function computePriceStats(bundle: Bundle): PriceStats {
