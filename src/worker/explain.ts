@@ -10,7 +10,7 @@ import type { WhyReason } from '../shared/request.ts';
 import { explainAffinity } from './affinity.ts';
 import { slotOf, type Component } from './components.ts';
 import { explainBuyerFit } from './traits.ts';
-import { currentPrice, graphContribution, graphValue, knnInto, priceDrops, seedsWithout, similarityWithout, type Query, type Seed } from './query.ts';
+import { currentPrice, graphContribution, graphValue, knnInto, priceDrops, seedsWithout, sessionVectorOf, similarityTo, type Query, type Seed } from './query.ts';
 
 /** Reasons shown per item. */
 export const MAX_REASONS = 2;
@@ -33,9 +33,14 @@ function hasTimedEvents(query: Query): boolean {
   return (query.version.bundle.sessions?.referenceTime ?? 0) > 0;
 }
 
-/** Per-request memo of leave-one-out recomputations (shared by every item of the list). */
+/**
+ * Per-request memo of leave-one-out recomputations, keyed by the left-out product and shared by
+ * every item of the list (a 200-item rerank would otherwise rebuild them per item).
+ */
 export class Explainer {
   private readonly knnWithout = new Map<number, Float32Array>();
+  private readonly seedsWithout = new Map<number, Seed[]>();
+  private readonly vectorWithout = new Map<number, Float32Array | null>();
   private drops: ReturnType<typeof priceDrops> | null = null;
 
   constructor(
@@ -91,7 +96,7 @@ export class Explainer {
           return { component, contribution: value, message: 'similarTo', params: { title: this.title(query.page) }, evidenceProduct: this.id(query.page) };
         }
         const full = value / w;
-        const best = this.bestSeed(query.seeds.slice(0, MAX_EVIDENCE_SEEDS), (seed) => w * (full - similarityWithout(query, seed.row, row)));
+        const best = this.bestSeed(query.seeds.slice(0, MAX_EVIDENCE_SEEDS), (seed) => w * (full - similarityTo(query, this.sessionVectorWithout(seed.row), row)));
         return best && this.cite(component, best, 'viewed');
       }
       case 'sessionKnn': {
@@ -102,7 +107,7 @@ export class Explainer {
       case 'covisitation': {
         const graph = query.version.bundle.covisitation;
         const full = value / w;
-        const best = this.bestSeed(query.seeds, (seed) => w * (full - graphValue(graph, seedsWithout(query, seed.row), row)));
+        const best = this.bestSeed(query.seeds, (seed) => w * (full - graphValue(graph, this.seedsWithoutSeed(seed.row), row)));
         return best && this.cite(component, best, 'viewedTogether');
       }
       case 'copurchase': {
@@ -158,6 +163,22 @@ export class Explainer {
 
   private cite(component: Component, best: { seed: Seed; drop: number }, message: MessageId): Draft {
     return { component, contribution: best.drop, message, params: { title: this.title(best.seed.row) }, evidenceProduct: this.id(best.seed.row) };
+  }
+
+  /** The session's seeds had it never held `row`. */
+  private seedsWithoutSeed(row: number): Seed[] {
+    let seeds = this.seedsWithout.get(row);
+    if (!seeds) {
+      seeds = seedsWithout(this.query, row);
+      this.seedsWithout.set(row, seeds);
+    }
+    return seeds;
+  }
+
+  /** The session vector had the session never held `row` (null when nothing is left). */
+  private sessionVectorWithout(row: number): Float32Array | null {
+    if (!this.vectorWithout.has(row)) this.vectorWithout.set(row, sessionVectorOf(this.query, this.seedsWithoutSeed(row)));
+    return this.vectorWithout.get(row)!;
   }
 
   /** Session-kNN scores with every occurrence of `row` taken out of the session. */

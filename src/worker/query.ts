@@ -149,11 +149,15 @@ export function seedsWithout(query: Query, without: number): Seed[] {
   return sessionSeeds(query.session.filter((event) => event.row !== without));
 }
 
-/** `similarity` of `row` had the session lacked `without` (leave-one-out, for explanations). */
-export function similarityWithout(query: Query, without: number, row: number): number {
+/** The unit session vector of `seeds` (e.g. `seedsWithout`, for explanations); null when empty. */
+export function sessionVectorOf(query: Query, seeds: readonly Seed[]): Float32Array | null {
   const vector = new Float32Array(query.version.bundle.embeddings.dim);
-  if (!sessionVector(query.version, seedsWithout(query, without), vector)) return 0;
-  return dotRow(query.version, row, vector);
+  return sessionVector(query.version, seeds, vector) ? vector : null;
+}
+
+/** `similarity` of `row` against a session vector from `sessionVectorOf` (0 for none). */
+export function similarityTo(query: Query, vector: Float32Array | null, row: number): number {
+  return vector ? dotRow(query.version, row, vector) : 0;
 }
 
 /** A graph component's value at `to` from `seeds` (the same sum `fillGraph` writes). */

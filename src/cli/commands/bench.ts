@@ -23,6 +23,7 @@ Options:
   --json             one JSON object per line instead of the table
   --browser          run the kernels in a headless Chromium worker instead of Node (Playwright;
                      CHROMIUM_PATH, default /usr/bin/chromium), plus the 100000 x 64 bundle load time
+                     and full recommend() requests per placement on a realistic 100k-product bundle
   --bundle FILE      float32 bundle whose embeddings the recall check uses (default: build the
                      Flipkart sample with \`vitrine bundle build\`)
   --skip-c           do not build or run the C baseline
