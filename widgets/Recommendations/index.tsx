@@ -1,0 +1,113 @@
+/**
+ * The connected list: asks the engine for a placement, reports clicks, impressions and dismissals,
+ * and degrades in two steps when the engine fails: to the non-personalised bestsellers (`trending`)
+ * while the engine still answers, then to the shop's own fallback (the host's children, through a
+ * `<slot>`) when it does not.
+ */
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { ResultItem } from '../../src/shared/request.ts';
+import { isAbort, isFatal } from '../errors.ts';
+import { tag } from '../format.ts';
+import { pick } from '../i18n.ts';
+import { shadowHost } from '../mount.tsx';
+import { PrivacyPanelView } from '../PrivacyPanel/index.tsx';
+import { RecommendationList } from '../RecommendationList/index.tsx';
+import type { RecommendationsProps } from '../types.ts';
+
+/** What the widget shows: items (null while loading), the bestsellers instead, or the shop's fallback. */
+type Shown = { items: ResultItem[] | null; trending?: boolean } | 'slot';
+
+export function RecommendationsView(props: RecommendationsProps) {
+  const { vitrine, placement, product, limit = 6, layout, heading, category, rules, onManageData } = props;
+  const locale = tag(props.locale);
+  const [shown, setShown] = useState<Shown>({ items: null });
+  const [dismissed, setDismissed] = useState<readonly string[]>([]);
+  const [refill, setRefill] = useState(0);
+  const [privacy, setPrivacy] = useState(false);
+  const dialog = useRef<HTMLDialogElement>(null);
+  // Read at call time: a shop's inline arrow function must not count as a new request.
+  const latest = useRef(props);
+  latest.current = props;
+
+  const fail = (error: unknown): void => {
+    if (!isAbort(error)) latest.current.onError?.(error);
+  };
+  // A report must never break the page: callers send failures to onError, never up.
+  const track = (type: 'click' | 'impression' | 'dismiss', item: ResultItem): Promise<void> =>
+    Promise.resolve().then(() => vitrine.track({ type, product: item.productId, placement }));
+
+  const request = JSON.stringify([placement, product, limit, locale, category, rules]);
+  const loaded = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    const controller = new AbortController();
+    const { signal } = controller;
+    // A refill keeps the list on screen; a different request starts from the skeleton.
+    if (loaded.current != request) setShown({ items: null });
+    loaded.current = request;
+    const options = { limit, locale, ...(dismissed.length ? { exclude: [...dismissed] } : {}) };
+    /** Rethrows what is no failure (a cancelled or outdated call), reports the rest. */
+    const failed = (error: unknown): void => {
+      if (signal.aborted || isAbort(error)) throw error;
+      fail(error);
+    };
+    const ask = async (): Promise<Shown> => {
+      try {
+        const { items } = await vitrine.recommend({ placement, product, category, rules, ...options }, { signal });
+        return { items };
+      } catch (error) {
+        failed(error);
+        if (isFatal(error)) return 'slot';
+      }
+      // E.g. a product the bundle does not know: the bestsellers need no product and no profile.
+      try {
+        const { items } = await vitrine.recommend({ placement: 'trending', ...options }, { signal });
+        return { items, trending: true };
+      } catch (error) {
+        failed(error);
+        return 'slot';
+      }
+    };
+    ask().then(
+      (next) => signal.aborted || setShown(next),
+      () => {}, // cancelled or outdated: nothing to show, nothing to report
+    );
+    return () => controller.abort();
+  }, [vitrine, request, refill]);
+
+  useLayoutEffect(() => {
+    if (privacy && !dialog.current!.open) dialog.current!.showModal();
+  }, [privacy]);
+
+  if (shown == 'slot') return <slot />;
+  const t = pick(locale);
+  const items = shown.items && shown.items.filter((item) => !dismissed.includes(item.productId));
+  return (
+    <>
+      <RecommendationList
+        placement={placement}
+        items={items}
+        layout={layout}
+        heading={heading ?? (shown.trending ? t.headings.trending : undefined)}
+        locale={locale}
+        onItemClick={(item) => track('click', item).catch(fail)}
+        onImpression={(item) => track('impression', item).catch(fail)}
+        onDismiss={(item) => {
+          setDismissed((ids) => [...ids, item.productId]);
+          // Asked again once the engine knows, so the refill leaves the dismissed item out.
+          track('dismiss', item).then(() => setRefill((n) => n + 1), fail);
+        }}
+        onManageData={onManageData ?? (() => setPrivacy(true))}
+      />
+      {/* Closing it gives the focus back to the item's "Why?" button: the browser returns it to
+          where it was at showModal(), and WhyButton put it there before asking for the panel. */}
+      {privacy && (
+        <dialog ref={dialog} class="dlg" aria-label={t.yourData} onClose={() => setPrivacy(false)}>
+          <PrivacyPanelView vitrine={vitrine} locale={locale} onClose={() => dialog.current!.close()} />
+        </dialog>
+      )}
+    </>
+  );
+}
+
+/** `RecommendationsView` in its own shadow root, for apps: the shop's CSS stays out, the widget's in. */
+export const Recommendations = shadowHost(RecommendationsView);
