@@ -1,19 +1,44 @@
 /**
  * Two builds from one config (`npm run build` runs both):
  * - `vite build --mode script-tag` → `dist/vitrine.js`, an IIFE for `<script src>`;
- * - `vite build` (mode `lib`)      → `dist/lib/vitrine.mjs`, the ES module behind `import 'vitrine'`.
+ * - `vite build` (mode `lib`)      → `dist/lib/vitrine.mjs` and `dist/lib/widgets.mjs`, the ES
+ *   modules behind `import 'vitrine'` and `import 'vitrine/widgets'` (Preact left to the app).
  * Each emits the engine worker and the `.wasm` kernels as separate hash-named files in its
  * `assets/`, resolved relative to the file that references them, so `dist/` works from any path.
  */
-import { defineConfig } from 'vite';
+import { defineConfig, type BuildOptions } from 'vite';
 
 /** Runtime variable of the IIFE holding its own script URL (see `intro` below). */
 const SCRIPT_URL = '__vitrineScriptUrl';
+
+type Rolldown = NonNullable<BuildOptions['rolldownOptions']>;
+
+const SCRIPT_TAG_BUILD: Rolldown = {
+  input: { vitrine: 'src/embed/script-tag.ts' },
+  transform: { define: { 'import.meta.url': SCRIPT_URL } },
+  output: {
+    format: 'iife',
+    entryFileNames: '[name].js',
+    // Guarded so that even a misuse (loaded in a worker, no document) cannot throw here.
+    intro: `var ${SCRIPT_URL} = typeof document != 'undefined' && (document.currentScript && document.currentScript.src || document.baseURI) || '';`,
+  },
+};
+
+const LIBRARY_BUILD: Rolldown = {
+  input: { vitrine: 'src/index.ts', widgets: 'widgets/index.ts' },
+  // The app brings its own Preact: one copy on the page, and hooks that work across both.
+  external: (id) => /^preact(\/|$)/.test(id),
+  // Keep the entries' exports: a non-library Vite build would otherwise drop them.
+  preserveEntrySignatures: 'strict',
+  output: { format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'assets/[name]-[hash].mjs' },
+};
 
 export default defineConfig(({ mode }) => {
   const scriptTag = mode === 'script-tag';
   return {
     base: './',
+    // Widgets are Preact components.
+    oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
     publicDir: false,
     // The worker is a module worker (`type: 'module'`), so `import.meta.url` works inside it.
     worker: {
@@ -39,23 +64,7 @@ export default defineConfig(({ mode }) => {
       emptyOutDir: true,
       // Never inline the wasm or the worker as data: URLs (CSPs block those, and they defeat caching).
       assetsInlineLimit: 0,
-      rolldownOptions: scriptTag
-        ? {
-            input: { vitrine: 'src/embed/script-tag.ts' },
-            transform: { define: { 'import.meta.url': SCRIPT_URL } },
-            output: {
-              format: 'iife',
-              entryFileNames: '[name].js',
-              // Guarded so that even a misuse (loaded in a worker, no document) cannot throw here.
-              intro: `var ${SCRIPT_URL} = typeof document != 'undefined' && (document.currentScript && document.currentScript.src || document.baseURI) || '';`,
-            },
-          }
-        : {
-            input: { vitrine: 'src/index.ts' },
-            // Keep the entry's exports: a non-library Vite build would otherwise drop them.
-            preserveEntrySignatures: 'strict',
-            output: { format: 'es', entryFileNames: '[name].mjs' },
-          },
+      rolldownOptions: scriptTag ? SCRIPT_TAG_BUILD : LIBRARY_BUILD,
     },
   };
 });

@@ -19,6 +19,9 @@ import type { EngineApi } from '../worker/index.ts';
 import { VitrineError } from '../shared/errors.ts';
 import { registerErrorTransfer } from '../shared/error-transfer.ts';
 import { isWorkerMessage } from '../shared/protocol.ts';
+// Vite bundles the worker as its own hash-named file; this is its URL (relative to this script).
+import engineWorkerUrl from '../worker/index.ts?worker&url';
+import { startModuleWorker } from './worker-start.ts';
 
 /** Deadline of one call when the caller gives none: generous, a query takes milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -57,8 +60,7 @@ export interface CallOptions {
 }
 
 function createEngineWorker(): Worker {
-  // Vite's documented form: it bundles the worker as a separate file and rewrites this URL.
-  return new Worker(new URL('../worker/index.ts', import.meta.url), { type: 'module' });
+  return startModuleWorker(engineWorkerUrl);
 }
 
 /** Rejects one pending call; kept in a set so a crash can reject them all. */
@@ -126,7 +128,13 @@ export class EngineBridge {
     }
     if (this.#gaveUp) return Promise.reject(this.#gaveUp);
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const running = this.#start();
+    let running: Running;
+    try {
+      running = this.#start();
+    } catch (error) {
+      // `new Worker` itself threw (a CSP or Trusted Types refusal, a bad URL): a crash like any other.
+      return Promise.reject(this.#startFailed(error));
+    }
     const deadline = timeoutMs ?? this.#timeoutMs;
     return new Promise<T>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -203,6 +211,19 @@ export class EngineBridge {
   #crash(worker: Worker, reason: string, message: string): void {
     // A late event from a worker we already replaced must not reject the new worker's calls.
     if (this.#running?.worker !== worker) return;
+    this.#countCrash(message);
+    this.#stop(new VitrineError('WORKER_CRASHED', message, { reason }));
+  }
+
+  /** The error for a worker that could not even be constructed; counted against the restart budget. */
+  #startFailed(error: unknown): VitrineError {
+    const message = `the engine worker could not be started: ${error instanceof Error ? error.message : String(error)}`;
+    this.#countCrash(message);
+    return this.#gaveUp ?? new VitrineError('WORKER_CRASHED', message, { reason: 'start' });
+  }
+
+  /** Records a crash; past the budget, gives up for good. */
+  #countCrash(message: string): void {
     const now = Date.now();
     this.#crashes = this.#crashes.filter((time) => now - time < this.#restartWindowMs);
     this.#crashes.push(now);
@@ -213,7 +234,6 @@ export class EngineBridge {
         { reason: 'crash-loop', crashes: this.#crashes.length },
       );
     }
-    this.#stop(new VitrineError('WORKER_CRASHED', message, { reason }));
   }
 
   /** The single clean-up path: release comlink, kill the worker, reject what is pending. */

@@ -1,7 +1,13 @@
 /**
  * Entry of `dist/vitrine.js`, the `<script>` embed:
  *
- *   <script src="/vitrine/vitrine.js" data-bundle="/vitrine/shop.vtb" async></script>
+ *   <script>window.vitrine = window.vitrine || []; vitrine.push(['track', 'view', { product: 'SKU-1' }]);</script>
+ *   <script src="/vitrine/vitrine.js" data-bundle="/vitrine/shop.vtb" data-locale="de" async></script>
+ *   <div data-vitrine="similar" data-product="SKU-1" data-limit="4"></div>
+ *
+ * It sets `window.vitrine` once (the API; the queued commands run first, in order), starts loading
+ * the bundle, mounts a widget in every `data-vitrine` placeholder (now and when the page adds
+ * more), and tracks what the markup declares (`data-vitrine-track`, schema.org Product JSON-LD).
  *
  * Privacy: `data-privacy="on-device"` (the default and, for now, the only mode) keeps every event,
  * identifier and profile field on the device. Consent starts at `necessary` (nothing persisted)
@@ -9,21 +15,40 @@
  * `dataLayer`, and `vitrine.consent.set()`; the last signal wins. `data-measurement-endpoint`
  * (off by default) is where aggregate counts go, only with `measurement` consent.
  *
- * Sets `window.vitrine` once and starts loading the bundle. It never throws into the host page:
- * a shop's page must work the same whether or not Vitrine comes up, so failures only show in
- * `window.vitrine.ready` (which resolves to the engine status, or null) and `status()`.
+ * It never throws into the host page: a shop's page must work the same whether or not Vitrine
+ * comes up. Failures show as one warning per kind (console and `vitrine.onError(listener)`),
+ * `window.vitrine.ready` resolving to null, and placeholders showing their own content.
  */
-import { createVitrine, type Vitrine } from '../index.ts';
-import { watchConsentSignals } from './consent/index.ts';
+import { createVitrine, type CallControl, type Vitrine } from '../index.ts';
+import type { WidgetEngine } from '../../widgets/index.ts';
+import { isVitrineError, VitrineError, type ErrorCode } from '../shared/errors.ts';
+import type { EventType, TrackEvent } from '../shared/events.ts';
 import type { EngineStatus } from '../shared/request.ts';
+import { runCommand, type Command } from './command-queue.ts';
+import { watchConsentSignals } from './consent/index.ts';
+import { trackPage } from './page-tracking.ts';
+import { createPlaceholders, PLACEHOLDER_ATTRIBUTES } from './placeholders.tsx';
+import { createWarnings, type WarningListener } from './warnings.ts';
 
-export interface VitrineGlobal extends Vitrine {
+export interface VitrineGlobal extends Omit<Vitrine, 'track'> {
   /** Resolves when the `data-bundle` load finished: the status, or null when it failed or none was given. */
   ready: Promise<EngineStatus | null>;
+  /** `track({ type: 'view', product })`, or the queue's form `track('view', { product })`. */
+  track(event: TrackEvent, options?: CallControl): Promise<void>;
+  track(type: EventType, fields?: Omit<TrackEvent, 'type'>, options?: CallControl): Promise<void>;
+  /** Runs queued-style commands now (`['track', 'view', { product }]`, or a function); resolves with their results. */
+  push(...commands: Command<VitrineGlobal>[]): Promise<unknown[]>;
+  /**
+   * Hears each warning once (one per error code per page), including those given before it was
+   * added: a bundle that failed to load, a crashed engine, WebAssembly blocked by the page's CSP, a
+   * bad placeholder attribute. Returns the listener's removal.
+   */
+  onError(listener: WarningListener): () => void;
 }
 
 declare global {
   interface Window {
+    /** The API once `vitrine.js` ran; before that, the shop's command queue (an array). */
     vitrine?: VitrineGlobal;
   }
 }
@@ -34,9 +59,24 @@ function positive(text: string | undefined): number | undefined {
   return text && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
+/** Runs `call` again once after a worker crash: the next call gets a restarted worker with the bundle replayed. */
+async function onceMoreAfterCrash<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    // Not after a crash loop, a closed engine or a worker that cannot start: those stay down.
+    const reason = isVitrineError(error) && error.code === 'WORKER_CRASHED' ? error.details.reason : undefined;
+    if (reason === 'error' || reason === 'messageerror') return call();
+    throw error;
+  }
+}
+
 function start(script: HTMLScriptElement | null): void {
-  if (window.vitrine) return; // loaded twice: keep the first engine
+  const queued: unknown = window.vitrine;
+  if (queued && !Array.isArray(queued)) return; // loaded twice: keep the first engine
   const data = script?.dataset ?? {};
+  const warnings = createWarnings();
+  const warn = (error: unknown): void => warnings.report(error);
   // Only 'on-device' exists: any other value still gets on-device behaviour, never something looser.
   const interval = positive(data.measurementInterval);
   const maxEvents = positive(data.profileMaxEvents);
@@ -49,12 +89,99 @@ function start(script: HTMLScriptElement | null): void {
   // Consent first: signals already on the page reach the worker before anything is tracked.
   watchConsentSignals(window as Parameters<typeof watchConsentSignals>[0], (signal) => {
     const { source, ...choice } = signal;
-    vitrine.consent.set(choice, { source }).catch(() => undefined);
+    vitrine.consent.set(choice, { source }).catch(warn);
   });
-  const bundle = data.bundle;
+
+  /** The latest load: widgets wait for it, and fail with its error when it failed. */
+  let loading: Promise<EngineStatus | null> = Promise.resolve(null);
+  let loadFailure: unknown = null;
+  const load: Vitrine['load'] = (source, options) => {
+    const loaded = vitrine.load(source, options);
+    loading = loaded.then(
+      (status) => {
+        loadFailure = null;
+        // WebAssembly refused (CSP without 'wasm-unsafe-eval'): it works, on the slower JS kernels.
+        const fallback = status.kernelsFallback;
+        if (fallback) warn(new VitrineError(fallback.code as ErrorCode, fallback.message));
+        return status;
+      },
+      (error: unknown) => {
+        loadFailure = error;
+        warn(error);
+        return null;
+      },
+    );
+    return loaded;
+  };
   // `data-bundle` is relative to the page, like any URL attribute the shop writes.
-  const ready = bundle ? vitrine.load(bundle).catch(() => null) : Promise.resolve(null);
-  window.vitrine = { ...vitrine, ready };
+  if (data.bundle) load(data.bundle).catch(() => undefined);
+  const ready = loading;
+
+  const api: VitrineGlobal = {
+    ...vitrine,
+    load,
+    ready,
+    track(first: TrackEvent | EventType, second?: CallControl | Omit<TrackEvent, 'type'>, third?: CallControl) {
+      return typeof first === 'string'
+        ? vitrine.track({ ...(second as Omit<TrackEvent, 'type'>), type: first }, third)
+        : vitrine.track(first, second as CallControl | undefined);
+    },
+    push: (...commands) => Promise.all(commands.map((command) => runCommand(api, command, warn))),
+    onError: (listener) => warnings.listen(listener),
+  };
+  window.vitrine = api;
+  // The shop's queue, in order: each call is handed to the worker before the next one starts.
+  for (const command of (queued as unknown[] | undefined) ?? []) void runCommand(api, command, warn);
+
+  // What widgets ask goes through here: after the bundle is in, and once more after a worker crash.
+  const engine: WidgetEngine = {
+    ...api,
+    async recommend(request, options) {
+      if ((await loading) === null && loadFailure) throw loadFailure;
+      return onceMoreAfterCrash(() => vitrine.recommend(request, options));
+    },
+  };
+  const tracking = trackPage(document, (event) => api.track(event), warn);
+  const widgets = createPlaceholders({
+    engine,
+    locale: data.locale || document.documentElement.lang || 'en',
+    pageProduct: () => tracking.pageProduct(),
+    warn,
+  });
+  const scan = (root: ParentNode): void => {
+    const product = tracking.pageProduct();
+    tracking.scan(root); // first: it finds the JSON-LD product that placeholders may default to
+    // JSON-LD that came late (a single-page app): the placeholders naming no product follow it.
+    widgets.scan(tracking.pageProduct() === product ? root : document);
+  };
+  const observer = new MutationObserver((records) => {
+    try {
+      let removed = false;
+      for (const record of records) {
+        if (record.type === 'attributes') {
+          if ((record.target as Element).hasAttribute('data-vitrine')) widgets.scan(record.target as HTMLElement);
+        }
+        else {
+          for (const node of record.addedNodes) if (node instanceof Element) scan(node);
+          removed ||= record.removedNodes.length > 0;
+        }
+      }
+      if (removed) widgets.sweep();
+    } catch (error) {
+      warn(error);
+    }
+  });
+  const begin = (): void => {
+    try {
+      scan(document);
+      observer.observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: PLACEHOLDER_ATTRIBUTES });
+    } catch (error) {
+      warn(error);
+    }
+  };
+  // An async script can run before the body is parsed: wait for it, so the page's JSON-LD is known.
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', begin, { once: true });
+  else begin();
 }
 
 try {
