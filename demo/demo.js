@@ -1,67 +1,85 @@
-// The demo page: what a shop's own code does with `window.vitrine` (set by the script tag).
-// Every product string comes from the bundle, so it is rendered as text, never as HTML.
+// The demo shop's own code, what any shop already has: a product page filled from its catalog, a
+// language switch and cart buttons. Vitrine itself needs none of it: the script tag, the
+// placeholders and the markup (`data-vitrine-track`, the JSON-LD below) are all it reads.
+// Every product string and URL parameter is used as text or as a lookup key, never as HTML.
 
-const recent = [];
-const money = (value, currency) => new Intl.NumberFormat('en', { style: 'currency', currency }).format(value);
-
-function productButton(item) {
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.dataset.vitrineItem = item.productId;
-  const title = document.createElement('strong');
-  title.textContent = item.title;
-  const price = document.createElement('span');
-  price.className = 'price';
-  if (Number.isFinite(item.price)) {
-    if (item.salePrice !== null) {
-      const old = document.createElement('s');
-      old.textContent = money(item.price, item.currency);
-      price.append(old, money(item.salePrice, item.currency));
-    } else {
-      price.textContent = money(item.price, item.currency);
-    }
-  }
-  const score = document.createElement('span');
-  score.className = 'score';
-  const parts = Object.entries(item.components)
-    .filter(([, value]) => value !== 0)
-    .map(([name, value]) => `${name} ${value.toFixed(3)}`);
-  score.textContent = parts.join(' · ');
-  button.append(title, document.createElement('br'), price, score);
-  button.addEventListener('click', () => open(item));
-  return button;
+const params = new URLSearchParams(location.search);
+const lang = params.get('lang') === 'de' ? 'de' : 'en';
+document.documentElement.lang = lang;
+for (const placeholder of document.querySelectorAll('[data-vitrine]')) placeholder.dataset.locale = lang;
+for (const link of document.querySelectorAll('nav a[data-lang]')) {
+  const target = new URLSearchParams(params);
+  target.set('lang', link.dataset.lang);
+  link.href = `?${target}`;
+  if (link.dataset.lang === lang) link.setAttribute('aria-current', 'true');
 }
 
-function show(listId, result) {
-  const list = document.getElementById(listId);
-  list.replaceChildren(...result.items.map((item) => {
-    const li = document.createElement('li');
-    li.append(productButton(item));
-    return li;
-  }));
+const money = (value) => new Intl.NumberFormat(lang, { style: 'currency', currency: 'EUR' }).format(value);
+
+/** The sale price the bundle builder derives from DummyJSON's discount (rounded to cents). */
+const salePrice = (product) => Math.round(product.price * (100 - product.discountPercentage)) / 100;
+
+function placeholder(placement) {
+  const div = document.createElement('div');
+  div.dataset.vitrine = placement;
+  div.dataset.limit = '6';
+  div.dataset.locale = lang;
+  return div;
 }
 
-async function open(item) {
-  recent.unshift(item.productId);
-  document.getElementById('current').textContent = item.title;
-  const vitrine = window.vitrine;
-  show('similar', await vitrine.similar(item.productId, { limit: 6 }));
-  show('for-you', await vitrine.recommend({ placement: 'for_you', limit: 6, context: { recent: recent.slice(0, 10) } }));
+function showProduct(product) {
+  const id = String(product.id);
+  const price = salePrice(product);
+  document.title = `${product.title} · Vitrine demo shop`;
+  document.getElementById('product-image').src = `/images/${id}.svg`;
+  document.getElementById('product-title').textContent = product.title;
+  document.getElementById('product-brand').textContent = product.brand ?? '';
+  const old = document.createElement('del');
+  old.textContent = money(product.price);
+  document.getElementById('product-price').replaceChildren(old, ' ', money(price));
+  document.getElementById('product-description').textContent = product.description;
+  const add = document.getElementById('add-to-cart');
+  add.dataset.product = id;
+  add.dataset.price = String(price);
+  add.addEventListener('click', () => {
+    document.getElementById('cart-note').textContent = lang === 'de' ? 'Im Warenkorb.' : 'Added to your cart.';
+    refresh('goes_with');
+  });
+  document.getElementById('buy').addEventListener('click', () => {
+    window.vitrine.push(['track', 'purchase', { product: id, price }]);
+    document.getElementById('cart-note').textContent = lang === 'de' ? 'Danke für deinen Kauf!' : 'Thank you for your order!';
+  });
+  document.getElementById('product').hidden = false;
+  // schema.org Product: Vitrine tracks the view from it and takes it as the page's product.
+  const jsonLd = document.createElement('script');
+  jsonLd.type = 'application/ld+json';
+  jsonLd.textContent = JSON.stringify({ '@context': 'https://schema.org', '@type': 'Product', sku: id, name: product.title, offers: { '@type': 'Offer', price, priceCurrency: 'EUR' } });
+  document.head.append(jsonLd);
+  const widgets = document.getElementById('product-widgets');
+  widgets.append(placeholder('similar'), placeholder('also_bought'));
+  widgets.hidden = false;
+}
+
+/** A placeholder put back in the page mounts afresh: the cart-based list asks again. */
+function refresh(placement) {
+  const old = document.querySelector(`[data-vitrine="${placement}"]`);
+  setTimeout(() => old?.replaceWith(old.cloneNode(true)), 50);
 }
 
 async function start() {
-  const status = document.getElementById('status');
-  // The script tag loads asynchronously; wait for its global.
-  while (!window.vitrine) await new Promise((resolve) => setTimeout(resolve, 20));
-  const ready = await window.vitrine.ready;
-  if (!ready) {
-    status.textContent = 'Vitrine could not start; the shop works without recommendations.';
-    return;
+  const id = params.get('product');
+  if (id) {
+    const products = await (await fetch('/data/products.json')).json();
+    const product = products.find((p) => String(p.id) === id);
+    if (product) showProduct(product);
   }
-  status.textContent = `${ready.bundle.products} products, ${ready.bundle.dim}-dim ${ready.bundle.dtype} vectors, kernels: ${ready.kernels}.`;
-  const trending = await window.vitrine.recommend({ placement: 'trending', limit: 6 });
-  show('trending', trending);
-  if (trending.items[0]) await open(trending.items[0]);
+  window.vitrine.push(async (vitrine) => {
+    const status = await vitrine.ready;
+    const line = document.getElementById('status');
+    line.textContent = status
+      ? `${status.bundle.products} products · ${status.bundle.dim}-dim ${status.bundle.dtype} vectors · kernels: ${status.kernels} · everything computed in this browser`
+      : 'Vitrine could not start; the shop works without recommendations.';
+  });
 }
 
 start();

@@ -28,6 +28,7 @@ export type Mounts = [prefix: string, directory: string][];
 export const DEMO_MOUNTS: Mounts = [
   ['/vitrine/shop.vtb', join(ROOT, 'demo/build/shop.vtb')],
   ['/vitrine/', join(ROOT, 'dist')],
+  ['/images/', join(ROOT, 'demo/build/images')],
   ['/', join(ROOT, 'demo')],
 ];
 
@@ -58,7 +59,9 @@ export interface StaticServerOptions {
    * Sees every request first, body included. Return a response to answer it (e.g. a test's
    * measurement endpoint), or nothing to serve the mounted files.
    */
-  onRequest?: (request: ReceivedRequest) => { status: number; body?: string } | void;
+  onRequest?: (request: ReceivedRequest) => { status: number; body?: string; headers?: Record<string, string> } | void;
+  /** Extra response headers for a served file (a test's Content-Security-Policy, a CDN's CORS). */
+  headers?: (pathname: string) => Record<string, string>;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -70,12 +73,12 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export function startStaticServer(mounts: Mounts, port: number, host = '127.0.0.1', { onRequest }: StaticServerOptions = {}): Promise<Server> {
+export function startStaticServer(mounts: Mounts, port: number, host = '127.0.0.1', { onRequest, headers }: StaticServerOptions = {}): Promise<Server> {
   const server = createServer(async (req, res) => {
     if (onRequest) {
       const answer = onRequest({ method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers }, body: await readBody(req) });
       if (answer) {
-        res.writeHead(answer.status, { 'content-type': 'text/plain' });
+        res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
         res.end(answer.body ?? '');
         return;
       }
@@ -86,7 +89,7 @@ export function startStaticServer(mounts: Mounts, port: number, host = '127.0.0.
       if (file && (await stat(file)).isDirectory()) file = join(file, 'index.html');
       if (!file) throw new Error('not mounted');
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', ...headers?.(url.pathname) });
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' });

@@ -1,0 +1,67 @@
+/**
+ * Prepares the demo shop's catalog for `vitrine bundle build`: DummyJSON's products as they are,
+ * except that each links to the demo's own product page and shows a picture the demo serves.
+ * DummyJSON's images live on its CDN, which an offline machine cannot reach, so each product gets
+ * a generated SVG tile (its category and initials) instead.
+ *
+ * Writes demo/build/catalog.json and demo/build/images/<id>.svg.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const DEMO = fileURLToPath(new URL('.', import.meta.url));
+
+interface DummyProduct {
+  id: number;
+  title: string;
+  category: string;
+  images?: string[];
+  thumbnail?: string;
+  [field: string]: unknown;
+}
+
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+function xml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
+}
+
+/** A stable hue per category, so a category's tiles look alike. */
+function hue(text: string): number {
+  let hash = 0;
+  for (const char of text) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % 360;
+}
+
+function tile(product: DummyProduct): string {
+  const initials = product.title
+    .split(/\s+/)
+    .filter((word) => /^[\p{L}\p{N}]/u.test(word))
+    .slice(0, 2)
+    .map((word) => word[0]!.toUpperCase())
+    .join('');
+  const h = hue(product.category);
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 300" width="400" height="300">
+<rect width="400" height="300" fill="hsl(${h} 45% 88%)"/>
+<circle cx="200" cy="135" r="78" fill="hsl(${h} 40% 70%)"/>
+<text x="200" y="160" font-family="system-ui, sans-serif" font-size="72" font-weight="600" text-anchor="middle" fill="hsl(${h} 45% 22%)">${xml(initials)}</text>
+<text x="200" y="270" font-family="system-ui, sans-serif" font-size="22" text-anchor="middle" fill="hsl(${h} 35% 30%)">${xml(product.category)}</text>
+</svg>
+`;
+}
+
+export function prepareDemoCatalog(): number {
+  const products = JSON.parse(readFileSync(`${DEMO}data/products.json`, 'utf8')) as DummyProduct[];
+  mkdirSync(`${DEMO}build/images`, { recursive: true });
+  const catalog = products.map(({ images: _images, thumbnail: _thumbnail, ...product }) => {
+    writeFileSync(`${DEMO}build/images/${product.id}.svg`, tile(product as DummyProduct));
+    return { ...product, url: `/?product=${product.id}`, image: `/images/${product.id}.svg` };
+  });
+  writeFileSync(`${DEMO}build/catalog.json`, JSON.stringify(catalog));
+  return catalog.length;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  console.log(`demo catalog: ${prepareDemoCatalog()} products in demo/build/catalog.json`);
+}
