@@ -68,4 +68,20 @@ describe('build output', () => {
     expect(typeof mod.createVitrine).toBe('function');
     expect(typeof mod.VitrineError).toBe('function');
   });
+
+  it('should emit dist/lib/widgets.mjs for `vitrine/widgets`, importing Preact from the app rather than bundling it', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      exports: Record<string, { import: string; types: string }>;
+      dependencies: Record<string, string>;
+    };
+    expect(pkg.exports['./widgets']).toEqual({ types: './widgets/index.ts', import: './dist/lib/widgets.mjs' });
+    expect(pkg.dependencies.preact).toBeDefined();
+    const code = readFileSync(`${DIST}lib/widgets.mjs`, 'utf8');
+    expect(code).toMatch(/from\s*["']preact["']/);
+    expect(code).toMatch(/from\s*["']preact\/hooks["']/);
+    // Preact's own source is not in it (it marks its vnodes with this symbol).
+    expect(code).not.toMatch(/Symbol\.for\(["'`]pv["'`]\)/);
+    const mod = (await import(`${DIST}lib/widgets.mjs`)) as Record<string, unknown>;
+    for (const name of ['Recommendations', 'RecommendationList', 'WhyButton', 'PrivacyPanel', 'mountWidget']) expect(typeof mod[name], name).toBe('function');
+  });
 });

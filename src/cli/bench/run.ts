@@ -9,6 +9,18 @@ import { catalogEmbeddings, int8Recall, type RecallResult } from './recall.ts';
 import { jsonRow, tableHeader, tableRow } from './report.ts';
 import { benchQuery, type BenchRow } from './scan-bench.ts';
 import { targetLines } from './targets.ts';
+import { distSizes, sizeLines } from './sizes.ts';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const DIST = fileURLToPath(new URL('../../../dist/', import.meta.url));
+
+/** The download sizes of the built dist/, or a note that there is none to measure. */
+export function printSizes(out: Printer): void {
+  if (!existsSync(`${DIST}vitrine.js`)) return out.note('note: download sizes skipped: no dist/ (run `npm run build`)', { note: 'sizes skipped' });
+  const sizes = distSizes(DIST);
+  out.note(sizeLines(sizes).join('\n'), sizes);
+}
 
 export interface BenchOptions {
   ns: number[];
@@ -97,5 +109,6 @@ export async function runBench(options: BenchOptions): Promise<number> {
     }
   }
   for (const line of targetLines(rows, recall)) out.note(line.text, line.data);
+  printSizes(out);
   return 0;
 }

@@ -1,0 +1,31 @@
+/**
+ * Issue 5's download budgets on the built dist/ (`npm test` builds first): the script tag with
+ * Preact and the widgets at most 20 KB gzip, the engine worker with its wasm at most 40 KB.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { distSizes, ENGINE_BUDGET, SCRIPT_BUDGET } from '../../src/cli/bench/sizes.ts';
+
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+
+describe('download budgets', () => {
+  const sizes = () => {
+    expect(existsSync(`${DIST}vitrine.js`), 'dist/ is missing: run `npm run build` (npm test does it first)').toBe(true);
+    return distSizes(DIST);
+  };
+
+  it('should keep vitrine.js (loader, Preact and widgets) within 20 KB gzip', () => {
+    const { script } = sizes();
+    // A real script: an empty or truncated build must not pass as "small".
+    expect(script).toBeGreaterThan(10_000);
+    expect(script).toBeLessThanOrEqual(SCRIPT_BUDGET);
+  });
+
+  it('should keep the engine worker and its wasm within 40 KB gzip', () => {
+    const { worker, wasm, engine } = sizes();
+    expect(worker).toBeGreaterThan(10_000);
+    expect(wasm).toBeGreaterThan(1_000);
+    expect(engine).toBeLessThanOrEqual(ENGINE_BUDGET);
+  });
+});
