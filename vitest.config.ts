@@ -17,10 +17,10 @@ export default defineConfig({
       },
       {
         // Widgets are Preact components (the same JSX settings as vite.config.ts).
-        oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+        oxc: { jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment' } },
         // Pre-bundled before the first test: found mid-run, Vite would reload the page with a
         // second copy of Preact (hooks then fail), which an empty cache on CI always hits.
-        optimizeDeps: { include: ['preact', 'preact/hooks', 'preact/jsx-runtime', 'axe-core'] },
+        optimizeDeps: { include: ['preact', 'preact/hooks', 'axe-core'] },
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.{ts,tsx}'],

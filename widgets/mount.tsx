@@ -2,7 +2,7 @@
  * Widgets live in open shadow roots: the shop's CSS cannot reach in, theirs cannot leak out, and
  * only the documented custom properties (`--vitrine-*`) and inherited fonts cross the boundary.
  */
-import { render, type ComponentChildren, type FunctionComponent, type VNode } from 'preact';
+import { h, render, type ComponentChildren, type FunctionComponent, type VNode } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import base from './base.css?inline';
 import panel from './PrivacyPanel/style.css?inline';

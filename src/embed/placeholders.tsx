@@ -9,6 +9,7 @@
  * `grid`), `data-category`, `data-heading`, `data-locale`. What the div holds is the shop's own
  * fallback: it shows through when Vitrine cannot recommend (the widget renders a `<slot>` then).
  */
+import { h } from 'preact';
 import { mountWidget, PrivacyPanelView, RecommendationsView, type Layout, type WidgetEngine } from '../../widgets/index.ts';
 import { VitrineError } from '../shared/errors.ts';
 import { MAX_LIMIT, PLACEMENTS, type Placement } from '../shared/request.ts';

@@ -3,6 +3,7 @@
  * placeholder's open shadow root): what it shows, what it refuses to render, what it reports, and
  * that the page's CSS and its own stay on their side.
  */
+import { h } from 'preact';
 import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ResultItem } from '../../src/shared/request.ts';

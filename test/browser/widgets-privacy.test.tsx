@@ -4,7 +4,7 @@
  * measurement choice, failures and the wording.
  */
 import axe from 'axe-core';
-import { render } from 'preact';
+import { h, render } from 'preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProfileExport } from '../../src/index.ts';
 import { mountWidget, PrivacyPanel, PrivacyPanelView, type PrivacyEngine, type PrivacyPanelProps } from '../../widgets/index.ts';

@@ -5,7 +5,7 @@
  * for the answers and the fallbacks it really produces.
  */
 import axe from 'axe-core';
-import { render } from 'preact';
+import { h, render } from 'preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TrackEvent } from '../../src/index.ts';
 import type { RecommendRequest, RecommendResult, ResultItem } from '../../src/shared/request.ts';

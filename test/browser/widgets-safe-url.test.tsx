@@ -2,6 +2,7 @@
  * The one rule for product links and images from the bundle: HTTPS anywhere, HTTP only on the
  * page's own origin, nothing else. The test page itself is served over http://localhost.
  */
+import { h } from 'preact';
 import { describe, expect, it } from 'vitest';
 import { safeUrl } from '../../widgets/safe-url.ts';
 

@@ -3,6 +3,7 @@
  * the focus inside, closes on Escape with the focus back on its button, says honestly when there
  * is no personal reason, and hands "Not interested" / "Manage my data" to its owner.
  */
+import { h } from 'preact';
 import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';

@@ -4,6 +4,7 @@
  * and delete everything. Every change is followed by a fresh read, so the panel shows what the
  * engine holds, not what the panel assumes.
  */
+import { h, Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConsentChoice, ConsentRecord, ProfileExport } from '../../src/index.ts';
 import type { ProfileStatus } from '../../src/shared/request.ts';

@@ -6,6 +6,7 @@
  * Every string in an item comes from the shop's bundle and is rendered as text; links and images
  * only get URLs that pass `safeUrl`.
  */
+import { h, Fragment } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ResultItem } from '../../src/shared/request.ts';
 import { money, number, tag } from '../format.ts';

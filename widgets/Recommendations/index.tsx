@@ -4,6 +4,7 @@
  * while the engine still answers, then to the shop's own fallback (the host's children, through a
  * `<slot>`) when it does not.
  */
+import { h, Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ResultItem } from '../../src/shared/request.ts';
 import { isAbort, isFatal } from '../errors.ts';

@@ -9,6 +9,7 @@
  * the Popover API (before Safari 17, Firefox 125) show no "Why?" at all (see style.css) rather than
  * every explanation at once.
  */
+import { h, Fragment } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { percent, tag } from '../format.ts';
 import { pick } from '../i18n.ts';
