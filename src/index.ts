@@ -10,7 +10,7 @@ import type { MeasurementConfig, MeasurementStatus } from './worker/measurement.
 import { DEFAULT_CONSENT, type ConsentState } from './shared/consent.ts';
 import { VitrineError } from './shared/errors.ts';
 import type { ProfileExport, ProfileSummary } from './worker/profile/index.ts';
-import { validateEvent, type TrackEvent } from './shared/events.ts';
+import { pickEventFields, type TrackEvent } from './shared/events.ts';
 import type { VisitorTraits } from './worker/traits.ts';
 import type {
   EngineStatus,
@@ -177,7 +177,7 @@ export function createVitrine({
     if (lastBundle === 'bytes') {
       bundleLost = new VitrineError(
         'NOT_READY',
-        'the engine worker restarted and the bundle was loaded from an ArrayBuffer, which was transferred to the old worker and cannot be loaded again: call load() again',
+        'the engine restarted, and a bundle loaded from an ArrayBuffer cannot be replayed: call load() again',
         { reason: 'restarted' },
       );
     } else if (lastBundle !== null) {
@@ -249,12 +249,11 @@ export function createVitrine({
       return bridge.run((engine) => engine.status(), { signal, timeoutMs: deadline, label: 'status' });
     },
     track(event, { signal, timeoutMs: deadline } = {}) {
-      // Checked here too: a function or DOM node in an event would otherwise fail as an opaque
-      // DataCloneError. The time stays unset unless the page gave one (the engine clock decides).
+      // Known fields only, as plain data (the worker validates them): a function or DOM node would
+      // otherwise fail as an opaque DataCloneError. Without a time the engine clock decides.
       let clean: TrackEvent;
       try {
-        const { time, ...fields } = validateEvent(event, 0);
-        clean = (event as { time?: unknown }).time === undefined ? fields : { ...fields, time };
+        clean = pickEventFields(event);
       } catch (error) {
         return Promise.reject(error);
       }

@@ -28,7 +28,7 @@ export async function runCommand(api: object, command: unknown, warn: (error: un
       method = typeof target == 'object' && target && Object.hasOwn(target, key!) ? (target as Record<string, unknown>)[key!] : undefined;
     }
     if (typeof method != 'function') {
-      throw new VitrineError('INVALID_REQUEST', `vitrine.push: ${JSON.stringify(path)} is not a Vitrine method (use [method, ...arguments] or a function)`, { field: 'method' });
+      throw new VitrineError('INVALID_REQUEST', `vitrine.push: ${JSON.stringify(path)} is not a method`, { field: 'method' });
     }
     return await method.apply(target, args);
   } catch (error) {

@@ -47,7 +47,7 @@ export function createPlaceholders({ engine, locale, pageProduct, warn }: Placeh
     if (text === undefined) return undefined;
     const limit = Number(text);
     if (Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIMIT) return limit;
-    warn(invalid('data-limit', `must be a whole number from 1 to ${MAX_LIMIT}, got "${text}"; using the default`));
+    warn(invalid('data-limit', `"${text}" is not a whole number from 1 to ${MAX_LIMIT}; the default applies`));
     return undefined;
   };
 
@@ -88,7 +88,7 @@ export function createPlaceholders({ engine, locale, pageProduct, warn }: Placeh
       unmounts.set(element, mountWidget(element, view));
     } catch (error) {
       // E.g. an element that cannot host a shadow root (`<p>`, or one with a closed root already).
-      warn(invalid('data-vitrine', `cannot render into <${element.localName}>: ${error instanceof Error ? error.message : String(error)}`));
+      warn(invalid('data-vitrine', `cannot render into <${element.localName}>: ${error}`));
     }
   };
 

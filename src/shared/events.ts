@@ -38,6 +38,26 @@ export interface StoredEvent extends TrackEvent {
   time: number;
 }
 
+/** The fields an event may carry; anything else is dropped (`validateEvent`, `pickEventFields`). */
+export const EVENT_FIELDS = ['type', 'product', 'query', 'price', 'placement', 'arm', 'time'] as const;
+
+/**
+ * The page's copy of an event before it crosses to the worker: only the known fields, each plain
+ * data. A DOM node or a function would otherwise fail `postMessage` as an opaque DataCloneError;
+ * here it is `INVALID_EVENT` naming the field. The worker checks everything else (`validateEvent`).
+ */
+export function pickEventFields(value: unknown): TrackEvent {
+  if (typeof value != 'object' || !value) throw invalidEvent('event', 'must be an object');
+  const event: Record<string, unknown> = {};
+  for (const field of EVENT_FIELDS) {
+    const given = (value as Record<string, unknown>)[field];
+    if (given === undefined) continue;
+    if (typeof given == 'object' || typeof given == 'function') throw invalidEvent(field, 'must be a string or a number');
+    event[field] = given;
+  }
+  return event as unknown as TrackEvent;
+}
+
 /** Longest product id, query, placement or arm string an event may carry. */
 export const MAX_EVENT_STRING = 512;
 
