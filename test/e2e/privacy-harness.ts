@@ -39,6 +39,7 @@ export async function startWitnessedShop(context: BrowserContext): Promise<Witne
     [
       ['/vitrine/shop.vtb', join(ROOT, 'demo/build/shop.vtb')],
       ['/vitrine/', join(ROOT, 'dist')],
+      ['/images/', join(ROOT, 'demo/build/images')],
       ['/', join(ROOT, 'test/e2e/pages')],
     ],
     0,

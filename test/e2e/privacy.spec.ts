@@ -50,7 +50,7 @@ function requestSet(urls: { method: string; url: string }[], origin: string): st
 }
 
 const ALLOWED_STATIC = [
-  /^GET \/privacy(-measurement)?\.html$/,
+  /^GET \/privacy(-measurement|-widgets)?\.html$/,
   /^GET \/vitrine\/vitrine\.js$/,
   /^GET \/vitrine\/assets\/worker-[\w-]+\.js$/,
   /^GET \/vitrine\/assets\/kernels(\.simd)?-[\w-]+\.wasm$/,
@@ -204,6 +204,39 @@ test.describe('privacy-first on-device mode', () => {
     });
     await page.waitForTimeout(1_500);
     expect(shopServer.server.filter((request) => request.method === 'POST')).toHaveLength(1);
+    await context.close();
+  });
+
+  test('should add only the shown products\' images, without referrer, when widgets render and the visitor uses them', async ({ browser }) => {
+    const context = await browser.newContext();
+    shopServer = await startWitnessedShop(context);
+    const page = await context.newPage();
+    await page.goto(`${shopServer.origin}/privacy-widgets.html`);
+    const items = page.locator('[data-vitrine="trending"] [data-vitrine-item]');
+    await expect(items).toHaveCount(6);
+    await expect(page.locator('[data-vitrine="for_you"] [data-vitrine-item]').first()).toBeVisible();
+    // Impressions (a second on screen), the Why popover, "not interested", the privacy panel.
+    await page.waitForTimeout(1_300);
+    await items.first().locator('[data-vitrine-why]').click();
+    await page.getByRole('button', { name: /not interested/i }).click();
+    await expect(items).toHaveCount(6);
+    const recorded = await page.evaluate(async () => (await (window as unknown as { vitrine: VitrineGlobal }).vitrine.profile.export()).events.map((e) => e.type));
+    expect(recorded).toContain('impression');
+    expect(recorded).toContain('dismiss');
+    await page.waitForTimeout(500);
+
+    const seenByBrowser = requestSet(shopServer.browser, shopServer.origin);
+    expect(requestSet(shopServer.server, shopServer.origin)).toEqual(seenByBrowser);
+    // Beyond Vitrine's own files and the bundle: only GETs of product images the widgets show.
+    const images = seenByBrowser.filter((entry) => entry.startsWith('GET /images/'));
+    expect(images.length).toBeGreaterThan(0);
+    for (const entry of images) expect(entry).toMatch(/^GET \/images\/\d+\.svg$/);
+    expectOnlyStatic(seenByBrowser.filter((entry) => !images.includes(entry)));
+    // Images go without the page's address, and nothing has a body or a query string.
+    for (const request of shopServer.server.filter((r) => r.url.startsWith('/images/'))) expect(request.headers.referer, request.url).toBeUndefined();
+    expect(shopServer.server.every((request) => request.body === '' && !request.url.includes('?'))).toBe(true);
+    // No consent: still nothing stored.
+    expect(await page.evaluate(async () => (await indexedDB.databases()).length)).toBe(0);
     await context.close();
   });
 });

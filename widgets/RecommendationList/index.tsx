@@ -61,7 +61,7 @@ function Item({ item, locale, t, onItemClick, onDismiss, onManageData }: ItemPro
   // alt="": the title follows right away, so the image would only repeat it.
   const body = (
     <>
-      <div class="img">{src && <img loading="lazy" decoding="async" alt="" src={src} />}</div>
+      <div class="img">{src && <img loading="lazy" decoding="async" referrerpolicy="no-referrer" alt="" src={src} />}</div>
       <span class="t">{item.title}</span>
     </>
   );
