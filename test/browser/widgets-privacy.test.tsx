@@ -73,6 +73,26 @@ function fakeEngine(data: ProfileExport = exported(), { endpoint = null as strin
 describe('PrivacyPanel with the real engine', () => {
   const bundle = () => makeEngineBundle({ rows: 30, seed: 4 }).bytes;
 
+  it('should read the profile when it comes into view, so activity since the page loaded shows', async () => {
+    const vitrine = createEngine();
+    await vitrine.load(bundle());
+    // Far below the fold: mounted, but not read yet.
+    host.style.marginTop = '5000px';
+    const panel = mount({ vitrine });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(panel.getAttribute('aria-busy')).toBe('true');
+    await vitrine.track({ type: 'view', product: 'sku-3' });
+    host.scrollIntoView();
+    await loaded(panel);
+    expect(storedTitles(panel)).toEqual(['Product 3']);
+    // Scrolled away and back after more activity: read again.
+    window.scrollTo(0, 0);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the observer sees it leave
+    await vitrine.track({ type: 'view', product: 'sku-4' });
+    host.scrollIntoView();
+    await vi.waitFor(() => expect(storedTitles(panel)).toEqual(['Product 4', 'Product 3']));
+  });
+
   it('should list what was tracked, forget one product, and delete everything after a confirmation', async () => {
     const vitrine = createEngine();
     await vitrine.load(bundle());

@@ -36,7 +36,9 @@ async function exercise(page: Page): Promise<void> {
   await trending.first().locator('[data-vitrine-why]').click();
   await expect(page.getByRole('button', { name: /not interested/i })).toBeVisible();
   await page.keyboard.press('Escape');
+  // The panel reads the profile once it is in view.
   const panel = page.locator('[data-vitrine="privacy-panel"]');
+  await panel.scrollIntoViewIfNeeded();
   await panel.getByRole('checkbox').first().check();
   await expect.poll(async () => (await page.evaluate(() => (window as unknown as { vitrine: VitrineGlobal }).vitrine.consent.get())).personalization).toBe(true);
 }

@@ -47,8 +47,13 @@ export function PrivacyPanelView({ vitrine, locale, onClose }: PrivacyPanelProps
           data,
         }),
     );
+  // Read whenever the panel comes into view: a panel at the foot of the page shows what the
+  // engine holds when the visitor gets there, not what it held when the page loaded.
+  const root = useRef<HTMLElement>(null);
   useEffect(() => {
-    load().catch(() => setState(null));
+    const observer = new IntersectionObserver(([entry]) => entry!.isIntersecting && load().catch(() => setState(null)));
+    observer.observe(root.current!);
+    return () => observer.disconnect();
   }, [vitrine]);
   useEffect(() => {
     if (confirming) confirmButton.current!.focus();
@@ -234,6 +239,7 @@ export function PrivacyPanelView({ vitrine, locale, onClose }: PrivacyPanelProps
 
   return (
     <section
+      ref={root}
       class="v pp"
       data-vitrine-placement="privacy-panel"
       aria-labelledby={headId}
