@@ -61,6 +61,11 @@ export async function startWitnessedShop(context: BrowserContext): Promise<Witne
     origin,
     server,
     browser,
-    close: () => new Promise((done) => http.close(() => done())),
+    close: () => {
+      const closed = new Promise<void>((done) => http.close(() => done()));
+      // Preconnected sockets that never sent a request would hold `close` for Node's 60 s headers timeout.
+      http.closeAllConnections();
+      return closed;
+    },
   };
 }

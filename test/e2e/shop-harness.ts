@@ -42,7 +42,11 @@ function address(server: Server): number {
 }
 
 function closing(server: Server): Promise<void> {
-  return new Promise((done) => server.close(() => done()));
+  const closed = new Promise<void>((done) => server.close(() => done()));
+  // Chromium keeps preconnected sockets that never sent a request: Node would wait out its
+  // 60 s headers timeout for them before `close` calls back.
+  server.closeAllConnections();
+  return closed;
 }
 
 export async function startShop({ cdn = false, headers = {} }: ShopOptions = {}): Promise<Shop> {
