@@ -106,11 +106,11 @@ test.describe('the script tag when things fail', () => {
     await expect(items(page, '[data-vitrine="trending"]')).toHaveCount(6);
     // One crash: the next widget gets a restarted worker with the bundle replayed into it.
     await crash(workers.at(-1)!);
-    await expect.poll(() => hookWarnings(page)).toEqual([]);
-    await expect(items(page, '#after-one-crash')).toHaveCount(0);
     await addPlaceholder(page, 'after-one-crash');
     await expect(items(page, '#after-one-crash')).toHaveCount(6);
     expect(workers).toHaveLength(2);
+    // A crash the engine recovered from is no failure the shop needs to hear about.
+    expect(await hookWarnings(page)).toEqual([]);
     // Three more crashes within the minute: the bridge stops restarting for good.
     for (let i = 0; i < 3; i++) {
       const count = workers.length;
