@@ -112,6 +112,27 @@ describe('EngineBridge restarts', () => {
     expect(made.count).toBe(3);
   });
 
+  it('should reject with WORKER_CRASHED, not throw, when the Worker cannot even be constructed, and count it as a crash', async () => {
+    let attempts = 0;
+    // What a CSP or Trusted Types refusal looks like: the constructor throws synchronously.
+    const refused = (): Worker => {
+      attempts++;
+      throw new DOMException('refused by the page policy', 'SecurityError');
+    };
+    const b = new EngineBridge({ createWorker: refused, maxRestarts: 2, restartWindowMs: 60_000 });
+    bridges.push(b);
+    for (let i = 0; i < 2; i++) {
+      const error = (await rejection(b.run((engine) => engine.status()))) as VitrineError;
+      expect(error).toMatchObject({ code: 'WORKER_CRASHED', details: { reason: 'start' } });
+      expect(error.message).toContain('refused by the page policy');
+    }
+    const final = (await rejection(b.run((engine) => engine.status()))) as VitrineError;
+    expect(final.details).toMatchObject({ reason: 'crash-loop', crashes: 3 });
+    // Given up: no further attempt to construct a worker.
+    expect(((await rejection(b.run((engine) => engine.status()))) as VitrineError).details.reason).toBe('crash-loop');
+    expect(attempts).toBe(3);
+  });
+
   it('should keep restarting when the crashes are further apart than the window', async () => {
     const made = { count: 0 };
     const b = new EngineBridge({ createWorker: throwingWorker(made), maxRestarts: 1, restartWindowMs: 40 });
