@@ -8,7 +8,7 @@
  * with a(·) the decayed affinity, negatives (more dismissals than interest) counted as 0. The
  * visitor's strongest preference the catalog can serve maps to 0.5; a brand they liked that the
  * catalog no longer sells does not shrink the others. The two parts add exactly, so the larger
- * one, as `explainAffinity` returns it, is what the value would lose without that affinity.
+ * one, as `explain` returns it, is what the value would lose without that affinity.
  */
 import type { Bundle } from '../shared/bundle/types.ts';
 import type { MessageId, MessageParams } from '../shared/messages.ts';
@@ -49,66 +49,47 @@ function scaleOf(values: Float64Array): number {
   return max > 0 ? PART_MAX / max : 0;
 }
 
-interface AffinityParts {
-  brand: Float64Array;
-  brandScale: number;
-  category: Float64Array;
-  categoryScale: number;
-}
+/** One visitor's affinities over one bundle's brands and categories, computed once per request. */
+export class AffinityScores {
+  readonly #bundle: Bundle;
+  readonly #brand: Float64Array;
+  readonly #brandScale: number;
+  readonly #category: Float64Array;
+  readonly #categoryScale: number;
 
-/** One request's parts, kept while its affinities object lives (the fill and every explanation share them). */
-const partsCache = new WeakMap<Affinities, { bundle: Bundle; parts: AffinityParts }>();
-
-function partsOf(bundle: Bundle, affinities: Affinities): AffinityParts {
-  const cached = partsCache.get(affinities);
-  if (cached && cached.bundle === bundle) return cached.parts;
-  const brand = brandAffinities(bundle, affinities);
-  const category = categoryAffinities(bundle, affinities);
-  const parts = { brand, brandScale: scaleOf(brand), category, categoryScale: scaleOf(category) };
-  partsCache.set(affinities, { bundle, parts });
-  return parts;
-}
-
-function brandPart(bundle: Bundle, parts: AffinityParts, row: number): number {
-  const b = bundle.products.brandIndex[row]!;
-  return b >= 0 ? parts.brand[b]! * parts.brandScale : 0;
-}
-
-function categoryPart(bundle: Bundle, parts: AffinityParts, row: number): number {
-  const c = bundle.products.categoryIndex[row]!;
-  return c >= 0 ? parts.category[c]! * parts.categoryScale : 0;
-}
-
-/** Fills `into` (length = product count, fully overwritten) with the affinity component. */
-export function affinityScores(bundle: Bundle, affinities: Affinities, into: Float32Array): void {
-  const parts = partsOf(bundle, affinities);
-  // Scaled per brand / category once, then one pass over the typed columns (100k rows).
-  const brand = Float32Array.from(parts.brand, (value) => value * parts.brandScale);
-  const category = Float32Array.from(parts.category, (value) => value * parts.categoryScale);
-  const { brandIndex, categoryIndex } = bundle.products;
-  for (let row = 0; row < into.length; row++) {
-    const b = brandIndex[row]!;
-    const c = categoryIndex[row]!;
-    into[row] = (b >= 0 ? brand[b]! : 0) + (c >= 0 ? category[c]! : 0);
+  constructor(bundle: Bundle, affinities: Affinities) {
+    this.#bundle = bundle;
+    this.#brand = brandAffinities(bundle, affinities);
+    this.#brandScale = scaleOf(this.#brand);
+    this.#category = categoryAffinities(bundle, affinities);
+    this.#categoryScale = scaleOf(this.#category);
   }
-}
 
-/**
- * The larger part at `row` (brand on a tie: the more specific preference) with its message, or
- * null when the visitor has no affinity for the product's brand or category.
- */
-export function explainAffinity(
-  bundle: Bundle,
-  affinities: Affinities,
-  row: number,
-): { message: MessageId; params: MessageParams; amount: number } | null {
-  const parts = partsOf(bundle, affinities);
-  const brand = brandPart(bundle, parts, row);
-  const category = categoryPart(bundle, parts, row);
-  if (brand <= 0 && category <= 0) return null;
-  if (brand >= category) {
-    return { message: 'favouriteBrand', params: { brand: bundle.products.brand(row) }, amount: brand };
+  /** Fills `into` (length = product count, fully overwritten) with the affinity component. */
+  fill(into: Float32Array): void {
+    // Scaled per brand / category once, then one pass over the typed columns (100k rows).
+    const brand = Float32Array.from(this.#brand, (value) => value * this.#brandScale);
+    const category = Float32Array.from(this.#category, (value) => value * this.#categoryScale);
+    const { brandIndex, categoryIndex } = this.#bundle.products;
+    for (let row = 0; row < into.length; row++) {
+      const b = brandIndex[row]!;
+      const c = categoryIndex[row]!;
+      into[row] = (b >= 0 ? brand[b]! : 0) + (c >= 0 ? category[c]! : 0);
+    }
   }
-  const node = bundle.categories[bundle.products.categoryIndex[row]!]!;
-  return { message: 'favouriteCategory', params: { category: node.name }, amount: category };
+
+  /**
+   * The larger part at `row` (brand on a tie: the more specific preference) with its message, or
+   * null when the visitor has no affinity for the product's brand or category.
+   */
+  explain(row: number): { message: MessageId; params: MessageParams; amount: number } | null {
+    const { products, categories } = this.#bundle;
+    const b = products.brandIndex[row]!;
+    const c = products.categoryIndex[row]!;
+    const brand = b >= 0 ? this.#brand[b]! * this.#brandScale : 0;
+    const category = c >= 0 ? this.#category[c]! * this.#categoryScale : 0;
+    if (brand <= 0 && category <= 0) return null;
+    if (brand >= category) return { message: 'favouriteBrand', params: { brand: products.brand(row) }, amount: brand };
+    return { message: 'favouriteCategory', params: { category: categories[c]!.name }, amount: category };
+  }
 }

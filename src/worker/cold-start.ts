@@ -20,7 +20,8 @@
 import type { Bundle } from '../shared/bundle/types.ts';
 import type { NormalizedVisitContext } from '../shared/context.ts';
 import type { MessageId, MessageParams } from '../shared/messages.ts';
-import type { Version } from './version.ts';
+import type { BundleIndexes } from './bundle-indexes.ts';
+import { tokenize } from './text.ts';
 
 /** One part of a product's context value, with the message that explains it. */
 export interface ContextPart {
@@ -64,30 +65,14 @@ const PLURAL_ENDINGS = ['es', 'en', 's', 'e', 'n'];
 /** Most distinct tokens read from one text; real queries have a handful. */
 const MAX_QUERY_TOKENS = 32;
 
-/**
- * Lower-case words of `text`: runs of Unicode letters and digits, accents folded ("Crème" →
- * "creme", "ß" → "ss"), so "Kaffeemühle" and "kaffeemuhle" meet. No stemming: see PLURAL_ENDINGS.
- */
-export function tokenize(text: string): string[] {
-  const folded = text.toLowerCase().normalize('NFKD').replace(/\p{M}+/gu, '').replace(/ß/gu, 'ss');
-  return folded.match(/[\p{L}\p{N}]+/gu) ?? [];
-}
-
-/** Tokens joined by one space: the comparable form of a category name ("Womens-Dresses" → "womens dresses"). */
-function categoryKey(name: string): string {
-  return tokenize(name).join(' ');
-}
-
-/** Per-bundle search index: built once, then shared by every request on that bundle. */
-interface TextIndex {
+/** Catalog words → products: built once per bundle (`BundleIndexes.text`), shared by every request on it. */
+export interface TextIndex {
   rows: number;
   /** Distinct catalog tokens, sorted (prefix matches are one binary search plus a scan). */
   tokens: string[];
   /** Postings in CSR form: token t's rows are `postings[offsets[t] .. offsets[t+1])`, ascending. */
   offsets: Uint32Array;
   postings: Uint32Array;
-  /** Category name key and `' > '`-joined path key → category indices. */
-  categoryKeys: Map<string, number[]>;
   /** Products per leaf category in CSR form, so a landing category touches only its own rows. */
   categoryOffsets: Uint32Array;
   categoryRows: Uint32Array;
@@ -97,8 +82,6 @@ interface TextIndex {
   stamp: Uint32Array;
   stampCounter: number;
 }
-
-const indexes = new WeakMap<Bundle, TextIndex>();
 
 /** Growable Uint32 pairs (token, row): a 100k catalog yields millions, too many for JS arrays of objects. */
 class PairBuffer {
@@ -125,7 +108,7 @@ class PairBuffer {
  * Builds the index: each product's title, brand, category path names and attribute values,
  * tokenised. Category and brand tokens are tokenised once per category / brand, not per product.
  */
-function buildIndex(bundle: Bundle): TextIndex {
+export function buildTextIndex(bundle: Bundle): TextIndex {
   const { products, categories, brands } = bundle;
   const ids = new Map<string, number>();
   const names: string[] = [];
@@ -169,17 +152,6 @@ function buildIndex(bundle: Bundle): TextIndex {
   const cursor = offsets.slice(0, names.length);
   const postings = new Uint32Array(pairs.length);
   for (let i = 0; i < pairs.length; i++) postings[cursor[rank[pairs.tokens[i]!]!]!++] = pairs.rows[i]!;
-  const categoryKeys = new Map<string, number[]>();
-  const addKey = (key: string, index: number): void => {
-    if (key === '') return;
-    const list = categoryKeys.get(key);
-    if (!list) categoryKeys.set(key, [index]);
-    else if (!list.includes(index)) list.push(index);
-  };
-  categories.forEach((node, index) => {
-    addKey(categoryKey(node.name), index);
-    addKey(node.path.map(categoryKey).join(' > '), index);
-  });
   const categoryOffsets = new Uint32Array(categories.length + 1);
   for (const c of products.categoryIndex) if (c >= 0) categoryOffsets[c + 1]!++;
   for (let c = 0; c < categories.length; c++) categoryOffsets[c + 1]! += categoryOffsets[c]!;
@@ -193,27 +165,12 @@ function buildIndex(bundle: Bundle): TextIndex {
     tokens: order.map((id) => names[id]!),
     offsets,
     postings,
-    categoryKeys,
     categoryOffsets,
     categoryRows,
     terms: new Map(),
     stamp: new Uint32Array(products.count),
     stampCounter: 0,
   };
-}
-
-/** Builds (once) the bundle's text index, so the first cold-start request does not pay for it. */
-export function warmTextIndex(bundle: Bundle): void {
-  indexOf(bundle);
-}
-
-function indexOf(bundle: Bundle): TextIndex {
-  let index = indexes.get(bundle);
-  if (!index) {
-    index = buildIndex(bundle);
-    indexes.set(bundle, index);
-  }
-  return index;
 }
 
 /** First position in the sorted token list whose token is >= `key`. */
@@ -390,16 +347,6 @@ function categoryMatch(bundle: Bundle, targets: readonly number[]): Float32Array
   return match;
 }
 
-function landingTargets(index: TextIndex, category: string): number[] {
-  const key = category.includes('>')
-    ? category
-        .split('>')
-        .map(categoryKey)
-        .join(' > ')
-    : categoryKey(category);
-  return index.categoryKeys.get(key) ?? [];
-}
-
 /** Campaign text as words for a message: `summer-sale_2024` → `summer sale 2024`. */
 function campaignLabel(utm: NormalizedVisitContext['utm']): string {
   return [utm.campaign, utm.term]
@@ -417,12 +364,11 @@ function textPart(terms: Term[], weight: number): TextPart {
 
 /**
  * Fills `into` (length = product count, fully overwritten) with the context component and returns
- * how to explain it. Builds the bundle's text index on first use (once per bundle).
+ * how to explain it. The landing category is found as rules find categories (`CategoryNames`).
  */
-export function contextScores(version: Version, context: NormalizedVisitContext, into: Float32Array): ContextMatch {
-  const { bundle } = version;
-  const index = indexOf(bundle);
-  const targets = context.category !== null ? landingTargets(index, context.category) : [];
+export function contextScores(indexes: BundleIndexes, context: NormalizedVisitContext, into: Float32Array): ContextMatch {
+  const { bundle, text: index } = indexes;
+  const targets = context.category !== null ? indexes.categories.find(context.category) : [];
   const queryTerms = context.query !== null ? resolveTerms(index, context.query) : [];
   const label = campaignLabel(context.utm);
   const campaignTerms = label !== '' ? resolveTerms(index, label) : [];

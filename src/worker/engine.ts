@@ -1,11 +1,11 @@
 /**
- * The engine's state: which bundle version answers queries, and how a new one replaces it.
+ * The engine's state: which loaded bundle answers queries, and how a new one replaces it.
  *
  * Invariants:
- * - `#current` changes in exactly one synchronous assignment, after the new version is complete
- *   (decoded, validated, matrix copied into its own kernels instance). Queries are synchronous and
- *   read `#current` once, so no query ever mixes two versions.
- * - During a reload, queries keep using the old version until the swap (they do not wait).
+ * - `#current` changes in exactly one synchronous assignment, after the new bundle is completely
+ *   loaded (decoded, validated, matrix copied into its own kernels instance). Queries are
+ *   synchronous and read `#current` once, so no query ever mixes two bundles.
+ * - During a reload, queries keep using the old bundle until the swap (they do not wait).
  *   With nothing loaded yet, they fail with `NOT_READY`.
  * - Loads (and background revalidations) run one at a time, in call order.
  */
@@ -25,12 +25,10 @@ import {
 } from '../shared/request.ts';
 import { deleteCached, fetchBundle, readCached, writeCached, type Validators } from './bundle-cache.ts';
 import { classifyWasmError, kernelFactory, referenceFactory, type KernelFactory } from './kernel-loader.ts';
-import * as strategies from './recommend.ts';
+import { createLoadedBundle, statusOf, type LoadedBundle } from './loaded-bundle.ts';
+import * as ranking from './ranking.ts';
 import { computeTraits, type VisitorTraits } from './traits.ts';
 import { NO_VISITOR, sessionStartOf, type VisitorInput } from './visitor.ts';
-import { prepareVersion, statusOf, type Version } from './version.ts';
-import { warmTextIndex } from './cold-start.ts';
-import { knnIndexOf } from './query.ts';
 
 function errorSummary(error: unknown): { code: string; message: string } {
   if (isVitrineError(error)) return { code: error.code, message: error.message };
@@ -38,7 +36,7 @@ function errorSummary(error: unknown): { code: string; message: string } {
 }
 
 export class Engine {
-  #current: Version | null = null;
+  #current: LoadedBundle | null = null;
   #state: EngineState = 'idle';
   #lastError: { code: string; message: string } | null = null;
   #factory: KernelFactory | null = null;
@@ -73,28 +71,27 @@ export class Engine {
 
   /** `visitor`: the visitor's events and affinities (the worker passes the profile's; tests their own). */
   similar(productId: unknown, options: unknown, visitor: VisitorInput = NO_VISITOR): RecommendResult {
-    const version = this.#ready();
+    const loaded = this.#ready();
     if (typeof productId !== 'string' || productId === '') {
       throw new VitrineError('INVALID_REQUEST', 'productId: must be a non-empty string', { field: 'productId' });
     }
-    return strategies.similar(version, productId, normalizeOptions(options, 'options.'), visitor);
+    return ranking.similar(loaded, productId, normalizeOptions(options, 'options.'), visitor);
   }
 
   recommend(request: unknown, visitor: VisitorInput = NO_VISITOR): RecommendResult {
-    const version = this.#ready();
-    return strategies.recommend(version, normalizeRequest(request), visitor);
+    return ranking.recommend(this.#ready(), normalizeRequest(request), visitor);
   }
 
   rerank(productIds: unknown, context: unknown, options?: unknown, visitor: VisitorInput = NO_VISITOR): RerankResult {
-    const version = this.#ready();
+    const loaded = this.#ready();
     const normalized = normalizeRerank(productIds, context, options);
-    return strategies.rerank(version, normalized.ids, normalized.options, visitor);
+    return ranking.rerank(loaded, normalized.ids, normalized.options, visitor);
   }
 
   /** Intent and buyer type of the visitor, with the evidence (needs a bundle for prices and brands). */
   traits(visitor: VisitorInput): VisitorTraits {
-    const version = this.#ready();
-    return computeTraits(version.bundle, visitor.events.slice(sessionStartOf(visitor.events, visitor.now)), visitor.events);
+    const loaded = this.#ready();
+    return computeTraits(loaded.indexes, visitor.events.slice(sessionStartOf(visitor.events, visitor.now)), visitor.events);
   }
 
   /** The bundle now answering queries, or null (the profile store reads titles and features from it). */
@@ -112,10 +109,10 @@ export class Engine {
     };
   }
 
-  #ready(): Version {
-    const version = this.#current;
-    if (!version) throw new VitrineError('NOT_READY', `no bundle loaded yet (engine is ${this.#state})`, { state: this.#state });
-    return version;
+  #ready(): LoadedBundle {
+    const loaded = this.#current;
+    if (!loaded) throw new VitrineError('NOT_READY', `no bundle loaded yet (engine is ${this.#state})`, { state: this.#state });
+    return loaded;
   }
 
   #enqueue<T>(task: () => Promise<T>): Promise<T> {
@@ -135,8 +132,8 @@ export class Engine {
     }
     if (cached) {
       try {
-        const version = await this.#swapIn(cached.bytes, url, 'cache');
-        void this.#revalidate(url, cached.validators, version.bundle.contentHash);
+        const loaded = await this.#swapIn(cached.bytes, url, 'cache');
+        void this.#revalidate(url, cached.validators, loaded.bundle.contentHash);
         return;
       } catch (error) {
         // A cached copy that no longer decodes (e.g. written by an older reader) is dropped.
@@ -147,8 +144,8 @@ export class Engine {
     const fetched = await fetchBundle(url);
     const bytes = fetched.bytes!;
     // Decode before caching: corrupt bytes must never reach the cache.
-    const version = await this.#swapIn(bytes, url, 'network');
-    await writeCached(url, bytes, version.bundle.contentHash, fetched.validators);
+    const loaded = await this.#swapIn(bytes, url, 'network');
+    await writeCached(url, bytes, loaded.bundle.contentHash, fetched.validators);
   }
 
   /**
@@ -175,10 +172,10 @@ export class Engine {
   }
 
   /**
-   * Decodes, builds the complete version, then swaps it in with one assignment. With
+   * Decodes, loads the bundle completely, then swaps it in with one assignment. With
    * `unlessHash`, a bundle whose content hash equals it is not swapped (nothing changed).
    */
-  async #swapIn(bytes: ArrayBuffer, url: string | null, source: BundleStatus['source'], unlessHash?: string): Promise<Version> {
+  async #swapIn(bytes: ArrayBuffer, url: string | null, source: BundleStatus['source'], unlessHash?: string): Promise<LoadedBundle> {
     const startedAt = performance.now();
     const bundle = decodeBundle(bytes);
     if (unlessHash !== undefined && bundle.contentHash === unlessHash) return this.#current!;
@@ -191,15 +188,13 @@ export class Engine {
       this.#factory = referenceFactory(classifyWasmError(error, this.#factory.impl));
       kernels = await this.#factory.create();
     }
-    const version = prepareVersion(bundle, kernels, url, source, startedAt);
-    this.#current = version;
-    // Build the per-bundle indexes (session-kNN, text) right after the load, between messages,
-    // instead of inside the first request that needs them (hundreds of ms on 100k products).
+    const loaded = createLoadedBundle(bundle, kernels, { url, source, startedAt });
+    this.#current = loaded;
+    // Build the bundle's indexes right after the load, between messages, instead of inside the
+    // first request that needs them (hundreds of ms on 100k products).
     setTimeout(() => {
-      if (this.#current !== version) return;
-      knnIndexOf(version);
-      warmTextIndex(version.bundle);
+      if (this.#current === loaded) loaded.warm();
     }, 0);
-    return version;
+    return loaded;
   }
 }

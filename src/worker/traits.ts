@@ -10,7 +10,8 @@
 import type { Bundle } from '../shared/bundle/types.ts';
 import type { EventType, StoredEvent } from '../shared/events.ts';
 import type { MessageId, MessageParams } from '../shared/messages.ts';
-import { tokenize } from './cold-start.ts';
+import type { BundleIndexes } from './bundle-indexes.ts';
+import { tokenize } from './text.ts';
 
 export interface TraitEvidence {
   kind: string;
@@ -130,8 +131,8 @@ export const PRICE_MIN_PRODUCTS = 3;
  */
 export const PRICE_STYLE_MARGIN = 0.25;
 
-/** Per-bundle price statistics, computed once. */
-interface PriceStats {
+/** Price statistics of a bundle (built once per bundle by `BundleIndexes`). */
+export interface PriceStats {
   /** Effective price's percentile among the product's peers (0 cheapest, 1 dearest); NaN unpriced. */
   pricePercentile: Float32Array;
   /** Discount depth `1 - salePrice / price`, 0 when not reduced; NaN unpriced. */
@@ -139,8 +140,6 @@ interface PriceStats {
   /** Discount depth's percentile over the catalog's priced products (not reduced = depth 0). */
   discountPercentile: Float32Array;
 }
-
-const priceStatsCache = new WeakMap<Bundle, PriceStats>();
 
 /** What the visitor pays: the sale price when reduced. */
 function effectivePrice(bundle: Bundle, row: number): number {
@@ -174,7 +173,7 @@ function firstIndex(sorted: Float64Array, from: (x: number) => boolean): number 
   return lo;
 }
 
-function computePriceStats(bundle: Bundle): PriceStats {
+export function computePriceStats(bundle: Bundle): PriceStats {
   const { products, categories } = bundle;
   const n = products.count;
   const priced = (row: number): boolean => Number.isFinite(products.price[row]!);
@@ -237,15 +236,6 @@ function computePriceStats(bundle: Bundle): PriceStats {
   return { pricePercentile, discount, discountPercentile };
 }
 
-function priceStats(bundle: Bundle): PriceStats {
-  let stats = priceStatsCache.get(bundle);
-  if (!stats) {
-    stats = computePriceStats(bundle);
-    priceStatsCache.set(bundle, stats);
-  }
-  return stats;
-}
-
 /** Rows of the distinct known products the visitor showed interest in, over history and this visit. */
 function interestRows(bundle: Bundle, session: readonly StoredEvent[], history: readonly StoredEvent[]): number[] {
   const rows = new Set<number>();
@@ -266,8 +256,7 @@ function interestRows(bundle: Bundle, session: readonly StoredEvent[], history: 
  * counting "reduced or not") gets right. Distinct products, so one product viewed ten times
  * decides nothing alone.
  */
-function computePrice(bundle: Bundle, rows: readonly number[]): VisitorTraits['price'] {
-  const stats = priceStats(bundle);
+function computePrice(stats: PriceStats, rows: readonly number[]): VisitorTraits['price'] {
   const pricedRows = rows.filter((row) => !Number.isNaN(stats.pricePercentile[row]!));
   const count = pricedRows.length;
   const evidence: TraitEvidence[] = [{ kind: 'pricedProducts', count }];
@@ -314,26 +303,24 @@ export const LOYAL_LIFT = 2;
 /** Distinct brands (among at least that many branded products + 1) that make an explorer. */
 export const EXPLORING_MIN_BRANDS = 3;
 
-const brandCountsCache = new WeakMap<Bundle, { perBrand: Uint32Array; branded: number }>();
-
-/** Products per brand in the catalog (once per bundle). */
-function brandCounts(bundle: Bundle): { perBrand: Uint32Array; branded: number } {
-  let counts = brandCountsCache.get(bundle);
-  if (!counts) {
-    const perBrand = new Uint32Array(bundle.brands.length);
-    let branded = 0;
-    for (const brand of bundle.products.brandIndex) {
-      if (brand < 0) continue;
-      perBrand[brand]!++;
-      branded++;
-    }
-    counts = { perBrand, branded };
-    brandCountsCache.set(bundle, counts);
-  }
-  return counts;
+/** Products per brand in a catalog, and how many have a brand at all. */
+export interface BrandCounts {
+  perBrand: Uint32Array;
+  branded: number;
 }
 
-function computeBrand(bundle: Bundle, rows: readonly number[]): VisitorTraits['brand'] {
+export function brandCountsOf(bundle: Bundle): BrandCounts {
+  const perBrand = new Uint32Array(bundle.brands.length);
+  let branded = 0;
+  for (const brand of bundle.products.brandIndex) {
+    if (brand < 0) continue;
+    perBrand[brand]!++;
+    branded++;
+  }
+  return { perBrand, branded };
+}
+
+function computeBrand(bundle: Bundle, catalog: BrandCounts, rows: readonly number[]): VisitorTraits['brand'] {
   const { products, brands } = bundle;
   const perBrand = new Map<number, number>();
   for (const row of rows) {
@@ -353,7 +340,6 @@ function computeBrand(bundle: Bundle, rows: readonly number[]): VisitorTraits['b
   ];
   if (top < 0) return { value: 'unknown', confidence: 0, evidence, brand: null };
   const share = topCount / branded;
-  const catalog = brandCounts(bundle);
   const catalogShare = catalog.perBrand[top]! / catalog.branded;
   evidence.push({ kind: 'topBrand', count: topCount, value: share });
   const amount = branded / (branded + LOYAL_MIN_PRODUCTS);
@@ -371,16 +357,13 @@ function computeBrand(bundle: Bundle, rows: readonly number[]): VisitorTraits['b
  * all stored events, oldest first (price and brand style are longer-term). Products the bundle
  * does not know are skipped.
  */
-export function computeTraits(
-  bundle: Bundle,
-  session: readonly StoredEvent[],
-  history: readonly StoredEvent[],
-): VisitorTraits {
+export function computeTraits(indexes: BundleIndexes, session: readonly StoredEvent[], history: readonly StoredEvent[]): VisitorTraits {
+  const { bundle } = indexes;
   const rows = interestRows(bundle, session, history);
   return {
     intent: computeIntent(bundle, session),
-    price: computePrice(bundle, rows),
-    brand: computeBrand(bundle, rows),
+    price: computePrice(indexes.prices, rows),
+    brand: computeBrand(bundle, indexes.brandCounts, rows),
   };
 }
 
@@ -391,13 +374,12 @@ export function computeTraits(
  * the discount depth (0.3 for 30 % off), for a premium buyer the price percentile among its peers;
  * zeros for a neutral or unknown price style.
  */
-export function buyerFitScores(bundle: Bundle, traits: VisitorTraits, into: Float32Array): void {
+export function buyerFitScores(stats: PriceStats, traits: VisitorTraits, into: Float32Array): void {
   const style = traits.price.value;
   if (style !== 'bargain' && style !== 'premium') {
     into.fill(0);
     return;
   }
-  const stats = priceStats(bundle);
   const source = style === 'bargain' ? stats.discount : stats.pricePercentile;
   for (let row = 0; row < into.length; row++) {
     const value = source[row]!;
@@ -415,14 +397,9 @@ export const PREMIUM_MESSAGE_MIN = 0.5;
  * The buyer-fit value at `row` and its message: 'deal' with the discount, or 'premium' for a
  * product in the dearer half of its peers; null when the value is 0 or the message would not hold.
  */
-export function explainBuyerFit(
-  bundle: Bundle,
-  traits: VisitorTraits,
-  row: number,
-): { message: MessageId; params: MessageParams; amount: number } | null {
+export function explainBuyerFit(stats: PriceStats, traits: VisitorTraits, row: number): { message: MessageId; params: MessageParams; amount: number } | null {
   const style = traits.price.value;
   if (style !== 'bargain' && style !== 'premium') return null;
-  const stats = priceStats(bundle);
   const amount = (style === 'bargain' ? stats.discount : stats.pricePercentile)[row]!;
   if (Number.isNaN(amount) || amount <= 0) return null;
   if (style === 'premium' && amount < PREMIUM_MESSAGE_MIN) return null;

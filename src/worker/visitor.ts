@@ -7,7 +7,7 @@
 import type { StoredEvent } from '../shared/events.ts';
 import type { NormalizedContext } from '../shared/request.ts';
 import type { Affinities } from './profile/affinities.ts';
-import type { Version } from './version.ts';
+import type { Bundle } from '../shared/bundle/types.ts';
 
 /** A pause longer than this starts a new session (the common web-analytics convention). */
 export const SESSION_GAP_MS = 30 * 60_000;
@@ -51,8 +51,8 @@ export const NO_VISITOR: VisitorInput = { events: [], affinities: null, now: 0 }
 /** Product events that say the visitor looked at or wanted the product. */
 const SESSION_TYPES = new Set<StoredEvent['type']>(['view', 'click', 'add_to_cart', 'purchase']);
 
-export function buildVisitor(version: Version, input: VisitorInput, context: NormalizedContext, cartIds: string[] | null): Visitor {
-  const { products } = version.bundle;
+export function buildVisitor(bundle: Bundle, input: VisitorInput, context: NormalizedContext, cartIds: string[] | null): Visitor {
+  const { products } = bundle;
   const history: RowEvent[] = [];
   const purchased = new Set<number>();
   const dismissed = new Set<number>();
@@ -109,9 +109,4 @@ export function sessionStartOf(events: readonly StoredEvent[], now: number): num
 
 function mergeByTime(a: RowEvent[], b: RowEvent[]): RowEvent[] {
   return [...a, ...b].sort((x, y) => x.time - y.time);
-}
-
-/** Session rows in order (repeats kept), for session-kNN. */
-export function sessionRows(visitor: Visitor): number[] {
-  return visitor.session.map((event) => event.row);
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVitrine, type RecommendResult, type ResultItem, type Vitrine } from '../../src/index.ts';
 import { encodeBundle, type BundleInput, type CsrGraph } from '../../src/shared/bundle/index.ts';
-import { DEFAULT_WEIGHTS } from '../../src/worker/components.ts';
+import { DEFAULT_WEIGHTS } from '../../src/worker/components/index.ts';
 import { makeEngineBundle, makeEngineInput, rowOf } from './engine-fixture.ts';
 
 type Weights = Record<string, number>;
@@ -83,21 +83,21 @@ function expectMatches(result: RecommendResult | { items: ResultItem[] }, expect
 }
 
 const SIMILAR_WEIGHTS: Weights = {
-  similarity: DEFAULT_WEIGHTS.similarity,
-  covisitation: DEFAULT_WEIGHTS.covisitation,
-  copurchase: DEFAULT_WEIGHTS.copurchase,
-  popularity: DEFAULT_WEIGHTS.popularity,
+  similarity: DEFAULT_WEIGHTS.similarity!,
+  covisitation: DEFAULT_WEIGHTS.covisitation!,
+  copurchase: DEFAULT_WEIGHTS.copurchase!,
+  popularity: DEFAULT_WEIGHTS.popularity!,
 };
-const TRENDING_WEIGHTS: Weights = { trending: DEFAULT_WEIGHTS.trending, popularity: DEFAULT_WEIGHTS.popularity };
+const TRENDING_WEIGHTS: Weights = { trending: DEFAULT_WEIGHTS.trending!, popularity: DEFAULT_WEIGHTS.popularity! };
 
 /** Session seeds weigh 0.7^i, most recent first (not normalised: each seed's share stays exact). */
 const recencyWeights = (count: number): number[] => Array.from({ length: count }, (_, i) => 0.7 ** i);
 
 /** The `for_you` / `rerank` mix without a cart: co-purchase starts from the cart, so it is off. */
 const SESSION_WEIGHTS: Weights = {
-  similarity: DEFAULT_WEIGHTS.similarity,
-  covisitation: DEFAULT_WEIGHTS.covisitation,
-  popularity: DEFAULT_WEIGHTS.popularity,
+  similarity: DEFAULT_WEIGHTS.similarity!,
+  covisitation: DEFAULT_WEIGHTS.covisitation!,
+  popularity: DEFAULT_WEIGHTS.popularity!,
 };
 
 describe('engine results (f32 bundle, default weights)', () => {
@@ -189,7 +189,7 @@ describe('engine results (f32 bundle, default weights)', () => {
 
   it('should fall back to popularity for for_you without history, ignoring unknown recent ids', async () => {
     const result = await vitrine.recommend({ placement: 'for_you', limit: 5, context: { recent: ['sku-gone'] } });
-    expectMatches(result, expectedTop(input, [], { popularity: DEFAULT_WEIGHTS.popularity }, inStock, 5));
+    expectMatches(result, expectedTop(input, [], { popularity: DEFAULT_WEIGHTS.popularity! }, inStock, 5));
   });
 
   it('should rerank a list for the visitor, keeping unknown ids at the end', async () => {

@@ -87,14 +87,20 @@ describe('strategies in the worker', () => {
   });
 
   it('should recommend complements of the tracked cart from other leaf categories', async () => {
+    const leaf = (row: number) => input.products[row]!.category.join(' > ');
+    const { offsets, neighbors } = input.copurchase;
+    // Bought-together neighbours of `row` that are in stock and outside its leaf category.
+    const complementsOf = (row: number) =>
+      Array.from(neighbors.subarray(offsets[row]!, offsets[row + 1]!)).filter((n) => input.products[n]!.inStock && leaf(n) !== leaf(row));
+    const cart = input.products.findIndex((_, row) => complementsOf(row).length >= 2);
+    expect(cart).toBeGreaterThanOrEqual(0);
     const vitrine = engine();
     await vitrine.load(bundle());
-    await vitrine.track({ type: 'add_to_cart', product: 'sku-0' });
+    await vitrine.track({ type: 'add_to_cart', product: `sku-${cart}` });
     const result = await vitrine.recommend({ placement: 'goes_with', limit: 4 });
-    const leaf = (id: string) => input.products[Number(id.slice(4))]!.category.join(' > ');
-    for (const item of result.items) {
-      expect(item.productId).not.toBe('sku-0');
-      if (item.strategy === 'goes_with') expect(leaf(item.productId)).not.toBe(leaf('sku-0'));
-    }
+    const own = result.items.filter((item) => item.strategy === 'goes_with').map((item) => Number(item.productId.slice(4)));
+    // Every complement the graph holds (rows have at most 3), and nothing else, is the strategy's own part of the list.
+    expect(new Set(own)).toEqual(new Set(complementsOf(cart)));
+    expect(result.items.map((item) => item.productId)).not.toContain(`sku-${cart}`);
   });
 });

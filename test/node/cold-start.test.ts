@@ -1,21 +1,21 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadNodeKernels } from '../../src/cli/kernels-node.ts';
 import { decodeBundle, encodeBundle, type Bundle } from '../../src/shared/bundle/index.ts';
 import { normalizeVisitContext, type VisitContext } from '../../src/shared/context.ts';
-import { contextScores, PART_WEIGHTS, tokenize, type ContextMatch } from '../../src/worker/cold-start.ts';
-import { prepareVersion, type Version } from '../../src/worker/version.ts';
+import { BundleIndexes } from '../../src/worker/bundle-indexes.ts';
+import { contextScores, PART_WEIGHTS, type ContextMatch } from '../../src/worker/cold-start.ts';
+import { tokenize } from '../../src/worker/text.ts';
 import { makeFixtureInput } from '../fixtures/bundle-fixture.ts';
 import { buildAndDecode, CARTS, DUMMYJSON } from './cli-helpers.ts';
 
-let version: Version;
+let indexes: BundleIndexes;
 let bundle: Bundle;
 
 beforeAll(async () => {
   bundle = (await buildAndDecode(['--catalog', DUMMYJSON, '--events', CARTS])).bundle;
-  version = prepareVersion(bundle, await loadNodeKernels(), null, 'buffer', performance.now());
+  indexes = new BundleIndexes(bundle);
 });
 
-function score(visit: VisitContext, on: Version = version): { values: Float32Array; match: ContextMatch } {
+function score(visit: VisitContext, on: BundleIndexes = indexes): { values: Float32Array; match: ContextMatch } {
   const values = new Float32Array(on.bundle.products.count).fill(7); // garbage: must be overwritten
   const match = contextScores(on, normalizeVisitContext(visit), values);
   return { values, match };
@@ -74,8 +74,7 @@ describe('contextScores', () => {
   it('should give the landing category 1 and its siblings under the same parent a partial score', async () => {
     // The fixture splits DummyJSON's slugs into two levels: 'mens-shirts' → mens > shirts.
     const fixture = decodeBundle(encodeBundle(makeFixtureInput({ dim: 8 })));
-    const fixtureVersion = prepareVersion(fixture, await loadNodeKernels(), null, 'buffer', performance.now());
-    const { values, match } = score({ category: 'mens > shirts' }, fixtureVersion);
+    const { values, match } = score({ category: 'mens > shirts' }, new BundleIndexes(fixture));
     const path = (row: number): string => fixture.categories[fixture.products.categoryIndex[row]!]!.path.join(' > ');
     for (let row = 0; row < values.length; row++) {
       // Depth 2: a sibling shares one of the landing path's two levels.
@@ -159,10 +158,9 @@ describe('contextScores', () => {
   // Speed is measured by the browser bench (`npm run bench:browser`, cold-start row), not here.
   it('should still rank every query match above the rest on a 100k-product catalog', () => {
     const big = decodeBundle(encodeBundle(makeFixtureInput({ rows: 100_000, dim: 4 })));
-    const bigVersion = { bundle: big } as Version; // contextScores reads only the bundle
     const into = new Float32Array(big.products.count);
     const visit = normalizeVisitContext({ query: 'red lipstick', category: 'mens > shirts', utm: { campaign: 'summer-watches' } });
-    contextScores(bigVersion, visit, into);
+    contextScores(new BundleIndexes(big), visit, into);
     // Still the right answer at scale: every lipstick copy outranks every product that is neither.
     const lipsticks = rowsWhere((row) => /lipstick/i.test(big.products.title(row)), big);
     expect(lipsticks.length).toBeGreaterThan(100);

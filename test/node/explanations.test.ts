@@ -12,8 +12,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/shared/events.ts';
 import { normalizeRerank, type NormalizedRequest, type RecommendRequest, type RecommendResult, type ResultItem, type WhyReason } from '../../src/shared/request.ts';
-import { recommend, rerank } from '../../src/worker/recommend.ts';
-import type { Version } from '../../src/worker/version.ts';
+import { recommend, rerank } from '../../src/worker/ranking.ts';
+import type { LoadedBundle } from '../../src/worker/loaded-bundle.ts';
 import {
   DAY,
   F32_RELATIVE,
@@ -21,7 +21,7 @@ import {
   cartMates,
   componentsOf,
   dummyData,
-  dummyJsonVersion,
+  dummyJsonBundle,
   events,
   request,
   views,
@@ -30,17 +30,17 @@ import {
   type YoochooseModel,
 } from './strategy-helpers.ts';
 
-let version: Version;
+let loaded: LoadedBundle;
 let yoochoose: YoochooseModel;
 
 beforeAll(async () => {
-  version = await dummyJsonVersion();
+  loaded = await dummyJsonBundle();
   yoochoose = await yoochooseModel();
 });
 
 /** One request as the engine saw it, and the same request with the evidence of `reason` taken away. */
 interface Scenario {
-  on: Version;
+  on: LoadedBundle;
   req: NormalizedRequest;
   events: StoredEvent[];
 }
@@ -83,7 +83,7 @@ function expectFaithful(scenario: Scenario, result: RecommendResult, select: (re
 
 const cites = (reason: WhyReason): boolean => reason.evidenceProduct !== undefined;
 
-function scenario(req: RecommendRequest, list: StoredEvent[], on: Version = version): { scenario: Scenario; result: RecommendResult } {
+function scenario(req: RecommendRequest, list: StoredEvent[], on: LoadedBundle = loaded): { scenario: Scenario; result: RecommendResult } {
   const normalized = request(req);
   return { scenario: { on, req: normalized, events: list }, result: recommend(on, normalized, visitor(list)) };
 }
@@ -135,7 +135,7 @@ describe('faithful explanations: removing the cited evidence lowers the componen
     const sessions = yoochoose.testSessions.filter((s) => new Set(s.items.slice(0, 5)).size >= 3).slice(0, 40);
     for (const session of sessions) {
       const prefix = session.items.slice(0, 5);
-      const { scenario: s, result } = scenario({ placement: 'for_you', limit: 10 }, views(prefix), yoochoose.version);
+      const { scenario: s, result } = scenario({ placement: 'for_you', limit: 10 }, views(prefix), yoochoose.loaded);
       const n = expectFaithful(s, result, (reason) => reason.component === 'sessionKnn').sessionKnn ?? 0;
       checked += n;
       for (const item of result.items) {
@@ -192,7 +192,7 @@ describe('reason texts and sizes', () => {
     const visit = events([['view', a], ['add_to_cart', b], ['view', c]]);
     const session = [...seen, ...visit];
     const browsing = [...seen, ...visit.filter((e) => e.type === 'view')];
-    const run = (req: RecommendRequest, list: StoredEvent[] = session) => recommend(version, request({ ...req, locale, limit: 8 }), visitor(list)).items;
+    const run = (req: RecommendRequest, list: StoredEvent[] = session) => recommend(loaded, request({ ...req, locale, limit: 8 }), visitor(list)).items;
     const { ids, options } = normalizeRerank(dummyData().products.slice(40, 80).map((p) => String(p.id)), {}, { locale });
     return [
       ...run({ placement: 'similar', product: a }, browsing),
@@ -207,7 +207,7 @@ describe('reason texts and sizes', () => {
       ...run({ placement: 'for_you', context: { visit: { query: 'lipstick' } } }, []),
       ...run({ placement: 'for_you', context: { visit: { category: 'beauty' } } }, []),
       ...run({ placement: 'for_you' }, []),
-      ...(withRerank ? rerank(version, ids, options, visitor(session)).items : []),
+      ...(withRerank ? rerank(loaded, ids, options, visitor(session)).items : []),
     ];
   }
 

@@ -12,8 +12,10 @@ import {
   MAX_RULE_VALUES,
   normalizeRules,
 } from '../../src/shared/rules.ts';
-import { applyRuleFilters, isRepeatPurchase, pickDiverse, productMatcher, ruleBoostScores } from '../../src/worker/rules.ts';
-import { prepareVersion, type Version } from '../../src/worker/version.ts';
+import { ruleBoostScores } from '../../src/worker/components/rule-boost.ts';
+import { pickDiverse } from '../../src/worker/diversity.ts';
+import { createLoadedBundle, type LoadedBundle } from '../../src/worker/loaded-bundle.ts';
+import { applyRuleFilters, isRepeatPurchase, productMatcher } from '../../src/worker/product-filters.ts';
 import { DUMMYJSON, FLIPKART, FLIPKART_FIELDS, buildAndDecode, tempDir } from './cli-helpers.ts';
 
 function rejectedField(fn: () => unknown): { field: string; message: string } {
@@ -154,19 +156,19 @@ function currentPrice(p: DummyProduct): number {
   return sale < p.price ? sale : p.price;
 }
 
-function allowedIds(version: Version, mask: Uint8Array): Set<string> {
+function allowedIds(loaded: LoadedBundle, mask: Uint8Array): Set<string> {
   const ids = new Set<string>();
-  for (let row = 0; row < version.bundle.products.count; row++) {
-    if ((mask[row >> 3]! & (1 << (row & 7))) !== 0) ids.add(version.bundle.products.id(row));
+  for (let row = 0; row < loaded.bundle.products.count; row++) {
+    if ((mask[row >> 3]! & (1 << (row & 7))) !== 0) ids.add(loaded.bundle.products.id(row));
   }
   return ids;
 }
 
 /** The allow mask left after applying `rules` to every product. */
-function filtered(version: Version, rules: unknown): Set<string> {
-  const mask = version.allMask.slice();
-  applyRuleFilters(version, normalizeRules(rules), mask);
-  return allowedIds(version, mask);
+function filtered(loaded: LoadedBundle, rules: unknown): Set<string> {
+  const mask = loaded.allMask.slice();
+  applyRuleFilters(loaded.indexes, normalizeRules(rules), mask);
+  return allowedIds(loaded, mask);
 }
 
 function idsWhere(source: DummyProduct[], keep: (p: DummyProduct) => boolean): Set<string> {
@@ -207,27 +209,27 @@ function meanPairwiseCosine(bundle: Bundle, rows: number[]): number {
 
 describe('rules on the DummyJSON catalog', () => {
   let source: DummyProduct[];
-  let version: Version;
+  let loaded: LoadedBundle;
 
   beforeAll(async () => {
     source = JSON.parse(readFileSync(DUMMYJSON, 'utf8')) as DummyProduct[];
     const { bundle } = await buildAndDecode(['--catalog', DUMMYJSON]);
-    version = prepareVersion(bundle, await loadNodeKernels(), null, 'buffer', performance.now());
+    loaded = createLoadedBundle(bundle, await loadNodeKernels());
   });
 
   it('should allow only beauty products when the rules include category beauty (any case)', () => {
     const expected = idsWhere(source, (p) => p.category === 'beauty');
     expect(expected.size).toBeGreaterThan(0);
-    expect(filtered(version, { include: { category: ['BEAUTY'] } })).toEqual(expected);
+    expect(filtered(loaded, { include: { category: ['BEAUTY'] } })).toEqual(expected);
   });
 
   it('should match nothing for an unknown category or brand', () => {
-    expect(filtered(version, { include: { category: ['no-such-category'] } }).size).toBe(0);
-    expect(filtered(version, { exclude: [{ brand: ['No Such Brand'] }] }).size).toBe(source.length);
+    expect(filtered(loaded, { include: { category: ['no-such-category'] } }).size).toBe(0);
+    expect(filtered(loaded, { exclude: [{ brand: ['No Such Brand'] }] }).size).toBe(source.length);
   });
 
   it('should leave out every product of an excluded brand and keep products without a brand', () => {
-    const allowed = filtered(version, { exclude: [{ brand: ['apple'] }] });
+    const allowed = filtered(loaded, { exclude: [{ brand: ['apple'] }] });
     expect(allowed).toEqual(idsWhere(source, (p) => p.brand !== 'Apple'));
     expect(allowed.size).toBeLessThan(source.length);
     expect([...idsWhere(source, (p) => p.brand === undefined)].every((id) => allowed.has(id))).toBe(true);
@@ -238,7 +240,7 @@ describe('rules on the DummyJSON catalog', () => {
     const reduced = source.find((p) => currentPrice(p) < p.price * 0.9)!;
     const min = currentPrice(reduced);
     const max = (currentPrice(reduced) + reduced.price) / 2;
-    const allowed = filtered(version, { include: { price: { min, max } } });
+    const allowed = filtered(loaded, { include: { price: { min, max } } });
     expect(allowed).toEqual(idsWhere(source, (p) => currentPrice(p) >= min && currentPrice(p) <= max));
     expect(allowed.has(String(reduced.id))).toBe(true);
   });
@@ -246,24 +248,24 @@ describe('rules on the DummyJSON catalog', () => {
   it('should count a price exactly on a bound as inside the range', () => {
     const product = source.find((p) => currentPrice(p) < p.price)!;
     const price = currentPrice(product);
-    expect(filtered(version, { include: { price: { min: price, max: price } } }).has(String(product.id))).toBe(true);
+    expect(filtered(loaded, { include: { price: { min: price, max: price } } }).has(String(product.id))).toBe(true);
   });
 
   it('should AND the fields of one filter and OR the values of one field', () => {
-    const allowed = filtered(version, { include: { category: ['beauty', 'fragrances'], price: { max: 20 } } });
+    const allowed = filtered(loaded, { include: { category: ['beauty', 'fragrances'], price: { max: 20 } } });
     expect(allowed).toEqual(idsWhere(source, (p) => ['beauty', 'fragrances'].includes(p.category) && currentPrice(p) <= 20));
     expect(allowed.size).toBeGreaterThan(0);
   });
 
   it('should match one item of a list attribute such as tags, with case-insensitive names and values', () => {
-    const allowed = filtered(version, { include: { attribute: { TAGS: ['Mascara', 'nail polish'] } } });
+    const allowed = filtered(loaded, { include: { attribute: { TAGS: ['Mascara', 'nail polish'] } } });
     expect(allowed).toEqual(idsWhere(source, (p) => p.tags.includes('mascara') || p.tags.includes('nail polish')));
     expect(allowed.size).toBeGreaterThan(1);
   });
 
   it('should give the same answer from productMatcher as from the filter it compiles', () => {
-    const matches = productMatcher(version, { brand: ['Apple'], price: { min: 500 } });
-    const { products } = version.bundle;
+    const matches = productMatcher(loaded.indexes, { brand: ['Apple'], price: { min: 500 } });
+    const { products } = loaded.bundle;
     const expected = idsWhere(source, (p) => p.brand === 'Apple' && currentPrice(p) >= 500);
     const got = new Set<string>();
     for (let row = 0; row < products.count; row++) if (matches(row)) got.add(products.id(row));
@@ -276,30 +278,30 @@ describe('rules on the DummyJSON catalog', () => {
       boost: [{ category: ['beauty'], weight: 0.5 }, { brand: ['Essence'], weight: 0.2 }],
       bury: [{ price: { min: 100 }, weight: 0.4 }],
     });
-    const scores = new Float32Array(version.bundle.products.count).fill(7);
-    expect(ruleBoostScores(version, rules, scores)).toBe(true);
+    const scores = new Float32Array(loaded.bundle.products.count).fill(7);
+    expect(ruleBoostScores(loaded.indexes, rules, scores)).toBe(true);
     for (const p of source) {
       const expected = (p.category === 'beauty' ? 0.5 : 0) + (p.brand === 'Essence' ? 0.2 : 0) - (currentPrice(p) >= 100 ? 0.4 : 0);
-      expect(scores[version.bundle.products.indexOf(String(p.id))]).toBeCloseTo(expected, 6);
+      expect(scores[loaded.bundle.products.indexOf(String(p.id))]).toBeCloseTo(expected, 6);
     }
   });
 
   it('should report no boost and leave zeros when there is nothing to boost or bury', () => {
-    const scores = new Float32Array(version.bundle.products.count).fill(7);
-    expect(ruleBoostScores(version, normalizeRules({ maxPerBrand: 2 }), scores)).toBe(false);
+    const scores = new Float32Array(loaded.bundle.products.count).fill(7);
+    expect(ruleBoostScores(loaded.indexes, normalizeRules({ maxPerBrand: 2 }), scores)).toBe(false);
     expect(scores.every((score) => score === 0)).toBe(true);
   });
 
   it('should treat exactly the products of the repeat categories as repeat purchases', () => {
-    const repeat = isRepeatPurchase(version, normalizeRules({ repeatCategories: ['Groceries'] }));
-    for (const p of source) expect(repeat(version.bundle.products.indexOf(String(p.id)))).toBe(p.category === 'groceries');
-    const none = isRepeatPurchase(version, normalizeRules({}));
-    expect(source.some((p) => none(version.bundle.products.indexOf(String(p.id))))).toBe(false);
+    const repeat = isRepeatPurchase(loaded.indexes, normalizeRules({ repeatCategories: ['Groceries'] }));
+    for (const p of source) expect(repeat(loaded.bundle.products.indexOf(String(p.id)))).toBe(p.category === 'groceries');
+    const none = isRepeatPurchase(loaded.indexes, normalizeRules({}));
+    expect(source.some((p) => none(loaded.bundle.products.indexOf(String(p.id))))).toBe(false);
   });
 
   /** Every row, most similar to `row` first, with its cosine. */
   function neighbours(row: number): { rows: number[]; scores: number[] } {
-    const { bundle } = version;
+    const { bundle } = loaded;
     const query = rowVector(bundle, row);
     const ranked = Array.from({ length: bundle.products.count }, (_, r) => ({ r, s: cosine(query, rowVector(bundle, r)) })).sort(
       (a, b) => b.s - a.s || a.r - b.r,
@@ -308,10 +310,10 @@ describe('rules on the DummyJSON catalog', () => {
   }
 
   it('should never exceed maxPerBrand or maxPerCategory and skip only items whose cap was full', () => {
-    const { rows, scores } = neighbours(version.bundle.products.indexOf('1'));
-    const { brandIndex, categoryIndex } = version.bundle.products;
+    const { rows, scores } = neighbours(loaded.bundle.products.indexOf('1'));
+    const { brandIndex, categoryIndex } = loaded.bundle.products;
     const rules = normalizeRules({ maxPerBrand: 1, maxPerCategory: 2 });
-    const picked = pickDiverse(version, rows, scores, 20, rules);
+    const picked = pickDiverse(loaded, rows, scores, 20, rules);
     expect(picked).toHaveLength(20);
     const count = (list: number[], key: Int32Array, value: number) => list.filter((r) => key[r] === value).length;
     for (const row of picked) {
@@ -333,45 +335,45 @@ describe('rules on the DummyJSON catalog', () => {
 
   it('should not cap products that have no brand', () => {
     const { rows, scores } = neighbours(source.findIndex((p) => p.brand === undefined));
-    const picked = pickDiverse(version, rows, scores, 10, normalizeRules({ maxPerBrand: 1 }));
+    const picked = pickDiverse(loaded, rows, scores, 10, normalizeRules({ maxPerBrand: 1 }));
     expect(picked).toHaveLength(10);
-    expect(picked.filter((row) => version.bundle.products.brandIndex[row] === -1).length).toBeGreaterThan(1);
+    expect(picked.filter((row) => loaded.bundle.products.brandIndex[row] === -1).length).toBeGreaterThan(1);
   });
 
   it('should return a more varied list with diversity 0.5 than with pure relevance, deterministically', () => {
-    const { rows, scores } = neighbours(version.bundle.products.indexOf('1'));
+    const { rows, scores } = neighbours(loaded.bundle.products.indexOf('1'));
     const candidates = rows.slice(0, 60);
     const candidateScores = scores.slice(0, 60);
-    const relevant = pickDiverse(version, candidates, candidateScores, 10, normalizeRules({}));
+    const relevant = pickDiverse(loaded, candidates, candidateScores, 10, normalizeRules({}));
     expect(relevant).toEqual(candidates.slice(0, 10));
-    const varied = pickDiverse(version, candidates, candidateScores, 10, normalizeRules({ diversity: 0.5 }));
+    const varied = pickDiverse(loaded, candidates, candidateScores, 10, normalizeRules({ diversity: 0.5 }));
     expect(varied).toHaveLength(10);
     expect(new Set(varied).size).toBe(10);
     expect(varied.every((row) => candidates.includes(row))).toBe(true);
     expect(varied[0]).toBe(candidates[0]);
-    expect(meanPairwiseCosine(version.bundle, varied)).toBeLessThan(meanPairwiseCosine(version.bundle, relevant));
-    expect(pickDiverse(version, candidates, candidateScores, 10, normalizeRules({ diversity: 0.5 }))).toEqual(varied);
+    expect(meanPairwiseCosine(loaded.bundle, varied)).toBeLessThan(meanPairwiseCosine(loaded.bundle, relevant));
+    expect(pickDiverse(loaded, candidates, candidateScores, 10, normalizeRules({ diversity: 0.5 }))).toEqual(varied);
   });
 
   it('should keep caps under diversity and count a repeated candidate once', () => {
-    const { rows, scores } = neighbours(version.bundle.products.indexOf('1'));
+    const { rows, scores } = neighbours(loaded.bundle.products.indexOf('1'));
     const candidates = [...rows.slice(0, 60), rows[0]!];
     const candidateScores = [...scores.slice(0, 60), scores[0]!];
-    const picked = pickDiverse(version, candidates, candidateScores, 12, normalizeRules({ diversity: 0.7, maxPerCategory: 2 }));
+    const picked = pickDiverse(loaded, candidates, candidateScores, 12, normalizeRules({ diversity: 0.7, maxPerCategory: 2 }));
     expect(new Set(picked).size).toBe(picked.length);
-    const { categoryIndex } = version.bundle.products;
+    const { categoryIndex } = loaded.bundle.products;
     for (const row of picked) expect(picked.filter((r) => categoryIndex[r] === categoryIndex[row]).length).toBeLessThanOrEqual(2);
     expect(picked.length).toBeGreaterThan(0);
   });
 });
 
 describe('rules on a catalog with a category tree (Flipkart)', () => {
-  let version: Version;
+  let loaded: LoadedBundle;
   let trees: Map<string, string[]>;
 
   beforeAll(async () => {
     const { bundle } = await buildAndDecode(['--catalog', FLIPKART, ...FLIPKART_FIELDS, '--dim', '16']);
-    version = prepareVersion(bundle, await loadNodeKernels('js'), null, 'buffer', performance.now());
+    loaded = createLoadedBundle(bundle, await loadNodeKernels('js'));
     trees = new Map();
     for (let row = 0; row < bundle.products.count; row++) {
       const c = bundle.products.categoryIndex[row]!;
@@ -380,12 +382,12 @@ describe('rules on a catalog with a category tree (Flipkart)', () => {
   });
 
   it('should include the descendants of a category given by name or by path', () => {
-    const watches = filtered(version, { include: { category: ['watches'] } });
+    const watches = filtered(loaded, { include: { category: ['watches'] } });
     const expected = new Set([...trees].filter(([, path]) => path[0] === 'Watches').map(([id]) => id));
     expect(expected.size).toBeGreaterThan(100);
     expect(watches).toEqual(expected);
     // Paths may be written without the spaces around '>'.
-    const fragrances = filtered(version, { include: { category: ['beauty and personal care>fragrances'] } });
+    const fragrances = filtered(loaded, { include: { category: ['beauty and personal care>fragrances'] } });
     const expectedFragrances = [...trees].filter(([, path]) => path[0] === 'Beauty and Personal Care' && path[1] === 'Fragrances');
     expect(fragrances).toEqual(new Set(expectedFragrances.map(([id]) => id)));
     expect(fragrances.size).toBeGreaterThan(0);
@@ -393,7 +395,7 @@ describe('rules on a catalog with a category tree (Flipkart)', () => {
 });
 
 describe('the size rule on a catalog with variants', () => {
-  let version: Version;
+  let loaded: LoadedBundle;
 
   beforeAll(async () => {
     const file = join(tempDir(), 'sized.json');
@@ -407,19 +409,19 @@ describe('the size rule on a catalog with variants', () => {
     ];
     writeFileSync(file, JSON.stringify(products));
     const { bundle } = await buildAndDecode(['--catalog', file, '--dim', '8']);
-    version = prepareVersion(bundle, await loadNodeKernels('js'), null, 'buffer', performance.now());
+    loaded = createLoadedBundle(bundle, await loadNodeKernels('js'));
   });
 
   it('should leave out sized products with no in-stock variant in the visitor size and keep unsized ones', () => {
-    expect(filtered(version, { size: 'm' })).toEqual(new Set(['tee-sm', 'mug', 'scarf', 'sample']));
-    expect(filtered(version, { size: 'XL' })).toEqual(new Set(['tee-l', 'mug', 'scarf', 'sample']));
+    expect(filtered(loaded, { size: 'm' })).toEqual(new Set(['tee-sm', 'mug', 'scarf', 'sample']));
+    expect(filtered(loaded, { size: 'XL' })).toEqual(new Set(['tee-l', 'mug', 'scarf', 'sample']));
     // A size asked again (in another case) gives the same answer.
-    expect(filtered(version, { size: 'M' })).toEqual(new Set(['tee-sm', 'mug', 'scarf', 'sample']));
-    expect(filtered(version, {}).size).toBe(6);
+    expect(filtered(loaded, { size: 'M' })).toEqual(new Set(['tee-sm', 'mug', 'scarf', 'sample']));
+    expect(filtered(loaded, {}).size).toBe(6);
   });
 
   it('should never match a product without a price by a price rule', () => {
-    expect(filtered(version, { include: { price: { min: 0 } } }).has('sample')).toBe(false);
-    expect(filtered(version, { exclude: [{ price: { min: 0 } }] })).toEqual(new Set(['sample']));
+    expect(filtered(loaded, { include: { price: { min: 0 } } }).has('sample')).toBe(false);
+    expect(filtered(loaded, { exclude: [{ price: { min: 0 } }] })).toEqual(new Set(['sample']));
   });
 });

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/shared/events.ts';
 import { normalizeRerank, type RecommendRequest, type ResultItem } from '../../src/shared/request.ts';
-import { recommend, rerank } from '../../src/worker/recommend.ts';
-import type { Version } from '../../src/worker/version.ts';
+import { recommend, rerank } from '../../src/worker/ranking.ts';
+import type { LoadedBundle } from '../../src/worker/loaded-bundle.ts';
 import { CARTS, buildAndDecode, tempDir } from './cli-helpers.ts';
 import {
   DAY,
@@ -18,21 +18,21 @@ import {
   categoryOf,
   currentPriceOf,
   dummyData,
-  dummyJsonVersion,
+  dummyJsonBundle,
   events,
   ids,
   views,
   visitor,
   request,
-  versionOf,
+  loadedBundleOf,
   type DummyProduct,
 } from './strategy-helpers.ts';
 
-let version: Version;
+let loaded: LoadedBundle;
 let products: DummyProduct[];
 
 beforeAll(async () => {
-  version = await dummyJsonVersion();
+  loaded = await dummyJsonBundle();
   products = dummyData().products;
 });
 
@@ -41,7 +41,7 @@ const idOf = (p: DummyProduct): string => String(p.id);
 const inStock = (p: DummyProduct): boolean => p.availabilityStatus !== 'Out of Stock';
 
 function run(req: RecommendRequest, list: StoredEvent[] = []) {
-  return recommend(version, request(req), visitor(list));
+  return recommend(loaded, request(req), visitor(list));
 }
 
 /** How often each product occurs in carts.json: its all-time (and, without timestamps, trending) popularity. */
@@ -123,7 +123,7 @@ describe('also_bought', () => {
   });
 
   describe('with the size rule on a catalog with sized variants', () => {
-    let sized: Version;
+    let sized: LoadedBundle;
 
     beforeAll(async () => {
       const dir = tempDir();
@@ -152,7 +152,7 @@ describe('also_bought', () => {
         ]),
       );
       const { bundle } = await buildAndDecode(['--catalog', catalog, '--events', carts, '--dim', '8']);
-      sized = await versionOf(bundle);
+      sized = await loadedBundleOf(bundle);
     });
 
     const alsoBought = (rules: { size?: string }) =>
@@ -180,7 +180,7 @@ describe('goes_with', () => {
     expect(result.fallback).toBeNull();
     expect(result.items).toHaveLength(8);
     for (const item of result.items) {
-      expect(leaves.has(categoryOf(version, item.productId)), `${item.productId} is a substitute`).toBe(false);
+      expect(leaves.has(categoryOf(loaded, item.productId)), `${item.productId} is a substitute`).toBe(false);
       expect(cart).not.toContain(item.productId);
       const reason = item.why.find((r) => r.component === 'copurchase');
       expect(reason?.message).toBe('goesWith');
@@ -204,10 +204,10 @@ describe('now_reduced', () => {
       { type: 'view', product: idOf(bought), price: bought.price, time: NOW - 2 * DAY + 120_000 },
       { type: 'purchase', product: idOf(bought), time: NOW - 2 * DAY + 180_000 },
       // Seen below today's price: not a drop.
-      { type: 'view', product: idOf(cheaperSeen), price: currentPriceOf(version, idOf(cheaperSeen)) / 2, time: NOW - DAY },
+      { type: 'view', product: idOf(cheaperSeen), price: currentPriceOf(loaded, idOf(cheaperSeen)) / 2, time: NOW - DAY },
       // Seen at the list price, later at today's price: the latest price seen counts.
       { type: 'view', product: idOf(resolved), price: resolved.price, time: NOW - 2 * DAY },
-      { type: 'view', product: idOf(resolved), price: currentPriceOf(version, idOf(resolved)), time: NOW - DAY },
+      { type: 'view', product: idOf(resolved), price: currentPriceOf(loaded, idOf(resolved)), time: NOW - DAY },
     ];
     const result = run({ placement: 'now_reduced', limit: 2 }, list);
     // The deeper discount is the larger drop, so it comes first.
@@ -221,10 +221,10 @@ describe('now_reduced', () => {
       const reason = item.why[0]!;
       expect(reason.message).toBe('priceDrop');
       expect(reason.params.oldPrice).toBe(product.price);
-      expect(reason.params.price).toBe(currentPriceOf(version, idOf(product)));
+      expect(reason.params.price).toBe(currentPriceOf(loaded, idOf(product)));
       expect(reason.params.price!).toBeLessThan(product.price);
       expect(reason.params.date).toBe(time);
-      expect(reason.contribution).toBeCloseTo(1 - currentPriceOf(version, idOf(product)) / product.price, 6);
+      expect(reason.contribution).toBeCloseTo(1 - currentPriceOf(loaded, idOf(product)) / product.price, 6);
     }
   });
 
@@ -234,7 +234,7 @@ describe('now_reduced', () => {
     const catalog = join(dir, 'half-on-sale.json');
     writeFileSync(catalog, JSON.stringify(products.map((p) => (p.id % 2 === 1 ? { ...p, discountPercentage: 0 } : p))));
     const { bundle } = await buildAndDecode(['--catalog', catalog, '--events', CARTS]);
-    const halfOnSale = await versionOf(bundle);
+    const halfOnSale = await loadedBundleOf(bundle);
     const viewed = products.find((p) => p.id % 2 === 0 && inStock(p) && p.discountPercentage > 5)!;
     const result = recommend(
       halfOnSale,
@@ -268,7 +268,7 @@ describe('for_you', () => {
       const result = run({ placement: 'for_you', limit: 10 }, views(session));
       expect(result.items).toHaveLength(10);
       for (const item of result.items) {
-        const related = categoryOf(version, item.productId) === 'smartphones' || session.some((id) => cartMates(id).has(item.productId));
+        const related = categoryOf(loaded, item.productId) === 'smartphones' || session.some((id) => cartMates(id).has(item.productId));
         expect(related, `${item.productId} after ${session.join(',')}`).toBe(true);
         expect(session).not.toContain(item.productId);
       }
@@ -326,7 +326,7 @@ describe('trending', () => {
       const result = run({ placement: 'trending', limit: 4, category });
       expect(result.items).toHaveLength(4);
       for (const item of result.items) {
-        expect(categoryOf(version, item.productId)).toBe(category);
+        expect(categoryOf(loaded, item.productId)).toBe(category);
         // Products never carted have no trending score, hence no trending reason.
         const reason = item.why.find((r) => r.component === 'trending');
         if (item.components.trending! > 0) expect(reason).toMatchObject({ message: 'popular' });
@@ -350,7 +350,7 @@ describe('rerank', () => {
 
   /** Spearman correlation of list position with current price: -1 = dearest first. */
   function priceOrder(order: readonly string[]): number {
-    return spearman(order, (id) => currentPriceOf(version, id));
+    return spearman(order, (id) => currentPriceOf(loaded, id));
   }
 
   /** Spearman correlation of list position with the product's discount: -1 = deepest discount first. */
@@ -361,7 +361,7 @@ describe('rerank', () => {
   /** The dearest product of each of several categories: a premium buyer's browsing. */
   function dearest(): string[] {
     return ['fragrances', 'laptops', 'womens-bags', 'mens-shoes', 'sunglasses', 'furniture', 'tops'].map((category) => {
-      const sorted = products.filter((p) => p.category === category).sort((a, b) => currentPriceOf(version, idOf(a)) - currentPriceOf(version, idOf(b)));
+      const sorted = products.filter((p) => p.category === category).sort((a, b) => currentPriceOf(loaded, idOf(a)) - currentPriceOf(loaded, idOf(b)));
       return idOf(sorted.at(-1)!);
     });
   }
@@ -381,8 +381,8 @@ describe('rerank', () => {
       const page = products.filter((p) => p.category === category).map(idOf);
       expect(page.length).toBeGreaterThanOrEqual(10);
       const { ids: list, options } = normalizeRerank(page, {}, {});
-      const forPremium = rerank(version, list, options, premium).order;
-      const forBargain = rerank(version, list, options, bargain).order;
+      const forPremium = rerank(loaded, list, options, premium).order;
+      const forBargain = rerank(loaded, list, options, bargain).order;
       expect(new Set(forPremium)).toEqual(new Set(page));
       expect(priceOrder(forPremium), category).toBeLessThan(priceOrder(forBargain));
       expect(priceOrder(forPremium), category).toBeLessThan(0);
@@ -395,7 +395,7 @@ describe('rerank', () => {
     const outOfStock = products.find((p) => !inStock(p))!;
     const given = ['nope-1', '5', idOf(outOfStock), '123', 'nope-2', '5', '60'];
     const { ids: list, options } = normalizeRerank(given, {}, {});
-    const result = rerank(version, list, options, visitor(views(['121'])));
+    const result = rerank(loaded, list, options, visitor(views(['121'])));
     expect(result.unknown).toEqual(['nope-1', 'nope-2']);
     expect(result.order.slice(-2)).toEqual(['nope-1', 'nope-2']);
     expect(new Set(result.order.slice(0, -2))).toEqual(new Set(['5', idOf(outOfStock), '123', '60']));
@@ -431,7 +431,7 @@ describe('cold start (no history)', () => {
     for (const item of result.items.slice(0, laptops.length)) {
       expect(item.why[0]).toMatchObject({ message: 'pickedFor', params: { category: 'laptops' } });
     }
-    for (const item of result.items.slice(laptops.length)) expect(categoryOf(version, item.productId)).not.toBe('laptops');
+    for (const item of result.items.slice(laptops.length)) expect(categoryOf(loaded, item.productId)).not.toBe('laptops');
   });
 
   it('should show bestsellers without any context, and session evidence from the first view on', () => {
@@ -505,7 +505,7 @@ describe('business rules through recommend()', () => {
     const result = run({ placement: 'also_bought', limit, rules: { include: { category: ['groceries'] } } }, cart);
     // The catalog has enough groceries, so the list is full, and every item keeps to the filter.
     expect(result.items).toHaveLength(limit);
-    for (const item of result.items) expect(categoryOf(version, item.productId)).toBe('groceries');
+    for (const item of result.items) expect(categoryOf(loaded, item.productId)).toBe('groceries');
     const own = result.items.filter((item) => item.strategy === 'also_bought');
     expect(new Set(ids(own))).toEqual(new Set(coBoughtGroceries));
     const filled = result.items.slice(own.length);

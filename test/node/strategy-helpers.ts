@@ -11,14 +11,14 @@ import type { Kernels } from '../../src/shared/kernels/types.ts';
 import { instantiateKernels } from '../../src/shared/kernels/wasm-kernels.ts';
 import { InvalidRows } from '../../src/cli/build/invalid-rows.ts';
 import { readSessions, toEvalData } from '../../src/cli/eval/read.ts';
-import { trainingVersion } from '../../src/cli/eval/vitrine-model.ts';
+import { trainingBundle } from '../../src/cli/eval/vitrine-model.ts';
 import type { StoredEvent } from '../../src/shared/events.ts';
 import { normalizeRequest, type NormalizedRequest, type RecommendRequest, type ResultItem, type StrategyName } from '../../src/shared/request.ts';
-import { slotWeights } from '../../src/worker/components.ts';
+import type { ComponentRegistry } from '../../src/worker/components/index.ts';
 import type { Affinities } from '../../src/worker/profile/affinities.ts';
-import { componentsAt, createQuery, fillComponents } from '../../src/worker/query.ts';
-import { activeWeights } from '../../src/worker/recommend.ts';
-import { prepareVersion, type Version } from '../../src/worker/version.ts';
+import { createQuery } from '../../src/worker/query.ts';
+import { componentsAt, fillComponents, strategyWeights } from '../../src/worker/ranking.ts';
+import { createLoadedBundle, type LoadedBundle } from '../../src/worker/loaded-bundle.ts';
 import { buildVisitor, type VisitorInput } from '../../src/worker/visitor.ts';
 import { CARTS, DATA, DUMMYJSON, buildAndDecode } from './cli-helpers.ts';
 
@@ -64,8 +64,8 @@ export function cartMates(id: string): Set<string> {
 
 /**
  * A kernels instance of its own (release build, SIMD when available). `loadNodeKernels()` hands
- * every caller the same cached instance, and a version owns its kernels' matrix and score slots:
- * two versions on one instance would overwrite each other's.
+ * every caller the same cached instance, and a loaded bundle owns its kernels' matrix and score slots:
+ * two bundles on one instance would overwrite each other's.
  */
 async function freshKernels(): Promise<Kernels> {
   const simd = simdSupported();
@@ -73,21 +73,21 @@ async function freshKernels(): Promise<Kernels> {
   return instantiateKernels(await readFile(file), simd ? 'wasm-simd' : 'wasm');
 }
 
-/** `bundle` loaded into its own kernels, as the worker loads a bundle. */
-export async function versionOf(bundle: Bundle): Promise<Version> {
-  return prepareVersion(bundle, await freshKernels(), null, 'buffer', performance.now());
+/** `bundle` loaded into its own kernels, as the worker loads a bundle (with Vitrine's components unless others are given). */
+export async function loadedBundleOf(bundle: Bundle, components?: ComponentRegistry): Promise<LoadedBundle> {
+  return createLoadedBundle(bundle, await freshKernels(), { components });
 }
 
-let dummyVersion: Promise<Version> | null = null;
+let dummyBundle: Promise<LoadedBundle> | null = null;
 
 /** The DummyJSON catalog with carts.json as events, built with the real CLI (once per test file). */
-export function dummyJsonVersion(): Promise<Version> {
-  dummyVersion ??= buildAndDecode(['--catalog', DUMMYJSON, '--events', CARTS]).then(({ bundle }) => versionOf(bundle));
-  return dummyVersion;
+export function dummyJsonBundle(): Promise<LoadedBundle> {
+  dummyBundle ??= buildAndDecode(['--catalog', DUMMYJSON, '--events', CARTS]).then(({ bundle }) => loadedBundleOf(bundle));
+  return dummyBundle;
 }
 
 export interface YoochooseModel {
-  version: Version;
+  loaded: LoadedBundle;
   /** Test sessions as product ids (restricted to training items), oldest first. */
   testSessions: Array<{ items: string[]; times: number[] }>;
 }
@@ -96,15 +96,15 @@ let yoochoose: Promise<YoochooseModel> | null = null;
 
 /**
  * The yoochoose rsc15-100k training sessions as a bundle (session-kNN, co-visitation), as `vitrine
- * eval` builds it. It sits on `loadNodeKernels()`'s shared instance, so load no other version there.
+ * eval` builds it. It sits on `loadNodeKernels()`'s shared instance, so load no other bundle there.
  */
 export function yoochooseModel(): Promise<YoochooseModel> {
   yoochoose ??= (async () => {
     const invalid = new InvalidRows(false, () => {});
     const { data } = toEvalData(readSessions(YOOCHOOSE_TRAIN, 'session-rec', invalid), readSessions(YOOCHOOSE_TEST, 'session-rec', invalid));
-    const version = await trainingVersion(data);
+    const loaded = await trainingBundle(data);
     const testSessions = data.test.map((s) => ({ items: s.items.map((i) => data.itemIds[i]!), times: s.times }));
-    return { version, testSessions };
+    return { loaded, testSessions };
   })();
   return yoochoose;
 }
@@ -144,26 +144,26 @@ export function request(value: RecommendRequest): NormalizedRequest {
  * product that lost its signal (or is excluded) can still be scored. Components the request
  * leaves inactive are absent, as in results.
  */
-export function componentsOf(version: Version, req: NormalizedRequest, input: VisitorInput, productId: string, strategy: StrategyName = req.placement): Record<string, number> {
-  const row = version.bundle.products.indexOf(productId);
+export function componentsOf(loaded: LoadedBundle, req: NormalizedRequest, input: VisitorInput, productId: string, strategy: StrategyName = req.placement): Record<string, number> {
+  const row = loaded.bundle.products.indexOf(productId);
   if (row < 0) throw new Error(`no product ${productId}`);
-  const page = req.product === null ? null : version.bundle.products.indexOf(req.product);
-  const query = createQuery(version, buildVisitor(version, input, req.context, req.cart), req, strategy, page);
-  const weights = activeWeights(query, strategy, slotWeights(strategy, version.bundle.modelWeights));
+  const page = req.product === null ? null : loaded.bundle.products.indexOf(req.product);
+  const query = createQuery(loaded, buildVisitor(loaded.bundle, input, req.context, req.cart), req, strategy, page);
+  const weights = strategyWeights(query);
   fillComponents(query, weights);
-  return componentsAt(version, row, weights);
+  return componentsAt(loaded, row, weights);
 }
 
 /** The bundle row's leaf category name ('' when none). */
-export function categoryOf(version: Version, productId: string): string {
-  const { products, categories } = version.bundle;
+export function categoryOf(loaded: LoadedBundle, productId: string): string {
+  const { products, categories } = loaded.bundle;
   const c = products.categoryIndex[products.indexOf(productId)]!;
   return c >= 0 ? categories[c]!.name : '';
 }
 
 /** Current price as the engine sees it: the sale price when reduced, else the list price. */
-export function currentPriceOf(version: Version, productId: string): number {
-  const { products } = version.bundle;
+export function currentPriceOf(loaded: LoadedBundle, productId: string): number {
+  const { products } = loaded.bundle;
   const row = products.indexOf(productId);
   const sale = products.salePrice[row]!;
   return Number.isNaN(sale) ? products.price[row]! : sale;

@@ -10,6 +10,7 @@ import {
   PRICE_STYLE_MARGIN,
   type VisitorTraits,
 } from '../../src/worker/traits.ts';
+import { BundleIndexes } from '../../src/worker/bundle-indexes.ts';
 import { buildAndDecode, CARTS, DUMMYJSON, FLIPKART, FLIPKART_FIELDS } from './cli-helpers.ts';
 
 let bundle: Bundle;
@@ -21,6 +22,13 @@ beforeAll(async () => {
 });
 
 const T0 = Date.UTC(2025, 4, 1, 10);
+
+/** One `BundleIndexes` per bundle, as a loaded bundle holds them (price statistics and brand counts built once). */
+const indexes = new Map<Bundle, BundleIndexes>();
+function indexesOf(on: Bundle): BundleIndexes {
+  if (!indexes.has(on)) indexes.set(on, new BundleIndexes(on));
+  return indexes.get(on)!;
+}
 
 /** Events a minute apart, from `[type, productId or query]` pairs. */
 function events(list: [EventType, string][], start = T0): StoredEvent[] {
@@ -66,14 +74,14 @@ function evidence(trait: { evidence: { kind: string; count?: number; value?: num
 
 describe('computeTraits: intent', () => {
   it('should not guess intent from fewer than three events', () => {
-    const traits = computeTraits(bundle, views(['1', '2']), views(['1', '2']));
+    const traits = computeTraits(indexesOf(bundle), views(['1', '2']), views(['1', '2']));
     expect(traits.intent.value).toBe('unknown');
     expect(traits.intent.confidence).toBe(0);
   });
 
   it('should call a visit with an add-to-cart buying, whatever else happened', () => {
     const session = events([['add_to_cart', '121']]);
-    const traits = computeTraits(bundle, session, session);
+    const traits = computeTraits(indexesOf(bundle), session, session);
     expect(traits.intent.value).toBe('buying');
     expect(evidence(traits.intent, 'carts')?.count).toBe(1);
     expect(traits.intent.confidence).toBeGreaterThan(0.5);
@@ -83,7 +91,7 @@ describe('computeTraits: intent', () => {
     // One product from each of five different categories, each seen once.
     const picks = ['1', '6', '78', '121', '159'];
     expect(new Set(picks.map((id) => categoryOf(bundle, bundle.products.indexOf(id)))).size).toBe(5);
-    const traits = computeTraits(bundle, views(picks), views(picks));
+    const traits = computeTraits(indexesOf(bundle), views(picks), views(picks));
     expect(traits.intent.value).toBe('browsing');
     expect(evidence(traits.intent, 'categories')?.count).toBe(5);
     expect(evidence(traits.intent, 'looks')?.count).toBe(5);
@@ -96,7 +104,7 @@ describe('computeTraits: intent', () => {
       ['view', '124'],
       ['view', '123'],
     ]);
-    const traits = computeTraits(bundle, session, session);
+    const traits = computeTraits(indexesOf(bundle), session, session);
     expect(traits.intent.value).toBe('buying');
     expect(evidence(traits.intent, 'repeatViews')).toMatchObject({ count: 1, productId: '123' });
     expect(evidence(traits.intent, 'specificSearches')?.count).toBe(1);
@@ -105,9 +113,9 @@ describe('computeTraits: intent', () => {
   it('should count narrowing to one category plus a repeat view as buying but narrowing alone as browsing', () => {
     const phones = rows(bundle).filter((row) => categoryOf(bundle, row) === 'smartphones').map((row) => bundle.products.id(row));
     const narrowed = views(phones.slice(0, 4));
-    expect(computeTraits(bundle, narrowed, narrowed).intent.value).toBe('browsing');
+    expect(computeTraits(indexesOf(bundle), narrowed, narrowed).intent.value).toBe('browsing');
     const narrowedAndRepeated = views([...phones.slice(0, 4), phones[0]!]);
-    const traits = computeTraits(bundle, narrowedAndRepeated, narrowedAndRepeated);
+    const traits = computeTraits(indexesOf(bundle), narrowedAndRepeated, narrowedAndRepeated);
     expect(traits.intent.value).toBe('buying');
     expect(evidence(traits.intent, 'narrowed')?.count).toBe(5);
   });
@@ -115,7 +123,7 @@ describe('computeTraits: intent', () => {
   it('should read intent from this visit only, not from older visits', () => {
     const old = events([['add_to_cart', '121'], ['purchase', '121']], T0 - 30 * 86_400_000);
     const session = views(['1', '6', '78', '159']);
-    expect(computeTraits(bundle, session, [...old, ...session]).intent.value).toBe('browsing');
+    expect(computeTraits(indexesOf(bundle), session, [...old, ...session]).intent.value).toBe('browsing');
   });
 });
 
@@ -123,7 +131,7 @@ describe('computeTraits: price style', () => {
   it('should call a visitor who looks at the deepest discounts a bargain hunter, with the counts', () => {
     const deepest = rows(bundle).sort((a, b) => discountOf(bundle, b) - discountOf(bundle, a)).slice(0, 5);
     const history = views(deepest.map((row) => bundle.products.id(row)));
-    const { price } = computeTraits(bundle, [], history);
+    const { price } = computeTraits(indexesOf(bundle), [], history);
     expect(price.value).toBe('bargain');
     expect(evidence(price, 'pricedProducts')?.count).toBe(5);
     expect(evidence(price, 'reduced')?.count).toBe(5);
@@ -133,14 +141,14 @@ describe('computeTraits: price style', () => {
 
   it('should call a visitor who looks at the cheapest product of each category a bargain hunter', () => {
     const cheapest = [...byCategoryAndPrice(bundle).values()].filter((list) => list.length >= MIN_PRICE_PEERS).map((list) => list[0]!);
-    const { price } = computeTraits(bundle, [], views(cheapest.slice(0, 5).map((row) => bundle.products.id(row))));
+    const { price } = computeTraits(indexesOf(bundle), [], views(cheapest.slice(0, 5).map((row) => bundle.products.id(row))));
     expect(price.value).toBe('bargain');
     expect(evidence(price, 'pricePercentile')?.value).toBe(0);
   });
 
   it('should call a visitor who looks at the dearest product of each category premium', () => {
     const dearest = [...byCategoryAndPrice(bundle).values()].filter((list) => list.length >= MIN_PRICE_PEERS).map((list) => list.at(-1)!);
-    const { price } = computeTraits(bundle, [], views(dearest.slice(0, 5).map((row) => bundle.products.id(row))));
+    const { price } = computeTraits(indexesOf(bundle), [], views(dearest.slice(0, 5).map((row) => bundle.products.id(row))));
     expect(price.value).toBe('premium');
     expect(evidence(price, 'pricePercentile')?.value).toBe(1);
   });
@@ -152,7 +160,7 @@ describe('computeTraits: price style', () => {
     expect(reducedShare).toBeGreaterThan(0.95);
     const beauty = rows(bundle).filter((row) => categoryOf(bundle, row) === 'beauty' && discountOf(bundle, row) > 0);
     expect(beauty).toHaveLength(5);
-    const { price } = computeTraits(bundle, [], views(beauty.map((row) => bundle.products.id(row))));
+    const { price } = computeTraits(indexesOf(bundle), [], views(beauty.map((row) => bundle.products.id(row))));
     expect(price.value).toBe('neutral');
     expect(evidence(price, 'reduced')?.count).toBe(5);
     expect(evidence(price, 'pricePercentile')?.value).toBeCloseTo(0.5, 6);
@@ -164,17 +172,17 @@ describe('computeTraits: price style', () => {
     const deep = rows(flipkart)
       .filter((row) => !Number.isNaN(flipkart.products.price[row]!))
       .sort((a, b) => discountOf(flipkart, b) - discountOf(flipkart, a));
-    const bargain = computeTraits(flipkart, [], views(deep.slice(0, 6).map((row) => flipkart.products.id(row)))).price;
+    const bargain = computeTraits(indexesOf(flipkart), [], views(deep.slice(0, 6).map((row) => flipkart.products.id(row)))).price;
     expect(bargain.value).toBe('bargain');
     const unreduced = deep.filter((row) => discountOf(flipkart, row) === 0);
     expect(unreduced.length).toBeGreaterThan(100);
-    const fullPrice = computeTraits(flipkart, [], views(unreduced.slice(0, 6).map((row) => flipkart.products.id(row)))).price;
+    const fullPrice = computeTraits(indexesOf(flipkart), [], views(unreduced.slice(0, 6).map((row) => flipkart.products.id(row)))).price;
     expect(fullPrice.value).not.toBe('bargain');
     expect(evidence(fullPrice, 'reduced')?.count).toBe(0);
   });
 
   it('should not read a price style from fewer than three products, nor count one product twice', () => {
-    const { price } = computeTraits(bundle, views(['1', '1', '1']), views(['1', '1', '2']));
+    const { price } = computeTraits(indexesOf(bundle), views(['1', '1', '1']), views(['1', '1', '2']));
     expect(price.value).toBe('unknown');
     expect(evidence(price, 'pricedProducts')?.count).toBe(2);
   });
@@ -185,7 +193,7 @@ describe('computeTraits: brand style', () => {
 
   it('should call a visitor whose products are mostly one brand loyal to it', () => {
     const ids = [...apple().slice(0, 4), '1'];
-    const { brand } = computeTraits(bundle, [], views(ids));
+    const { brand } = computeTraits(indexesOf(bundle), [], views(ids));
     expect(brand.value).toBe('loyal');
     expect(brand.brand).toBe('Apple');
     expect(evidence(brand, 'topBrand')).toMatchObject({ count: 4, value: 0.8 });
@@ -195,20 +203,20 @@ describe('computeTraits: brand style', () => {
   it('should call a visitor who spreads over many brands exploring', () => {
     const ids = ['1', '2', '3', '4', '5']; // five beauty products, five brands
     expect(new Set(ids.map((id) => bundle.products.brand(bundle.products.indexOf(id)))).size).toBe(5);
-    const { brand } = computeTraits(bundle, [], views(ids));
+    const { brand } = computeTraits(indexesOf(bundle), [], views(ids));
     expect(brand.value).toBe('exploring');
     expect(brand.brand).toBeNull();
     expect(evidence(brand, 'brands')?.count).toBe(5);
   });
 
   it('should not call two products of one brand loyalty', () => {
-    const { brand } = computeTraits(bundle, [], views(apple().slice(0, 2)));
+    const { brand } = computeTraits(indexesOf(bundle), [], views(apple().slice(0, 2)));
     expect(brand.value).toBe('unknown');
   });
 
   it('should ignore products the bundle does not know and dismissed products', () => {
     const history = [...views(['no-such-product', 'gone-too', 'also-gone']), ...events(apple().slice(0, 3).map((id) => ['dismiss', id]))];
-    const traits = computeTraits(bundle, [], history);
+    const traits = computeTraits(indexesOf(bundle), [], history);
     expect(traits.brand.value).toBe('unknown');
     expect(traits.price.value).toBe('unknown');
   });
@@ -216,17 +224,17 @@ describe('computeTraits: brand style', () => {
 
 describe('buyerFitScores and explainBuyerFit', () => {
   const styled = (value: VisitorTraits['price']['value']): VisitorTraits => {
-    const traits = computeTraits(bundle, [], []);
+    const traits = computeTraits(indexesOf(bundle), [], []);
     return { ...traits, price: { value, confidence: 1, evidence: [] } };
   };
 
   it('should score every product its discount depth for a bargain hunter, and explain it as a deal of that size', () => {
     const traits = styled('bargain');
     const into = new Float32Array(bundle.products.count).fill(9);
-    buyerFitScores(bundle, traits, into);
+    buyerFitScores(indexesOf(bundle).prices, traits, into);
     for (const row of rows(bundle)) {
       expect(into[row]).toBeCloseTo(discountOf(bundle, row), 5);
-      const why = explainBuyerFit(bundle, traits, row);
+      const why = explainBuyerFit(indexesOf(bundle).prices, traits, row);
       if (into[row] === 0) expect(why).toBeNull();
       else expect(why).toEqual({ message: 'deal', params: { percent: into[row] }, amount: into[row] });
     }
@@ -235,7 +243,7 @@ describe('buyerFitScores and explainBuyerFit', () => {
   it('should score the dearest product of a category 1 and the cheapest 0 for a premium buyer', () => {
     const traits = styled('premium');
     const into = new Float32Array(bundle.products.count);
-    buyerFitScores(bundle, traits, into);
+    buyerFitScores(indexesOf(bundle).prices, traits, into);
     for (const list of byCategoryAndPrice(bundle).values()) {
       if (list.length < MIN_PRICE_PEERS) continue;
       expect(into[list[0]!]).toBe(0);
@@ -243,7 +251,7 @@ describe('buyerFitScores and explainBuyerFit', () => {
       for (let i = 1; i < list.length; i++) expect(into[list[i]!]!).toBeGreaterThanOrEqual(into[list[i - 1]!]!);
     }
     for (const row of rows(bundle)) {
-      const why = explainBuyerFit(bundle, traits, row);
+      const why = explainBuyerFit(indexesOf(bundle).prices, traits, row);
       if (into[row]! >= PREMIUM_MESSAGE_MIN) expect(why).toEqual({ message: 'premium', params: {}, amount: into[row] });
       else expect(why).toBeNull();
     }
@@ -252,7 +260,7 @@ describe('buyerFitScores and explainBuyerFit', () => {
   it('should rank a product in a tiny leaf category among its parent category\'s products', () => {
     // Flipkart's leaves are often one or two products; a lone product would otherwise be 0.5 by default.
     const into = new Float32Array(flipkart.products.count);
-    buyerFitScores(flipkart, { ...computeTraits(flipkart, [], []), price: { value: 'premium', confidence: 1, evidence: [] } }, into);
+    buyerFitScores(indexesOf(flipkart).prices, { ...computeTraits(indexesOf(flipkart), [], []), price: { value: 'premium', confidence: 1, evidence: [] } }, into);
     const leafSize = new Map<number, number>();
     for (const c of flipkart.products.categoryIndex) leafSize.set(c, (leafSize.get(c) ?? 0) + 1);
     const lone = rows(flipkart).filter((row) => leafSize.get(flipkart.products.categoryIndex[row]!) === 1 && !Number.isNaN(flipkart.products.price[row]!));
@@ -263,9 +271,9 @@ describe('buyerFitScores and explainBuyerFit', () => {
   it('should write zeros for a neutral or unknown price style', () => {
     for (const value of ['neutral', 'unknown'] as const) {
       const into = new Float32Array(bundle.products.count).fill(9);
-      buyerFitScores(bundle, styled(value), into);
+      buyerFitScores(indexesOf(bundle).prices, styled(value), into);
       expect(into.every((v) => v === 0)).toBe(true);
-      expect(explainBuyerFit(bundle, styled(value), 0)).toBeNull();
+      expect(explainBuyerFit(indexesOf(bundle).prices, styled(value), 0)).toBeNull();
     }
   });
 });

@@ -8,9 +8,9 @@ import { decodeBundle, encodeBundle } from '../../shared/bundle/index.ts';
 import type { ProductInput } from '../../shared/bundle/types.ts';
 import type { StoredEvent } from '../../shared/events.ts';
 import { normalizeRequest } from '../../shared/request.ts';
-import { DEFAULT_WEIGHTS, TUNED_COMPONENTS, type Component } from '../../worker/components.ts';
-import { recommend } from '../../worker/recommend.ts';
-import { prepareVersion, type Version } from '../../worker/version.ts';
+import { DEFAULT_WEIGHTS } from '../../worker/components/index.ts';
+import { createLoadedBundle, type LoadedBundle } from '../../worker/loaded-bundle.ts';
+import { recommend } from '../../worker/ranking.ts';
 import { assembleBundleInput } from '../build/build.ts';
 import { EventType, type EventLog } from '../build/events.ts';
 import { createProgress } from '../build/progress.ts';
@@ -18,9 +18,14 @@ import { loadNodeKernels } from '../kernels-node.ts';
 import { evaluateModel } from './protocol.ts';
 import type { EvalData, NextItemModel } from './types.ts';
 
+/** Components the tuner fits (the session model of `for_you`), in the order it tries them. */
+export const TUNED_COMPONENTS = ['similarity', 'sessionKnn', 'covisitation', 'revisit', 'popularity'] as const;
+type TunedComponent = (typeof TUNED_COMPONENTS)[number];
+type Weights = Partial<Record<TunedComponent, number>>;
+
 export interface VitrineModelOptions {
   /** Component weights to use instead of the bundle's fitted ones (the tuner's candidates). */
-  weights?: Partial<Record<Component, number>>;
+  weights?: Weights;
   /** Fitted weights to ship in the bundle, as `bundle build --model` would. */
   modelWeights?: Record<string, number>;
 }
@@ -68,7 +73,7 @@ function trainingLog(data: EvalData): EventLog {
 }
 
 /** The bundle `vitrine bundle build` would make from these sessions, loaded into Node kernels. */
-export async function trainingVersion(data: EvalData, modelWeights?: Record<string, number>): Promise<Version> {
+export async function trainingBundle(data: EvalData, modelWeights?: Record<string, number>): Promise<LoadedBundle> {
   const input = assembleBundleInput({
     products: bareProducts(data.itemIds),
     descriptions: data.itemIds.map(() => ''),
@@ -82,11 +87,11 @@ export async function trainingVersion(data: EvalData, modelWeights?: Record<stri
     progress: createProgress(false),
   });
   const bundle = decodeBundle(encodeBundle(input));
-  return prepareVersion(bundle, await loadNodeKernels(), null, 'buffer', performance.now());
+  return createLoadedBundle(bundle, await loadNodeKernels());
 }
 
-/** A next-item model over an already loaded version (the tuner reuses one version for every candidate). */
-export function versionModel(version: Version, itemIds: readonly string[], weights?: Partial<Record<Component, number>>): NextItemModel {
+/** A next-item model over an already loaded bundle (the tuner reuses one for every candidate). */
+export function loadedModel(loaded: LoadedBundle, itemIds: readonly string[], weights?: Weights): NextItemModel {
   const requests = new Map<number, ReturnType<typeof normalizeRequest>>();
   return {
     name: 'vitrine',
@@ -98,16 +103,16 @@ export function versionModel(version: Version, itemIds: readonly string[], weigh
       }
       const events: StoredEvent[] = prefix.map((item, i) => ({ type: 'view', product: itemIds[item]!, time: times[i]! * 1000 }));
       const now = events[events.length - 1]?.time ?? 0;
-      const result = recommend(version, request, { events, affinities: null, now }, { explain: false, weights });
+      const result = recommend(loaded, request, { events, affinities: null, now }, { explain: false, weights });
       // The bare catalog was built in item order, so a product's row is its item index.
-      return result.items.map((item) => version.bundle.products.indexOf(item.productId));
+      return result.items.map((item) => loaded.bundle.products.indexOf(item.productId));
     },
   };
 }
 
 export async function createVitrineModel(data: EvalData, options: VitrineModelOptions = {}): Promise<NextItemModel> {
-  const version = await trainingVersion(data, options.modelWeights);
-  return versionModel(version, data.itemIds, options.weights);
+  const loaded = await trainingBundle(data, options.modelWeights);
+  return loadedModel(loaded, data.itemIds, options.weights);
 }
 
 /** Starting point and steps of the weight search (multiplicative: weights are scale-free). */
@@ -120,12 +125,12 @@ const SEARCH_ROUNDS = 2;
  * dozen evaluations on one loaded version; each candidate runs the full protocol.
  */
 export async function tuneVitrine(validation: EvalData, log: (line: string) => void): Promise<Record<string, number>> {
-  const version = await trainingVersion(validation);
-  const weights: Partial<Record<Component, number>> = {};
+  const loaded = await trainingBundle(validation);
+  const weights: Weights = {};
   for (const component of TUNED_COMPONENTS) weights[component] = DEFAULT_WEIGHTS[component];
   weights.sessionKnn = 1;
-  const score = (candidate: Partial<Record<Component, number>>): number => {
-    const result = evaluateModel(versionModel(version, validation.itemIds, candidate), validation, [20]);
+  const score = (candidate: Weights): number => {
+    const result = evaluateModel(loadedModel(loaded, validation.itemIds, candidate), validation, [20]);
     return result.hitRate[0]! + result.mrr[0]!;
   };
   let best = score(weights);
@@ -138,7 +143,7 @@ export async function tuneVitrine(validation: EvalData, log: (line: string) => v
       const tried = new Set<number>([current]);
       // Zero is always a candidate: a component that does not help is switched off.
       for (const factor of SEARCH_FACTORS) {
-        const value = factor === 0 ? 0 : Number(((current || DEFAULT_WEIGHTS[component]) * factor).toPrecision(3));
+        const value = factor === 0 ? 0 : Number(((current || DEFAULT_WEIGHTS[component]!) * factor).toPrecision(3));
         if (tried.has(value)) continue;
         tried.add(value);
         const candidate = { ...weights, [component]: value };

@@ -8,7 +8,7 @@
 import { VitrineError } from '../errors.ts';
 import { checkBelow, checkFinite, checkFlags, checkIndexOrNone, checkNonNegative, checkOffsets } from './checks.ts';
 import { crc32Update } from './crc32.ts';
-import { ALIGN, DTYPE_CODE, HEADER, SectionKind, type SectionName } from './format.ts';
+import { ALIGN, DTYPE_CODE, HEADER, type SectionName } from './format.ts';
 import { validateBanditPriors, validateMeta, validateModelWeights } from './json-sections.ts';
 import {
   brandsBlocks,
@@ -215,6 +215,3 @@ function openSessions(bytes: Uint8Array, entry: SectionEntry, n: number, base: n
   checkNonNegative(age, 'sessions', 'age', base);
   return { offsets, items, age, referenceTime };
 }
-
-/** Kind number of a known section name (re-exported for tests and tools). */
-export const kindOf = (name: SectionName): number => SectionKind[name];

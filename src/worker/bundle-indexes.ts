@@ -1,0 +1,81 @@
+/**
+ * What is built once per bundle and shared by every request on it: each index is built on first
+ * use, or all of them by `warm()` (the engine calls it right after a load, between messages, so
+ * no visitor's first request pays hundreds of milliseconds for them on a large catalog).
+ *
+ * One object per loaded bundle, dropped with it: there are no module-level caches, so two bundles
+ * (a reload, a test) never share or leak an index.
+ */
+import type { Bundle } from '../shared/bundle/types.ts';
+import { CategoryNames } from './category-names.ts';
+import { rowsAvailableInSize } from './product-filters.ts';
+import { buildTextIndex, type TextIndex } from './cold-start.ts';
+import { buildSessionKnnIndex, type SessionKnnIndex } from './session-knn.ts';
+import { brandCountsOf, computePriceStats, type BrandCounts, type PriceStats } from './traits.ts';
+
+/** Sizes remembered per bundle: a shop has a few dozen; a flood of odd ones must not grow memory. */
+export const MAX_CACHED_SIZES = 64;
+
+export class BundleIndexes {
+  #sessionNeighbours: SessionKnnIndex | null | undefined;
+  #text: TextIndex | undefined;
+  #prices: PriceStats | undefined;
+  #brandCounts: BrandCounts | undefined;
+  #categories: CategoryNames | undefined;
+  readonly #sizes = new Map<string, Uint8Array>();
+
+  constructor(readonly bundle: Bundle) {}
+
+  /** Session-kNN lookups over the bundle's training sessions; null when it has none. */
+  get sessionNeighbours(): SessionKnnIndex | null {
+    if (this.#sessionNeighbours === undefined) {
+      const sessions = this.bundle.sessions;
+      this.#sessionNeighbours = sessions && sessions.age.length > 0 ? buildSessionKnnIndex(sessions, this.bundle.products.count) : null;
+    }
+    return this.#sessionNeighbours;
+  }
+
+  /** Catalog words → products, for the cold-start search and campaign match. */
+  get text(): TextIndex {
+    return (this.#text ??= buildTextIndex(this.bundle));
+  }
+
+  /** Price and discount percentiles, for the price style and the buyer-fit component. */
+  get prices(): PriceStats {
+    return (this.#prices ??= computePriceStats(this.bundle));
+  }
+
+  /** Products per brand, for the brand style. */
+  get brandCounts(): BrandCounts {
+    return (this.#brandCounts ??= brandCountsOf(this.bundle));
+  }
+
+  /** The one category normaliser: names and paths → categories, for rules and the landing category. */
+  get categories(): CategoryNames {
+    return (this.#categories ??= new CategoryNames(this.bundle));
+  }
+
+  /**
+   * Per row, 1 when the product is available in `size` (lower-cased, trimmed). Variants are strings
+   * decoded per row (about 30 ms for 100k products), so each size is worked out once.
+   */
+  sizeAvailability(size: string): Uint8Array {
+    const key = size.trim().toLowerCase();
+    let available = this.#sizes.get(key);
+    if (!available) {
+      available = rowsAvailableInSize(this.bundle, key);
+      if (this.#sizes.size >= MAX_CACHED_SIZES) this.#sizes.clear();
+      this.#sizes.set(key, available);
+    }
+    return available;
+  }
+
+  /** Builds every index now (sizes are per request: only those asked for are built). */
+  warm(): void {
+    void this.sessionNeighbours;
+    void this.text;
+    void this.prices;
+    void this.brandCounts;
+    void this.categories;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * "Now reduced": a product the visitor viewed and did not buy, now cheaper than the price they
+ * saw; the score is the fraction it dropped by.
+ */
+import type { Bundle } from '../../shared/bundle/types.ts';
+import type { Query } from '../query.ts';
+import type { ScoreComponent } from './types.ts';
+
+export interface PriceDrop {
+  row: number;
+  seen: number;
+  now: number;
+  fraction: number;
+  /** When the visitor looked at it (the latest view with a price). */
+  time: number;
+}
+
+/** Current price: the sale price when reduced, else the regular one (NaN when none). */
+export function currentPrice(bundle: Bundle, row: number): number {
+  const { price, salePrice } = bundle.products;
+  return Number.isNaN(salePrice[row]!) ? price[row]! : salePrice[row]!;
+}
+
+/** Viewed-not-bought products now cheaper than the (latest) price the visitor saw. */
+function priceDrops(query: Query): Map<number, PriceDrop> {
+  const drops = new Map<number, PriceDrop>();
+  const { bundle } = query.loaded;
+  const { visitor } = query;
+  for (const event of visitor.history) {
+    if (event.type !== 'view' || event.price === undefined || visitor.purchased.has(event.row)) continue;
+    const now = currentPrice(bundle, event.row);
+    if (Number.isNaN(now) || event.price <= 0) continue;
+    if (now < event.price) drops.set(event.row, { row: event.row, seen: event.price, now, fraction: (event.price - now) / event.price, time: event.time });
+    else drops.delete(event.row);
+  }
+  return drops;
+}
+
+export const priceDrop: ScoreComponent<Map<number, PriceDrop>> = {
+  name: 'priceDrop',
+  defaultWeight: 1,
+  strategies: ['now_reduced'],
+  signal: true,
+  // A visitor without drops gets zeros: nothing on sale for them qualifies.
+  active: () => true,
+  fill(query, into) {
+    const drops = priceDrops(query);
+    into.fill(0);
+    for (const drop of drops.values()) into[drop.row] = drop.fraction;
+    return drops;
+  },
+  explain(query, at, drops) {
+    const drop = drops.get(at.row);
+    if (!drop) return null;
+    const { products } = query.loaded.bundle;
+    return {
+      contribution: at.value,
+      message: 'priceDrop',
+      params: { oldPrice: drop.seen, price: drop.now, currency: products.currency(at.row), date: drop.time, title: products.title(at.row) },
+    };
+  },
+};

@@ -1,0 +1,7 @@
+/** Copies `values / max(values)` into `into`, so a count lives in [0, 1] like the other components. */
+export function writeScaled(values: Float32Array, into: Float32Array): void {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
+  const scale = max > 0 ? 1 / max : 0;
+  for (let i = 0; i < values.length; i++) into[i] = values[i]! * scale;
+}

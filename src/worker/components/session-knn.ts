@@ -1,0 +1,42 @@
+/**
+ * Session-kNN (V-STAN, `../session-knn.ts`) over the bundle's training sessions: "visitors whose
+ * sessions looked like this one went on to these products", scaled to [0, 1].
+ */
+import type { SessionKnnIndex } from '../session-knn.ts';
+import { sessionKnnScores } from '../session-knn.ts';
+import { cite, MAX_EVIDENCE_SEEDS, perRequest, strongestSeed } from './evidence.ts';
+import type { ScoreComponent } from './types.ts';
+
+/** Overwrites `into` with the scores of `sequence` scaled to [0, 1] (zeros without training sessions). */
+function scoreSequence(index: SessionKnnIndex | null, sequence: readonly number[], into: Float32Array): void {
+  into.fill(0);
+  if (index === null) return;
+  const max = sessionKnnScores(index, sequence, into);
+  if (max > 0) for (let i = 0; i < into.length; i++) into[i]! /= max;
+}
+
+export const sessionKnn: ScoreComponent<(row: number) => Float32Array> = {
+  name: 'sessionKnn',
+  defaultWeight: 1,
+  strategies: ['for_you', 'rerank'],
+  signal: false,
+  active: (query) => query.sequence.length > 0 && query.loaded.bundle.sessions !== null,
+  fill(query, into) {
+    const index = query.loaded.indexes.sessionNeighbours;
+    scoreSequence(index, query.sequence, into);
+    // The scores with every occurrence of a product taken out of the session.
+    return perRequest((row) => {
+      const scores = new Float32Array(query.loaded.bundle.products.count);
+      scoreSequence(
+        index,
+        query.sequence.filter((r) => r !== row),
+        scores,
+      );
+      return scores;
+    });
+  },
+  explain(query, at, scoresWithout) {
+    const best = strongestSeed(query.seeds.slice(0, MAX_EVIDENCE_SEEDS), (seed) => at.weight * (at.score - scoresWithout(seed.row)[at.row]!));
+    return best && cite(query, best, 'viewedTogether');
+  },
+};

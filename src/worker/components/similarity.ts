@@ -1,0 +1,62 @@
+/**
+ * Content similarity: the cosine of each product with the page product (`similar`) or with the
+ * recency-weighted mean of the session's products (rows are unit length), scored in the kernels.
+ */
+import type { EmbeddingMatrix } from '../../shared/bundle/types.ts';
+import { seedsWithout, type Seed } from '../query.ts';
+import { cite, MAX_EVIDENCE_SEEDS, perRequest, strongestSeed } from './evidence.ts';
+import type { ScoreComponent } from './types.ts';
+
+/** Adds `weight * row` (dequantised) to `into`. */
+function addRow(matrix: EmbeddingMatrix, row: number, weight: number, into: Float32Array): void {
+  const { dim } = matrix;
+  const scale = matrix.dtype === 'i8' ? matrix.scales[row]! * weight : weight;
+  for (let j = 0; j < dim; j++) into[j]! += matrix.data[row * dim + j]! * scale;
+}
+
+function dotRow(matrix: EmbeddingMatrix, row: number, vector: Float32Array): number {
+  const { dim } = matrix;
+  let dot = 0;
+  for (let j = 0; j < dim; j++) dot += matrix.data[row * dim + j]! * vector[j]!;
+  return matrix.dtype === 'i8' ? dot * matrix.scales[row]! : dot;
+}
+
+/** The unit vector of the seeds' weighted sum; null when there is none. */
+function sessionVector(matrix: EmbeddingMatrix, seeds: readonly Seed[]): Float32Array | null {
+  const vector = new Float32Array(matrix.dim);
+  for (const seed of seeds) addRow(matrix, seed.row, seed.weight, vector);
+  let norm = 0;
+  for (let j = 0; j < vector.length; j++) norm += vector[j]! * vector[j]!;
+  if (norm === 0) return null;
+  const inverse = 1 / Math.sqrt(norm);
+  for (let j = 0; j < vector.length; j++) vector[j]! *= inverse;
+  return vector;
+}
+
+export const similarity: ScoreComponent<(row: number) => Float32Array | null> = {
+  name: 'similarity',
+  defaultWeight: 0.3,
+  strategies: ['similar', 'for_you', 'rerank'],
+  signal: true,
+  active: (query) => query.seeds.length > 0,
+  fill(query, into, slot) {
+    const { bundle, kernels } = query.loaded;
+    const vector = sessionVector(bundle.embeddings, query.seeds);
+    if (vector) kernels.scoreQuery(vector, slot);
+    else into.fill(0);
+    // The session vector had the session never held a product, for leave-one-out explanations.
+    return perRequest((row) => sessionVector(bundle.embeddings, seedsWithout(query, row)));
+  },
+  explain(query, at, vectorWithout) {
+    const { products, embeddings } = query.loaded.bundle;
+    if (query.strategy === 'similar' && query.page !== null) {
+      const page = query.page;
+      return { contribution: at.value, message: 'similarTo', params: { title: products.title(page) }, evidenceProduct: products.id(page) };
+    }
+    const best = strongestSeed(query.seeds.slice(0, MAX_EVIDENCE_SEEDS), (seed) => {
+      const without = vectorWithout(seed.row);
+      return at.weight * (at.score - (without ? dotRow(embeddings, at.row, without) : 0));
+    });
+    return best && cite(query, best, 'viewed');
+  },
+};

@@ -1,0 +1,48 @@
+/**
+ * The strategies: what each one may show and which strategies fill a list it cannot fill alone.
+ * Which components a strategy sums is declared by each component (`ScoreComponent.strategies`).
+ */
+import type { StrategyName } from '../shared/request.ts';
+import { clearBit } from './masks.ts';
+import type { Query } from './query.ts';
+
+export interface Strategy {
+  /**
+   * A product qualifies only with a real signal for it (a `signal` component scoring > 0), not just
+   * popularity: "similar" must be similar.
+   */
+  readonly requiresSignal: boolean;
+  /** Tried in order when the strategy finds too few items. */
+  readonly fallbacks: readonly StrategyName[];
+}
+
+export const STRATEGIES: Readonly<Record<StrategyName, Strategy>> = {
+  similar: { requiresSignal: true, fallbacks: ['for_you', 'trending'] },
+  also_bought: { requiresSignal: true, fallbacks: ['similar', 'for_you', 'trending'] },
+  goes_with: { requiresSignal: true, fallbacks: ['also_bought', 'trending'] },
+  now_reduced: { requiresSignal: true, fallbacks: ['for_you', 'trending'] },
+  for_you: { requiresSignal: false, fallbacks: ['trending'] },
+  trending: { requiresSignal: false, fallbacks: [] },
+  rerank: { requiresSignal: false, fallbacks: [] },
+};
+
+/**
+ * Clears from `mask` what the running strategy, or the placement it fills, may not show. A
+ * placement's restrictions hold for its fallbacks too.
+ */
+export function restrictToStrategy(query: Query, mask: Uint8Array): void {
+  const { loaded, strategy, placement } = query;
+  const either = (name: StrategyName): boolean => strategy === name || placement === name;
+  if (either('for_you') && !query.options.includeViewed) for (const event of query.visitor.session) clearBit(mask, event.row);
+  if (either('goes_with')) {
+    // Complements, not substitutes: nothing from the leaf category of what is already chosen.
+    const leaf = loaded.bundle.products.categoryIndex;
+    const basketLeaves = new Set(query.basket.map((seed) => leaf[seed.row]!).filter((c) => c >= 0));
+    for (let row = 0; row < leaf.length; row++) if (basketLeaves.has(leaf[row]!)) clearBit(mask, row);
+  }
+  if (placement === 'now_reduced') {
+    // Filling a "now reduced" list: only products that are actually on sale.
+    const { price, salePrice } = loaded.bundle.products;
+    for (let row = 0; row < price.length; row++) if (!(salePrice[row]! < price[row]!)) clearBit(mask, row);
+  }
+}
