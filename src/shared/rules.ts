@@ -1,7 +1,7 @@
 /**
  * Business rules a shop sets on every request: what may be shown, what is pushed up or down, how
  * varied the list must be. Validated here (page, worker and CLI agree on what a rule is); applied
- * by `src/worker/rules.ts`.
+ * by `src/worker/product-filters.ts`, `src/worker/components/rule-boost.ts` and `src/worker/diversity.ts`.
  */
 import { VitrineError } from './errors.ts';
 

@@ -1,29 +1,17 @@
 /**
- * The score-component registry: a component is one module plus one registry line, and the
- * strategies, explanations and the trace pick it up from there.
+ * The score-component registry: a component is one module (here the toy `onSale` in
+ * test/fixtures/on-sale-component.ts) plus one registry line, and the strategies, explanations and
+ * the trace pick it up from there.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle } from '../../src/shared/bundle/types.ts';
-import { COMPONENTS, ComponentRegistry, type ScoreComponent } from '../../src/worker/components/index.ts';
+import { COMPONENTS, ComponentRegistry } from '../../src/worker/components/index.ts';
 import type { LoadedBundle } from '../../src/worker/loaded-bundle.ts';
 import { recommend } from '../../src/worker/ranking.ts';
 import type { TraceStep } from '../../src/worker/trace.ts';
+import { onSale } from '../fixtures/on-sale-component.ts';
 import { CARTS, DUMMYJSON, buildAndDecode } from './cli-helpers.ts';
 import { NOW, ids, loadedBundleOf, request, visitor } from './strategy-helpers.ts';
-
-/** A toy component, written as any component module is: "on sale", scored by the discount depth. */
-const onSale: ScoreComponent<void> = {
-  name: 'onSale',
-  defaultWeight: 5,
-  strategies: ['for_you'],
-  signal: false,
-  active: () => true,
-  fill(query, into) {
-    const { price, salePrice } = query.loaded.bundle.products;
-    for (let row = 0; row < into.length; row++) into[row] = salePrice[row]! < price[row]! ? 1 - salePrice[row]! / price[row]! : 0;
-  },
-  explain: (_query, at) => ({ contribution: at.value, message: 'deal', params: { percent: at.score } }),
-};
 
 /** The depth of `row`'s discount, as the toy scores it. */
 function depth(bundle: Bundle, row: number): number {
