@@ -1,24 +1,24 @@
 /// <reference lib="webworker" />
 /**
- * The browser bench: the same cases as `vitrine bench`, in a Chromium worker, plus the time to load
+ * The browser bench: the same cases as `npm run bench`, in a Chromium worker, plus the time to load
  * a 100000 x 64 bundle (decodeBundle: parse + validate, then setMatrix: copy into WASM memory), and
  * full recommendation requests through the real engine on a realistic 100000 x 64 bundle.
  */
 import simdUrl from '../../wasm/build/kernels.simd.wasm?url';
 import plainUrl from '../../wasm/build/kernels.wasm?url';
-import { randomMatrix } from '../../src/cli/bench/data.ts';
-import { quantizeInt8 } from '../../src/shared/bundle/quantize.ts';
-import { benchQuery } from '../../src/cli/bench/scan-bench.ts';
-import { summarize } from '../../src/cli/bench/stats.ts';
-import { benchCases, benchVisitor, firstRequestCost, profileCase, recommendRow } from '../../src/cli/bench/recommend-bench.ts';
 import { decodeBundle } from '../../src/shared/bundle/index.ts';
+import { quantizeInt8 } from '../../src/shared/bundle/quantize.ts';
 import { createReferenceKernels } from '../../src/shared/kernels/reference.ts';
 import type { Kernels } from '../../src/shared/kernels/types.ts';
 import { instantiateKernels } from '../../src/shared/kernels/wasm-kernels.ts';
 import { Engine } from '../../src/worker/engine.ts';
 import type { KernelFactory } from '../../src/worker/kernel-loader.ts';
 import { prepareVersion, type Version } from '../../src/worker/version.ts';
-import type { BenchMessage, BrowserBenchOptions, LoadMetric } from '../../src/cli/bench/browser-protocol.ts';
+import { benchQuery } from '../cases/kernel-scan.ts';
+import { randomMatrix } from '../cases/matrices.ts';
+import { benchCases, benchVisitor, firstRequestCost, profileCase, recommendRow } from '../cases/recommend-requests.ts';
+import { summarize } from '../stats.ts';
+import type { BenchMessage, BrowserBenchOptions, LoadMetric } from './bench-protocol.ts';
 
 const post = (message: BenchMessage) => postMessage(message);
 /** The visitor's clock: a fixed time, so the session and affinities are the same on every run. */

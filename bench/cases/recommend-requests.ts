@@ -12,22 +12,23 @@
  *   `fillComponents` (a weight vector with only that component set), then combine, top-k,
  *   caps / diversity and explanations, the rest (masks, fallbacks, result objects) by difference.
  */
-import type { Bundle } from '../../shared/bundle/types.ts';
-import type { StoredEvent } from '../../shared/events.ts';
-import { normalizeRequest, normalizeRerank, type NormalizedRequest, type RecommendRequest, type RecommendResult } from '../../shared/request.ts';
-import { mulberry32 } from '../../shared/random.ts';
-import { COMBINED_SLOT, COMPONENTS, STRATEGY_COMPONENTS, slotOf, slotWeights } from '../../worker/components.ts';
-import { contextScores } from '../../worker/cold-start.ts';
-import type { Engine } from '../../worker/engine.ts';
-import { Explainer, MAX_REASONS } from '../../worker/explain.ts';
-import { computeAffinities, DAY_MS } from '../../worker/profile/affinities.ts';
-import { bundleResolver } from '../../worker/profile/catalog.ts';
-import { componentsAt, createQuery, fillComponents, knnIndexOf } from '../../worker/query.ts';
-import { activeWeights, recommend, rerank } from '../../worker/recommend.ts';
-import { applyRuleFilters, pickDiverse } from '../../worker/rules.ts';
-import { computeTraits } from '../../worker/traits.ts';
-import type { Version } from '../../worker/version.ts';
-import { buildVisitor, sessionStartOf, type VisitorInput } from '../../worker/visitor.ts';
+import type { Bundle } from '../../src/shared/bundle/types.ts';
+import type { StoredEvent } from '../../src/shared/events.ts';
+import { normalizeRequest, normalizeRerank, type NormalizedRequest, type RecommendRequest, type RecommendResult } from '../../src/shared/request.ts';
+import { mulberry32 } from '../../src/shared/random.ts';
+import { COMBINED_SLOT, COMPONENTS, STRATEGY_COMPONENTS, slotOf, slotWeights } from '../../src/worker/components.ts';
+import { contextScores } from '../../src/worker/cold-start.ts';
+import type { Engine } from '../../src/worker/engine.ts';
+import { Explainer, MAX_REASONS } from '../../src/worker/explain.ts';
+import { computeAffinities, DAY_MS } from '../../src/worker/profile/affinities.ts';
+import { bundleResolver } from '../../src/worker/profile/catalog.ts';
+import { componentsAt, createQuery, fillComponents, knnIndexOf } from '../../src/worker/query.ts';
+import { activeWeights, recommend, rerank } from '../../src/worker/recommend.ts';
+import { applyRuleFilters, pickDiverse } from '../../src/worker/rules.ts';
+import { computeTraits } from '../../src/worker/traits.ts';
+import type { Version } from '../../src/worker/version.ts';
+import { buildVisitor, sessionStartOf, type VisitorInput } from '../../src/worker/visitor.ts';
+import { median, percentile, timeRuns } from '../stats.ts';
 
 /** Items asked per request: a typical carousel. */
 export const BENCH_LIMIT = 10;
@@ -104,15 +105,6 @@ export interface BenchCase {
   visitor: VisitorInput;
   /** The ids of a rerank case; empty for placements. */
   rerankIds: string[];
-}
-
-/** Nearest-rank percentile of sorted samples. */
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-function median(samples: readonly number[]): number {
-  return percentile([...samples].sort((a, b) => a - b), 50);
 }
 
 const SESSION_EVENT_GAP_MS = 2 * 60_000;
@@ -207,18 +199,6 @@ export function benchCases(visitor: BenchVisitor): BenchCase[] {
     }),
     placement('for_you cold', { placement: 'for_you', limit, context: { visit: { query: `${visitor.leafName.toLowerCase()} black` } } }, cold),
   ];
-}
-
-/** Times `once` `runs` times after `warmup` untimed calls. */
-function timeRuns(once: () => unknown, warmup: number, runs: number): number[] {
-  for (let i = 0; i < warmup; i++) once();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    once();
-    samples.push(performance.now() - t0);
-  }
-  return samples;
 }
 
 /** Median, p95, p99 of `call` (one full request) over `runs` calls after `warmup`. */

@@ -1,68 +1,18 @@
-/** `vitrine bench`: runs the cases, prints rows as they finish, then the targets of issue #2. */
-import type { EmbeddingMatrix } from '../../shared/bundle/types.ts';
-import type { KernelImpl } from '../../shared/kernels/types.ts';
-import { loadNodeKernels } from '../kernels-node.ts';
+/** `npm run bench`: the kernel scans in Node next to the C yardstick, int8 recall, then the targets of issue #2. */
+import type { EmbeddingMatrix } from '../../src/shared/bundle/types.ts';
+import { quantizeInt8 } from '../../src/shared/bundle/quantize.ts';
+import { loadNodeKernels } from '../../src/cli/kernels-node.ts';
+import { int8Recall, type RecallResult } from '../cases/int8-recall.ts';
+import { benchQuery, type BenchRow } from '../cases/kernel-scan.ts';
+import { randomMatrix } from '../cases/matrices.ts';
+import { targetLines } from '../cases/targets.ts';
 import { compileCBaseline, type CBaseline } from './c-baseline.ts';
-import { randomMatrix } from './data.ts';
-import { quantizeInt8 } from '../../shared/bundle/quantize.ts';
-import { catalogEmbeddings, int8Recall, type RecallResult } from './recall.ts';
-import { jsonRow, tableHeader, tableRow } from './report.ts';
-import { benchQuery, type BenchRow } from './scan-bench.ts';
-import { targetLines } from './targets.ts';
-import { distSizes, sizeLines } from './sizes.ts';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { catalogEmbeddings } from './catalog-embeddings.ts';
+import { printSizes } from './download-sizes.ts';
+import type { BenchOptions } from './options.ts';
+import { printer } from './printer.ts';
 
-const DIST = fileURLToPath(new URL('../../../dist/', import.meta.url));
-
-/** The download sizes of the built dist/, or a note that there is none to measure. */
-export function printSizes(out: Printer): void {
-  if (!existsSync(`${DIST}vitrine.js`)) return out.note('note: download sizes skipped: no dist/ (run `npm run build`)', { note: 'sizes skipped' });
-  const sizes = distSizes(DIST);
-  out.note(sizeLines(sizes).join('\n'), sizes);
-}
-
-export interface BenchOptions {
-  ns: number[];
-  ds: number[];
-  dtypes: ('f32' | 'i8')[];
-  impls: KernelImpl[];
-  json: boolean;
-  browser: boolean;
-  bundle: string | undefined;
-  c: boolean;
-  recall: boolean;
-  budgetMs: number;
-}
-
-/** Output sink: JSON lines or a table with notes, on stdout. */
-export interface Printer {
-  row(row: BenchRow): void;
-  note(text: string, data?: object): void;
-}
-
-export function printer(json: boolean): Printer {
-  let headed = false;
-  return {
-    row(row) {
-      if (json) return console.log(jsonRow(row));
-      if (!headed) console.log(tableHeader());
-      headed = true;
-      console.log(tableRow(row));
-    },
-    note(text, data) {
-      // In JSON mode only lines that carry data are printed; headings are for the table.
-      if (!json) console.log(text);
-      else if (data) console.log(JSON.stringify(data));
-    },
-  };
-}
-
-export async function runBench(options: BenchOptions): Promise<number> {
-  if (options.browser) {
-    const { runBrowserBench } = await import('./browser.ts');
-    return runBrowserBench(options);
-  }
+export async function runNodeBench(options: BenchOptions): Promise<number> {
   const out = printer(options.json);
   const rows: BenchRow[] = [];
   const emit = (row: BenchRow) => {

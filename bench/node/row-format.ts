@@ -1,6 +1,6 @@
 /** Prints benchmark rows (kernel scans, full recommendation requests) as a table or as JSON lines. */
-import type { FirstRequestMetric, ProfileStep, RecommendRow } from './recommend-bench.ts';
-import type { BenchRow } from './scan-bench.ts';
+import type { FirstRequestMetric, ProfileStep, RecommendRow } from '../cases/recommend-requests.ts';
+import type { BenchRow } from '../cases/kernel-scan.ts';
 
 const fmt = (value: number, digits: number): string => value.toFixed(digits);
 
@@ -17,7 +17,7 @@ export function jsonRow(row: BenchRow): string {
   return JSON.stringify({ ...row, median_ms: +row.median_ms.toFixed(4), p99_ms: +row.p99_ms.toFixed(4), gbps: +row.gbps.toFixed(3) });
 }
 
-/** Table of full recommendation requests (recommend-bench.ts). */
+/** Table of full recommendation requests (bench/cases/recommend-requests.ts). */
 export function recommendHeader(): string {
   return `${'recommend case'.padEnd(16)}${'n'.padStart(8)}${'median ms'.padStart(11)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(9)}${'runs'.padStart(6)}${'items'.padStart(7)}  fallback`;
 }

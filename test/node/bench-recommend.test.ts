@@ -4,9 +4,9 @@
  * the real engine something it can answer with its own strategy.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { benchCases, benchVisitor, type BenchCase, type BenchVisitor } from '../../src/cli/bench/recommend-bench.ts';
-import { syntheticBundleInput } from '../../src/cli/bench/synthetic-bundle.ts';
-import { recommendTargetLine } from '../../src/cli/bench/targets.ts';
+import { benchCases, benchVisitor, type BenchCase, type BenchVisitor } from '../../bench/cases/recommend-requests.ts';
+import { syntheticBundleInput } from '../../bench/cases/synthetic-bundle.ts';
+import { recommendTargetLine } from '../../bench/cases/targets.ts';
 import { loadNodeKernels } from '../../src/cli/kernels-node.ts';
 import { decodeBundle, encodeBundle } from '../../src/shared/bundle/index.ts';
 import type { Bundle, BundleInput } from '../../src/shared/bundle/types.ts';
