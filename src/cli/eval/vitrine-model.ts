@@ -11,11 +11,11 @@ import { normalizeRequest } from '../../shared/request.ts';
 import { DEFAULT_WEIGHTS, TUNED_COMPONENTS, type Component } from '../../worker/components.ts';
 import { recommend } from '../../worker/recommend.ts';
 import { prepareVersion, type Version } from '../../worker/version.ts';
-import { assembleBundleInput } from '../build/build.ts';
-import { EventType, type EventLog } from '../build/events.ts';
-import { createProgress } from '../build/progress.ts';
+import { assembleBundleInput } from '../bundle-builder/build.ts';
+import { EventType, type EventLog } from '../bundle-builder/events.ts';
+import { createProgress } from '../bundle-builder/progress.ts';
 import { loadNodeKernels } from '../kernels-node.ts';
-import { evaluateModel } from './protocol.ts';
+import { evaluateModel } from './next-item-protocol.ts';
 import type { EvalData, NextItemModel } from './types.ts';
 
 export interface VitrineModelOptions {
