@@ -1,24 +1,25 @@
 /// <reference lib="webworker" />
 /**
- * The browser bench: the same cases as `vitrine bench`, in a Chromium worker, plus the time to load
+ * The browser bench: the same cases as `npm run bench`, in a Chromium worker, plus the time to load
  * a 100000 x 64 bundle (decodeBundle: parse + validate, then setMatrix: copy into WASM memory), and
  * full recommendation requests through the real engine on a realistic 100000 x 64 bundle.
  */
 import simdUrl from '../../wasm/build/kernels.simd.wasm?url';
 import plainUrl from '../../wasm/build/kernels.wasm?url';
-import { randomMatrix } from '../../src/cli/bench/data.ts';
-import { quantizeInt8 } from '../../src/shared/bundle/quantize.ts';
-import { benchQuery } from '../../src/cli/bench/scan-bench.ts';
-import { summarize } from '../../src/cli/bench/stats.ts';
-import { benchCases, benchVisitor, firstRequestCost, profileCase, recommendRow } from '../../src/cli/bench/recommend-bench.ts';
 import { decodeBundle } from '../../src/shared/bundle/index.ts';
+import { quantizeInt8 } from '../../src/shared/bundle/quantize.ts';
 import { createReferenceKernels } from '../../src/shared/kernels/reference.ts';
 import type { Kernels } from '../../src/shared/kernels/types.ts';
 import { instantiateKernels } from '../../src/shared/kernels/wasm-kernels.ts';
 import { Engine } from '../../src/worker/engine.ts';
 import type { KernelFactory } from '../../src/worker/kernel-loader.ts';
-import { prepareVersion, type Version } from '../../src/worker/version.ts';
-import type { BenchMessage, BrowserBenchOptions, LoadMetric } from '../../src/cli/bench/browser-protocol.ts';
+import { BundleIndexes } from '../../src/worker/bundle-indexes.ts';
+import { createLoadedBundle } from '../../src/worker/loaded-bundle.ts';
+import { benchQuery } from '../cases/kernel-scan.ts';
+import { randomMatrix } from '../cases/matrices.ts';
+import { benchCases, benchVisitor, firstRequestCost, profileCase, recommendRow } from '../cases/recommend-requests.ts';
+import { summarize } from '../stats.ts';
+import type { BenchMessage, BrowserBenchOptions, LoadMetric } from './bench-protocol.ts';
 
 const post = (message: BenchMessage) => postMessage(message);
 /** The visitor's clock: a fixed time, so the session and affinities are the same on every run. */
@@ -95,18 +96,19 @@ async function recommendBench(url: string, runs: number): Promise<void> {
   const firstEver = performance.now() - t0;
   for (const benchCase of cases) post({ type: 'recommend', row: recommendRow(benchCase.name, n, () => benchCase.run(engine), { runs }) });
 
-  // Shares the engine's bundle (so its per-bundle caches are warm) but has its own kernels.
-  const version: Version = prepareVersion(bundle, await factory.create(), null, 'buffer', performance.now());
+  // The engine's bundle on kernels of its own, its indexes built before the profile.
+  const loaded = createLoadedBundle(bundle, await factory.create());
+  loaded.warm();
   // The same request on the bundle's vectors stored as int8 (`bundle build --quantize int8`): a
-  // quarter of the bytes for the similarity scan. A new bundle object, so its caches build anew.
+  // quarter of the bytes for the similarity scan (warm-up runs build its indexes).
   if (bundle.embeddings.dtype === 'f32') {
-    const int8 = prepareVersion({ ...bundle, embeddings: quantizeInt8(bundle.embeddings) }, await factory.create(), null, 'buffer', performance.now());
+    const int8 = createLoadedBundle({ ...bundle, embeddings: quantizeInt8(bundle.embeddings) }, await factory.create());
     const forYou = cases[0]!;
     post({ type: 'recommend', row: recommendRow(`${forYou.name} int8`, n, () => forYou.direct(int8), { runs }) });
   }
-  for (const benchCase of cases) post({ type: 'profile', steps: profileCase(version, benchCase) });
+  for (const benchCase of cases) post({ type: 'profile', steps: profileCase(loaded, benchCase) });
 
-  const fresh = (): Version => ({ ...version, bundle: decodeBundle(bytes.slice(0)) });
+  const fresh = (): BundleIndexes => new BundleIndexes(decodeBundle(bytes.slice(0)));
   post({ type: 'first', metric: await firstRequestCost(engine, cases[0]!, firstEver, () => engine.load(bytes.slice(0)), fresh) });
 }
 

@@ -4,13 +4,14 @@
  * the real engine something it can answer with its own strategy.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { benchCases, benchVisitor, type BenchCase, type BenchVisitor } from '../../src/cli/bench/recommend-bench.ts';
-import { syntheticBundleInput } from '../../src/cli/bench/synthetic-bundle.ts';
-import { recommendTargetLine } from '../../src/cli/bench/targets.ts';
+import { benchCases, benchVisitor, profileCase, type BenchCase, type BenchVisitor } from '../../bench/cases/recommend-requests.ts';
+import { syntheticBundleInput } from '../../bench/cases/synthetic-bundle.ts';
+import { recommendTargetLine } from '../../bench/cases/targets.ts';
 import { loadNodeKernels } from '../../src/cli/kernels-node.ts';
 import { decodeBundle, encodeBundle } from '../../src/shared/bundle/index.ts';
 import type { Bundle, BundleInput } from '../../src/shared/bundle/types.ts';
 import { Engine } from '../../src/worker/engine.ts';
+import { createLoadedBundle } from '../../src/worker/loaded-bundle.ts';
 
 const N = 10_000;
 const NOW = Date.parse('2024-06-01T12:00:00Z');
@@ -146,6 +147,26 @@ describe('bench visitor and cases', () => {
     expect(rerank.rerankIds).toHaveLength(200);
     const ids = rerank.run(engine).ids;
     expect(new Set(ids)).toEqual(new Set(rerank.rerankIds));
+  });
+});
+
+describe('profile of a request', () => {
+  it('should time the steps the real request takes: each active component filled and explained, the fallback under its name', async () => {
+    const loaded = createLoadedBundle(bundle, await loadNodeKernels('js'));
+    const steps = (name: string) => profileCase(loaded, cases.get(name)!, 3).map((step) => step.step);
+    const forYou = steps('for_you');
+    for (const step of ['visitor', 'query', 'fill similarity', 'fill sessionKnn', 'fill covisitation', 'fill affinity', 'combine', 'mask', 'topK', 'diversity', 'item', 'rest']) {
+      expect(forYou, step).toContain(step);
+    }
+    expect(forYou.some((step) => step.startsWith('  explain '))).toBe(true);
+    // Popularity is filled once at load, and context has no visit to match: neither is filled per request.
+    expect(forYou).not.toContain('fill popularity');
+    expect(forYou).not.toContain('fill context');
+    // now_reduced finds three price drops and fills up from for_you.
+    const reduced = steps('now_reduced');
+    expect(reduced).toContain('fill priceDrop');
+    expect(reduced).toContain('for_you: fill sessionKnn');
+    for (const step of profileCase(loaded, cases.get('trending')!, 3)) expect(step.median_ms).toBeGreaterThanOrEqual(0);
   });
 });
 

@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { InvalidRows } from '../../src/cli/build/invalid-rows.ts';
+import { InvalidRows } from '../../src/cli/bundle-builder/invalid-rows.ts';
 import { createItemKnn, createPop, createSpop, itemNeighbours } from '../../src/cli/eval/baselines.ts';
-import { cutoffsUpTo, evaluateModel } from '../../src/cli/eval/protocol.ts';
+import { cutoffsUpTo, evaluateModel } from '../../src/cli/eval/next-item-protocol.ts';
 import { readSessions, toEvalData, type SessionLog } from '../../src/cli/eval/read.ts';
 import type { EvalData, ModelResult, NextItemModel } from '../../src/cli/eval/types.ts';
 import { DATA, OTTO, evalCli, rejection, tempDir } from './cli-helpers.ts';

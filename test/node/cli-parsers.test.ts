@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/cli/build/csv.ts';
-import { CATALOG_ALIASES, CATALOG_FIELDS, getPath, parseFieldMapping } from '../../src/cli/build/fields.ts';
-import { parsePrice } from '../../src/cli/build/price.ts';
-import { firstImage, mergeAttributes, parseInStock, parseRating, splitCategory } from '../../src/cli/build/values.ts';
+import { parseCsv } from '../../src/cli/bundle-builder/csv.ts';
+import { CATALOG_ALIASES, CATALOG_FIELDS, getPath, parseFieldMapping } from '../../src/cli/bundle-builder/fields.ts';
+import { parsePrice } from '../../src/cli/bundle-builder/price.ts';
+import { firstImage, mergeAttributes, parseInStock, parseRating, splitCategory } from '../../src/cli/bundle-builder/values.ts';
 import { isVitrineError } from '../../src/shared/errors.ts';
 
 describe('parseCsv', () => {

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { distSizes, ENGINE_BUDGET, SCRIPT_BUDGET } from '../../src/cli/bench/sizes.ts';
+import { distSizes, ENGINE_BUDGET, SCRIPT_BUDGET } from '../../bench/node/download-sizes.ts';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 

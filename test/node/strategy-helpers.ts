@@ -9,7 +9,7 @@ import type { Bundle } from '../../src/shared/bundle/types.ts';
 import { simdSupported } from '../../src/shared/kernels/simd.ts';
 import type { Kernels } from '../../src/shared/kernels/types.ts';
 import { instantiateKernels } from '../../src/shared/kernels/wasm-kernels.ts';
-import { InvalidRows } from '../../src/cli/build/invalid-rows.ts';
+import { InvalidRows } from '../../src/cli/bundle-builder/invalid-rows.ts';
 import { readSessions, toEvalData } from '../../src/cli/eval/read.ts';
 import { trainingBundle } from '../../src/cli/eval/vitrine-model.ts';
 import type { StoredEvent } from '../../src/shared/events.ts';

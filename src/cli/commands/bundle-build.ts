@@ -6,11 +6,11 @@ import { encodeBundle, inspectBundle } from '../../shared/bundle/index.ts';
 import { VitrineError } from '../../shared/errors.ts';
 import type { Command } from '../command.ts';
 import { badOption, integer, parsingOptions } from '../options.ts';
-import { DEFAULT_DIM, buildBundleInput, type BuildOptions } from '../build/build.ts';
-import { CATALOG_ALIASES, CATALOG_FIELDS, EVENT_ALIASES, EVENT_FIELDS, parseFieldMapping } from '../build/fields.ts';
-import { DEFAULT_MODEL_FILE, readModelFile } from '../build/model-file.ts';
-import { createProgress } from '../build/progress.ts';
-import { DEFAULT_MAX_SESSIONS } from '../build/session-index.ts';
+import { DEFAULT_DIM, buildBundleInput, type BuildOptions } from '../bundle-builder/build.ts';
+import { CATALOG_ALIASES, CATALOG_FIELDS, EVENT_ALIASES, EVENT_FIELDS, parseFieldMapping } from '../bundle-builder/fields.ts';
+import { DEFAULT_MODEL_FILE, readModelFile } from '../bundle-builder/model-file.ts';
+import { createProgress } from '../bundle-builder/progress.ts';
+import { DEFAULT_MAX_SESSIONS } from '../bundle-builder/session-index.ts';
 
 const help = `Usage: vitrine bundle build --catalog FILE --out FILE [options]
 

@@ -5,12 +5,12 @@ import { parseArgs } from 'node:util';
 import { VitrineError } from '../../shared/errors.ts';
 import type { Command } from '../command.ts';
 import { badOption, integer, parsingOptions } from '../options.ts';
-import { InvalidRows } from '../build/invalid-rows.ts';
-import { DEFAULT_MODEL_FILE, readModelFile, writeModelFile } from '../build/model-file.ts';
+import { InvalidRows } from '../bundle-builder/invalid-rows.ts';
+import { DEFAULT_MODEL_FILE, readModelFile, writeModelFile } from '../bundle-builder/model-file.ts';
 import { createItemKnn, createPop, createSpop } from '../eval/baselines.ts';
-import { cutoffsUpTo, evaluateModel, predictionCount, type ModelEvaluation } from '../eval/protocol.ts';
+import { cutoffsUpTo, evaluateModel, predictionCount, type ModelEvaluation } from '../eval/next-item-protocol.ts';
 import { SESSION_FORMATS, readSessions, toEvalData, type SessionFormat } from '../eval/read.ts';
-import { buildReport, formatReport } from '../eval/report.ts';
+import { buildReport, formatReport } from '../eval/eval-report.ts';
 import type { EvalData, NextItemModel } from '../eval/types.ts';
 
 export const EVAL_MODELS = ['vitrine', 'pop', 'spop', 'iknn'] as const;

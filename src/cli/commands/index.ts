@@ -1,8 +1,7 @@
 import type { Command } from '../command.ts';
 import { bundleBuild } from './bundle-build.ts';
-import { bench } from './bench.ts';
 import { bundleInspect } from './bundle-inspect.ts';
 import { evalCommand } from './eval.ts';
 
 /** Every sub-command, in the order `vitrine --help` lists them. */
-export const commands: Command[] = [bundleBuild, bundleInspect, bench, evalCommand];
+export const commands: Command[] = [bundleBuild, bundleInspect, evalCommand];

@@ -4,7 +4,7 @@
  * (algorithms/baselines/pop.py, spop.py, algorithms/knn/iknn.py); equal scores are broken by the
  * lower item index, as the engine's top-k does, where session-rec's sort leaves them arbitrary.
  */
-import { itemEventCounts } from './protocol.ts';
+import { itemEventCounts } from './next-item-protocol.ts';
 import type { EvalSession, NextItemModel } from './types.ts';
 
 /** Item indices by training event count, most popular first (ties: lower index first). */

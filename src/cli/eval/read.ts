@@ -10,10 +10,10 @@
  */
 import { extname } from 'node:path';
 import { VitrineError } from '../../shared/errors.ts';
-import { parseCsv } from '../build/csv.ts';
-import { parseTime } from '../build/events.ts';
-import type { InvalidRows } from '../build/invalid-rows.ts';
-import { readText } from '../build/records.ts';
+import { parseCsv } from '../bundle-builder/csv.ts';
+import { parseTime } from '../bundle-builder/events.ts';
+import type { InvalidRows } from '../bundle-builder/invalid-rows.ts';
+import { readText } from '../bundle-builder/records.ts';
 import type { EvalData, EvalSession } from './types.ts';
 
 export const SESSION_FORMATS = ['session-rec', 'csv', 'jsonl'] as const;

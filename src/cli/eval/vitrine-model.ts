@@ -11,11 +11,11 @@ import { normalizeRequest } from '../../shared/request.ts';
 import { DEFAULT_WEIGHTS } from '../../worker/components/index.ts';
 import { createLoadedBundle, type LoadedBundle } from '../../worker/loaded-bundle.ts';
 import { recommend } from '../../worker/ranking.ts';
-import { assembleBundleInput } from '../build/build.ts';
-import { EventType, type EventLog } from '../build/events.ts';
-import { createProgress } from '../build/progress.ts';
+import { assembleBundleInput } from '../bundle-builder/build.ts';
+import { EventType, type EventLog } from '../bundle-builder/events.ts';
+import { createProgress } from '../bundle-builder/progress.ts';
 import { loadNodeKernels } from '../kernels-node.ts';
-import { evaluateModel } from './protocol.ts';
+import { evaluateModel } from './next-item-protocol.ts';
 import type { EvalData, NextItemModel } from './types.ts';
 
 /** Components the tuner fits (the session model of `for_you`), in the order it tries them. */

@@ -1,5 +1,5 @@
 /** Synthetic benchmark matrices: seeded, L2-normalised rows, and their per-row int8 quantisation. */
-import type { EmbeddingMatrix } from '../../shared/bundle/types.ts';
+import type { EmbeddingMatrix } from '../../src/shared/bundle/types.ts';
 
 /** xorshift32, seeded: the same data on every run (and in the browser bench). */
 export function xorshift(seed: number): () => number {

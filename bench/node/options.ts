@@ -1,14 +1,14 @@
+/** The bench's command line (`npm run bench -- …`): its help text and options. */
 import { parseArgs } from 'node:util';
-import { VitrineError } from '../../shared/errors.ts';
-import type { KernelImpl } from '../../shared/kernels/types.ts';
-import { runBench, type BenchOptions } from '../bench/run.ts';
-import type { Command } from '../command.ts';
+import { VitrineError } from '../../src/shared/errors.ts';
+import type { KernelImpl } from '../../src/shared/kernels/types.ts';
 
 const SIZES_N = [10_000, 100_000, 1_000_000];
 const SIZES_D = [64, 128];
 const IMPLS: KernelImpl[] = ['wasm-simd', 'wasm', 'js'];
 
-const HELP = `Usage: vitrine bench [options]
+export const HELP = `Usage: npm run bench -- [options]
+       npm run bench:browser -- [options]   (the same as --browser)
 
 Times one query (score every row + exact top-10) for each kernel implementation, f32 and int8,
 over n in {${SIZES_N.join(', ')}} and d in {${SIZES_D.join(', ')}}, next to a C AVX2/FMA baseline
@@ -32,8 +32,8 @@ Options:
   -h, --help         this text
 
 Example:
-  npx vitrine bench --n 100000 --d 64
-  npx vitrine bench --json > bench.jsonl`;
+  npm run bench -- --n 100000 --d 64
+  npm run -s bench -- --json > bench.jsonl`;
 
 const OPTIONS = {
   n: { type: 'string' },
@@ -57,6 +57,19 @@ function positiveInt(option: string, value: string | undefined, fallback: number
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw bad(option, `must be a positive integer, got "${value}"`);
   return [n];
+}
+
+export interface BenchOptions {
+  ns: number[];
+  ds: number[];
+  dtypes: ('f32' | 'i8')[];
+  impls: KernelImpl[];
+  json: boolean;
+  browser: boolean;
+  bundle: string | undefined;
+  c: boolean;
+  recall: boolean;
+  budgetMs: number;
 }
 
 export function parseBenchArgs(argv: string[]): BenchOptions {
@@ -86,10 +99,3 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     budgetMs: budget,
   };
 }
-
-export const bench: Command = {
-  path: ['bench'],
-  summary: 'time the scoring kernels (WASM SIMD, WASM, JS, C baseline) and int8 recall',
-  help: HELP,
-  run: (argv) => runBench(parseBenchArgs(argv)),
-};

@@ -1,6 +1,6 @@
 /** Prints benchmark rows (kernel scans, full recommendation requests) as a table or as JSON lines. */
-import type { FirstRequestMetric, ProfileStep, RecommendRow } from './recommend-bench.ts';
-import type { BenchRow } from './scan-bench.ts';
+import type { FirstRequestMetric, ProfileStep, RecommendRow } from '../cases/recommend-requests.ts';
+import type { BenchRow } from '../cases/kernel-scan.ts';
 
 const fmt = (value: number, digits: number): string => value.toFixed(digits);
 
@@ -17,7 +17,7 @@ export function jsonRow(row: BenchRow): string {
   return JSON.stringify({ ...row, median_ms: +row.median_ms.toFixed(4), p99_ms: +row.p99_ms.toFixed(4), gbps: +row.gbps.toFixed(3) });
 }
 
-/** Table of full recommendation requests (recommend-bench.ts). */
+/** Table of full recommendation requests (bench/cases/recommend-requests.ts). */
 export function recommendHeader(): string {
   return `${'recommend case'.padEnd(16)}${'n'.padStart(8)}${'median ms'.padStart(11)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(9)}${'runs'.padStart(6)}${'items'.padStart(7)}  fallback`;
 }
@@ -41,8 +41,8 @@ export function profileLines(steps: readonly ProfileStep[]): string[] {
 export function firstRequestText(m: FirstRequestMetric): string {
   return (
     `\nfirst ${m.case} request, ${m.n} products: ${fmt(m.first_ever_ms, 1)} ms after the first load (cold JIT + caches), ` +
-    `${fmt(m.new_version_ms, 1)} ms after loading a new bundle version (warm JIT, cold caches), warm median ${fmt(m.warm_median_ms, 3)} ms.\n` +
-    `  lazily built per version: session-kNN index ${fmt(m.session_knn_index_ms, 1)} ms, cold-start text index ${fmt(m.text_index_ms, 1)} ms, ` +
+    `${fmt(m.new_version_ms, 1)} ms right after loading the bundle again (warm JIT, its indexes not built yet), warm median ${fmt(m.warm_median_ms, 3)} ms.\n` +
+    `  the bundle's indexes, each built alone: session-kNN ${fmt(m.session_knn_index_ms, 1)} ms, cold-start text ${fmt(m.text_index_ms, 1)} ms, ` +
     `price statistics (traits) ${fmt(m.price_stats_ms, 1)} ms`
   );
 }

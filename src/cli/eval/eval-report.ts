@@ -4,7 +4,7 @@
  * `ms_per_prediction`; with the default cutoffs that is exactly `ModelResult`.
  */
 import type { DroppedCounts } from './read.ts';
-import type { ModelEvaluation } from './protocol.ts';
+import type { ModelEvaluation } from './next-item-protocol.ts';
 import type { EvalData } from './types.ts';
 
 export const PROTOCOL_DESCRIPTION = 'session-rec next-item, every prefix';

@@ -1,22 +1,24 @@
 /**
- * `vitrine bench --browser`: serves bench/browser/ with Vite on loopback, opens it in headless
+ * `npm run bench:browser`, the Playwright driver: serves bench/browser/ with Vite on loopback, opens it in headless
  * Chromium (Playwright, Debian's binary) and prints what the page's worker measures: the kernel
  * scans, the time to load a 100k bundle, and full recommendation requests on a realistic one.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { VitrineError } from '../../shared/errors.ts';
-import type { BrowserBenchOptions, BenchMessage } from './browser-protocol.ts';
-import { printer, printSizes, type BenchOptions } from './run.ts';
 import type { Browser } from 'playwright';
-import type { RecommendRow } from './recommend-bench.ts';
-import { firstRequestText, profileLines, recommendHeader, recommendJson, recommendTableRow } from './report.ts';
-import type { BenchRow } from './scan-bench.ts';
-import { minimalBundle, syntheticBundle } from './synthetic-bundle.ts';
-import { recommendTargetLine, targetLines } from './targets.ts';
+import { VitrineError } from '../../src/shared/errors.ts';
+import type { BrowserBenchOptions, BenchMessage } from '../browser/bench-protocol.ts';
+import type { BenchRow } from '../cases/kernel-scan.ts';
+import type { RecommendRow } from '../cases/recommend-requests.ts';
+import { minimalBundle, syntheticBundle } from '../cases/synthetic-bundle.ts';
+import { recommendTargetLine, targetLines } from '../cases/targets.ts';
+import { printSizes } from './download-sizes.ts';
+import type { BenchOptions } from './options.ts';
+import { printer } from './printer.ts';
+import { firstRequestText, profileLines, recommendHeader, recommendJson, recommendTableRow } from './row-format.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Chromium's background services would try to reach Google; these machines have no network. */
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -94,7 +96,7 @@ export async function runBrowserBench(options: BenchOptions): Promise<number> {
           recommendRows.push(message.row);
           out.note(recommendTableRow(message.row), recommendJson(message.row));
         } else if (message.type === 'profile') {
-          if (message.steps[0]?.case === recommendRows[0]?.case) out.note('\nwhere one request goes (medians; each fill timed alone; rest = masks, signal checks, items, fallbacks):');
+          if (message.steps[0]?.case === recommendRows[0]?.case) out.note('\nwhere one request goes (medians of each traced step of the real request; "for_you: …" = a fallback strategy; rest = after the last step):');
           // JSON mode prints a note's data only: one line per step.
           if (options.json) for (const step of message.steps) out.note('', recommendJson(step));
           else out.note(profileLines(message.steps).join('\n'));

@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchRow } from './scan-bench.ts';
-import { BENCH_K } from './scan-bench.ts';
-import { gbps, summarize } from './stats.ts';
+import type { BenchRow } from '../cases/kernel-scan.ts';
+import { BENCH_K } from '../cases/kernel-scan.ts';
+import { gbps, summarize } from '../stats.ts';
 
-const SOURCE = fileURLToPath(new URL('../../../bench/c/scan.c', import.meta.url));
+const SOURCE = fileURLToPath(new URL('../c/scan.c', import.meta.url));
 
 export interface CBaseline {
   run(n: number, d: number, dtype: 'f32' | 'i8'): BenchRow;

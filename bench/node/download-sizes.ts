@@ -4,9 +4,13 @@
  * the one `.wasm` it picks; counted as the larger of the two builds). Issue 5's budgets: 20 KB and
  * 40 KB; `npm run bench` prints these and a test holds them.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import type { Printer } from './printer.ts';
+
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 
 /** Budgets in bytes (1 KB = 1000 bytes, the stricter reading). */
 export const SCRIPT_BUDGET = 20_000;
@@ -49,4 +53,11 @@ export function sizeLines(sizes: DistSizes): string[] {
     `  ${mark(sizes.script <= sizes.scriptBudget)} vitrine.js (loader + Preact + widgets): ${kb(sizes.script)} (budget ${kb(sizes.scriptBudget)})`,
     `  ${mark(sizes.engine <= sizes.engineBudget)} engine worker ${kb(sizes.worker)} + wasm ${kb(sizes.wasm)} = ${kb(sizes.engine)} (budget ${kb(sizes.engineBudget)})`,
   ];
+}
+
+/** The download sizes of the built dist/, or a note that there is none to measure. */
+export function printSizes(out: Printer): void {
+  if (!existsSync(`${DIST}vitrine.js`)) return out.note('note: download sizes skipped: no dist/ (run `npm run build`)', { note: 'sizes skipped' });
+  const sizes = distSizes(DIST);
+  out.note(sizeLines(sizes).join('\n'), sizes);
 }

@@ -2,10 +2,10 @@
  * One benchmark case, the same in Node and in the browser worker: score every row against a query
  * and take the exact top-10, timed as one query.
  */
-import type { EmbeddingMatrix } from '../../shared/bundle/types.ts';
-import type { KernelImpl, Kernels } from '../../shared/kernels/types.ts';
-import { gbps, measure } from './stats.ts';
-import { matrixBytes, queries } from './data.ts';
+import type { EmbeddingMatrix } from '../../src/shared/bundle/types.ts';
+import type { KernelImpl, Kernels } from '../../src/shared/kernels/types.ts';
+import { gbps, measure } from '../stats.ts';
+import { matrixBytes, queries } from './matrices.ts';
 
 /** The k of every benchmark row (the "exact top-10"). */
 export const BENCH_K = 10;

@@ -1,9 +1,9 @@
 /** Bench page: starts the worker with the options in `?options=` and hands every message to the driver. */
-import type { BenchMessage } from '../../src/cli/bench/browser-protocol.ts';
+import type { BenchMessage } from './bench-protocol.ts';
 
 declare global {
   interface Window {
-    /** Installed by Playwright's exposeFunction in src/cli/bench/browser.ts. */
+    /** Installed by Playwright's exposeFunction in bench/node/browser-bench.ts. */
     benchReport?: (message: BenchMessage) => void;
   }
 }

@@ -1,7 +1,7 @@
 /** The issue #2 (kernel) and issue 4 (recommendation latency) targets at n = 100000, d = 64, checked against this run's rows. */
-import type { RecallResult } from './recall.ts';
-import type { RecommendRow } from './recommend-bench.ts';
-import type { BenchRow } from './scan-bench.ts';
+import type { RecallResult } from './int8-recall.ts';
+import type { RecommendRow } from './recommend-requests.ts';
+import type { BenchRow } from './kernel-scan.ts';
 
 const N = 100_000;
 const D = 64;

@@ -1,6 +1,6 @@
-/** Messages between the bench page, its worker and the Playwright driver (browser.ts). */
-import type { FirstRequestMetric, ProfileStep, RecommendRow } from './recommend-bench.ts';
-import type { BenchRow } from './scan-bench.ts';
+/** Messages between the bench page, its worker and the Playwright driver (bench/node/browser-bench.ts). */
+import type { BenchRow } from '../cases/kernel-scan.ts';
+import type { FirstRequestMetric, ProfileStep, RecommendRow } from '../cases/recommend-requests.ts';
 
 export interface BrowserBenchOptions {
   ns: number[];
@@ -11,7 +11,7 @@ export interface BrowserBenchOptions {
   /** URL of a 100000 x 64 bundle (products + embeddings only) to time decode + setMatrix on, or null to skip. */
   bundleUrl: string | null;
   /**
-   * URL of a realistic 100000 x 64 bundle (categories, graphs, sessions: synthetic-bundle.ts) to
+   * URL of a realistic 100000 x 64 bundle (categories, graphs, sessions: bench/cases/synthetic-bundle.ts) to
    * time full recommendation requests on, or null to skip.
    */
   catalogUrl: string | null;

@@ -14,11 +14,11 @@
  * - `n` training sessions of 2-20 items, each around a popularity-picked "home" leaf, so item
  *   frequencies are skewed the way real logs are (popular items sit in thousands of sessions).
  */
-import { encodeBundle } from '../../shared/bundle/index.ts';
-import { buildCategoryTree } from '../../shared/bundle/catalog-index.ts';
-import type { BundleInput, CsrGraph, ProductInput, SessionIndex, VariantInput } from '../../shared/bundle/types.ts';
-import { mulberry32 } from '../../shared/random.ts';
-import { randomMatrix } from './data.ts';
+import { encodeBundle } from '../../src/shared/bundle/index.ts';
+import { buildCategoryTree } from '../../src/shared/bundle/catalog-index.ts';
+import type { BundleInput, CsrGraph, ProductInput, SessionIndex, VariantInput } from '../../src/shared/bundle/types.ts';
+import { mulberry32 } from '../../src/shared/random.ts';
+import { randomMatrix } from './matrices.ts';
 
 const DEPARTMENTS = ['Clothing', 'Shoes', 'Home', 'Garden', 'Toys', 'Beauty', 'Sports', 'Electronics', 'Kitchen', 'Books'];
 const GROUPS_PER_DEPARTMENT = 10;

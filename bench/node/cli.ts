@@ -1,0 +1,37 @@
+/**
+ * The bench's entry (`npm run bench`, `npm run bench:browser`): a development tool, not part of the
+ * published `vitrine` CLI. Bad options print as the CLI prints them (`error …`, exit code 1).
+ */
+import { isVitrineError } from '../../src/shared/errors.ts';
+import { HELP, parseBenchArgs } from './options.ts';
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(HELP);
+    return 0;
+  }
+  try {
+    const options = parseBenchArgs(argv);
+    // Loaded on demand: the browser driver pulls in Vite and Playwright.
+    if (options.browser) return await (await import('./browser-bench.ts')).runBrowserBench(options);
+    return await (await import('./node-bench.ts')).runNodeBench(options);
+  } catch (error) {
+    if (!isVitrineError(error)) throw error;
+    const where = Object.entries(error.details)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    console.error(`error ${error.message}${where ? ` (${where})` : ''}`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 70;
+  },
+);
