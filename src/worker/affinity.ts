@@ -10,8 +10,8 @@
  * catalog no longer sells does not shrink the others. The two parts add exactly, so the larger
  * one, as `explain` returns it, is what the value would lose without that affinity.
  */
-import type { Bundle } from '../shared/bundle/types.ts';
 import type { MessageId, MessageParams } from '../shared/messages.ts';
+import type { BundleIndexes } from './bundle-indexes.ts';
 import type { Affinities } from './profile/affinities.ts';
 
 /** Each dimension's share of the component's [0, 1] range. */
@@ -22,59 +22,74 @@ function positive(record: Record<string, number>, key: string): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : 0;
 }
 
+/** The positive, finite affinities of a record (more dismissals than interest count as none). */
+function positiveEntries(record: Record<string, number>): Array<[string, number]> {
+  return Object.entries(record).filter(([, value]) => Number.isFinite(value) && value > 0);
+}
+
 /**
- * A category's affinity: the smallest affinity along its path names. The profile keys categories
- * by name alone and adds every event to each level of the path, so a leaf's own name can collect
- * interest from a namesake elsewhere ("Men > Accessories" feeding "Women > Accessories"); the
- * minimum over the path is the leaf's own count in a tree with unique names and shuts out that leak.
+ * Per category the visitor likes, its affinity: the smallest affinity along its path names. The
+ * profile keys categories by name alone and adds every event to each level of the path, so a
+ * leaf's own name can collect interest from a namesake elsewhere ("Men > Accessories" feeding
+ * "Women > Accessories"); the minimum over the path is the leaf's own count in a tree with unique
+ * names and shuts out that leak. Only categories named in the profile can be non-zero.
  */
-function categoryAffinities(bundle: Bundle, affinities: Affinities): Float64Array {
-  const values = new Float64Array(bundle.categories.length);
-  bundle.categories.forEach((node, c) => {
-    let min = Infinity;
-    for (const name of node.path) min = Math.min(min, positive(affinities.category, name));
-    values[c] = node.path.length > 0 ? min : 0;
-  });
+function categoryAffinities(indexes: BundleIndexes, affinities: Affinities): Map<number, number> {
+  const values = new Map<number, number>();
+  for (const [name] of positiveEntries(affinities.category)) {
+    for (const c of indexes.categories.named(name)) {
+      let min = Infinity;
+      for (const level of indexes.bundle.categories[c]!.path) min = Math.min(min, positive(affinities.category, level));
+      if (min > 0) values.set(c, min);
+    }
+  }
   return values;
 }
 
-function brandAffinities(bundle: Bundle, affinities: Affinities): Float64Array {
-  return Float64Array.from(bundle.brands, (brand) => positive(affinities.brand, brand));
+function brandAffinities(indexes: BundleIndexes, affinities: Affinities): Map<number, number> {
+  const values = new Map<number, number>();
+  for (const [name, value] of positiveEntries(affinities.brand)) for (const b of indexes.brandsNamed(name)) values.set(b, value);
+  return values;
 }
 
 /** `PART_MAX / max(values)`, or 0 when the visitor likes nothing in this dimension. */
-function scaleOf(values: Float64Array): number {
+function scaleOf(values: ReadonlyMap<number, number>): number {
   let max = 0;
-  for (const value of values) if (value > max) max = value;
+  for (const value of values.values()) if (value > max) max = value;
   return max > 0 ? PART_MAX / max : 0;
 }
 
-/** One visitor's affinities over one bundle's brands and categories, computed once per request. */
+/**
+ * One visitor's affinities over one bundle's brands and categories, computed once per strategy run
+ * from the profile's entries (a handful), not from the catalog's thousands of brands.
+ */
 export class AffinityScores {
-  readonly #bundle: Bundle;
-  readonly #brand: Float64Array;
+  readonly #indexes: BundleIndexes;
+  readonly #brand: Map<number, number>;
   readonly #brandScale: number;
-  readonly #category: Float64Array;
+  readonly #category: Map<number, number>;
   readonly #categoryScale: number;
 
-  constructor(bundle: Bundle, affinities: Affinities) {
-    this.#bundle = bundle;
-    this.#brand = brandAffinities(bundle, affinities);
+  constructor(indexes: BundleIndexes, affinities: Affinities) {
+    this.#indexes = indexes;
+    this.#brand = brandAffinities(indexes, affinities);
     this.#brandScale = scaleOf(this.#brand);
-    this.#category = categoryAffinities(bundle, affinities);
+    this.#category = categoryAffinities(indexes, affinities);
     this.#categoryScale = scaleOf(this.#category);
   }
 
   /** Fills `into` (length = product count, fully overwritten) with the affinity component. */
   fill(into: Float32Array): void {
-    // Scaled per brand / category once, then one pass over the typed columns (100k rows).
-    const brand = Float32Array.from(this.#brand, (value) => value * this.#brandScale);
-    const category = Float32Array.from(this.#category, (value) => value * this.#categoryScale);
-    const { brandIndex, categoryIndex } = this.#bundle.products;
-    for (let row = 0; row < into.length; row++) {
-      const b = brandIndex[row]!;
-      const c = categoryIndex[row]!;
-      into[row] = (b >= 0 ? brand[b]! : 0) + (c >= 0 ? category[c]! : 0);
+    into.fill(0);
+    // Only the rows of liked brands and categories, each part rounded to float32 before they add.
+    const { productsByBrand, productsByCategory } = this.#indexes;
+    for (const [b, value] of this.#brand) {
+      const part = Math.fround(value * this.#brandScale);
+      for (const row of productsByBrand.of(b)) into[row] = part;
+    }
+    for (const [c, value] of this.#category) {
+      const part = Math.fround(value * this.#categoryScale);
+      for (const row of productsByCategory.of(c)) into[row]! += part;
     }
   }
 
@@ -83,11 +98,11 @@ export class AffinityScores {
    * null when the visitor has no affinity for the product's brand or category.
    */
   explain(row: number): { message: MessageId; params: MessageParams; amount: number } | null {
-    const { products, categories } = this.#bundle;
+    const { products, categories } = this.#indexes.bundle;
     const b = products.brandIndex[row]!;
     const c = products.categoryIndex[row]!;
-    const brand = b >= 0 ? this.#brand[b]! * this.#brandScale : 0;
-    const category = c >= 0 ? this.#category[c]! * this.#categoryScale : 0;
+    const brand = (this.#brand.get(b) ?? 0) * this.#brandScale;
+    const category = (this.#category.get(c) ?? 0) * this.#categoryScale;
     if (brand <= 0 && category <= 0) return null;
     if (brand >= category) return { message: 'favouriteBrand', params: { brand: products.brand(row) }, amount: brand };
     return { message: 'favouriteCategory', params: { category: categories[c]!.name }, amount: category };

@@ -11,7 +11,8 @@ import { CategoryNames } from './category-names.ts';
 import { rowsAvailableInSize } from './product-filters.ts';
 import { buildTextIndex, type TextIndex } from './cold-start.ts';
 import { buildSessionKnnIndex, type SessionKnnIndex } from './session-knn.ts';
-import { brandCountsOf, computePriceStats, type BrandCounts, type PriceStats } from './traits.ts';
+import { RowsByGroup } from './rows-by-group.ts';
+import { computePriceStats, type PriceStats } from './traits.ts';
 
 /** Sizes remembered per bundle: a shop has a few dozen; a flood of odd ones must not grow memory. */
 export const MAX_CACHED_SIZES = 64;
@@ -20,7 +21,9 @@ export class BundleIndexes {
   #sessionNeighbours: SessionKnnIndex | null | undefined;
   #text: TextIndex | undefined;
   #prices: PriceStats | undefined;
-  #brandCounts: BrandCounts | undefined;
+  #productsByBrand: RowsByGroup | undefined;
+  #productsByCategory: RowsByGroup | undefined;
+  #brandsByName: Map<string, number[]> | undefined;
   #categories: CategoryNames | undefined;
   readonly #sizes = new Map<string, Uint8Array>();
 
@@ -45,9 +48,27 @@ export class BundleIndexes {
     return (this.#prices ??= computePriceStats(this.bundle));
   }
 
-  /** Products per brand, for the brand style. */
-  get brandCounts(): BrandCounts {
-    return (this.#brandCounts ??= brandCountsOf(this.bundle));
+  /** Each brand's products: the brand style counts them, the affinity component scores them. */
+  get productsByBrand(): RowsByGroup {
+    return (this.#productsByBrand ??= new RowsByGroup(this.bundle.products.brandIndex, this.bundle.brands.length));
+  }
+
+  /** Each leaf category's products, for components that score whole categories. */
+  get productsByCategory(): RowsByGroup {
+    return (this.#productsByCategory ??= new RowsByGroup(this.bundle.products.categoryIndex, this.bundle.categories.length));
+  }
+
+  /** The brands named exactly `name` (the profile keys brands so). */
+  brandsNamed(name: string): readonly number[] {
+    if (!this.#brandsByName) {
+      this.#brandsByName = new Map();
+      this.bundle.brands.forEach((brand, index) => {
+        const list = this.#brandsByName!.get(brand);
+        if (list) list.push(index);
+        else this.#brandsByName!.set(brand, [index]);
+      });
+    }
+    return this.#brandsByName.get(name) ?? [];
   }
 
   /** The one category normaliser: names and paths → categories, for rules and the landing category. */
@@ -75,7 +96,9 @@ export class BundleIndexes {
     void this.sessionNeighbours;
     void this.text;
     void this.prices;
-    void this.brandCounts;
+    void this.productsByBrand;
+    void this.productsByCategory;
+    this.brandsNamed('');
     void this.categories;
   }
 }

@@ -17,26 +17,33 @@ function pathKey(levels: readonly string[]): string {
   return levels.map((level) => tokenize(level).join(' ')).join(' > ');
 }
 
-/** Category indices by name key and by path key; built once per bundle. */
+/** Category indices by name key and by path key, and by exact name; built once per bundle. */
 export class CategoryNames {
   readonly #byKey = new Map<string, number[]>();
+  readonly #byName = new Map<string, number[]>();
 
   constructor(bundle: Bundle) {
     bundle.categories.forEach((node, index) => {
-      this.#add(categoryKey(node.name), index);
-      if (node.path.length > 1) this.#add(pathKey(node.path), index);
+      add(this.#byKey, categoryKey(node.name), index);
+      if (node.path.length > 1) add(this.#byKey, pathKey(node.path), index);
+      add(this.#byName, node.name, index);
     });
   }
 
-  /** The categories `text` names (as a name or a full path); empty when none. */
+  /** The categories `text` names (as a name or a full path, compared by words); empty when none. */
   find(text: string): readonly number[] {
     return this.#byKey.get(categoryKey(text)) ?? [];
   }
 
-  #add(key: string, index: number): void {
-    if (key === '') return;
-    const list = this.#byKey.get(key);
-    if (!list) this.#byKey.set(key, [index]);
-    else if (!list.includes(index)) list.push(index);
+  /** The categories named exactly `name`, as the bundle spells it (the profile keys categories so). */
+  named(name: string): readonly number[] {
+    return this.#byName.get(name) ?? [];
   }
+}
+
+function add(map: Map<string, number[]>, key: string, index: number): void {
+  if (key === '') return;
+  const list = map.get(key);
+  if (!list) map.set(key, [index]);
+  else if (!list.includes(index)) list.push(index);
 }

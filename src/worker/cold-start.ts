@@ -73,9 +73,6 @@ export interface TextIndex {
   /** Postings in CSR form: token t's rows are `postings[offsets[t] .. offsets[t+1])`, ascending. */
   offsets: Uint32Array;
   postings: Uint32Array;
-  /** Products per leaf category in CSR form, so a landing category touches only its own rows. */
-  categoryOffsets: Uint32Array;
-  categoryRows: Uint32Array;
   /** Resolved query words (catalog tokens + IDF), kept so a repeated word costs no union pass. */
   terms: Map<string, Term | null>;
   /** Scratch for deduplicating rows within one term (last term id that touched each row). */
@@ -152,21 +149,11 @@ export function buildTextIndex(bundle: Bundle): TextIndex {
   const cursor = offsets.slice(0, names.length);
   const postings = new Uint32Array(pairs.length);
   for (let i = 0; i < pairs.length; i++) postings[cursor[rank[pairs.tokens[i]!]!]!++] = pairs.rows[i]!;
-  const categoryOffsets = new Uint32Array(categories.length + 1);
-  for (const c of products.categoryIndex) if (c >= 0) categoryOffsets[c + 1]!++;
-  for (let c = 0; c < categories.length; c++) categoryOffsets[c + 1]! += categoryOffsets[c]!;
-  const categoryCursor = categoryOffsets.slice(0, categories.length);
-  const categoryRows = new Uint32Array(categoryOffsets[categories.length]!);
-  products.categoryIndex.forEach((c, row) => {
-    if (c >= 0) categoryRows[categoryCursor[c]!++] = row;
-  });
   return {
     rows: products.count,
     tokens: order.map((id) => names[id]!),
     offsets,
     postings,
-    categoryOffsets,
-    categoryRows,
     terms: new Map(),
     stamp: new Uint32Array(products.count),
     stampCounter: 0,
@@ -385,11 +372,11 @@ export function contextScores(indexes: BundleIndexes, context: NormalizedVisitCo
   const categoryWeight = present.category / total;
   const match = targets.length > 0 ? categoryMatch(bundle, targets) : null;
   if (match) {
-    const { categoryOffsets, categoryRows } = index;
+    // Per category, so a landing category touches only its own rows.
     for (let c = 0; c < match.length; c++) {
       const value = match[c]! * categoryWeight;
       if (value === 0) continue;
-      for (let e = categoryOffsets[c]!, end = categoryOffsets[c + 1]!; e < end; e++) into[categoryRows[e]!] = value;
+      for (const row of indexes.productsByCategory.of(c)) into[row] = value;
     }
   }
   const query = textPart(queryTerms, present.query / total);

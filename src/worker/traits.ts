@@ -11,6 +11,7 @@ import type { Bundle } from '../shared/bundle/types.ts';
 import type { EventType, StoredEvent } from '../shared/events.ts';
 import type { MessageId, MessageParams } from '../shared/messages.ts';
 import type { BundleIndexes } from './bundle-indexes.ts';
+import type { RowsByGroup } from './rows-by-group.ts';
 import { tokenize } from './text.ts';
 
 export interface TraitEvidence {
@@ -303,24 +304,7 @@ export const LOYAL_LIFT = 2;
 /** Distinct brands (among at least that many branded products + 1) that make an explorer. */
 export const EXPLORING_MIN_BRANDS = 3;
 
-/** Products per brand in a catalog, and how many have a brand at all. */
-export interface BrandCounts {
-  perBrand: Uint32Array;
-  branded: number;
-}
-
-export function brandCountsOf(bundle: Bundle): BrandCounts {
-  const perBrand = new Uint32Array(bundle.brands.length);
-  let branded = 0;
-  for (const brand of bundle.products.brandIndex) {
-    if (brand < 0) continue;
-    perBrand[brand]!++;
-    branded++;
-  }
-  return { perBrand, branded };
-}
-
-function computeBrand(bundle: Bundle, catalog: BrandCounts, rows: readonly number[]): VisitorTraits['brand'] {
+function computeBrand(bundle: Bundle, catalog: RowsByGroup, rows: readonly number[]): VisitorTraits['brand'] {
   const { products, brands } = bundle;
   const perBrand = new Map<number, number>();
   for (const row of rows) {
@@ -340,7 +324,7 @@ function computeBrand(bundle: Bundle, catalog: BrandCounts, rows: readonly numbe
   ];
   if (top < 0) return { value: 'unknown', confidence: 0, evidence, brand: null };
   const share = topCount / branded;
-  const catalogShare = catalog.perBrand[top]! / catalog.branded;
+  const catalogShare = catalog.count(top) / catalog.total;
   evidence.push({ kind: 'topBrand', count: topCount, value: share });
   const amount = branded / (branded + LOYAL_MIN_PRODUCTS);
   if (topCount >= LOYAL_MIN_PRODUCTS && share >= LOYAL_SHARE && share >= LOYAL_LIFT * catalogShare) {
@@ -363,7 +347,7 @@ export function computeTraits(indexes: BundleIndexes, session: readonly StoredEv
   return {
     intent: computeIntent(bundle, session),
     price: computePrice(indexes.prices, rows),
-    brand: computeBrand(bundle, indexes.brandCounts, rows),
+    brand: computeBrand(bundle, indexes.productsByBrand, rows),
   };
 }
 

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeBundle, encodeBundle, type Bundle } from '../../src/shared/bundle/index.ts';
 import type { EventType, StoredEvent } from '../../src/shared/events.ts';
 import { AffinityScores, PART_MAX } from '../../src/worker/affinity.ts';
+import { BundleIndexes } from '../../src/worker/bundle-indexes.ts';
 import { computeAffinities, DAY_MS, DEFAULT_HALF_LIFE_DAYS, type Affinities } from '../../src/worker/profile/affinities.ts';
 import { bundleResolver } from '../../src/worker/profile/catalog.ts';
 import { makeFixtureInput } from '../fixtures/bundle-fixture.ts';
@@ -23,7 +24,7 @@ function affinitiesOf(on: Bundle, list: [EventType, string, number?][]): Affinit
 
 function scores(on: Bundle, affinities: Affinities): Float32Array {
   const into = new Float32Array(on.products.count).fill(5); // garbage: must be overwritten
-  new AffinityScores(on, affinities).fill(into);
+  new AffinityScores(new BundleIndexes(on), affinities).fill(into);
   return into;
 }
 
@@ -43,7 +44,7 @@ describe('affinityScores', () => {
   it('should be all zeros for a visitor with no profile', () => {
     const into = scores(bundle, affinitiesOf(bundle, []));
     expect(into.every((v) => v === 0)).toBe(true);
-    expect(new AffinityScores(bundle, affinitiesOf(bundle, [])).explain(0)).toBeNull();
+    expect(new AffinityScores(new BundleIndexes(bundle), affinitiesOf(bundle, [])).explain(0)).toBeNull();
   });
 
   it('should give the favourite brand and favourite category half the range each', () => {
@@ -74,7 +75,7 @@ describe('affinityScores', () => {
     let checkedBrand = 0;
     let checkedCategory = 0;
     for (let row = 0; row < bundle.products.count; row++) {
-      const why = new AffinityScores(bundle, affinities).explain(row);
+      const why = new AffinityScores(new BundleIndexes(bundle), affinities).explain(row);
       if (before[row] === 0) {
         expect(why).toBeNull();
         continue;
@@ -110,7 +111,7 @@ describe('affinityScores', () => {
     for (let row = 0; row < into.length; row++) expect(into[row]).toBeGreaterThanOrEqual(0);
     // A disliked Samsung phone keeps only its category part, no less.
     const categoryOnly = into[samsung[0]!]!;
-    const categoryPart = new AffinityScores(bundle, without(affinities, 'brand', ['Samsung'])).explain(samsung[0]!);
+    const categoryPart = new AffinityScores(new BundleIndexes(bundle), without(affinities, 'brand', ['Samsung'])).explain(samsung[0]!);
     expect(categoryOnly).toBeCloseTo(categoryPart?.amount ?? 0, 6);
   });
 

@@ -14,7 +14,7 @@ export const affinity: ScoreComponent<AffinityScores | null> = {
       into.fill(0);
       return null;
     }
-    const scores = new AffinityScores(query.loaded.bundle, affinities);
+    const scores = new AffinityScores(query.loaded.indexes, affinities);
     scores.fill(into);
     return scores;
   },
