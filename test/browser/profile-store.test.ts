@@ -33,14 +33,16 @@ describe('profile store without consent (memory only)', () => {
 
 describe('profile store with persistence', () => {
   it('should move the in-memory session into IndexedDB when persistence is enabled', async () => {
-    const s = store({ now: () => T0 });
+    const dbName = uniqueDbName();
+    const s = store({ dbName, now: () => T0 });
     await s.record(view('p1'));
     await s.record(view('p2'));
     await s.enablePersistence();
     expect(s.status()).toMatchObject({ mode: 'persistent', reason: null, events: 2 });
     await s.record(view('p3'));
-    const [name] = (await databaseNames()).filter((n) => n.startsWith('vitrine-test-'));
-    expect(name).toBeDefined();
+    // This test's own database, holding the session and the event recorded after it moved in.
+    expect(await databaseNames()).toContain(dbName);
+    expect((await readRaw<StoredEvent>(dbName, 'events')).map((e) => e.product)).toEqual(['p1', 'p2', 'p3']);
   });
 
   it('should find the events of an earlier visit after reopening', async () => {

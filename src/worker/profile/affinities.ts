@@ -148,6 +148,22 @@ export function foldEvent(
   };
 }
 
+/**
+ * One product's aggregate from two sources (the memory profile's and the database's), as of `now`:
+ * weights decayed to `now` and summed; `b`'s title wins when it has one.
+ */
+export function mergeAggregates(a: ProductAggregate, b: ProductAggregate, now: number, halfLifeMs: number): ProductAggregate {
+  return {
+    ...a,
+    weight: a.weight * decay(a.at, now, halfLifeMs) + b.weight * decay(b.at, now, halfLifeMs),
+    at: now,
+    events: a.events + b.events,
+    firstTime: Math.min(a.firstTime, b.firstTime),
+    lastTime: Math.max(a.lastTime, b.lastTime),
+    title: b.title ?? a.title,
+  };
+}
+
 /** Checks an aggregate read back from storage; null for a corrupt or future-format record. */
 export function validAggregate(value: unknown): ProductAggregate | null {
   if (typeof value !== 'object' || value === null) return null;

@@ -60,7 +60,7 @@ export interface SessionRecord {
   updatedAt: number;
 }
 
-/** Bandit state of the visitor (written by the ranking; deleted with the profile). */
+/** Bandit state of the visitor: the store exists and is deleted with the profile; nothing writes it yet. */
 export interface BanditRecord {
   key: string;
   v: number;
