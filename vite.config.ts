@@ -43,7 +43,8 @@ export default defineConfig(({ mode }) => {
     // The worker is a module worker (`type: 'module'`), so `import.meta.url` works inside it.
     worker: {
       format: 'es',
-      rolldownOptions: { output: { entryFileNames: 'assets/worker-[hash].js', chunkFileNames: 'assets/worker-chunk-[hash].js' } },
+      // Lazily loaded parts (`import()` in the worker) are named for what they hold: their own budgets.
+      rolldownOptions: { output: { entryFileNames: 'assets/worker-[hash].js', chunkFileNames: 'assets/worker-chunk-[name]-[hash].js' } },
     },
     experimental: {
       /**

@@ -7,7 +7,8 @@
  * (WASM refused by a Content-Security-Policy, or missing) the TypeScript reference kernels, with
  * the reason kept for `status()`.
  */
-import { createReferenceKernels, instantiateKernels, simdSupported } from '../shared/kernels/index.ts';
+import { simdSupported } from '../shared/kernels/simd.ts';
+import { instantiateKernels } from '../shared/kernels/wasm-kernels.ts';
 import type { KernelImpl, Kernels } from '../shared/kernels/types.ts';
 import { isVitrineError, VitrineError } from '../shared/errors.ts';
 import { ANONYMOUS_FETCH } from './bundle-cache.ts';
@@ -65,7 +66,8 @@ async function compileFirstWorking(
 
 /** The TypeScript reference kernels, with the reason WASM is not used (null when chosen on purpose). */
 export function referenceFactory(fallback: VitrineError | null): KernelFactory {
-  return { impl: 'js', fallback, create: async () => createReferenceKernels() };
+  // Its own chunk: only a page whose policy refuses WebAssembly downloads it.
+  return { impl: 'js', fallback, create: async () => (await import('../shared/kernels/reference.ts')).createReferenceKernels() };
 }
 
 /** Compiles the best kernels this worker can run, falling back to the JS reference. */

@@ -1,11 +1,12 @@
 /**
  * Issue 5's download budgets on the built dist/ (`npm test` builds first): the script tag with
- * Preact and the widgets at most 20 KB gzip, the engine worker with its wasm at most 40 KB.
+ * Preact and the widgets at most 20 KB gzip, the engine worker with its wasm at most 40 KB, and each
+ * part of the worker that loads only when a page needs it within a budget of its own.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { distSizes, ENGINE_BUDGET, SCRIPT_BUDGET } from '../../bench/node/download-sizes.ts';
+import { distSizes, ENGINE_BUDGET, LAZY_BUDGETS, SCRIPT_BUDGET } from '../../bench/node/download-sizes.ts';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 
@@ -27,5 +28,15 @@ describe('download budgets', () => {
     expect(worker).toBeGreaterThan(10_000);
     expect(wasm).toBeGreaterThan(1_000);
     expect(engine).toBeLessThanOrEqual(ENGINE_BUDGET);
+  });
+
+  it('should load the privacy panel\'s profile export and the JavaScript kernels lazily, each within its own budget', () => {
+    const { lazy } = sizes();
+    // Both are split off the worker every page loads, and nothing else is (an unbudgeted chunk fails here).
+    expect(Object.keys(lazy).sort()).toEqual(Object.keys(LAZY_BUDGETS).sort());
+    for (const [name, bytes] of Object.entries(lazy)) {
+      expect(bytes, name).toBeGreaterThan(300);
+      expect(bytes, name).toBeLessThanOrEqual(LAZY_BUDGETS[name]!.budget);
+    }
   });
 });

@@ -29,7 +29,7 @@ import { DeletionGuard } from './deletion-guard.ts';
 import { MemoryProfile } from './memory-profile.ts';
 import { openWithTimeout } from './open.ts';
 import { applyLimits, settingsFrom, type ProfileSettings, type ProfileStoreOptions } from './options.ts';
-import { buildExport, buildSummary, type ProfileExport, type ProfileStatus, type ProfileSummary } from './rights.ts';
+import type { ProfileExport, ProfileStatus, ProfileSummary } from './rights.ts';
 import type { ProfileDB } from './schema.ts';
 import { TabSync, type TabMessage } from './tab-sync.ts';
 import { WriteFailure, clearProfile, forgetProduct, readSnapshot, writeBatch, type BatchChange } from './transactions.ts';
@@ -163,12 +163,15 @@ class Store implements ProfileStore {
   }
 
   async export(): Promise<ProfileExport> {
+    // The visitor-rights code is its own chunk: only a page showing the privacy panel loads it.
+    const { buildExport } = await import('./rights.ts');
     await this.#writes.flushNow();
     const { resolveProduct, now } = this.#settings;
     return buildExport(this.status(), this.events(), this.#memory.aggregates(), this.affinities(), resolveProduct, now());
   }
 
   async summary(): Promise<ProfileSummary> {
+    const { buildSummary } = await import('./rights.ts');
     return buildSummary(await this.export());
   }
 
