@@ -72,6 +72,7 @@ export type PageApi<T> = { -readonly [K in keyof T]: T[K] extends { call: Engine
   ? { [K in keyof A]: A[K] }
   : never;
 
+/** The page API, one entry per method; its JSDoc is what users see on `Vitrine`. */
 export const PAGE_METHODS = {
   /**
    * Loads a bundle: a URL (relative ones resolve against the page) or its bytes. An ArrayBuffer is
