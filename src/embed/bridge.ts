@@ -4,12 +4,10 @@
  * `WORKER_CRASHED` for every pending call, and terminates it in `terminate()`. Nothing else on the
  * page touches `Worker` or comlink.
  *
- * After a crash the next call starts a fresh worker, which knows nothing of the page session. The
- * `onRestart` hook (given by `createVitrine`) replays that session into it (consent, measurement,
- * bundle) before any queued call reaches it. Restarts are lazy (only a call starts a worker) and
- * bounded: after `maxRestarts` crashes within `restartWindowMs` the bridge gives up for good and
- * every call rejects with `WORKER_CRASHED` (reason `crash-loop`), so a worker that dies on every
- * start costs at most `maxRestarts + 1` workers, not a loop.
+ * After a crash the next call starts a fresh worker (restarts are lazy: only a call starts one).
+ * What happens then is the policy of the bridge's `recovery` (crash-recovery.ts): it replays the
+ * page session into the new worker before any queued call reaches it, says which calls are worth
+ * one more try, and decides when the bridge gives up for good.
  *
  * Known limit: a worker that dies without an `error` event (`self.close()`, killed by the browser)
  * is not noticed until a call misses its deadline (`TIMEOUT`); it is not restarted.
@@ -18,19 +16,17 @@ import { releaseProxy, wrap, type Remote } from 'comlink';
 import type { EngineApi } from '../worker/index.ts';
 import { VitrineError } from '../shared/errors.ts';
 import { registerErrorTransfer } from '../shared/error-transfer.ts';
-import { isWorkerMessage } from '../shared/protocol.ts';
+import { isWorkerMessage } from '../shared/worker-ready.ts';
 // Vite bundles the worker as its own hash-named file; this is its URL (relative to this script).
 import engineWorkerUrl from '../worker/index.ts?worker&url';
+import { createCrashRecovery, type CrashRecovery, type CrashRecoveryOptions } from './crash-recovery.ts';
 import { startModuleWorker } from './worker-start.ts';
 
 /** Deadline of one call when the caller gives none: generous, a query takes milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
-/** Crashes tolerated within `DEFAULT_RESTART_WINDOW_MS`; one more and the bridge stops for good. */
-export const DEFAULT_MAX_RESTARTS = 3;
-/** Window over which crashes are counted, ms. */
-export const DEFAULT_RESTART_WINDOW_MS = 60_000;
 
-export interface BridgeOptions {
+/** `maxRestarts` and `restartWindowMs` go to the bridge's `CrashRecovery`. */
+export interface BridgeOptions extends CrashRecoveryOptions {
   /** Deadline of one call in milliseconds. Default `10000`. */
   timeoutMs?: number;
   /**
@@ -41,13 +37,9 @@ export interface BridgeOptions {
   /**
    * Runs against each restarted worker (not the first one) before any queued call reaches it, to
    * replay the page session. If it rejects, the calls waiting for it reject with its error; later
-   * calls reach the worker as it is.
+   * calls reach the worker as it is. Default: the recovery's `replay`; tests pass their own.
    */
   onRestart?: (engine: Remote<EngineApi>) => Promise<void>;
-  /** Crashes tolerated within `restartWindowMs` before giving up. Default `3`. */
-  maxRestarts?: number;
-  /** Window over which crashes are counted, ms. Default `60000`. */
-  restartWindowMs?: number;
 }
 
 export interface CallOptions {
@@ -76,33 +68,22 @@ interface Running {
 }
 
 export class EngineBridge {
+  /** What a crash leads to: the replay, the retry, the point of giving up. */
+  readonly recovery: CrashRecovery;
   readonly #timeoutMs: number;
   readonly #createWorker: () => Worker;
-  readonly #onRestart: BridgeOptions['onRestart'];
-  readonly #maxRestarts: number;
-  readonly #restartWindowMs: number;
+  readonly #onRestart: (engine: Remote<EngineApi>) => Promise<void>;
   readonly #pending = new Set<Reject>();
   #running: Running | null = null;
   #terminated = false;
   /** Whether a worker was ever started: the next one is a restart. */
   #startedOnce = false;
-  /** Times of recent crashes, oldest first, within the restart window. */
-  #crashes: number[] = [];
-  /** Set once the crash budget is spent: every later call rejects with it. */
-  #gaveUp: VitrineError | null = null;
 
-  constructor({
-    timeoutMs = DEFAULT_TIMEOUT_MS,
-    createWorker = createEngineWorker,
-    onRestart,
-    maxRestarts = DEFAULT_MAX_RESTARTS,
-    restartWindowMs = DEFAULT_RESTART_WINDOW_MS,
-  }: BridgeOptions = {}) {
+  constructor({ timeoutMs = DEFAULT_TIMEOUT_MS, createWorker = createEngineWorker, onRestart, ...recovery }: BridgeOptions = {}) {
+    this.recovery = createCrashRecovery(recovery);
     this.#timeoutMs = timeoutMs;
     this.#createWorker = createWorker;
-    this.#onRestart = onRestart;
-    this.#maxRestarts = maxRestarts;
-    this.#restartWindowMs = restartWindowMs;
+    this.#onRestart = onRestart ?? ((engine) => this.recovery.replay(engine));
     registerErrorTransfer();
   }
 
@@ -126,7 +107,8 @@ export class EngineBridge {
     if (this.#terminated) {
       return Promise.reject(new VitrineError('WORKER_CRASHED', 'the engine was closed', { reason: 'closed' }));
     }
-    if (this.#gaveUp) return Promise.reject(this.#gaveUp);
+    const gaveUp = this.recovery.gaveUp;
+    if (gaveUp) return Promise.reject(gaveUp);
     if (signal?.aborted) return Promise.reject(signal.reason);
     let running: Running;
     try {
@@ -167,6 +149,7 @@ export class EngineBridge {
   /** Stops the worker for good and rejects every pending call. Safe to call twice. */
   terminate(): void {
     this.#terminated = true;
+    this.recovery.close();
     this.#stop(new VitrineError('WORKER_CRASHED', 'the engine was closed', { reason: 'closed' }));
   }
 
@@ -195,14 +178,12 @@ export class EngineBridge {
     const running: Running = { worker, remote, ready, restored: Promise.resolve() };
     if (restart) {
       this.#restarts++;
-      if (this.#onRestart) {
-        // Calls queue behind the replay; if the worker dies during it, #stop rejects them. A failed
-        // replay holds only the calls already waiting for it (they get its error), not later ones.
-        running.restored = this.#onRestart(remote);
-        running.restored.catch(() => {
-          running.restored = Promise.resolve();
-        });
-      }
+      // Calls queue behind the replay; if the worker dies during it, #stop rejects them. A failed
+      // replay holds only the calls already waiting for it (they get its error), not later ones.
+      running.restored = this.#onRestart(remote);
+      running.restored.catch(() => {
+        running.restored = Promise.resolve();
+      });
     }
     this.#running = running;
     return running;
@@ -211,29 +192,15 @@ export class EngineBridge {
   #crash(worker: Worker, reason: string, message: string): void {
     // A late event from a worker we already replaced must not reject the new worker's calls.
     if (this.#running?.worker !== worker) return;
-    this.#countCrash(message);
+    this.recovery.crashed(message);
     this.#stop(new VitrineError('WORKER_CRASHED', message, { reason }));
   }
 
   /** The error for a worker that could not even be constructed; counted against the restart budget. */
   #startFailed(error: unknown): VitrineError {
     const message = `the engine worker could not be started: ${error instanceof Error ? error.message : String(error)}`;
-    this.#countCrash(message);
-    return this.#gaveUp ?? new VitrineError('WORKER_CRASHED', message, { reason: 'start' });
-  }
-
-  /** Records a crash; past the budget, gives up for good. */
-  #countCrash(message: string): void {
-    const now = Date.now();
-    this.#crashes = this.#crashes.filter((time) => now - time < this.#restartWindowMs);
-    this.#crashes.push(now);
-    if (this.#crashes.length > this.#maxRestarts) {
-      this.#gaveUp = new VitrineError(
-        'WORKER_CRASHED',
-        `the engine worker crashed ${this.#crashes.length} times within ${this.#restartWindowMs} ms; it is not restarted again (last: ${message})`,
-        { reason: 'crash-loop', crashes: this.#crashes.length },
-      );
-    }
+    this.recovery.crashed(message);
+    return this.recovery.gaveUp ?? new VitrineError('WORKER_CRASHED', message, { reason: 'start' });
   }
 
   /** The single clean-up path: release comlink, kill the worker, reject what is pending. */

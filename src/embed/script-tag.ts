@@ -19,13 +19,14 @@
  * comes up. Failures show as one warning per kind (console and `vitrine.onError(listener)`),
  * `window.vitrine.ready` resolving to null, and placeholders showing their own content.
  */
-import { createVitrine, type CallControl, type Vitrine } from '../index.ts';
+import { createEngine, type Vitrine } from './create-vitrine.ts';
 import type { WidgetEngine } from '../../widgets/index.ts';
-import { isVitrineError, VitrineError, type ErrorCode } from '../shared/errors.ts';
+import { VitrineError, type ErrorCode } from '../shared/errors.ts';
 import type { EventType, TrackEvent } from '../shared/events.ts';
 import type { EngineStatus } from '../shared/request.ts';
 import { runCommand, type Command } from './command-queue.ts';
-import { watchConsentSignals } from './consent/index.ts';
+import type { CallControl } from './page-methods.ts';
+import { watchConsentSignals } from './consent-signals/index.ts';
 import { trackPage } from './page-tracking.ts';
 import { createPlaceholders, PLACEHOLDER_ATTRIBUTES } from './placeholders.tsx';
 import { createWarnings, type WarningListener } from './warnings.ts';
@@ -59,18 +60,6 @@ function positive(text: string | undefined): number | undefined {
   return text && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
-/** Runs `call` again once after a worker crash: the next call gets a restarted worker with the bundle replayed. */
-async function onceMoreAfterCrash<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    // Not after a crash loop, a closed engine or a worker that cannot start: those stay down.
-    const reason = isVitrineError(error) && error.code === 'WORKER_CRASHED' ? error.details.reason : undefined;
-    if (reason === 'error' || reason === 'messageerror') return call();
-    throw error;
-  }
-}
-
 function start(script: HTMLScriptElement | null): void {
   const queued: unknown = window.vitrine;
   if (queued && !Array.isArray(queued)) return; // loaded twice: keep the first engine
@@ -81,9 +70,10 @@ function start(script: HTMLScriptElement | null): void {
   const interval = positive(data.measurementInterval);
   const maxEvents = positive(data.profileMaxEvents);
   const maxAgeDays = positive(data.profileMaxAgeDays);
-  const vitrine = createVitrine({
+  const { vitrine, bridge } = createEngine({
     measurementEndpoint: data.measurementEndpoint || undefined,
     measurementIntervalMs: interval,
+    // Valid by construction (positive, the count a whole number >= 1): the page need not check them.
     profileLimits: maxEvents || maxAgeDays ? { maxEvents: maxEvents && Math.max(1, Math.floor(maxEvents)), maxAgeDays } : undefined,
   });
   // Consent first: signals already on the page reach the worker before anything is tracked.
@@ -133,12 +123,13 @@ function start(script: HTMLScriptElement | null): void {
   // The shop's queue, in order: each call is handed to the worker before the next one starts.
   for (const command of (queued as unknown[] | undefined) ?? []) void runCommand(api, command, warn);
 
-  // What widgets ask goes through here: after the bundle is in, and once more after a worker crash.
+  // What widgets ask goes through here: after the bundle is in, and once more after a worker crash
+  // (the bridge's recovery decides which crashes are worth it).
   const engine: WidgetEngine = {
     ...api,
     async recommend(request, options) {
       if ((await loading) === null && loadFailure) throw loadFailure;
-      return onceMoreAfterCrash(() => vitrine.recommend(request, options));
+      return bridge.recovery.retry(() => vitrine.recommend(request, options));
     },
   };
   const tracking = trackPage(document, (event) => api.track(event), warn);

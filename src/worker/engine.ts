@@ -27,7 +27,8 @@ import { deleteCached, fetchBundle, readCached, writeCached, type Validators } f
 import { classifyWasmError, kernelFactory, referenceFactory, type KernelFactory } from './kernel-loader.ts';
 import { createLoadedBundle, statusOf, type LoadedBundle } from './loaded-bundle.ts';
 import * as ranking from './ranking.ts';
-import { computeTraits, type VisitorTraits } from './traits.ts';
+import type { VisitorTraits } from '../shared/visitor-traits.ts';
+import { computeTraits } from './traits.ts';
 import { NO_VISITOR, sessionStartOf, type VisitorInput } from './visitor.ts';
 
 function errorSummary(error: unknown): { code: string; message: string } {

@@ -4,14 +4,15 @@
  */
 import { expose } from 'comlink';
 import { registerErrorTransfer } from '../shared/error-transfer.ts';
-import { PROTOCOL_VERSION, WorkerMessageType, type WorkerReadyMessage } from '../shared/protocol.ts';
+import { PROTOCOL_VERSION, WorkerMessageType, type WorkerReadyMessage } from '../shared/worker-ready.ts';
 import type { EngineStatus, RecommendOptions, RecommendRequest, RequestContext, SimilarOptions } from '../shared/request.ts';
 import { validateEvent, type TrackEvent } from '../shared/events.ts';
-import { ConsentGate } from './consent.ts';
+import { ConsentGate } from './consent-gate.ts';
 import { Engine } from './engine.ts';
-import { Measurement, type MeasurementConfig } from './measurement.ts';
+import { Measurement } from './measurement.ts';
 import { createProfileStore } from './profile/index.ts';
 import { bundleResolver } from './profile/catalog.ts';
+import type { MeasurementConfig } from '../shared/measurement-status.ts';
 import type { ProfileLimits } from '../shared/profile-limits.ts';
 import type { VisitorInput } from './visitor.ts';
 

@@ -8,41 +8,13 @@
  * `credentials: 'omit'` and `referrerPolicy: 'no-referrer'`, so the page URL does not travel along.
  */
 import type { EventType } from '../shared/events.ts';
-import { VitrineError, type ErrorCode } from '../shared/errors.ts';
+import { VitrineError } from '../shared/errors.ts';
+import type { MeasurementBatch, MeasurementConfig, MeasurementStatus } from '../shared/measurement-status.ts';
 
 /** Default length of one counting window: one request per minute at most. */
 export const DEFAULT_MEASUREMENT_INTERVAL_MS = 60_000;
 /** Shortest allowed window, so a misconfiguration cannot turn counts into a per-event stream. */
 export const MIN_MEASUREMENT_INTERVAL_MS = 100;
-
-/** The body of one measurement request. */
-export interface MeasurementBatch {
-  counts: Partial<Record<EventType, number>>;
-  /** ms since epoch: start of the window (the first counted event's window opened). */
-  windowStart: number;
-  windowEnd: number;
-}
-
-export interface MeasurementConfig {
-  /** Absolute http(s) URL to POST batches to; `null` turns measurement off. */
-  endpoint: string | null;
-  /** Window length in ms. Default `60000`. */
-  intervalMs?: number;
-}
-
-export interface MeasurementStatus {
-  /** Whether counts are being collected now (endpoint configured and consent granted). */
-  active: boolean;
-  endpoint: string | null;
-  intervalMs: number;
-  /** Events counted in the open window. */
-  pending: number;
-  /** Batches the endpoint accepted. */
-  sent: number;
-  /** Batches lost to a failed request (counts are not retried: they are statistics, not records). */
-  failed: number;
-  lastError: { code: ErrorCode; message: string } | null;
-}
 
 export interface MeasurementOptions {
   /** Whether the visitor granted `measurement` right now. */

@@ -6,7 +6,8 @@
  */
 import type { NormalizedOptions, StrategyName } from '../shared/request.ts';
 import type { LoadedBundle } from './loaded-bundle.ts';
-import { computeTraits, type VisitorTraits } from './traits.ts';
+import type { VisitorTraits } from '../shared/visitor-traits.ts';
+import { computeTraits } from './traits.ts';
 import type { RowEvent, Visitor } from './visitor.ts';
 
 /** Weight of the i-th most recent distinct session item is `RECENCY_DECAY ** i`. */

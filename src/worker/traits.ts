@@ -10,28 +10,10 @@
 import type { Bundle } from '../shared/bundle/types.ts';
 import type { EventType, StoredEvent } from '../shared/events.ts';
 import type { MessageId, MessageParams } from '../shared/messages.ts';
+import type { TraitEvidence, VisitorTraits } from '../shared/visitor-traits.ts';
 import type { BundleIndexes } from './bundle-indexes.ts';
 import type { RowsByGroup } from './rows-by-group.ts';
 import { tokenize } from './text.ts';
-
-export interface TraitEvidence {
-  kind: string;
-  count?: number;
-  productId?: string;
-  value?: number;
-}
-
-export interface Trait<V extends string> {
-  value: V;
-  confidence: number;
-  evidence: TraitEvidence[];
-}
-
-export interface VisitorTraits {
-  intent: Trait<'browsing' | 'buying' | 'unknown'>;
-  price: Trait<'bargain' | 'premium' | 'neutral' | 'unknown'>;
-  brand: Trait<'loyal' | 'exploring' | 'unknown'> & { brand: string | null };
-}
 
 /** Events that show interest in a product (dismissals, removals and impressions do not). */
 const INTEREST: ReadonlySet<EventType> = new Set(['view', 'click', 'add_to_cart', 'purchase']);

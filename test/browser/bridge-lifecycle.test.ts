@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineBridge } from '../../src/embed/bridge.ts';
 import { isVitrineError, type VitrineError } from '../../src/shared/errors.ts';
-import { WorkerMessageType } from '../../src/shared/protocol.ts';
+import { WorkerMessageType } from '../../src/shared/worker-ready.ts';
 import { rejection } from '../fixtures/rejection.ts';
 
 const urls: string[] = [];

@@ -5,7 +5,7 @@
  * IndexedDB store is exercised end to end in test/e2e/consent-revoke.spec.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConsentGate, type PersistenceControl } from '../../src/worker/consent.ts';
+import { ConsentGate, type PersistenceControl } from '../../src/worker/consent-gate.ts';
 import { vitrineRejection } from '../fixtures/rejection.ts';
 
 /** Records calls; each call settles when the test says so (or at once with `auto`). */

@@ -3,7 +3,7 @@
  * `arguments` object): replayed history, later pushes, and the storage types that matter.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { consentModeSignal, listenConsentMode } from '../../src/embed/consent/consent-mode.ts';
+import { consentModeSignal, listenConsentMode } from '../../src/embed/consent-signals/consent-mode.ts';
 
 /** Builds a gtag() bound to `layer`, exactly as Google's snippet does. */
 function gtagFor(layer: unknown[]): (...args: unknown[]) => void {

@@ -3,7 +3,7 @@
  * which TC data are decisions, how purposes map to scopes, and that pending states send nothing.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { listenTcf, tcfDecision, type TcData, type TcfApi } from '../../src/embed/consent/tcf.ts';
+import { listenTcf, tcfDecision, type TcData, type TcfApi } from '../../src/embed/consent-signals/tcf.ts';
 
 function tcData(consents: number[], overrides: Partial<TcData> = {}): TcData {
   return {

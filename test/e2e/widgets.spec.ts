@@ -8,7 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type { VitrineGlobal } from '../../src/embed/script-tag.ts';
-import type { ExportedEvent } from '../../src/worker/profile/rights.ts';
+import type { ExportedEvent } from '../../src/shared/profile-export.ts';
 import { startShop, type Shop } from './shop-harness.ts';
 
 const PLACEMENTS = ['similar', 'also_bought', 'goes_with', 'now_reduced', 'for_you', 'trending'] as const;

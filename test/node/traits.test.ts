@@ -8,8 +8,8 @@ import {
   MIN_PRICE_PEERS,
   PREMIUM_MESSAGE_MIN,
   PRICE_STYLE_MARGIN,
-  type VisitorTraits,
 } from '../../src/worker/traits.ts';
+import type { VisitorTraits } from '../../src/shared/visitor-traits.ts';
 import { BundleIndexes } from '../../src/worker/bundle-indexes.ts';
 import { buildAndDecode, CARTS, DUMMYJSON, FLIPKART, FLIPKART_FIELDS } from './cli-helpers.ts';
 

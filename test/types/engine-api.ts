@@ -5,7 +5,24 @@
  */
 import type { Remote } from 'comlink';
 import type { EngineApi } from '../../src/worker/index.ts';
-import type { EngineStatus, RecommendResult, RerankResult, Vitrine } from '../../src/index.ts';
+import type {
+  CallControl,
+  ConsentChoice,
+  ConsentRecord,
+  EngineStatus,
+  MeasurementStatus,
+  ProfileExport,
+  ProfileSummary,
+  RecommendOptions,
+  RecommendRequest,
+  RecommendResult,
+  RequestContext,
+  RerankResult,
+  SimilarOptions,
+  TrackEvent,
+  Vitrine,
+  VisitorTraits,
+} from '../../src/index.ts';
 
 /** True only when A and B are the same type (not merely assignable). */
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -28,6 +45,45 @@ export type Checks = [
   Assert<Equals<ReturnType<Vitrine['rerank']>, ReturnType<Engine['rerank']>>>,
   Assert<Equals<ReturnType<Vitrine['load']>, ReturnType<Engine['load']>>>,
 ];
+
+/**
+ * `Vitrine` is derived from the method table (src/embed/page-methods.ts): each method has exactly
+ * the signature the page API has always had, argument by argument, optional where it was.
+ */
+export type PageSignatures = [
+  Assert<Equals<Vitrine['load'], (source: string | URL | ArrayBuffer, options?: CallControl) => Promise<EngineStatus>>>,
+  Assert<Equals<Vitrine['similar'], (productId: string, options?: SimilarOptions & CallControl) => Promise<RecommendResult>>>,
+  Assert<Equals<Vitrine['recommend'], (request: RecommendRequest, options?: CallControl) => Promise<RecommendResult>>>,
+  Assert<
+    Equals<Vitrine['rerank'], (productIds: string[], context?: RequestContext, options?: RecommendOptions & CallControl) => Promise<RerankResult>>
+  >,
+  Assert<Equals<Vitrine['traits'], (options?: CallControl) => Promise<VisitorTraits>>>,
+  Assert<Equals<Vitrine['status'], (options?: CallControl) => Promise<EngineStatus>>>,
+  Assert<Equals<Vitrine['track'], (event: TrackEvent, options?: CallControl) => Promise<void>>>,
+  Assert<
+    Equals<
+      Vitrine['consent']['set'],
+      (choice: ConsentChoice, options?: CallControl & { source?: 'api' | 'tcf' | 'consent-mode' }) => Promise<ConsentRecord>
+    >
+  >,
+  Assert<Equals<Vitrine['consent']['get'], (options?: CallControl) => Promise<ConsentRecord>>>,
+  Assert<Equals<Vitrine['measurement'], (options?: CallControl) => Promise<MeasurementStatus>>>,
+  Assert<Equals<Vitrine['profile']['export'], (options?: CallControl) => Promise<ProfileExport>>>,
+  Assert<Equals<Vitrine['profile']['delete'], (options?: CallControl) => Promise<void>>>,
+  Assert<Equals<Vitrine['profile']['forget'], (productId: string, options?: CallControl) => Promise<void>>>,
+  Assert<Equals<Vitrine['profile']['summary'], (options?: CallControl) => Promise<ProfileSummary>>>,
+  Assert<Equals<Vitrine['close'], () => void>>,
+  // Nothing more and nothing less than the page API has always had.
+  Assert<Equals<keyof Vitrine, 'load' | 'similar' | 'recommend' | 'rerank' | 'traits' | 'status' | 'track' | 'consent' | 'measurement' | 'profile' | 'close'>>,
+  Assert<Equals<keyof Vitrine['consent'], 'set' | 'get'>>,
+  Assert<Equals<keyof Vitrine['profile'], 'export' | 'delete' | 'forget' | 'summary'>>,
+];
+
+// The methods stay assignable, as on the hand-written interface (no `readonly` from the table).
+export function replaceable(vitrine: Vitrine): void {
+  vitrine.track = () => Promise.resolve();
+  vitrine.consent.get = vitrine.consent.get.bind(vitrine.consent);
+}
 
 // A placement the engine does not know is a type error on the page, not just a runtime one.
 export function rejectsUnknownPlacement(engine: Engine): void {

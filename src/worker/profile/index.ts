@@ -4,7 +4,6 @@
  */
 export { createProfileStore, DEFAULT_MAX_AGE_DAYS, DEFAULT_MAX_EVENTS, DEFAULT_OPEN_TIMEOUT_MS } from './store.ts';
 export type { ProfileStore, ProfileStoreOptions } from './store.ts';
-export type { ProfileExport, ProfileStatus, ProfileSummary, SummarySection, ExportedEvent, ExportedPreference } from './rights.ts';
 export type { Affinities, ProductInfo, ResolveProduct } from './affinities.ts';
 export type { StorageFaults } from './open.ts';
 export { DB_VERSION, DEFAULT_DB_NAME } from './schema.ts';

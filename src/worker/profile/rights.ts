@@ -4,63 +4,10 @@
  */
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { ProfileStatus } from '../../shared/request.ts';
-import type { EventType, StoredEvent } from '../../shared/events.ts';
+import type { StoredEvent } from '../../shared/events.ts';
+import type { ExportedPreference, ProfileExport, ProfileSummary, SummarySection } from '../../shared/profile-export.ts';
 import { priceLevelRange, type Affinities, type ResolveProduct } from './affinities.ts';
 import type { ProductAggregate } from './schema.ts';
-
-export type { ProfileStatus };
-
-export interface ExportedEvent {
-  type: EventType;
-  product: string | null;
-  /** The product's title in the current catalog, or null when unknown. */
-  productTitle: string | null;
-  query: string | null;
-  price: number | null;
-  placement: string | null;
-  arm: string | null;
-  /** ISO 8601, UTC. */
-  time: string;
-}
-
-export interface ExportedPreference {
-  value: string;
-  score: number;
-}
-
-export interface ProfileExport {
-  format: 'vitrine-profile';
-  formatVersion: 1;
-  exportedAt: string;
-  /** Where this data lives, in words. */
-  storedIn: string;
-  status: ProfileStatus;
-  events: ExportedEvent[];
-  /** Older events folded into one summary per product (the raw events are gone). */
-  compacted: {
-    product: string;
-    productTitle: string | null;
-    events: number;
-    firstTime: string;
-    lastTime: string;
-  }[];
-  /** Derived preferences, strongest first. */
-  preferences: Record<Exclude<keyof Affinities, 'products'>, ExportedPreference[]>;
-}
-
-export interface SummarySection {
-  /** Stable key a privacy panel can branch on. */
-  topic: 'storage' | 'activity' | 'preferences' | 'limits' | 'problems';
-  text: string;
-}
-
-export interface ProfileSummary {
-  mode: ProfileStatus['mode'];
-  reason: ErrorCode | null;
-  /** One sentence for the top of a privacy panel. */
-  headline: string;
-  sections: SummarySection[];
-}
 
 /** Number of preferences per dimension in summaries. */
 const SUMMARY_TOP = 3;
@@ -112,13 +59,14 @@ export function buildExport(
       firstTime: iso(a.firstTime),
       lastTime: iso(a.lastTime),
     })),
+    // One list per affinity dimension: a dimension added to `Affinities` must be exported too.
     preferences: {
       category: ranked(affinities.category),
       brand: ranked(affinities.brand),
       colour: ranked(affinities.colour),
       size: ranked(affinities.size),
       priceLevel: ranked(affinities.priceLevel, priceLabel),
-    },
+    } satisfies Record<Exclude<keyof Affinities, 'products'>, ExportedPreference[]>,
   };
 }
 

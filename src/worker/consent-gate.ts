@@ -15,29 +15,18 @@
  * CMP or the shop's own consent storage is the system of record and signals again on every page.
  * Other tabs of the origin hear every change over a BroadcastChannel and enforce it too.
  */
-import { CONSENT_SCOPES, DEFAULT_CONSENT, type ConsentScope, type ConsentSource, type ConsentState } from '../shared/consent.ts';
+import {
+  CONSENT_CHANNEL,
+  CONSENT_HISTORY_LIMIT,
+  CONSENT_SCOPES,
+  DEFAULT_CONSENT,
+  type ConsentChannelMessage,
+  type ConsentRecord,
+  type ConsentScope,
+  type ConsentSignal,
+  type ConsentState,
+} from '../shared/consent-record.ts';
 import { VitrineError } from '../shared/errors.ts';
-
-/** One signal: the scopes it speaks about (others keep their value), where it came from, when. */
-export interface ConsentSignal {
-  personalization?: boolean;
-  measurement?: boolean;
-  source: Exclude<ConsentSource, 'default'>;
-  /** ms since epoch when the page received the signal; default the worker clock. */
-  time?: number;
-}
-
-/** The consent record `consent()` returns. */
-export interface ConsentRecord extends ConsentState {
-  /** Earlier states, newest first, at most `CONSENT_HISTORY_LIMIT`. */
-  history: ConsentState[];
-}
-
-/** How many earlier states the record keeps: enough to show "changed at … by …", not a log. */
-export const CONSENT_HISTORY_LIMIT = 10;
-
-/** Name of the channel on which the workers of one origin share consent changes. */
-export const CONSENT_CHANNEL = 'vitrine-consent';
 
 /** The part of the profile store that consent drives. */
 export interface PersistenceControl {
@@ -87,8 +76,6 @@ export function validateSignal(value: unknown): ConsentSignal {
   return signal;
 }
 
-type ChannelMessage = { type: 'consent'; state: ConsentState };
-
 export class ConsentGate {
   readonly #store: PersistenceControl;
   readonly #now: () => number;
@@ -111,7 +98,7 @@ export class ConsentGate {
     this.#now = now;
     this.#onChange = onChange;
     this.#channel = broadcast && typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel(CONSENT_CHANNEL) : null;
-    this.#channel?.addEventListener('message', (event: MessageEvent<ChannelMessage>) => {
+    this.#channel?.addEventListener('message', (event: MessageEvent<ConsentChannelMessage>) => {
       if (event.data?.type !== 'consent') return;
       // Another tab decided: adopt and enforce, but do not echo it back.
       void this.#adopt(event.data.state, false).catch(() => undefined);
@@ -160,7 +147,7 @@ export class ConsentGate {
     this.#history.unshift(this.#state);
     this.#history.length = Math.min(this.#history.length, CONSENT_HISTORY_LIMIT);
     this.#state = { ...next };
-    if (share) this.#channel?.postMessage({ type: 'consent', state: this.#state } satisfies ChannelMessage);
+    if (share) this.#channel?.postMessage({ type: 'consent', state: this.#state } satisfies ConsentChannelMessage);
     this.#onChange?.(this.state);
     return this.#enforce();
   }

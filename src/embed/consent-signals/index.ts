@@ -3,7 +3,7 @@
  * and the explicit API, and forwards each one to the worker, which merges them (last signal wins,
  * per scope) and enforces them. Nothing here stores anything.
  */
-import type { ConsentSignal } from '../../worker/consent.ts';
+import type { ConsentSignal } from '../../shared/consent-record.ts';
 import { listenConsentMode } from './consent-mode.ts';
 import { listenTcf } from './tcf.ts';
 

@@ -1,0 +1,92 @@
+/**
+ * ESLint (flat config), run by `npm run lint` and `npm test`. For now it enforces one thing, the
+ * boundaries between the runtimes (STYLE.md #1 and anti-pattern #1):
+ *
+ * - page code (src/embed/, src/index.ts, widgets/) takes nothing from src/worker/ but types
+ *   (`import type`), and the worker's URL in the bridge: a value import would bundle the engine,
+ *   its wasm and IndexedDB code into the shop's page;
+ * - src/shared/ is imported by every side, so it imports none of them;
+ * - src/worker/ imports no page or CLI code.
+ *
+ * Import paths are matched as written (relative specifiers), so the patterns name the folder
+ * wherever it sits in the path. test/node/lint-boundaries.test.ts proves each rule fires.
+ * General rules (typescript-eslint's recommended set, Prettier) go in further blocks below.
+ */
+import { defineConfig, globalIgnores } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+/** A path into a folder of this repository, as an import specifier spells it (`../worker/x.ts`, `../../src/worker/x.ts`). */
+const into = (folder) => `(^|/)${folder}(/|$)`;
+
+const PAGE = ['src/embed/**/*.{ts,tsx}', 'src/index.ts', 'widgets/**/*.{ts,tsx}'];
+
+/** Page code reaches the worker only through types; `value` is the one non-type exception allowed. */
+const pageToWorker = (allowed) => ({
+  regex: allowed ? `${into('worker')}(?!${allowed})` : into('worker'),
+  allowTypeImports: true,
+  message: 'Page code may import the worker only with `import type` (the engine runs in the worker; a value import would bundle it into the page).',
+});
+
+/** What a side must not import at all. */
+const noneOf = (folders, why) => ({ regex: folders.map(into).join('|'), message: why });
+
+export default defineConfig([
+  globalIgnores([
+    'dist/',
+    '.tsbuild/',
+    'wasm/build/',
+    'demo/build/',
+    // AssemblyScript: its decorators (`@inline`) are not TypeScript; it gets its own config with general rules.
+    'wasm/',
+    'test-results/',
+    'playwright-report/',
+    '.vitest-attachments/',
+    '**/__screenshots__/',
+  ]),
+  {
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    languageOptions: { parser: tseslint.parser, ecmaVersion: 'latest', sourceType: 'module' },
+    // The disable comments in the tests name general rules that are not switched on yet.
+    linterOptions: { reportUnusedDisableDirectives: 'off' },
+  },
+  {
+    name: 'vitrine/page-boundary',
+    files: PAGE,
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [pageToWorker()] }],
+      // `import { type X } from '../worker/…'` keeps a side-effect import under verbatimModuleSyntax.
+      '@typescript-eslint/no-import-type-side-effects': 'error',
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `ImportExpression[source.value=/${into('worker').replaceAll('/', '\\/')}/]`,
+          message: 'Page code must not load worker code; the bridge starts the worker from its URL.',
+        },
+      ],
+    },
+  },
+  {
+    name: 'vitrine/page-boundary/bridge',
+    // The bridge starts the worker from the URL Vite gives for it (`?worker&url`: a string, no code).
+    files: ['src/embed/bridge.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [pageToWorker('index\\.ts\\?worker&url$')] }] },
+  },
+  {
+    name: 'vitrine/shared-boundary',
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [noneOf(['worker', 'embed', 'cli', 'widgets'], 'src/shared/ is imported by the page, the worker and the CLI: it imports none of them.')] },
+      ],
+    },
+  },
+  {
+    name: 'vitrine/worker-boundary',
+    files: ['src/worker/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [noneOf(['embed', 'cli', 'widgets'], 'The worker imports no page or CLI code (shared code goes to src/shared/).')] }],
+    },
+  },
+]);

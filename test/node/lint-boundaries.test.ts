@@ -1,0 +1,68 @@
+/**
+ * The runtime boundaries in eslint.config.js really fire: each snippet is linted as if it were a
+ * file at the given path (nothing is written), and must fail or pass exactly as the rules say.
+ * `npm test` lints the real files (`npm run lint`); this proves the rules are not silently empty.
+ */
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+let eslint: ESLint;
+beforeAll(() => {
+  eslint = new ESLint({ cwd: ROOT });
+});
+
+/** The rules `code` breaks when it is the file at `path` (relative to the repository root). */
+async function broken(path: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(`${code}\n`, { filePath: `${ROOT}${path}` });
+  expect(result?.messages.filter((message) => message.fatal)).toEqual([]);
+  return (result?.messages ?? []).map((message) => message.ruleId ?? 'fatal');
+}
+
+describe('the page/worker boundary (eslint.config.js)', () => {
+  it('should fail a value import from the worker into page code, and pass the same import as `import type`', async () => {
+    expect(await broken('src/embed/example.ts', "import { ConsentGate } from '../worker/consent-gate.ts';")).toEqual(['no-restricted-imports']);
+    expect(await broken('src/embed/example.ts', "import type { ConsentGate } from '../worker/consent-gate.ts';")).toEqual([]);
+  });
+
+  it('should fail inline type specifiers, which keep a side-effect import of the worker module', async () => {
+    expect(await broken('src/embed/example.ts', "import { type EngineApi } from '../worker/index.ts';")).toEqual([
+      '@typescript-eslint/no-import-type-side-effects',
+    ]);
+  });
+
+  it('should hold for widgets, nested embed folders and the library entry, re-exports and dynamic imports included', async () => {
+    expect(await broken('widgets/Example/index.tsx', "import { Engine } from '../../src/worker/engine.ts';")).toEqual(['no-restricted-imports']);
+    expect(await broken('src/embed/consent-signals/example.ts', "export { ConsentGate } from '../../worker/consent-gate.ts';")).toEqual([
+      'no-restricted-imports',
+    ]);
+    expect(await broken('src/index.ts', "export { Engine } from './worker/engine.ts';")).toEqual(['no-restricted-imports']);
+    expect(await broken('src/index.ts', "export type { EngineApi } from './worker/index.ts';")).toEqual([]);
+    expect(await broken('src/embed/example.ts', "export const engine = () => import('../worker/engine.ts');")).toEqual(['no-restricted-syntax']);
+  });
+
+  it('should allow the worker URL import in the bridge only', async () => {
+    const url = "import engineWorkerUrl from '../worker/index.ts?worker&url';";
+    expect(await broken('src/embed/bridge.ts', url)).toEqual([]);
+    expect(await broken('src/embed/script-tag.ts', url)).toEqual(['no-restricted-imports']);
+    expect(await broken('src/embed/bridge.ts', "import { Engine } from '../worker/engine.ts';")).toEqual(['no-restricted-imports']);
+  });
+
+  it('should keep src/shared free of worker, page and CLI code, types included', async () => {
+    for (const from of ['../worker/index.ts', '../embed/bridge.ts', '../cli/main.ts', '../../widgets/index.ts']) {
+      expect(await broken('src/shared/example.ts', `import type { X } from '${from}';`), from).toEqual(['no-restricted-imports']);
+    }
+    expect(await broken('src/shared/bundle/example.ts', "import { Engine } from '../../worker/engine.ts';")).toEqual(['no-restricted-imports']);
+    expect(await broken('src/shared/example.ts', "import { VitrineError } from './errors.ts';")).toEqual([]);
+  });
+
+  it('should keep page and CLI code out of the worker', async () => {
+    for (const from of ['../embed/bridge.ts', '../cli/main.ts', '../../widgets/index.ts']) {
+      expect(await broken('src/worker/example.ts', `import { X } from '${from}';`), from).toEqual(['no-restricted-imports']);
+    }
+    expect(await broken('src/worker/profile/example.ts', "import type { X } from '../../embed/bridge.ts';")).toEqual(['no-restricted-imports']);
+    expect(await broken('src/worker/example.ts', "import { VitrineError } from '../shared/errors.ts';")).toEqual([]);
+  });
+});
