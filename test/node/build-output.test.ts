@@ -20,11 +20,12 @@ function only(files: string[], pattern: RegExp): string {
   return matches[0]!;
 }
 
-/** The three hash-named files each build emits next to its entry. */
-function hashedAssets(dir: string): { worker: string; simd: string; plain: string } {
+/** The hash-named files each build emits next to its entry: the worker, its lazy chunks, the two wasm builds. */
+function hashedAssets(dir: string): { worker: string; chunks: string[]; simd: string; plain: string } {
   const files = assetsIn(dir);
   return {
-    worker: only(files, /^worker-[\w-]{6,}\.js$/),
+    worker: only(files, /^worker-(?!chunk-)[\w-]{6,}\.js$/),
+    chunks: files.filter((file) => /^worker-chunk-[\w-]+\.js$/.test(file)),
     simd: only(files, /^kernels\.simd-[\w-]{6,}\.wasm$/),
     plain: only(files, /^kernels-[\w-]{6,}\.wasm$/),
   };
@@ -43,8 +44,11 @@ describe('build output', () => {
   });
 
   it('should give the worker the wasm kernels as separate hashed files next to it', () => {
-    const { worker, simd, plain } = hashedAssets(`${DIST}assets`);
+    const { worker, chunks, simd, plain } = hashedAssets(`${DIST}assets`);
     const code = readFileSync(`${DIST}assets/${worker}`, 'utf8');
+    // Its lazily loaded parts sit next to it and are imported relative to it, when needed.
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const chunk of chunks) expect(code).toMatch(new RegExp(`import\\(\\s*["'\`]\\./${chunk.replace('.', '\\.')}["'\`]\\s*\\)`));
     expect(code).toContain(`\`${simd}\``);
     expect(code).toContain(`\`${plain}\``);
     expect(code).toContain('import.meta.url');
