@@ -12,7 +12,9 @@
  * wherever it sits in the path. test/node/lint-boundaries.test.ts proves each rule fires.
  * General rules (typescript-eslint's recommended set, Prettier) go in further blocks below.
  */
+import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** A path into a folder of this repository, as an import specifier spells it (`../worker/x.ts`, `../../src/worker/x.ts`). */
@@ -46,8 +48,34 @@ export default defineConfig([
   {
     files: ['**/*.{ts,tsx,js,mjs}'],
     languageOptions: { parser: tseslint.parser, ecmaVersion: 'latest', sourceType: 'module' },
-    // The disable comments in the tests name general rules that are not switched on yet.
-    linterOptions: { reportUnusedDisableDirectives: 'off' },
+  },
+  {
+    name: 'vitrine/general',
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    extends: [js.configs.recommended, tseslint.configs.recommended],
+    rules: {
+      // `_name` marks a deliberately unused binding; a rest sibling leaves out what it names.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      // A callback declared before the timer or instance it reads is assigned (`let timer; … timer = setTimeout(…)`).
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+    },
+  },
+  {
+    name: 'vitrine/general/jsx',
+    // The classic JSX transform calls `h` and `Fragment`, which the linter does not see as used.
+    files: ['**/*.tsx'],
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^(_|h$|Fragment$)', ignoreRestSiblings: true }] },
+  },
+  {
+    name: 'vitrine/general/browser-scripts',
+    // Plain scripts that run in the page as they are (no build step, no TypeScript to know the globals).
+    files: ['demo/**/*.js', 'test/e2e/pages/**/*.js'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
+    name: 'vitrine/general/node-scripts',
+    files: ['scripts/**/*.mjs', '*.config.{js,ts}', 'eslint.config.js'],
+    languageOptions: { globals: globals.node },
   },
   {
     name: 'vitrine/page-boundary',

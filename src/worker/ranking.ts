@@ -4,7 +4,7 @@
  * signal check, caps and MMR diversity → explanations → fallback strategies if the list is short.
  */
 import { VitrineError } from '../shared/errors.ts';
-import type { NormalizedOptions, NormalizedRequest, RecommendResult, RerankResult, ResultItem, StrategyName } from '../shared/request.ts';
+import type { NormalizedOptions, NormalizedRequest, RecommendResult, RerankResult, ResultItem } from '../shared/request.ts';
 import { pickDiverse } from './diversity.ts';
 import { Explainer } from './explain.ts';
 import type { LoadedBundle } from './loaded-bundle.ts';

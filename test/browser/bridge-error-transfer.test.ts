@@ -16,7 +16,6 @@ const thrower = {
     throw new TypeError('plain failure');
   },
   value(): never {
-    // eslint-disable-next-line no-throw-literal
     throw { reason: 'not an error' };
   },
 };

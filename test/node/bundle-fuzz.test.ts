@@ -14,7 +14,7 @@ function outcome(bytes: Uint8Array, label: string): string {
     return 'ok';
   } catch (error) {
     if (!isVitrineError(error) || !BUNDLE_CODES.has(error.code)) {
-      throw new Error(`${label}: unexpected ${String(error)}${error instanceof Error ? `\n${error.stack}` : ''}`);
+      throw new Error(`${label}: unexpected ${String(error)}${error instanceof Error ? `\n${error.stack}` : ''}`, { cause: error });
     }
     expect(typeof error.details.section, `${label}: ${error.message}`).toBe('string');
     expect(typeof error.details.offset, `${label}: ${error.message}`).toBe('number');

@@ -78,8 +78,8 @@ export function contentEmbeddings(products: readonly ProductInput[], description
   const n = products.length;
   // Pass 1: features per product (flattened) and document frequencies.
   const offsets = new Uint32Array(n + 1);
-  let hashes: number[] = [];
-  let weights: number[] = [];
+  const hashes: number[] = [];
+  const weights: number[] = [];
   const df = new Map<number, number>();
   const scratch = new Map<number, number>();
   for (let p = 0; p < n; p++) {
@@ -109,8 +109,6 @@ export function contentEmbeddings(products: readonly ProductInput[], description
     }
     if ((p & 1023) === 0) options.onProgress?.(n / 2 + p / 2);
   }
-  hashes = [];
-  weights = [];
   return out;
 }
 

@@ -8,7 +8,7 @@
  * It stays in the content space, so a brand-new product (β = 0) keeps its content vector and
  * remains comparable with every other product.
  */
-import type { CsrGraph, EmbeddingMatrix } from '../../shared/bundle/types.ts';
+import type { CsrGraph } from '../../shared/bundle/types.ts';
 import { normalizeInto } from './text-embeddings.ts';
 
 /** Sessions after which behaviour and content weigh the same. */
