@@ -26,7 +26,8 @@ const PAGE = ['src/embed/**/*.{ts,tsx}', 'src/index.ts', 'widgets/**/*.{ts,tsx}'
 const pageToWorker = (allowed) => ({
   regex: allowed ? `${into('worker')}(?!${allowed})` : into('worker'),
   allowTypeImports: true,
-  message: 'Page code may import the worker only with `import type` (the engine runs in the worker; a value import would bundle it into the page).',
+  message:
+    'Page code may import the worker only with `import type` (the engine runs in the worker; a value import would bundle it into the page).',
 });
 
 /** What a side must not import at all. */
@@ -64,7 +65,12 @@ export default defineConfig([
     name: 'vitrine/general/jsx',
     // The classic JSX transform calls `h` and `Fragment`, which the linter does not see as used.
     files: ['**/*.tsx'],
-    rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^(_|h$|Fragment$)', ignoreRestSiblings: true }] },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^(_|h$|Fragment$)', ignoreRestSiblings: true },
+      ],
+    },
   },
   {
     name: 'vitrine/general/browser-scripts',
@@ -106,7 +112,14 @@ export default defineConfig([
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [noneOf(['worker', 'embed', 'cli', 'widgets'], 'src/shared/ is imported by the page, the worker and the CLI: it imports none of them.')] },
+        {
+          patterns: [
+            noneOf(
+              ['worker', 'embed', 'cli', 'widgets'],
+              'src/shared/ is imported by the page, the worker and the CLI: it imports none of them.',
+            ),
+          ],
+        },
       ],
     },
   },
@@ -114,7 +127,10 @@ export default defineConfig([
     name: 'vitrine/worker-boundary',
     files: ['src/worker/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [noneOf(['embed', 'cli', 'widgets'], 'The worker imports no page or CLI code (shared code goes to src/shared/).')] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [noneOf(['embed', 'cli', 'widgets'], 'The worker imports no page or CLI code (shared code goes to src/shared/).')] },
+      ],
     },
   },
 ]);

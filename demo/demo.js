@@ -53,7 +53,13 @@ function showProduct(product) {
   // schema.org Product: Vitrine tracks the view from it and takes it as the page's product.
   const jsonLd = document.createElement('script');
   jsonLd.type = 'application/ld+json';
-  jsonLd.textContent = JSON.stringify({ '@context': 'https://schema.org', '@type': 'Product', sku: id, name: product.title, offers: { '@type': 'Offer', price, priceCurrency: 'EUR' } });
+  jsonLd.textContent = JSON.stringify({
+    '@context': 'https://schema.org',
+    '@type': 'Product',
+    sku: id,
+    name: product.title,
+    offers: { '@type': 'Offer', price, priceCurrency: 'EUR' },
+  });
   document.head.append(jsonLd);
   const widgets = document.getElementById('product-widgets');
   widgets.append(placeholder('similar'), placeholder('also_bought'));

@@ -73,10 +73,20 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export function startStaticServer(mounts: Mounts, port: number, host = '127.0.0.1', { onRequest, headers }: StaticServerOptions = {}): Promise<Server> {
+export function startStaticServer(
+  mounts: Mounts,
+  port: number,
+  host = '127.0.0.1',
+  { onRequest, headers }: StaticServerOptions = {},
+): Promise<Server> {
   const server = createServer(async (req, res) => {
     if (onRequest) {
-      const answer = onRequest({ method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers }, body: await readBody(req) });
+      const answer = onRequest({
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: { ...req.headers },
+        body: await readBody(req),
+      });
       if (answer) {
         res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
         res.end(answer.body ?? '');

@@ -8,7 +8,14 @@ import type { AddressInfo } from 'node:net';
 import { DEMO_MOUNTS, startStaticServer } from '../demo/serve.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 const server = await startStaticServer(DEMO_MOUNTS, 0);
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -2,7 +2,14 @@
  * Vitrine's library entry: `import { createVitrine } from 'vitrine'`. Only an export list: the page
  * code lives in src/embed/, the types both sides share in src/shared/.
  */
-export { createVitrine, DEFAULT_LOAD_TIMEOUT_MS, type ConsentApi, type ProfileApi, type Vitrine, type VitrineOptions } from './embed/create-vitrine.ts';
+export {
+  createVitrine,
+  DEFAULT_LOAD_TIMEOUT_MS,
+  type ConsentApi,
+  type ProfileApi,
+  type Vitrine,
+  type VitrineOptions,
+} from './embed/create-vitrine.ts';
 export type { CallControl } from './embed/page-methods.ts';
 export { VitrineError, isVitrineError, ERROR_CODES, type ErrorCode, type ErrorDetails } from './shared/errors.ts';
 export type { EngineApi } from './worker/index.ts';

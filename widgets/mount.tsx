@@ -43,9 +43,7 @@ export function mountWidget(host: HTMLElement, vnode: VNode): () => void {
  * A component that renders `View` inside a `<div>`'s own shadow root. Its children stay in the
  * div's light DOM: they are the fallback a `<slot>` in `View` shows.
  */
-export function shadowHost<P extends object>(
-  View: FunctionComponent<P>,
-): FunctionComponent<P & { children?: ComponentChildren }> {
+export function shadowHost<P extends object>(View: FunctionComponent<P>): FunctionComponent<P & { children?: ComponentChildren }> {
   return ({ children, ...props }) => {
     const host = useRef<HTMLDivElement>(null);
     const unmount = useRef<(() => void) | undefined>(undefined);

@@ -64,8 +64,19 @@ export function int8Recall(kernels: Kernels, f32: EmbeddingMatrix & { dtype: 'f3
       for (let j = 0; j < dim; j++) s += f32.data[c * dim + j]! * q[j]!;
       return { c, s: Math.fround(s) };
     }).sort((a, b) => b.s - a.s || a.c - b.c);
-    rescoredHits += overlap(exact[r]!, rescored.slice(0, K).map((x) => x.c));
+    rescoredHits += overlap(
+      exact[r]!,
+      rescored.slice(0, K).map((x) => x.c),
+    );
   }
   const total = rows * Math.min(K, rows - 1);
-  return { metric: 'int8_recall_at_10', source, n: rows, d: dim, recall: hits / total, rescored_recall: rescoredHits / total, rescore_candidates: RESCORE_CANDIDATES };
+  return {
+    metric: 'int8_recall_at_10',
+    source,
+    n: rows,
+    d: dim,
+    recall: hits / total,
+    rescored_recall: rescoredHits / total,
+    rescore_candidates: RESCORE_CANDIDATES,
+  };
 }

@@ -29,7 +29,6 @@ export function randomMatrix(rows: number, dim: number, seed: number): Embedding
   return { dtype: 'f32', rows, dim, data };
 }
 
-
 /** A pool of query vectors, cycled through so no run re-reads the previous run's query. */
 export function queries(count: number, dim: number, seed: number): Float32Array[] {
   return Array.from({ length: count }, (_, i) => randomMatrix(1, dim, seed + i).data);

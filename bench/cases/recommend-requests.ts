@@ -13,7 +13,13 @@
  */
 import type { Bundle } from '../../src/shared/bundle/types.ts';
 import type { StoredEvent } from '../../src/shared/events.ts';
-import { normalizeRequest, normalizeRerank, type NormalizedRequest, type RecommendRequest, type RecommendResult } from '../../src/shared/request.ts';
+import {
+  normalizeRequest,
+  normalizeRerank,
+  type NormalizedRequest,
+  type RecommendRequest,
+  type RecommendResult,
+} from '../../src/shared/request.ts';
 import { mulberry32 } from '../../src/shared/random.ts';
 import type { BundleIndexes } from '../../src/worker/bundle-indexes.ts';
 import type { Engine } from '../../src/worker/engine.ts';
@@ -74,7 +80,10 @@ export interface Outcome {
 }
 
 function outcomeOf(result: RecommendResult): Outcome {
-  return { ids: result.items.map((item) => item.productId), fallback: result.fallback ? `${result.fallback.strategy} x${result.fallback.count}` : null };
+  return {
+    ids: result.items.map((item) => item.productId),
+    fallback: result.fallback ? `${result.fallback.strategy} x${result.fallback.count}` : null,
+  };
 }
 
 /** What a request needs besides the bundle: the visitor, and ids the cases refer to. */
@@ -112,7 +121,9 @@ const SESSION_EVENT_GAP_MS = 2 * 60_000;
 export function benchVisitor(bundle: Bundle, now: number, seed = 11): BenchVisitor {
   const { products } = bundle;
   const random = mulberry32(seed);
-  const byPopularity = Array.from({ length: products.count }, (_, i) => i).sort((a, b) => bundle.popularity.global[b]! - bundle.popularity.global[a]! || a - b);
+  const byPopularity = Array.from({ length: products.count }, (_, i) => i).sort(
+    (a, b) => bundle.popularity.global[b]! - bundle.popularity.global[a]! || a - b,
+  );
   const reduced = (row: number) => products.salePrice[row]! < products.price[row]!;
   const inStockIn = (leaf: number) => byPopularity.filter((row) => products.categoryIndex[row] === leaf && products.inStock[row] === 1);
   // The leaf of a popular product (not the very top: a typical visitor), with enough reduced and
@@ -137,14 +148,22 @@ export function benchVisitor(bundle: Bundle, now: number, seed = 11): BenchVisit
     return { type: 'view', product: products.id(row), price, time: now - (views.length + 1 - i) * SESSION_EVENT_GAP_MS };
   });
   events.push({ type: 'add_to_cart', product: products.id(views[views.length - 1]!), time: now - SESSION_EVENT_GAP_MS });
-  const affinities = computeAffinities(events, [], bundleResolver(() => bundle), now, 30 * DAY_MS);
+  const affinities = computeAffinities(
+    events,
+    [],
+    bundleResolver(() => bundle),
+    now,
+    30 * DAY_MS,
+  );
   const viewed = new Set(views);
   // A category page: the most popular products of the visitor's group, then of its department.
   const group = bundle.categories[leaf]!.parent;
   const department = group >= 0 ? bundle.categories[group]!.parent : -1;
   const parentOf = (row: number) => bundle.categories[products.categoryIndex[row]!]!.parent;
   const inGroup = byPopularity.filter((row) => parentOf(row) === group);
-  const inDepartment = byPopularity.filter((row) => parentOf(row) !== group && department >= 0 && bundle.categories[parentOf(row)]?.parent === department);
+  const inDepartment = byPopularity.filter(
+    (row) => parentOf(row) !== group && department >= 0 && bundle.categories[parentOf(row)]?.parent === department,
+  );
   const categoryPage = [...inGroup, ...inDepartment].slice(0, RERANK_IDS);
   return {
     input: { events, affinities, now },
@@ -184,7 +203,10 @@ export function benchCases(visitor: BenchVisitor): BenchCase[] {
       request: { ...rerankOptions.options, placement: 'for_you', product: null, cart: null },
       visitor: warm,
       rerankIds: visitor.categoryPage,
-      run: (engine) => ({ ids: engine.rerank(visitor.categoryPage, {}, undefined, warm).items.map((item) => item.productId), fallback: null }),
+      run: (engine) => ({
+        ids: engine.rerank(visitor.categoryPage, {}, undefined, warm).items.map((item) => item.productId),
+        fallback: null,
+      }),
       direct: (loaded, trace) => ({
         ids: rerank(loaded, rerankOptions.ids, rerankOptions.options, warm, { trace }).items.map((item) => item.productId),
         fallback: null,
@@ -195,7 +217,11 @@ export function benchCases(visitor: BenchVisitor): BenchCase[] {
       limit,
       rules: { maxPerBrand: 2, diversity: 0.7, exclude: [{ brand: [visitor.viewedBrand] }] },
     }),
-    placement('for_you cold', { placement: 'for_you', limit, context: { visit: { query: `${visitor.leafName.toLowerCase()} black` } } }, cold),
+    placement(
+      'for_you cold',
+      { placement: 'for_you', limit, context: { visit: { query: `${visitor.leafName.toLowerCase()} black` } } },
+      cold,
+    ),
   ];
 }
 

@@ -24,12 +24,58 @@ const DEPARTMENTS = ['Clothing', 'Shoes', 'Home', 'Garden', 'Toys', 'Beauty', 'S
 const GROUPS_PER_DEPARTMENT = 10;
 const LEAVES_PER_GROUP = 5;
 const BRANDS_PER_DEPARTMENT = 200;
-const ADJECTIVES = ['Classic', 'Modern', 'Vintage', 'Premium', 'Essential', 'Compact', 'Deluxe', 'Slim', 'Soft', 'Rugged', 'Light', 'Urban', 'Outdoor', 'Cosy', 'Smart', 'Pro', 'Mini', 'Organic', 'Basic', 'Elegant'];
+const ADJECTIVES = [
+  'Classic',
+  'Modern',
+  'Vintage',
+  'Premium',
+  'Essential',
+  'Compact',
+  'Deluxe',
+  'Slim',
+  'Soft',
+  'Rugged',
+  'Light',
+  'Urban',
+  'Outdoor',
+  'Cosy',
+  'Smart',
+  'Pro',
+  'Mini',
+  'Organic',
+  'Basic',
+  'Elegant',
+];
 const COLOURS = ['black', 'white', 'grey', 'navy', 'red', 'green', 'beige', 'brown', 'blue', 'pink', 'olive', 'yellow'];
 const MATERIALS = ['cotton', 'wool', 'leather', 'steel', 'wood', 'glass', 'linen', 'plastic', 'ceramic', 'bamboo'];
 const CLOTHING_SIZES = ['XS', 'S', 'M', 'L', 'XL'];
 const SHOE_SIZES = ['38', '39', '40', '41', '42', '43', '44'];
-const SYLLABLES = ['ka', 'lo', 'mi', 'ra', 'ne', 'tu', 'so', 'vi', 'pe', 'da', 'ri', 'mo', 'la', 'shi', 'ber', 'tan', 'go', 'fe', 'zu', 'kor', 'wen', 'pla', 'dri', 'sen'];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ra',
+  'ne',
+  'tu',
+  'so',
+  'vi',
+  'pe',
+  'da',
+  'ri',
+  'mo',
+  'la',
+  'shi',
+  'ber',
+  'tan',
+  'go',
+  'fe',
+  'zu',
+  'kor',
+  'wen',
+  'pla',
+  'dri',
+  'sen',
+];
 /** Unix seconds of the log's last event, and the span the training sessions cover. */
 const REFERENCE_TIME = 1_717_200_000;
 const SESSION_SPAN_S = 30 * 86_400;
@@ -172,7 +218,15 @@ function randomGraph(random: Random, n: number, pick: (row: number) => number): 
   return { offsets, neighbors: neighbors.slice(0, nnz), weights: weights.slice(0, nnz) };
 }
 
-function trainingSessions(random: Random, count: number, byPopularity: Uint32Array, leafOf: Int32Array, leafMembers: Uint32Array[], groupMembers: Uint32Array[], groupOfLeaf: Int32Array): SessionIndex {
+function trainingSessions(
+  random: Random,
+  count: number,
+  byPopularity: Uint32Array,
+  leafOf: Int32Array,
+  leafMembers: Uint32Array[],
+  groupMembers: Uint32Array[],
+  groupOfLeaf: Int32Array,
+): SessionIndex {
   const offsets = new Uint32Array(count + 1);
   const items: number[] = [];
   const age = new Float32Array(count);
@@ -183,7 +237,8 @@ function trainingSessions(random: Random, count: number, byPopularity: Uint32Arr
     for (let i = 0; i < length; i++) {
       const u = random();
       let row: number;
-      if (previous >= 0 && u < 0.1) row = previous; // back to the item just seen
+      if (previous >= 0 && u < 0.1)
+        row = previous; // back to the item just seen
       else if (u < 0.72) row = pickSkewed(random, leafMembers[home]!, 2);
       else if (u < 0.92) row = pickSkewed(random, groupMembers[groupOfLeaf[home]!]!, 2);
       else row = pickSkewed(random, byPopularity, 3);
@@ -293,7 +348,14 @@ export function syntheticBundleInput(n: number, dim: number, seed = 7): BundleIn
   const sessions = trainingSessions(random, n, byPopularity, leafOf, leafMembers, groupMembers, tax.groupOf);
 
   return {
-    meta: { builder: 'bench', builtAt: '2024-06-01T00:00:00Z', dim, dtype: 'f32', sourceCounts: { products: n, sessions: n }, embeddingSource: 'content' },
+    meta: {
+      builder: 'bench',
+      builtAt: '2024-06-01T00:00:00Z',
+      dim,
+      dtype: 'f32',
+      sourceCounts: { products: n, sessions: n },
+      embeddingSource: 'content',
+    },
     products,
     popularity: { global, trending, trendingWindowDays: 7, perCategory: perCategoryRanking(products, global) },
     covisitation,
@@ -307,7 +369,11 @@ export function syntheticBundle(n: number, dim: number, seed = 7): Uint8Array {
   return encodeBundle(syntheticBundleInput(n, dim, seed));
 }
 
-const emptyCsr = (rows: number): CsrGraph => ({ offsets: new Uint32Array(rows + 1), neighbors: new Uint32Array(0), weights: new Float32Array(0) });
+const emptyCsr = (rows: number): CsrGraph => ({
+  offsets: new Uint32Array(rows + 1),
+  neighbors: new Uint32Array(0),
+  weights: new Float32Array(0),
+});
 
 /**
  * The issue #2 load measurement's bundle: products and random embeddings only (empty graphs, no
@@ -331,9 +397,21 @@ export function minimalBundle(n: number, dim: number): Uint8Array {
     attributes: {},
   }));
   return encodeBundle({
-    meta: { builder: 'bench', builtAt: '2024-01-01T00:00:00Z', dim, dtype: 'f32', sourceCounts: { products: n }, embeddingSource: 'content' },
+    meta: {
+      builder: 'bench',
+      builtAt: '2024-01-01T00:00:00Z',
+      dim,
+      dtype: 'f32',
+      sourceCounts: { products: n },
+      embeddingSource: 'content',
+    },
     products,
-    popularity: { global: new Float32Array(n), trending: new Float32Array(n), trendingWindowDays: 7, perCategory: emptyCsr(categories.length) },
+    popularity: {
+      global: new Float32Array(n),
+      trending: new Float32Array(n),
+      trendingWindowDays: 7,
+      perCategory: emptyCsr(categories.length),
+    },
     covisitation: emptyCsr(n),
     copurchase: emptyCsr(n),
     embeddings: randomMatrix(n, dim, 7),

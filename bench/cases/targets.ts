@@ -30,19 +30,51 @@ export function targetLines(rows: BenchRow[], recall: RecallResult | undefined, 
   const js = find(rows, 'js', 'f32');
   if (simd && c) {
     const ratio = simd.median_ms / c.median_ms;
-    out.push(line('simd_f32_vs_c', ratio, 1.4, ratio <= 1.4, `WASM SIMD f32 ${simd.median_ms.toFixed(3)} ms = ${ratio.toFixed(2)}x C AVX2 ${c.median_ms.toFixed(3)} ms (target <= 1.4x), ${simd.gbps.toFixed(1)} GB/s`));
+    out.push(
+      line(
+        'simd_f32_vs_c',
+        ratio,
+        1.4,
+        ratio <= 1.4,
+        `WASM SIMD f32 ${simd.median_ms.toFixed(3)} ms = ${ratio.toFixed(2)}x C AVX2 ${c.median_ms.toFixed(3)} ms (target <= 1.4x), ${simd.gbps.toFixed(1)} GB/s`,
+      ),
+    );
   }
   if (simd && js) {
     const speedup = js.median_ms / simd.median_ms;
-    out.push(line('simd_f32_vs_js', speedup, 5, speedup >= 5, `WASM SIMD f32 is ${speedup.toFixed(1)}x faster than the TS reference (target >= 5x)`));
+    out.push(
+      line(
+        'simd_f32_vs_js',
+        speedup,
+        5,
+        speedup >= 5,
+        `WASM SIMD f32 is ${speedup.toFixed(1)}x faster than the TS reference (target >= 5x)`,
+      ),
+    );
   }
   if (simd && simd8) {
     const speedup = simd.median_ms / simd8.median_ms;
-    out.push(line('int8_vs_f32', speedup, 1.8, speedup >= 1.8, `int8 ${simd8.median_ms.toFixed(3)} ms is ${speedup.toFixed(2)}x faster than f32 (target >= 1.8x)`));
+    out.push(
+      line(
+        'int8_vs_f32',
+        speedup,
+        1.8,
+        speedup >= 1.8,
+        `int8 ${simd8.median_ms.toFixed(3)} ms is ${speedup.toFixed(2)}x faster than f32 (target >= 1.8x)`,
+      ),
+    );
   }
   if (recall) {
     const ok = recall.recall >= 0.97 || recall.rescored_recall >= 0.995;
-    out.push(line('int8_recall_at_10', recall.recall, 0.97, ok, `int8 recall@10 ${recall.recall.toFixed(4)} (target >= 0.97, or re-scored ${recall.rescored_recall.toFixed(4)} >= 0.995)`));
+    out.push(
+      line(
+        'int8_recall_at_10',
+        recall.recall,
+        0.97,
+        ok,
+        `int8 recall@10 ${recall.recall.toFixed(4)} (target >= 0.97, or re-scored ${recall.rescored_recall.toFixed(4)} >= 0.995)`,
+      ),
+    );
   }
   if (out.length) out.unshift({ text: `\nTargets at n = ${N}, d = ${D}:` });
   return out;

@@ -21,7 +21,14 @@ import { firstRequestText, profileLines, recommendHeader, recommendJson, recomme
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Chromium's background services would try to reach Google; these machines have no network. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const BUNDLE_PATH = '/__bench/bundle-100000x64.vtb';
 const CATALOG_PATH = '/__bench/catalog-100000x64.vtb';
 /** Where the built dist/ and bench/browser/embed.html are served raw. */
@@ -41,7 +48,12 @@ export async function runBrowserBench(options: BenchOptions): Promise<number> {
     configFile: false,
     logLevel: 'error',
     // Cross-origin isolation lifts Chromium's 100 µs timer clamp to 5 µs: sub-millisecond medians need it.
-    server: { host: '127.0.0.1', port: 0, strictPort: false, headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      strictPort: false,
+      headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+    },
     plugins: [
       {
         name: 'vitrine-bench-bundle',
@@ -92,11 +104,17 @@ export async function runBrowserBench(options: BenchOptions): Promise<number> {
             m,
           );
         } else if (message.type === 'recommend') {
-          if (recommendRows.length === 0) out.note(`\nfull requests through the engine (visitor: 10 views + 1 cart item), ${RECOMMEND_RUNS} runs after warm-up:\n${recommendHeader()}`);
+          if (recommendRows.length === 0)
+            out.note(
+              `\nfull requests through the engine (visitor: 10 views + 1 cart item), ${RECOMMEND_RUNS} runs after warm-up:\n${recommendHeader()}`,
+            );
           recommendRows.push(message.row);
           out.note(recommendTableRow(message.row), recommendJson(message.row));
         } else if (message.type === 'profile') {
-          if (message.steps[0]?.case === recommendRows[0]?.case) out.note('\nwhere one request goes (medians of each traced step of the real request; "for_you: …" = a fallback strategy; rest = after the last step):');
+          if (message.steps[0]?.case === recommendRows[0]?.case)
+            out.note(
+              '\nwhere one request goes (medians of each traced step of the real request; "for_you: …" = a fallback strategy; rest = after the last step):',
+            );
           // JSON mode prints a note's data only: one line per step.
           if (options.json) for (const step of message.steps) out.note('', recommendJson(step));
           else out.note(profileLines(message.steps).join('\n'));
@@ -117,7 +135,9 @@ export async function runBrowserBench(options: BenchOptions): Promise<number> {
       recommendRuns: RECOMMEND_RUNS,
     };
     page.on('pageerror', (error) => out.note(`page error: ${error.message}`));
-    await page.goto(`http://127.0.0.1:${address.port}/bench/browser/index.html?options=${encodeURIComponent(JSON.stringify(browserOptions))}`);
+    await page.goto(
+      `http://127.0.0.1:${address.port}/bench/browser/index.html?options=${encodeURIComponent(JSON.stringify(browserOptions))}`,
+    );
     await finished;
     if (options.ns.includes(100_000) && options.ds.includes(64)) {
       const metric = await measureLongTasks(browser, `http://127.0.0.1:${address.port}`);
@@ -174,7 +194,14 @@ async function measureLongTasks(browser: Browser, origin: string): Promise<LongT
   await page.close();
   const durations = tasks.map((task) => task.duration);
   const max = Math.max(0, ...durations);
-  return { metric: 'main_thread_long_tasks', n: 100_000, widgets_ready_ms: ready, count: durations.length, max_ms: +max.toFixed(1), ok: durations.length === 0 };
+  return {
+    metric: 'main_thread_long_tasks',
+    n: 100_000,
+    widgets_ready_ms: ready,
+    count: durations.length,
+    max_ms: +max.toFixed(1),
+    ok: durations.length === 0,
+  };
 }
 
 function longTaskText(m: LongTaskMetric): string {

@@ -42,7 +42,16 @@ export function compileCBaseline(): CBaseline | string {
       });
       const timing = summarize(out.trim().split('\n').map(Number));
       const bytes = n * d * (dtype === 'f32' ? 4 : 1);
-      return { impl: 'c-avx2', n, d, dtype, k: BENCH_K, median_ms: timing.median_ms, p99_ms: timing.p99_ms, gbps: gbps(bytes, timing.median_ms) };
+      return {
+        impl: 'c-avx2',
+        n,
+        d,
+        dtype,
+        k: BENCH_K,
+        median_ms: timing.median_ms,
+        p99_ms: timing.p99_ms,
+        gbps: gbps(bytes, timing.median_ms),
+      };
     },
     dispose() {
       rmSync(dir, { recursive: true, force: true });

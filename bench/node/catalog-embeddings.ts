@@ -10,7 +10,16 @@ import { VitrineError } from '../../src/shared/errors.ts';
 
 /** The Flipkart sample the issue names, relative to the working directory, with its column mapping. */
 export const FLIPKART_CSV = '../shared/data/flipkart-products-1050/flipkart_com-ecommerce_sample_1050.csv';
-const FLIPKART_FIELDS = ['id=uniq_id', 'title=product_name', 'category=product_category_tree', 'price=retail_price', 'sale_price=discounted_price', 'url=product_url', 'attributes=product_specifications', 'rating=product_rating'];
+const FLIPKART_FIELDS = [
+  'id=uniq_id',
+  'title=product_name',
+  'category=product_category_tree',
+  'price=retail_price',
+  'sale_price=discounted_price',
+  'url=product_url',
+  'attributes=product_specifications',
+  'rating=product_rating',
+];
 
 /** Builds a float32 bundle of the Flipkart sample with the real CLI (`vitrine bundle build`). */
 function buildFlipkartBundle(dim: number): { bytes: Uint8Array; source: string } | string {
@@ -20,7 +29,25 @@ function buildFlipkartBundle(dim: number): { bytes: Uint8Array; source: string }
     const out = join(dir, 'flipkart.vtb');
     const bin = fileURLToPath(new URL('../../bin/vitrine.js', import.meta.url));
     const fields = FLIPKART_FIELDS.flatMap((f) => ['--field', f]);
-    execFileSync(process.execPath, [bin, 'bundle', 'build', '--catalog', FLIPKART_CSV, '--out', out, '--dim', String(dim), '--currency', 'INR', '--skip-invalid', ...fields], { stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [
+        bin,
+        'bundle',
+        'build',
+        '--catalog',
+        FLIPKART_CSV,
+        '--out',
+        out,
+        '--dim',
+        String(dim),
+        '--currency',
+        'INR',
+        '--skip-invalid',
+        ...fields,
+      ],
+      { stdio: 'pipe' },
+    );
     return { bytes: readFileSync(out), source: `vitrine bundle build of the Flipkart sample (d=${dim})` };
   } catch (error) {
     const e = error as { stderr?: Buffer; message: string };
@@ -31,12 +58,17 @@ function buildFlipkartBundle(dim: number): { bytes: Uint8Array; source: string }
 }
 
 /** Loads the f32 embeddings to test: from `bundleFile`, else a fresh Flipkart build. */
-export function catalogEmbeddings(bundleFile: string | undefined, dim: number): { matrix: EmbeddingMatrix & { dtype: 'f32' }; source: string } | string {
+export function catalogEmbeddings(
+  bundleFile: string | undefined,
+  dim: number,
+): { matrix: EmbeddingMatrix & { dtype: 'f32' }; source: string } | string {
   const built = bundleFile ? { bytes: readFileSync(bundleFile), source: bundleFile } : buildFlipkartBundle(dim);
   if (typeof built === 'string') return built;
   const { embeddings } = decodeBundle(built.bytes);
   if (embeddings.dtype !== 'f32') {
-    throw new VitrineError('INPUT_BAD_OPTION', 'recall needs a float32 bundle (built without --quantize int8) as the exact reference', { field: '--bundle' });
+    throw new VitrineError('INPUT_BAD_OPTION', 'recall needs a float32 bundle (built without --quantize int8) as the exact reference', {
+      field: '--bundle',
+    });
   }
   return { matrix: embeddings, source: built.source };
 }

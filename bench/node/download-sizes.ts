@@ -93,7 +93,8 @@ export function sizeLines(sizes: DistSizes): string[] {
 
 /** The download sizes of the built dist/, or a note that there is none to measure. */
 export function printSizes(out: Printer): void {
-  if (!existsSync(`${DIST}vitrine.js`)) return out.note('note: download sizes skipped: no dist/ (run `npm run build`)', { note: 'sizes skipped' });
+  if (!existsSync(`${DIST}vitrine.js`))
+    return out.note('note: download sizes skipped: no dist/ (run `npm run build`)', { note: 'sizes skipped' });
   const sizes = distSizes(DIST);
   out.note(sizeLines(sizes).join('\n'), sizes);
 }

@@ -83,7 +83,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   if (dtype !== undefined && dtype !== 'f32' && dtype !== 'i8') throw bad('--dtype', `must be f32 or i8, got "${dtype}"`);
   const dtypes: ('f32' | 'i8')[] = dtype === undefined ? ['f32', 'i8'] : [dtype];
   const impls = values.impl === undefined ? IMPLS : values.impl.split(',').map((s) => s.trim());
-  for (const impl of impls) if (!(IMPLS as string[]).includes(impl)) throw bad('--impl', `unknown implementation "${impl}" (use ${IMPLS.join(', ')})`);
+  for (const impl of impls)
+    if (!(IMPLS as string[]).includes(impl)) throw bad('--impl', `unknown implementation "${impl}" (use ${IMPLS.join(', ')})`);
   const budget = values['budget-ms'] === undefined ? 1500 : Number(values['budget-ms']);
   if (!(budget > 0)) throw bad('--budget-ms', 'must be a positive number');
   return {

@@ -29,7 +29,8 @@ export function recommendTableRow(row: RecommendRow): string {
 /** Rounded copy for JSON output. */
 export function recommendJson<T extends object>(metric: T): T {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(metric)) out[key] = typeof value === 'number' && !Number.isInteger(value) ? +value.toFixed(4) : value;
+  for (const [key, value] of Object.entries(metric))
+    out[key] = typeof value === 'number' && !Number.isInteger(value) ? +value.toFixed(4) : value;
   return out as T;
 }
 

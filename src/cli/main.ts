@@ -8,7 +8,14 @@ import { commands } from './commands/index.ts';
 
 function usage(): string {
   const lines = commands.map((c) => `  vitrine ${c.path.join(' ').padEnd(16)} ${c.summary}`);
-  return ['Usage: vitrine <command> [options]', '', 'Commands:', ...lines, '', 'Run `vitrine <command> --help` for the options of one command.'].join('\n');
+  return [
+    'Usage: vitrine <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `vitrine <command> --help` for the options of one command.',
+  ].join('\n');
 }
 
 function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {

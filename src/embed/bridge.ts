@@ -134,10 +134,12 @@ export class EngineBridge {
         deadline,
       );
       signal?.addEventListener('abort', onAbort, { once: true });
-      running.restored.then(() => fn(running.remote)).then(
-        (value) => settle(() => resolve(value)),
-        (error: unknown) => fail(error),
-      );
+      running.restored
+        .then(() => fn(running.remote))
+        .then(
+          (value) => settle(() => resolve(value)),
+          (error: unknown) => fail(error),
+        );
     });
   }
 

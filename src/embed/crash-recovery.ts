@@ -89,7 +89,10 @@ export interface CrashRecovery {
 }
 
 /** The crash policy of one bridge, and the page session it replays. */
-export function createCrashRecovery({ maxRestarts = DEFAULT_MAX_RESTARTS, restartWindowMs = DEFAULT_RESTART_WINDOW_MS }: CrashRecoveryOptions = {}): CrashRecovery {
+export function createCrashRecovery({
+  maxRestarts = DEFAULT_MAX_RESTARTS,
+  restartWindowMs = DEFAULT_RESTART_WINDOW_MS,
+}: CrashRecoveryOptions = {}): CrashRecovery {
   /** Times of recent crashes, oldest first, within the restart window. */
   let crashes: number[] = [];
   /** The last consent decision; `source: 'default'`: none yet. */
@@ -124,7 +127,8 @@ export function createCrashRecovery({ maxRestarts = DEFAULT_MAX_RESTARTS, restar
     },
     undelivered(choice, signal, error) {
       // A well-formed choice went out as `{ ...choice, source, time }`: the scopes it names, over ours.
-      if (isVitrineError(error) && error.code === 'WORKER_CRASHED' && wellFormed(choice)) decide({ ...consent, ...(signal as ConsentSignal) });
+      if (isVitrineError(error) && error.code === 'WORKER_CRASHED' && wellFormed(choice))
+        decide({ ...consent, ...(signal as ConsentSignal) });
     },
     loaded(source) {
       bundle = typeof source === 'string' ? source : 'bytes';

@@ -80,9 +80,11 @@ export function createEngine({
     recovery.measurement = config;
     // Starts the worker now; a bad endpoint rejects here and measurement simply stays off (and is
     // not replayed). A crash before it ran leaves it to the restart to apply.
-    void bridge.run((engine) => engine.configureMeasurement(config), { label: 'configureMeasurement' }).catch((error: unknown) => {
-      if (!(isVitrineError(error) && error.code === 'WORKER_CRASHED')) recovery.measurement = null;
-    });
+    void bridge
+      .run((engine) => engine.configureMeasurement(config), { label: 'configureMeasurement' })
+      .catch((error: unknown) => {
+        if (!(isVitrineError(error) && error.code === 'WORKER_CRASHED')) recovery.measurement = null;
+      });
     // The last window goes out when the page is hidden (tab switch, navigation, close).
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden' && bridge.started) {

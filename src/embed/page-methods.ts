@@ -177,7 +177,10 @@ export interface MethodContext {
 export function makePageMethods<T extends MethodTable>(table: T, context: MethodContext, path = ''): PageApi<T> {
   const api: Record<string, unknown> = {};
   for (const [name, entry] of Object.entries(table)) {
-    api[name] = 'call' in entry ? pageMethod(entry as LooseSpec, path + name, context) : makePageMethods(entry as MethodTable, context, `${path + name}.`);
+    api[name] =
+      'call' in entry
+        ? pageMethod(entry as LooseSpec, path + name, context)
+        : makePageMethods(entry as MethodTable, context, `${path + name}.`);
   }
   return api as PageApi<T>;
 }
@@ -203,7 +206,10 @@ function pageMethod(
     try {
       const value = await bridge.run(
         // Checked inside the call, so after a restart's replay has run.
-        (engine) => (bundle && recovery.bundleLost ? Promise.reject(recovery.bundleLost) : (engine[call] as (...a: unknown[]) => Promise<unknown>)(...sent)),
+        (engine) =>
+          bundle && recovery.bundleLost
+            ? Promise.reject(recovery.bundleLost)
+            : (engine[call] as (...a: unknown[]) => Promise<unknown>)(...sent),
         { signal, timeoutMs, label },
       );
       done?.(recovery, value, sent);

@@ -48,7 +48,10 @@ function productsIn(json: unknown): TrackEvent[] {
     if (Array.isArray(node?.['@graph'])) out.push(...productsIn(node['@graph']));
     const type = node?.['@type'];
     const id = node?.sku ?? node?.productID;
-    if ((type == 'Product' || (Array.isArray(type) && type.includes('Product'))) && (typeof id == 'number' || (typeof id == 'string' && id))) {
+    if (
+      (type == 'Product' || (Array.isArray(type) && type.includes('Product'))) &&
+      (typeof id == 'number' || (typeof id == 'string' && id))
+    ) {
       const offer = [node.offers].flat()[0] as Record<string, unknown> | undefined;
       out.push(event('view', String(id), offer?.price ?? offer?.lowPrice));
     }

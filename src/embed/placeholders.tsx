@@ -15,7 +15,15 @@ import { VitrineError } from '../shared/errors.ts';
 import { MAX_LIMIT, PLACEMENTS, type Placement } from '../shared/request.ts';
 
 /** Attributes whose change re-renders a placeholder. */
-export const PLACEHOLDER_ATTRIBUTES = ['data-vitrine', 'data-product', 'data-limit', 'data-layout', 'data-category', 'data-heading', 'data-locale'];
+export const PLACEHOLDER_ATTRIBUTES = [
+  'data-vitrine',
+  'data-product',
+  'data-limit',
+  'data-layout',
+  'data-category',
+  'data-heading',
+  'data-locale',
+];
 const SELECTOR = '[data-vitrine]';
 const PRIVACY_PANEL = 'privacy-panel';
 

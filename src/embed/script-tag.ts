@@ -151,8 +151,7 @@ function start(script: HTMLScriptElement | null): void {
       for (const record of records) {
         if (record.type === 'attributes') {
           if ((record.target as Element).hasAttribute('data-vitrine')) widgets.scan(record.target as HTMLElement);
-        }
-        else {
+        } else {
           for (const node of record.addedNodes) if (node instanceof Element) scan(node);
           removed ||= record.removedNodes.length > 0;
         }
@@ -165,7 +164,12 @@ function start(script: HTMLScriptElement | null): void {
   const begin = (): void => {
     try {
       scan(document);
-      observer.observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: PLACEHOLDER_ATTRIBUTES });
+      observer.observe(document.documentElement, {
+        childList: true,
+        subtree: true,
+        attributes: true,
+        attributeFilter: PLACEHOLDER_ATTRIBUTES,
+      });
     } catch (error) {
       warn(error);
     }

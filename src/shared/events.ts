@@ -4,16 +4,7 @@
  */
 import { VitrineError } from './errors.ts';
 
-export const EVENT_TYPES = [
-  'view',
-  'add_to_cart',
-  'remove_from_cart',
-  'purchase',
-  'search',
-  'impression',
-  'click',
-  'dismiss',
-] as const;
+export const EVENT_TYPES = ['view', 'add_to_cart', 'remove_from_cart', 'purchase', 'search', 'impression', 'click', 'dismiss'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** An event as the page reports it. */

@@ -84,9 +84,7 @@ export type MessageForms = readonly [string, ...string[]];
  * Texts per locale, as data. German speaks to the visitor with "du", as German fashion and
  * electronics shops (Zalando, Otto) do. Placeholders are `{name}` with a name of `MessageParams`.
  */
-export const MESSAGE_TEMPLATES: Readonly<
-  Record<Locale, Readonly<Record<MessageId, MessageForms>>>
-> = {
+export const MESSAGE_TEMPLATES: Readonly<Record<Locale, Readonly<Record<MessageId, MessageForms>>>> = {
   en: {
     viewed: ['Because you viewed {title}', 'Because of what you viewed'],
     viewedTogether: ['Shoppers who viewed {title} also viewed this', 'Often viewed together'],
@@ -96,11 +94,7 @@ export const MESSAGE_TEMPLATES: Readonly<
     popularIn: ['Popular in {category} this week', 'Popular this week'],
     trending: ['Trending this week'],
     bestseller: ['A bestseller'],
-    priceDrop: [
-      'Was {oldPrice}, now {price} — you looked at it on {date}',
-      'Was {oldPrice}, now {price}',
-      'Now at a lower price',
-    ],
+    priceDrop: ['Was {oldPrice}, now {price} — you looked at it on {date}', 'Was {oldPrice}, now {price}', 'Now at a lower price'],
     favouriteBrand: ['Matches your favourite brand {brand}', 'From a brand you like'],
     favouriteCategory: ['You often look at {category}', 'From a category you often look at'],
     deal: ['{percent} off — a good deal', 'A good deal'],
@@ -115,14 +109,8 @@ export const MESSAGE_TEMPLATES: Readonly<
   },
   de: {
     viewed: ['Weil du {title} angesehen hast', 'Weil du dir Ähnliches angesehen hast'],
-    viewedTogether: [
-      'Wer {title} angesehen hat, sah sich auch das hier an',
-      'Wird oft zusammen angesehen',
-    ],
-    boughtWith: [
-      'Wird oft mit {title} aus deinem Warenkorb gekauft',
-      'Wird oft mit Artikeln aus deinem Warenkorb gekauft',
-    ],
+    viewedTogether: ['Wer {title} angesehen hat, sah sich auch das hier an', 'Wird oft zusammen angesehen'],
+    boughtWith: ['Wird oft mit {title} aus deinem Warenkorb gekauft', 'Wird oft mit Artikeln aus deinem Warenkorb gekauft'],
     goesWith: ['Passt gut zu {title}', 'Passt gut zu deiner Auswahl'],
     similarTo: ['Ähnlich wie {title}', 'Ähnlich wie dieser Artikel'],
     popularIn: ['Diese Woche beliebt in {category}', 'Diese Woche beliebt'],
@@ -134,10 +122,7 @@ export const MESSAGE_TEMPLATES: Readonly<
       'Jetzt günstiger',
     ],
     favouriteBrand: ['Von deiner Lieblingsmarke {brand}', 'Von einer Marke, die du magst'],
-    favouriteCategory: [
-      'Du schaust dir oft {category} an',
-      'Aus einer Kategorie, die du dir oft ansiehst',
-    ],
+    favouriteCategory: ['Du schaust dir oft {category} an', 'Aus einer Kategorie, die du dir oft ansiehst'],
     deal: ['{percent} reduziert – ein gutes Angebot', 'Ein gutes Angebot'],
     premium: ['Eine Premium-Wahl, passend zu deinem Geschmack'],
     matchesSearch: ['Passt zu deiner Suche „{query}“', 'Passt zu deiner Suche'],
@@ -176,12 +161,7 @@ export function resolveLocale(tag: string | null | undefined): Locale {
  * language. The result is plain text for `textContent`: parameters are inserted verbatim, never
  * escaped or interpreted as markup, and never re-scanned for placeholders.
  */
-export function renderMessage(
-  id: MessageId,
-  params: MessageParams,
-  locale: string,
-  options: RenderOptions = {},
-): string {
+export function renderMessage(id: MessageId, params: MessageParams, locale: string, options: RenderOptions = {}): string {
   const language = resolveLocale(locale);
   const templates = MESSAGE_TEMPLATES[language];
   // Own-property check: callers from plain JS could pass 'toString' and reach the prototype.
@@ -253,19 +233,11 @@ function plainText(value: unknown): string | null {
   return trimmed === '' ? null : trimmed;
 }
 
-function formatPrice(
-  value: unknown,
-  currency: string | undefined,
-  locales: string[],
-): string | null {
+function formatPrice(value: unknown, currency: string | undefined, locales: string[]): string | null {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return null;
-  const withCurrency =
-    typeof currency === 'string' && currency !== ''
-      ? numberFormat(locales, { style: 'currency', currency })
-      : null;
+  const withCurrency = typeof currency === 'string' && currency !== '' ? numberFormat(locales, { style: 'currency', currency }) : null;
   // No or malformed currency: still show the amount rather than drop the message.
-  const format =
-    withCurrency ?? numberFormat(locales, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const format = withCurrency ?? numberFormat(locales, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   return format === null ? null : format.format(value);
 }
 
@@ -280,11 +252,7 @@ function formatPercent(value: unknown, locales: string[]): string | null {
 /** Largest |ms| a JavaScript Date can hold (ECMA-262 §21.4.1.22). */
 const MAX_DATE_MS = 8.64e15;
 
-function formatDate(
-  value: unknown,
-  locales: string[],
-  timeZone: string | undefined,
-): string | null {
+function formatDate(value: unknown, locales: string[], timeZone: string | undefined): string | null {
   if (typeof value !== 'number' || !Number.isFinite(value)) return null;
   if (Math.abs(value) > MAX_DATE_MS) return null;
   const format =
@@ -314,26 +282,15 @@ const FORMATTER_CACHE_LIMIT = 64;
 const numberFormats = new Map<string, Intl.NumberFormat | null>();
 const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
 
-function numberFormat(
-  locales: string[],
-  options: Intl.NumberFormatOptions,
-): Intl.NumberFormat | null {
+function numberFormat(locales: string[], options: Intl.NumberFormatOptions): Intl.NumberFormat | null {
   return cached(numberFormats, locales, options, () => new Intl.NumberFormat(locales, options));
 }
 
-function dateFormat(
-  locales: string[],
-  options: Intl.DateTimeFormatOptions,
-): Intl.DateTimeFormat | null {
+function dateFormat(locales: string[], options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat | null {
   return cached(dateFormats, locales, options, () => new Intl.DateTimeFormat(locales, options));
 }
 
-function cached<T>(
-  cache: Map<string, T | null>,
-  locales: string[],
-  options: object,
-  create: () => T,
-): T | null {
+function cached<T>(cache: Map<string, T | null>, locales: string[], options: object, create: () => T): T | null {
   const key = JSON.stringify([locales, options]);
   const hit = cache.get(key);
   if (hit !== undefined) return hit;

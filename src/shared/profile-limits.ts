@@ -14,7 +14,8 @@ export interface ProfileLimits {
 
 /** Checks limits from the page; `INVALID_REQUEST` names the bad field. */
 export function validateLimits(value: unknown): ProfileLimits {
-  if (typeof value !== 'object' || value === null) throw new VitrineError('INVALID_REQUEST', 'limits: must be an object', { field: 'limits' });
+  if (typeof value !== 'object' || value === null)
+    throw new VitrineError('INVALID_REQUEST', 'limits: must be an object', { field: 'limits' });
   const { maxEvents, maxAgeDays } = value as Record<string, unknown>;
   if (maxEvents !== undefined && !(Number.isInteger(maxEvents) && (maxEvents as number) >= 1)) {
     throw new VitrineError('INVALID_REQUEST', 'maxEvents: must be an integer >= 1', { field: 'maxEvents' });

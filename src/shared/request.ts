@@ -241,7 +241,8 @@ export function normalizeOptions(value: unknown, where = ''): NormalizedOptions 
   if (category !== undefined && (typeof category !== 'string' || category.trim() === '')) {
     throw invalid(`${where}category`, 'must be a non-empty string');
   }
-  if (typeof locale !== 'string' || !LOCALE_TAG.test(locale)) throw invalid(`${where}locale`, 'must be a BCP 47 language tag like "de" or "en-GB"');
+  if (typeof locale !== 'string' || !LOCALE_TAG.test(locale))
+    throw invalid(`${where}locale`, 'must be a BCP 47 language tag like "de" or "en-GB"');
   return {
     limit,
     exclude: idList(value.exclude, `${where}exclude`, MAX_RERANK),

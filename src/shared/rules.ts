@@ -130,7 +130,9 @@ function closest(key: string, known: readonly string[]): string | undefined {
 
 /** Levenshtein distance with adjacent transpositions counted as one edit (`Brnad` → `Brand`). */
 function editDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
@@ -242,7 +244,8 @@ export function normalizeRules(value: unknown, field = 'rules'): NormalizedRules
   if (value === undefined) value = {};
   const given = record(value, field, RULE_KEYS);
   const { diversity = 1, excludePurchased = true } = given;
-  if (typeof diversity !== 'number' || !(diversity >= 0 && diversity <= 1)) throw invalid(`${field}.diversity`, 'must be a number from 0 to 1');
+  if (typeof diversity !== 'number' || !(diversity >= 0 && diversity <= 1))
+    throw invalid(`${field}.diversity`, 'must be a number from 0 to 1');
   if (typeof excludePurchased !== 'boolean') throw invalid(`${field}.excludePurchased`, 'must be a boolean');
   return {
     include: given.include === undefined ? null : productFilter(given.include, `${field}.include`),

@@ -28,10 +28,5 @@ export const PROTOCOL_VERSION = 1;
 
 /** True for one of our messages (and not a comlink reply). */
 export function isWorkerMessage(data: unknown): data is WorkerMessage {
-  return (
-    typeof data === 'object' &&
-    data !== null &&
-    !('id' in data) &&
-    (data as { type?: unknown }).type === WorkerMessageType.Ready
-  );
+  return typeof data === 'object' && data !== null && !('id' in data) && (data as { type?: unknown }).type === WorkerMessageType.Ready;
 }

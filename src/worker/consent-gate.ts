@@ -66,11 +66,13 @@ export function validateSignal(value: unknown): ConsentSignal {
     signal[scope] = given;
   }
   if (record.source !== undefined) {
-    if (typeof record.source !== 'string' || !SOURCES.includes(record.source)) throw invalid('source', `must be one of ${SOURCES.join(', ')}`);
+    if (typeof record.source !== 'string' || !SOURCES.includes(record.source))
+      throw invalid('source', `must be one of ${SOURCES.join(', ')}`);
     signal.source = record.source as ConsentSignal['source'];
   }
   if (record.time !== undefined) {
-    if (typeof record.time !== 'number' || !Number.isFinite(record.time) || record.time < 0) throw invalid('time', 'must be ms since epoch');
+    if (typeof record.time !== 'number' || !Number.isFinite(record.time) || record.time < 0)
+      throw invalid('time', 'must be ms since epoch');
     signal.time = record.time;
   }
   return signal;

@@ -44,7 +44,8 @@ const api = {
   /** Recommendations for one placement, each item with its score components and "why". */
   recommend: (request: RecommendRequest) => engine.recommend(request, visitor()),
   /** The given products (a search or category page) in this visitor's order. */
-  rerank: (productIds: string[], context?: RequestContext, options?: RecommendOptions) => engine.rerank(productIds, context, options, visitor()),
+  rerank: (productIds: string[], context?: RequestContext, options?: RecommendOptions) =>
+    engine.rerank(productIds, context, options, visitor()),
   /** Intent (browsing / buying) and buyer type (bargain / premium, brand-loyal / exploring), with the evidence. */
   traits: () => engine.traits(visitor()),
   /** What is loaded, which kernels run, the last error, where the profile lives. */

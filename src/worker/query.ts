@@ -56,7 +56,13 @@ export function sessionSeeds(events: readonly RowEvent[]): Seed[] {
   return seeds;
 }
 
-export function createQuery(loaded: LoadedBundle, visitor: Visitor, options: NormalizedOptions, placement: StrategyName, page: number | null): Query {
+export function createQuery(
+  loaded: LoadedBundle,
+  visitor: Visitor,
+  options: NormalizedOptions,
+  placement: StrategyName,
+  page: number | null,
+): Query {
   const session = visitor.session.slice();
   // The product on the page counts as the latest view for the session model.
   if (page !== null && session[session.length - 1]?.row !== page) {
@@ -68,7 +74,8 @@ export function createQuery(loaded: LoadedBundle, visitor: Visitor, options: Nor
   if (page !== null) basket.push({ row: page, weight: 1, event: null });
   if (placement !== 'similar') {
     for (const row of visitor.cart) {
-      if (row !== page) basket.push({ row, weight: 1, event: visitor.session.find((e) => e.row === row && e.type === 'add_to_cart') ?? null });
+      if (row !== page)
+        basket.push({ row, weight: 1, event: visitor.session.find((e) => e.row === row && e.type === 'add_to_cart') ?? null });
     }
   }
   return {

@@ -145,7 +145,14 @@ interface Ranked {
 }
 
 /** One strategy's best `want` items not in `taken`, allowed by `base`. */
-function runStrategy(query: Query, base: Uint8Array, want: number, taken: ReadonlySet<number>, tuning: RankTuning, stopwatch: Stopwatch): Ranked {
+function runStrategy(
+  query: Query,
+  base: Uint8Array,
+  want: number,
+  taken: ReadonlySet<number>,
+  tuning: RankTuning,
+  stopwatch: Stopwatch,
+): Ranked {
   const { loaded, strategy } = query;
   const { kernels, components } = loaded;
   const weights = strategyWeights(query, tuning.weights);
@@ -179,7 +186,12 @@ function runStrategy(query: Query, base: Uint8Array, want: number, taken: Readon
 }
 
 /** One placement's list, filled from fallback strategies when its own finds too few. */
-export function recommend(loaded: LoadedBundle, request: NormalizedRequest, visitorInput: VisitorInput, tuning: RankTuning = {}): RecommendResult {
+export function recommend(
+  loaded: LoadedBundle,
+  request: NormalizedRequest,
+  visitorInput: VisitorInput,
+  tuning: RankTuning = {},
+): RecommendResult {
   const stopwatch = new Stopwatch(tuning.trace);
   const placement = request.placement;
   const page = request.product === null ? null : rowOf(loaded, request.product, 'product');
@@ -226,7 +238,13 @@ export function similar(loaded: LoadedBundle, productId: string, options: Normal
  * context). Unknown ids keep their order at the end; a repeated id counts once; filters are not
  * applied (the shop chose the list), boosts and buries are.
  */
-export function rerank(loaded: LoadedBundle, ids: string[], options: NormalizedOptions, visitorInput: VisitorInput, tuning: RankTuning = {}): RerankResult {
+export function rerank(
+  loaded: LoadedBundle,
+  ids: string[],
+  options: NormalizedOptions,
+  visitorInput: VisitorInput,
+  tuning: RankTuning = {},
+): RerankResult {
   const stopwatch = new Stopwatch(tuning.trace);
   const visitor = buildVisitor(loaded.bundle, visitorInput, options.context, null);
   stopwatch.lap('rerank', 'visitor');

@@ -9,6 +9,10 @@
  * index strips plural endings itself).
  */
 export function tokenize(text: string): string[] {
-  const folded = text.toLowerCase().normalize('NFKD').replace(/\p{M}+/gu, '').replace(/ß/gu, 'ss');
+  const folded = text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/ß/gu, 'ss');
   return folded.match(/[\p{L}\p{N}]+/gu) ?? [];
 }

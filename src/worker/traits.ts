@@ -363,7 +363,11 @@ export const PREMIUM_MESSAGE_MIN = 0.5;
  * The buyer-fit value at `row` and its message: 'deal' with the discount, or 'premium' for a
  * product in the dearer half of its peers; null when the value is 0 or the message would not hold.
  */
-export function explainBuyerFit(stats: PriceStats, traits: VisitorTraits, row: number): { message: MessageId; params: MessageParams; amount: number } | null {
+export function explainBuyerFit(
+  stats: PriceStats,
+  traits: VisitorTraits,
+  row: number,
+): { message: MessageId; params: MessageParams; amount: number } | null {
   const style = traits.price.value;
   if (style !== 'bargain' && style !== 'premium') return null;
   const amount = (style === 'bargain' ? stats.discount : stats.pricePercentile)[row]!;

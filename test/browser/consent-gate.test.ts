@@ -133,7 +133,16 @@ describe('ConsentGate', () => {
 
   it('should reject malformed signals with INVALID_REQUEST and change nothing', async () => {
     const consent = gate(new RecordingStore());
-    for (const bad of [null, 'yes', [], { personalization: 'true' }, { necessary: false }, { marketing: true }, { source: 'cookie' }, { time: -1 }]) {
+    for (const bad of [
+      null,
+      'yes',
+      [],
+      { personalization: 'true' },
+      { necessary: false },
+      { marketing: true },
+      { source: 'cookie' },
+      { time: -1 },
+    ]) {
       const error = await vitrineRejection(consent.set(bad));
       expect(error.code).toBe('INVALID_REQUEST');
     }

@@ -38,7 +38,9 @@ describe('consentModeSignal', () => {
 
   it('should apply a region-limited default only when it denies', () => {
     expect(consentModeSignal(['consent', 'default', { personalization_storage: 'granted', region: ['US'] }])).toBeNull();
-    expect(consentModeSignal(['consent', 'default', { personalization_storage: 'denied', region: ['DE'] }])).toEqual({ personalization: false });
+    expect(consentModeSignal(['consent', 'default', { personalization_storage: 'denied', region: ['DE'] }])).toEqual({
+      personalization: false,
+    });
   });
 });
 
@@ -71,7 +73,15 @@ describe('listenConsentMode', () => {
     const layer: unknown[] = [];
     const onSignal = vi.fn();
     stops.push(listenConsentMode({ dataLayer: layer }, onSignal)!);
-    const hostile = ['consent', 'update', Object.defineProperty({}, 'personalization_storage', { get: () => { throw new Error('boom'); } })];
+    const hostile = [
+      'consent',
+      'update',
+      Object.defineProperty({}, 'personalization_storage', {
+        get: () => {
+          throw new Error('boom');
+        },
+      }),
+    ];
     expect(() => layer.push(hostile)).not.toThrow();
     expect(onSignal).not.toHaveBeenCalled();
     expect(layer).toHaveLength(1);

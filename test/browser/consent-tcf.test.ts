@@ -73,7 +73,10 @@ describe('tcfDecision', () => {
   });
 
   it('should deny a purpose whose consent is missing, malformed or not strictly true', () => {
-    const data: TcData = { ...tcData([]), purpose: { consents: { '1': true, '5': 'true' as unknown as boolean, '6': 1 as unknown as boolean } } };
+    const data: TcData = {
+      ...tcData([]),
+      purpose: { consents: { '1': true, '5': 'true' as unknown as boolean, '6': 1 as unknown as boolean } },
+    };
     expect(tcfDecision(data, true)?.personalization).toBe(false);
   });
 });

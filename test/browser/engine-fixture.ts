@@ -125,4 +125,3 @@ export function enginesClosedAfterEach(): (options?: VitrineOptions) => Vitrine 
     return vitrine;
   };
 }
-

@@ -77,8 +77,13 @@ describe('kernel loader', () => {
   });
 
   it('should classify the wordings of CSP refusals as WASM_BLOCKED', () => {
-    expect(classifyWasmError(new Error("Refused to compile or instantiate WebAssembly module because 'wasm-unsafe-eval' is not allowed"), 'wasm').code).toBe('WASM_BLOCKED');
-    expect(classifyWasmError(new Error('call to WebAssembly.compile() blocked by CSP: Content Security Policy'), 'wasm').code).toBe('WASM_BLOCKED');
+    expect(
+      classifyWasmError(new Error("Refused to compile or instantiate WebAssembly module because 'wasm-unsafe-eval' is not allowed"), 'wasm')
+        .code,
+    ).toBe('WASM_BLOCKED');
+    expect(classifyWasmError(new Error('call to WebAssembly.compile() blocked by CSP: Content Security Policy'), 'wasm').code).toBe(
+      'WASM_BLOCKED',
+    );
     expect(classifyWasmError(new Error('invalid magic'), 'wasm').code).toBe('WASM_UNAVAILABLE');
   });
 

@@ -116,7 +116,10 @@ describe('engine results (f32 bundle, default weights)', () => {
   it('should rank similar products by weighted similarity, co-visitation, co-purchase and popularity', async () => {
     for (const p of [0, 17, 42]) {
       const result = await vitrine.similar(`sku-${p}`, { limit: 8 });
-      expectMatches(result, expectedTop(input, [{ row: p, weight: 1 }], SIMILAR_WEIGHTS, (q) => q !== p && inStock(q), 8));
+      expectMatches(
+        result,
+        expectedTop(input, [{ row: p, weight: 1 }], SIMILAR_WEIGHTS, (q) => q !== p && inStock(q), 8),
+      );
       expect(result.weights).toEqual(SIMILAR_WEIGHTS);
     }
   });
@@ -150,18 +153,26 @@ describe('engine results (f32 bundle, default weights)', () => {
     // rest of a long list is filled from other strategies and marked so.
     const similarOnly = (result: RecommendResult) => ({ items: result.items.filter((item) => item.strategy === 'similar') });
     const linked = (q: number): boolean =>
-      cosine(rowOf(input, 9), rowOf(input, q)) > 0 || scaledNeighbours(input.covisitation, 9).has(q) || scaledNeighbours(input.copurchase, 9).has(q);
+      cosine(rowOf(input, 9), rowOf(input, q)) > 0 ||
+      scaledNeighbours(input.covisitation, 9).has(q) ||
+      scaledNeighbours(input.copurchase, 9).has(q);
     const all = await vitrine.similar('sku-9', { limit: 100, inStockOnly: false });
     const signalled = similarOnly(all).items.length;
     expect(signalled).toBe(input.products.filter((_, q) => q !== 9 && linked(q)).length);
     expect(all.fallback?.count).toBe(100 - signalled);
-    expectMatches(similarOnly(all), expectedTop(input, seed, SIMILAR_WEIGHTS, (q) => q !== 9 && linked(q), signalled));
+    expectMatches(
+      similarOnly(all),
+      expectedTop(input, seed, SIMILAR_WEIGHTS, (q) => q !== 9 && linked(q), signalled),
+    );
     expect(all.items.some((item) => !input.products[Number(item.productId.slice(4))]!.inStock)).toBe(true);
     const excluded = [0, 1, 2].map((i) => all.items[i]!.productId);
     const filtered = await vitrine.similar('sku-9', { limit: 100, exclude: excluded });
     const allowed = (q: number): boolean => q !== 9 && inStock(q) && !excluded.includes(`sku-${q}`);
     const kept = similarOnly(filtered).items.length;
-    expectMatches(similarOnly(filtered), expectedTop(input, seed, SIMILAR_WEIGHTS, (q) => allowed(q) && linked(q), kept));
+    expectMatches(
+      similarOnly(filtered),
+      expectedTop(input, seed, SIMILAR_WEIGHTS, (q) => allowed(q) && linked(q), kept),
+    );
     for (const item of filtered.items) expect(allowed(Number(item.productId.slice(4)))).toBe(true);
   });
 
@@ -170,7 +181,10 @@ describe('engine results (f32 bundle, default weights)', () => {
     expectMatches(result, expectedTop(input, [], TRENDING_WEIGHTS, inStock, 10));
     const women = await vitrine.recommend({ placement: 'trending', limit: 100, category: 'women' });
     const isWomen = (row: number): boolean => input.products[row]!.category[1] === 'Women';
-    expectMatches(women, expectedTop(input, [], TRENDING_WEIGHTS, (q) => inStock(q) && isWomen(q), 100));
+    expectMatches(
+      women,
+      expectedTop(input, [], TRENDING_WEIGHTS, (q) => inStock(q) && isWomen(q), 100),
+    );
     const dresses = await vitrine.recommend({ placement: 'trending', limit: 100, category: 'Clothing > Women > Dresses' });
     expect(dresses.items.length).toBeGreaterThan(0);
     for (const item of dresses.items) expect(item.productId).toMatch(/^sku-\d+$/);
@@ -183,7 +197,10 @@ describe('engine results (f32 bundle, default weights)', () => {
     const weights = recencyWeights(recent.length);
     const result = await vitrine.recommend({ placement: 'for_you', limit: 6, context: { recent: recent.map((r) => `sku-${r}`) } });
     const seeds = recent.map((row, i) => ({ row, weight: weights[i]! }));
-    expectMatches(result, expectedTop(input, seeds, SESSION_WEIGHTS, (q) => inStock(q) && !recent.includes(q), 6));
+    expectMatches(
+      result,
+      expectedTop(input, seeds, SESSION_WEIGHTS, (q) => inStock(q) && !recent.includes(q), 6),
+    );
     expect(result.weights).toEqual(SESSION_WEIGHTS);
   });
 
@@ -208,7 +225,11 @@ describe('engine results (f32 bundle, default weights)', () => {
 
 describe('engine results (fitted weights, int8 bundle)', () => {
   it('should use the bundle model weights, so similarity alone finds the brute-force nearest neighbour', async () => {
-    const { input, bytes } = makeEngineBundle({ rows: 80, seed: 3, modelWeights: { similarity: 1, covisitation: 0, copurchase: 0, popularity: 0 } });
+    const { input, bytes } = makeEngineBundle({
+      rows: 80,
+      seed: 3,
+      modelWeights: { similarity: 1, covisitation: 0, copurchase: 0, popularity: 0 },
+    });
     const vitrine = createVitrine();
     try {
       await vitrine.load(bytes);

@@ -49,7 +49,8 @@ describe('concurrent purges', () => {
     for (const r of results) expect(r.details).toMatchObject({ pending: true, marked: true });
     // Only the head of IndexedDB's queue gets `blocked`: the other one waited queued, and still says pending.
     expect(results.map((r) => (r.details as { queued: boolean }).queued).sort()).toEqual([false, true]);
-    for (const s of [a, b]) expect(s.status()).toMatchObject({ mode: 'memory', reason: 'STORAGE_BLOCKED', deletionPending: true, events: 0 });
+    for (const s of [a, b])
+      expect(s.status()).toMatchObject({ mode: 'memory', reason: 'STORAGE_BLOCKED', deletionPending: true, events: 0 });
     expect(await databaseNames()).toContain(pendingMarkerName(dbName));
 
     old.close();

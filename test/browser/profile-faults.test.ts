@@ -61,7 +61,16 @@ describe('profile store faults (memory profile with a status, never a throw)', (
     events.add({ v: 1, type: 'view', product: 'p1', time: 'yesterday' }); // string time
     events.add({ v: 1, type: 'view', product: 'p1', time: T0 + 4, price: Number.NaN }); // NaN price
     events.add({ v: 7, type: 'view', product: 'p1', time: T0 + 5, novelty: true }); // written by a newer build
-    tx.objectStore('derived').put({ product: 'p9', v: 1, weight: 'lots', at: T0, events: 1, firstTime: T0, lastTime: T0, features: { category: [] } });
+    tx.objectStore('derived').put({
+      product: 'p9',
+      v: 1,
+      weight: 'lots',
+      at: T0,
+      events: 1,
+      firstTime: T0,
+      lastTime: T0,
+      features: { category: [] },
+    });
     await new Promise((resolve) => (tx.oncomplete = resolve));
     raw.close();
 
@@ -69,7 +78,9 @@ describe('profile store faults (memory profile with a status, never a throw)', (
     await s.enablePersistence();
     expect(s.status()).toMatchObject({ mode: 'persistent', events: 2, skippedRecords: 6 });
     expect(s.events().map((e) => e.product)).toEqual(['p1', 'p2']);
-    expect((await s.summary()).sections.find((x) => x.topic === 'problems')?.text).toBe('6 saved records could not be read and were ignored.');
+    expect((await s.summary()).sections.find((x) => x.topic === 'problems')?.text).toBe(
+      '6 saved records could not be read and were ignored.',
+    );
     // Skipped records are left alone, not destroyed (a newer build may still read them).
     expect((await readRaw(dbName, 'events')).length).toBe(7);
     await s.purge();
@@ -81,7 +92,14 @@ describe('profile store faults (memory profile with a status, never a throw)', (
     const start = performance.now();
     await s.enablePersistence();
     expect(performance.now() - start).toBeLessThan(1000);
-    expect(s.status()).toEqual({ mode: 'memory', reason: 'STORAGE_OPEN_TIMEOUT', events: 1, overflow: 0, skippedRecords: 0, deletionPending: false });
+    expect(s.status()).toEqual({
+      mode: 'memory',
+      reason: 'STORAGE_OPEN_TIMEOUT',
+      events: 1,
+      overflow: 0,
+      skippedRecords: 0,
+      deletionPending: false,
+    });
     await s.record(view('p2'));
     expect(s.events().length).toBe(2);
     expect((await s.summary()).sections.at(-1)?.text).toBe('Saving is off because the browser storage did not answer in time.');

@@ -129,7 +129,13 @@ describe('visitor rights', () => {
     const data = JSON.parse(JSON.stringify(await s.export()));
     expect(data.format).toBe('vitrine-profile');
     expect(data.storedIn).toMatch(/this device/);
-    expect(data.events[0]).toMatchObject({ type: 'add_to_cart', product: 'p2', productTitle: 'Product 2', price: 19.5, time: '2025-01-15T12:00:00.000Z' });
+    expect(data.events[0]).toMatchObject({
+      type: 'add_to_cart',
+      product: 'p2',
+      productTitle: 'Product 2',
+      price: 19.5,
+      time: '2025-01-15T12:00:00.000Z',
+    });
     expect(data.events[1]).toMatchObject({ type: 'search', query: 'red dress', product: null });
     expect(data.preferences.brand[0].value).toBe('Globex');
   });

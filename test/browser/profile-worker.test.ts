@@ -9,7 +9,14 @@ describe('profile through the worker (no consent given)', () => {
     const vitrine = engine();
     await vitrine.track({ type: 'view', product: 'sku-1' });
     await vitrine.track({ type: 'search', query: 'red dress' });
-    expect((await vitrine.status()).profile).toEqual({ mode: 'memory', reason: null, events: 2, overflow: 0, skippedRecords: 0, deletionPending: false });
+    expect((await vitrine.status()).profile).toEqual({
+      mode: 'memory',
+      reason: null,
+      events: 2,
+      overflow: 0,
+      skippedRecords: 0,
+      deletionPending: false,
+    });
   });
 
   it('should reject a malformed event with INVALID_EVENT naming the field, across the worker boundary', async () => {

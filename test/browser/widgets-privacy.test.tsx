@@ -51,7 +51,10 @@ const exported = (overrides: Partial<ProfileExport> = {}): ProfileExport => ({
 });
 
 /** A fake engine that records calls. */
-function fakeEngine(data: ProfileExport = exported(), { endpoint = null as string | null, mode = 'memory', reason = null as string | null } = {}) {
+function fakeEngine(
+  data: ProfileExport = exported(),
+  { endpoint = null as string | null, mode = 'memory', reason = null as string | null } = {},
+) {
   const engine = {
     status: vi.fn(async () => ({ state: 'ready', profile: { mode, reason } })),
     measurement: vi.fn(async () => ({ endpoint })),
@@ -157,7 +160,20 @@ describe('PrivacyPanel with the real engine', () => {
 
 describe('PrivacyPanelView with a fake engine', () => {
   it('should download the export as vitrine-profile.json and release the object URL', async () => {
-    const data = exported({ events: [{ type: 'view', product: 'p1', productTitle: 'Parka', query: null, price: null, placement: null, arm: null, time: '2025-03-01T09:00:00.000Z' }] });
+    const data = exported({
+      events: [
+        {
+          type: 'view',
+          product: 'p1',
+          productTitle: 'Parka',
+          query: null,
+          price: null,
+          placement: null,
+          arm: null,
+          time: '2025-03-01T09:00:00.000Z',
+        },
+      ],
+    });
     const vitrine = fakeEngine(data);
     const panel = mount({ vitrine });
     await loaded(panel);
@@ -196,12 +212,43 @@ describe('PrivacyPanelView with a fake engine', () => {
   it('should summarise older activity, the first date and the strongest preferences', async () => {
     const data = exported({
       events: [
-        { type: 'search', product: null, productTitle: null, query: 'parka', price: null, placement: null, arm: null, time: '2025-03-02T09:00:00.000Z' },
-        { type: 'purchase', product: 'p9', productTitle: null, query: null, price: 10, placement: null, arm: null, time: '2025-03-03T09:00:00.000Z' },
+        {
+          type: 'search',
+          product: null,
+          productTitle: null,
+          query: 'parka',
+          price: null,
+          placement: null,
+          arm: null,
+          time: '2025-03-02T09:00:00.000Z',
+        },
+        {
+          type: 'purchase',
+          product: 'p9',
+          productTitle: null,
+          query: null,
+          price: 10,
+          placement: null,
+          arm: null,
+          time: '2025-03-03T09:00:00.000Z',
+        },
       ],
-      compacted: [{ product: 'p1', productTitle: 'Old Parka', events: 7, firstTime: '2025-01-15T12:00:00.000Z', lastTime: '2025-02-01T12:00:00.000Z' }],
+      compacted: [
+        {
+          product: 'p1',
+          productTitle: 'Old Parka',
+          events: 7,
+          firstTime: '2025-01-15T12:00:00.000Z',
+          lastTime: '2025-02-01T12:00:00.000Z',
+        },
+      ],
       preferences: {
-        category: [{ value: 'Jackets', score: 3 }, { value: 'Shoes', score: 2 }, { value: 'Hats', score: 1 }, { value: 'Socks', score: 0.5 }],
+        category: [
+          { value: 'Jackets', score: 3 },
+          { value: 'Shoes', score: 2 },
+          { value: 'Hats', score: 1 },
+          { value: 'Socks', score: 0.5 },
+        ],
         brand: [],
         colour: [],
         size: [],
@@ -270,7 +317,20 @@ describe('PrivacyPanelView with a fake engine', () => {
   });
 
   it('should speak German for de', async () => {
-    const data = exported({ events: [{ type: 'view', product: 'p1', productTitle: 'Parka', query: null, price: null, placement: null, arm: null, time: '2025-03-01T09:00:00.000Z' }] });
+    const data = exported({
+      events: [
+        {
+          type: 'view',
+          product: 'p1',
+          productTitle: 'Parka',
+          query: null,
+          price: null,
+          placement: null,
+          arm: null,
+          time: '2025-03-01T09:00:00.000Z',
+        },
+      ],
+    });
     const panel = mount({ vitrine: fakeEngine(data, { mode: 'persistent' }), locale: 'de-DE' });
     await loaded(panel);
     expect(panel.querySelector('h2')!.textContent).toBe('Deine Daten');
@@ -282,7 +342,20 @@ describe('PrivacyPanelView with a fake engine', () => {
   });
 
   it('should have no axe violations, also while confirming the deletion', async () => {
-    const data = exported({ events: [{ type: 'view', product: 'p1', productTitle: 'Parka', query: null, price: null, placement: null, arm: null, time: '2025-03-01T09:00:00.000Z' }] });
+    const data = exported({
+      events: [
+        {
+          type: 'view',
+          product: 'p1',
+          productTitle: 'Parka',
+          query: null,
+          price: null,
+          placement: null,
+          arm: null,
+          time: '2025-03-01T09:00:00.000Z',
+        },
+      ],
+    });
     const panel = mount({ vitrine: fakeEngine(data, { endpoint: '/stats' }), onClose: () => {} });
     await loaded(panel);
     button(panel, 'Delete everything').click();

@@ -107,7 +107,14 @@ describe('RecommendationsView with a fake engine', () => {
     const root = mountView({ vitrine, locale: 'de', category: 'Dresses', rules });
     expect(root.querySelector('section')!.getAttribute('aria-busy')).toBe('true');
     await vi.waitFor(() => expect(vitrine.recommend).toHaveBeenCalledTimes(1));
-    expect(vitrine.recommend.mock.calls[0]![0]).toEqual({ placement: 'similar', product: 'sku-9', limit: 6, locale: 'de', category: 'Dresses', rules });
+    expect(vitrine.recommend.mock.calls[0]![0]).toEqual({
+      placement: 'similar',
+      product: 'sku-9',
+      limit: 6,
+      locale: 'de',
+      category: 'Dresses',
+      rules,
+    });
     expect(vitrine.recommend.mock.calls[0]![1]!.signal).toBeInstanceOf(AbortSignal);
     answer.resolve(result('similar', ['sku-1', 'sku-2']));
     await vi.waitFor(() => expect(shownIds(root)).toEqual(['sku-1', 'sku-2']));
@@ -164,7 +171,12 @@ describe('RecommendationsView with a fake engine', () => {
       });
       const root = mountView({ vitrine, onError });
       await vi.waitFor(() => expect(root.querySelector('slot')).not.toBeNull());
-      expect(root.querySelector('slot')!.assignedNodes().map((node) => node.textContent)).toEqual(['Browse our categories']);
+      expect(
+        root
+          .querySelector('slot')!
+          .assignedNodes()
+          .map((node) => node.textContent),
+      ).toEqual(['Browse our categories']);
       expect(host.querySelector('p')!.checkVisibility()).toBe(true);
       expect(vitrine.recommend).toHaveBeenCalledTimes(1);
       expect(onError.mock.calls[0]![0].code).toBe(code);
@@ -222,7 +234,9 @@ describe('RecommendationsView with a fake engine', () => {
 
   it('should drop a dismissed item at once, report it, and ask again to refill without it', async () => {
     const refill = deferred<RecommendResult>();
-    const vitrine = fakeEngine((_request, call) => (call == 0 ? Promise.resolve(result('for_you', ['sku-1', 'sku-2', 'sku-3'])) : refill.promise));
+    const vitrine = fakeEngine((_request, call) =>
+      call == 0 ? Promise.resolve(result('for_you', ['sku-1', 'sku-2', 'sku-3'])) : refill.promise,
+    );
     const root = mountView({ vitrine, placement: 'for_you', product: undefined, limit: 3 });
     await vi.waitFor(() => expect(shownIds(root)).toHaveLength(3));
     const card = root.querySelector('[data-vitrine-item="sku-2"]')!;
@@ -245,7 +259,9 @@ describe('RecommendationsView with a fake engine', () => {
     await vi.waitFor(() => expect(shownIds(root)).toHaveLength(1));
     const why = root.querySelector<HTMLButtonElement>('[data-vitrine-why]')!;
     why.click();
-    [...root.querySelectorAll('.pop button')].find((b) => b.textContent == 'Manage my data')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    [...root.querySelectorAll('.pop button')]
+      .find((b) => b.textContent == 'Manage my data')!
+      .dispatchEvent(new MouseEvent('click', { bubbles: true }));
     const dialog = await found(() => root.querySelector('dialog'));
     expect(dialog.open).toBe(true);
     expect(dialog.matches(':modal')).toBe(true);
@@ -265,7 +281,9 @@ describe('RecommendationsView with a fake engine', () => {
     const root = mountView({ vitrine, onManageData });
     await vi.waitFor(() => expect(shownIds(root)).toHaveLength(1));
     root.querySelector<HTMLButtonElement>('[data-vitrine-why]')!.click();
-    [...root.querySelectorAll('.pop button')].find((b) => b.textContent == 'Manage my data')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    [...root.querySelectorAll('.pop button')]
+      .find((b) => b.textContent == 'Manage my data')!
+      .dispatchEvent(new MouseEvent('click', { bubbles: true }));
     expect(onManageData).toHaveBeenCalledTimes(1);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(root.querySelector('dialog')).toBeNull();

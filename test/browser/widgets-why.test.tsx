@@ -90,7 +90,10 @@ describe('WhyButton', () => {
     const heading = root.getElementById(popover.getAttribute('aria-labelledby')!)!;
     expect(heading.textContent).toBe('Why this recommendation?');
     const reasons = [...popover.querySelectorAll('li')];
-    expect(reasons.map((li) => li.textContent)).toEqual(['Because you viewed Rain Jacket75% of the score', 'Trending this week15% of the score']);
+    expect(reasons.map((li) => li.textContent)).toEqual([
+      'Because you viewed Rain Jacket75% of the score',
+      'Trending this week15% of the score',
+    ]);
   });
 
   it('should sit next to its button, inside the viewport', async () => {

@@ -86,10 +86,16 @@ test.describe('IAB TCF v2.2 through the script tag', () => {
   const noDecision: [string, CmpSetup][] = [
     ['a CMP stub that never loads', { initial: { gdprApplies: true, cmpStatus: 'stub', purpose: consents(1, 5, 6) } }],
     ['a CMP in error', { initial: { gdprApplies: true, cmpStatus: 'error', eventStatus: 'tcloaded', purpose: consents(1, 5, 6) } }],
-    ['success = false', { initial: { gdprApplies: true, cmpStatus: 'loaded', eventStatus: 'tcloaded', purpose: consents(1, 5, 6) }, success: false }],
+    [
+      'success = false',
+      { initial: { gdprApplies: true, cmpStatus: 'loaded', eventStatus: 'tcloaded', purpose: consents(1, 5, 6) }, success: false },
+    ],
     ['gdprApplies unknown', { initial: { cmpStatus: 'loaded', eventStatus: 'tcloaded', purpose: consents(1, 5, 6) } }],
     ['gdprApplies false', { initial: { gdprApplies: false, cmpStatus: 'loaded', eventStatus: 'tcloaded', purpose: consents(1, 5, 6) } }],
-    ['advertising purposes only (1, 3, 4)', { initial: { gdprApplies: true, cmpStatus: 'loaded', eventStatus: 'tcloaded', purpose: consents(1, 3, 4) } }],
+    [
+      'advertising purposes only (1, 3, 4)',
+      { initial: { gdprApplies: true, cmpStatus: 'loaded', eventStatus: 'tcloaded', purpose: consents(1, 3, 4) } },
+    ],
   ];
   for (const [name, setup] of noDecision) {
     test(`should persist nothing with ${name}`, async ({ browser }) => {
@@ -118,7 +124,9 @@ test.describe('IAB TCF v2.2 through the script tag', () => {
     await page.goto(`${shopServer.origin}/privacy.html`);
     await trackViews(page, ['1']);
     await expect.poll(() => databaseNames(page)).toEqual([DB]);
-    const record = await page.evaluate(() => (window as unknown as { vitrine: VitrineGlobal }).vitrine.consent.set({ personalization: false }));
+    const record = await page.evaluate(() =>
+      (window as unknown as { vitrine: VitrineGlobal }).vitrine.consent.set({ personalization: false }),
+    );
     expect(record).toMatchObject({ personalization: false, measurement: true, source: 'api' });
     expect(record.history[0]).toMatchObject({ personalization: true, measurement: true, source: 'tcf' });
     expect(await databaseNames(page)).toEqual([]);

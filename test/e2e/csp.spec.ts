@@ -40,7 +40,9 @@ async function exercise(page: Page): Promise<void> {
   const panel = page.locator('[data-vitrine="privacy-panel"]');
   await panel.scrollIntoViewIfNeeded();
   await panel.getByRole('checkbox').first().check();
-  await expect.poll(async () => (await page.evaluate(() => (window as unknown as { vitrine: VitrineGlobal }).vitrine.consent.get())).personalization).toBe(true);
+  await expect
+    .poll(async () => (await page.evaluate(() => (window as unknown as { vitrine: VitrineGlobal }).vitrine.consent.get())).personalization)
+    .toBe(true);
 }
 
 let shop: Shop;

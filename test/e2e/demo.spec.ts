@@ -14,7 +14,8 @@ const titles = new Map((JSON.parse(readFileSync('demo/data/products.json', 'utf8
 const PLACEMENTS = ['goes_with', 'now_reduced', 'for_you', 'trending'];
 
 const items = (page: Page, placement: string) => page.locator(`[data-vitrine="${placement}"] [data-vitrine-item]`);
-const ids = (page: Page, placement: string) => items(page, placement).evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-vitrine-item')!));
+const ids = (page: Page, placement: string) =>
+  items(page, placement).evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-vitrine-item')!));
 
 test.describe('the demo shop', () => {
   test('should show every placement and the privacy panel from the bundle, with the engine status', async ({ page }) => {
@@ -25,7 +26,8 @@ test.describe('the demo shop', () => {
 
     await page.goto('/');
     await expect(page.locator('#status')).toContainText('194 products');
-    for (const placement of PLACEMENTS) await expect(items(page, placement), placement).toHaveCount(placement === 'goes_with' || placement === 'now_reduced' ? 4 : 6);
+    for (const placement of PLACEMENTS)
+      await expect(items(page, placement), placement).toHaveCount(placement === 'goes_with' || placement === 'now_reduced' ? 4 : 6);
     for (const id of await ids(page, 'trending')) expect(titles.has(id)).toBe(true);
     await expect(items(page, 'trending').first()).toContainText(titles.get((await ids(page, 'trending'))[0]!)!);
     await expect(page.locator('[data-vitrine="privacy-panel"] [data-vitrine-placement="privacy-panel"]')).toBeVisible();

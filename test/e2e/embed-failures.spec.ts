@@ -48,9 +48,11 @@ async function addPlaceholder(page: Page, id: string, placement = 'trending', pr
 
 /** Throws an uncaught error inside the engine worker: the page sees it as the worker's `error` event. */
 async function crash(worker: Worker): Promise<void> {
-  await worker.evaluate(() => setTimeout(() => {
-    throw new Error('engine crashed on purpose');
-  }, 0));
+  await worker.evaluate(() =>
+    setTimeout(() => {
+      throw new Error('engine crashed on purpose');
+    }, 0),
+  );
 }
 
 let shop: Shop;
@@ -59,7 +61,7 @@ test.afterEach(async () => {
 });
 
 test.describe('the script tag when things fail', () => {
-  test('should show the placeholders\' own content and warn once when the bundle cannot be loaded', async ({ page }) => {
+  test("should show the placeholders' own content and warn once when the bundle cannot be loaded", async ({ page }) => {
     shop = await startShop();
     const watched = watch(page);
     await page.route('**/vitrine/shop.vtb', (route) => route.fulfill({ status: 404, body: 'gone' }));
@@ -136,8 +138,12 @@ test.describe('the script tag when things fail', () => {
     const unknown = await addPlaceholder(page, 'unknown', 'similar', 'not-in-the-bundle');
     await expect(unknown.locator('[data-vitrine-item]')).toHaveCount(6);
     // Those are the non-personalised bestsellers: the same list the trending widget shows.
-    const trending = await items(page, '[data-vitrine="trending"]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-vitrine-item')));
-    expect(await unknown.locator('[data-vitrine-item]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-vitrine-item')))).toEqual(trending);
+    const trending = await items(page, '[data-vitrine="trending"]').evaluateAll((nodes) =>
+      nodes.map((n) => n.getAttribute('data-vitrine-item')),
+    );
+    expect(
+      await unknown.locator('[data-vitrine-item]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-vitrine-item'))),
+    ).toEqual(trending);
     await expect(unknown.locator('[data-vitrine-placement="similar"]')).toHaveCount(1);
     expect(await hookWarnings(page)).toEqual(['UNKNOWN_PRODUCT']);
     expect(watched.warnings).toHaveLength(1);

@@ -59,7 +59,10 @@ const ALLOWED_STATIC = [
 
 function expectOnlyStatic(set: string[], extra: RegExp[] = []): void {
   for (const entry of set) {
-    expect([...ALLOWED_STATIC, ...extra].some((allowed) => allowed.test(entry)), `unexpected request: ${entry}`).toBe(true);
+    expect(
+      [...ALLOWED_STATIC, ...extra].some((allowed) => allowed.test(entry)),
+      `unexpected request: ${entry}`,
+    ).toBe(true);
   }
   // Each of Vitrine's own files was fetched (the witnesses saw the traffic at all).
   for (const needed of [/vitrine\.js$/, /worker-/, /\.wasm$/, /shop\.vtb$/]) expect(set.some((entry) => needed.test(entry))).toBe(true);
@@ -207,7 +210,9 @@ test.describe('privacy-first on-device mode', () => {
     await context.close();
   });
 
-  test('should add only the shown products\' images, without referrer, when widgets render and the visitor uses them', async ({ browser }) => {
+  test("should add only the shown products' images, without referrer, when widgets render and the visitor uses them", async ({
+    browser,
+  }) => {
     const context = await browser.newContext();
     shopServer = await startWitnessedShop(context);
     const page = await context.newPage();
@@ -220,7 +225,9 @@ test.describe('privacy-first on-device mode', () => {
     await items.first().locator('[data-vitrine-why]').click();
     await page.getByRole('button', { name: /not interested/i }).click();
     await expect(items).toHaveCount(6);
-    const recorded = await page.evaluate(async () => (await (window as unknown as { vitrine: VitrineGlobal }).vitrine.profile.export()).events.map((e) => e.type));
+    const recorded = await page.evaluate(async () =>
+      (await (window as unknown as { vitrine: VitrineGlobal }).vitrine.profile.export()).events.map((e) => e.type),
+    );
     expect(recorded).toContain('impression');
     expect(recorded).toContain('dismiss');
     await page.waitForTimeout(500);
@@ -233,7 +240,8 @@ test.describe('privacy-first on-device mode', () => {
     for (const entry of images) expect(entry).toMatch(/^GET \/images\/\d+\.svg$/);
     expectOnlyStatic(seenByBrowser.filter((entry) => !images.includes(entry)));
     // Images go without the page's address, and nothing has a body or a query string.
-    for (const request of shopServer.server.filter((r) => r.url.startsWith('/images/'))) expect(request.headers.referer, request.url).toBeUndefined();
+    for (const request of shopServer.server.filter((r) => r.url.startsWith('/images/')))
+      expect(request.headers.referer, request.url).toBeUndefined();
     expect(shopServer.server.every((request) => request.body === '' && !request.url.includes('?'))).toBe(true);
     // No consent: still nothing stored.
     expect(await page.evaluate(async () => (await indexedDB.databases()).length)).toBe(0);

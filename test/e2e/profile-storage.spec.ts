@@ -38,7 +38,9 @@ async function open(page: Page, query: string): Promise<void> {
 }
 
 test.describe('profile store in real Chromium storage', () => {
-  test('should lose nothing with 4 tabs writing 500 interleaved events each, and show each tab the others\' writes within 100 ms', async ({ context }) => {
+  test("should lose nothing with 4 tabs writing 500 interleaved events each, and show each tab the others' writes within 100 ms", async ({
+    context,
+  }) => {
     const pages = await Promise.all([0, 1, 2, 3].map(() => context.newPage()));
     for (const page of pages) {
       await open(page, 'db=tabs');
@@ -114,7 +116,10 @@ test.describe('profile store in real Chromium storage', () => {
     }
   });
 
-  test('should keep every event in a memory profile with STORAGE_QUOTA when the origin quota is exhausted (V7)', async ({ context, page }) => {
+  test('should keep every event in a memory profile with STORAGE_QUOTA when the origin quota is exhausted (V7)', async ({
+    context,
+    page,
+  }) => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await open(page, 'db=quota');
@@ -221,7 +226,9 @@ async function persistIn(page: Page, db: string, products: string[]): Promise<vo
 }
 
 test.describe('profile deletion across tabs (RELIABILITY Deletion, C4)', () => {
-  test('should report STORAGE_BLOCKED pending in both of two tabs purging at once while a third ignores versionchange, then finish', async ({ context }) => {
+  test('should report STORAGE_BLOCKED pending in both of two tabs purging at once while a third ignores versionchange, then finish', async ({
+    context,
+  }) => {
     const [a, b, old] = await Promise.all([0, 1, 2].map(() => context.newPage()));
     await persistIn(a!, 'purge-blocked', ['sku-1']);
     await persistIn(b!, 'purge-blocked', ['sku-2']);
@@ -234,7 +241,12 @@ test.describe('profile deletion across tabs (RELIABILITY Deletion, C4)', () => {
       { code: 'STORAGE_BLOCKED', details: expect.objectContaining({ pending: true }) },
     ]);
     for (const page of [a!, b!]) {
-      expect(await page.evaluate(() => window.profileTest.store.status())).toMatchObject({ mode: 'memory', reason: 'STORAGE_BLOCKED', deletionPending: true, events: 0 });
+      expect(await page.evaluate(() => window.profileTest.store.status())).toMatchObject({
+        mode: 'memory',
+        reason: 'STORAGE_BLOCKED',
+        deletionPending: true,
+        events: 0,
+      });
     }
     await letGo(old!);
     await expect.poll(() => databases(a!)).toEqual([]);
@@ -252,7 +264,9 @@ test.describe('profile deletion across tabs (RELIABILITY Deletion, C4)', () => {
     expect(await databases(b!)).toEqual([]);
   });
 
-  test('should retry a blocked deletion on the next load before any read: the old profile never shows, and is gone once the blocker closes', async ({ context }) => {
+  test('should retry a blocked deletion on the next load before any read: the old profile never shows, and is gone once the blocker closes', async ({
+    context,
+  }) => {
     const [page, old] = await Promise.all([0, 1].map(() => context.newPage()));
     await persistIn(page!, 'purge-reload', ['old-1', 'old-2']);
     await open(old!, 'db=unrelated');
@@ -266,7 +280,11 @@ test.describe('profile deletion across tabs (RELIABILITY Deletion, C4)', () => {
       await window.profileTest.store.enablePersistence();
       await window.profileTest.track({ type: 'view', product: 'new-1' });
     });
-    expect(await page!.evaluate(() => window.profileTest.store.status())).toMatchObject({ mode: 'memory', reason: 'STORAGE_BLOCKED', deletionPending: true });
+    expect(await page!.evaluate(() => window.profileTest.store.status())).toMatchObject({
+      mode: 'memory',
+      reason: 'STORAGE_BLOCKED',
+      deletionPending: true,
+    });
     expect(await page!.evaluate(async () => (await window.profileTest.store.export()).events.map((e) => e.product))).toEqual(['new-1']);
 
     // The blocker closes: the retried deletion completes, then a fresh database holds only the new session.

@@ -69,7 +69,11 @@ export async function startShop({ cdn = false, headers = {} }: ShopOptions = {})
   const pages = new Map<string, { status: number; body: string; headers: Record<string, string> }>();
   for (const name of SUBSTITUTED_PAGES) {
     const html = await readFile(join(PAGES, name), 'utf8');
-    pages.set(name, { status: 200, body: html.replaceAll('%VITRINE%', vitrineBase), headers: { ...shopHeaders, 'content-type': 'text/html; charset=utf-8' } });
+    pages.set(name, {
+      status: 200,
+      body: html.replaceAll('%VITRINE%', vitrineBase),
+      headers: { ...shopHeaders, 'content-type': 'text/html; charset=utf-8' },
+    });
   }
   const shop = await startStaticServer(
     [

@@ -44,7 +44,7 @@ test.afterEach(async () => {
 });
 
 test.describe('a plain page with only the script tag and placeholders', () => {
-  test('should show every placement and the privacy panel, with the bundle\'s products', async ({ page }) => {
+  test("should show every placement and the privacy panel, with the bundle's products", async ({ page }) => {
     shop = await startShop();
     const errors = watchErrors(page);
     await page.goto(`${shop.origin}/widgets.html`);
@@ -77,7 +77,9 @@ test.describe('a plain page with only the script tag and placeholders', () => {
     for (const placement of PLACEMENTS) await expect(widget(page, placement).locator('[data-vitrine-item]').first()).toBeVisible();
     await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
     const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe;
+      const axe = (
+        window as unknown as { axe: { run: (context: Document) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }
+      ).axe;
       const result = await axe.run(document);
       return result.violations.map((violation) => `${violation.id} (${violation.nodes.length})`);
     });
@@ -96,7 +98,9 @@ test.describe('a plain page with only the script tag and placeholders', () => {
     const seen = async () => (await events(page)).filter((event) => event.type === 'view').map((event) => event.product);
     // Queued views first, in order; then the JSON-LD view of the page's product.
     await expect.poll(seen).toEqual(['7', '9', '5']);
-    const results = await page.evaluate(() => (window as unknown as { vitrine: VitrineGlobal }).vitrine.push(['track', 'view', { product: '11' }], ['status']));
+    const results = await page.evaluate(() =>
+      (window as unknown as { vitrine: VitrineGlobal }).vitrine.push(['track', 'view', { product: '11' }], ['status']),
+    );
     expect((results[1] as { state: string }).state).toBe('ready');
     expect(await seen()).toEqual(['7', '9', '5', '11']);
     // The bad command became a warning, not an exception.
@@ -135,7 +139,9 @@ test.describe('a plain page with only the script tag and placeholders', () => {
     shop = await startShop();
     await page.goto(`${shop.origin}/widgets.html`);
     await page.getByRole('button', { name: 'Add to cart' }).click();
-    await expect.poll(async () => (await events(page)).filter((event) => event.type === 'add_to_cart')).toMatchObject([{ product: '5', price: 8.99 }]);
+    await expect
+      .poll(async () => (await events(page)).filter((event) => event.type === 'add_to_cart'))
+      .toMatchObject([{ product: '5', price: 8.99 }]);
 
     // A click on a recommended product is reported with its placement (navigation stopped here).
     await page.evaluate(() =>
@@ -146,12 +152,16 @@ test.describe('a plain page with only the script tag and placeholders', () => {
     const first = widget(page, 'trending').locator('[data-vitrine-item]').first();
     const clicked = await first.getAttribute('data-vitrine-item');
     await first.getByRole('link').first().click();
-    await expect.poll(async () => (await events(page)).filter((event) => event.type === 'click')).toMatchObject([{ product: clicked, placement: 'trending' }]);
+    await expect
+      .poll(async () => (await events(page)).filter((event) => event.type === 'click'))
+      .toMatchObject([{ product: clicked, placement: 'trending' }]);
 
     // "Not interested" in the Why popover: a dismiss event, and the item leaves the list.
     await first.locator('[data-vitrine-why]').click();
     await page.getByRole('button', { name: /not interested/i }).click();
-    await expect.poll(async () => (await events(page)).filter((event) => event.type === 'dismiss')).toMatchObject([{ product: clicked, placement: 'trending' }]);
+    await expect
+      .poll(async () => (await events(page)).filter((event) => event.type === 'dismiss'))
+      .toMatchObject([{ product: clicked, placement: 'trending' }]);
     await expect(widget(page, 'trending').locator(`[data-vitrine-item="${clicked}"]`)).toHaveCount(0);
     await expect(widget(page, 'trending').locator('[data-vitrine-item]')).toHaveCount(6);
   });

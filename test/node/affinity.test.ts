@@ -19,7 +19,13 @@ const NOW = Date.UTC(2025, 4, 10);
 /** The profile's own affinities for these events, as the worker computes them. */
 function affinitiesOf(on: Bundle, list: [EventType, string, number?][]): Affinities {
   const events: StoredEvent[] = list.map(([type, product, daysAgo = 1]) => ({ type, product, time: NOW - daysAgo * DAY_MS }));
-  return computeAffinities(events, [], bundleResolver(() => on), NOW, DEFAULT_HALF_LIFE_DAYS * DAY_MS);
+  return computeAffinities(
+    events,
+    [],
+    bundleResolver(() => on),
+    NOW,
+    DEFAULT_HALF_LIFE_DAYS * DAY_MS,
+  );
 }
 
 function scores(on: Bundle, affinities: Affinities): Float32Array {
@@ -51,7 +57,10 @@ describe('affinityScores', () => {
     // Three Apple phones viewed, one Samsung phone: Apple is the top brand, smartphones the top category.
     const apple = rowsWhere(bundle, (row) => bundle.products.brand(row) === 'Apple' && category(bundle, row) === 'smartphones');
     const samsung = rowsWhere(bundle, (row) => bundle.products.brand(row) === 'Samsung' && category(bundle, row) === 'smartphones');
-    const affinities = affinitiesOf(bundle, [...apple.slice(0, 3), samsung[0]!].map((row) => ['view', bundle.products.id(row)]));
+    const affinities = affinitiesOf(
+      bundle,
+      [...apple.slice(0, 3), samsung[0]!].map((row) => ['view', bundle.products.id(row)]),
+    );
     const into = scores(bundle, affinities);
     for (const row of apple) expect(into[row]).toBeCloseTo(2 * PART_MAX, 6);
     // Samsung: full category part, brand part a third of Apple's (one view against three, same age).
@@ -122,7 +131,10 @@ describe('affinityScores', () => {
     const mensWatches = rowsWhere(fixture, (row) => path(row) === 'mens > watches');
     const womensWatches = rowsWhere(fixture, (row) => path(row) === 'womens > watches');
     expect(womensWatches.length).toBeGreaterThan(0);
-    const affinities = affinitiesOf(fixture, mensWatches.slice(0, 3).map((row) => ['view', fixture.products.id(row)]));
+    const affinities = affinitiesOf(
+      fixture,
+      mensWatches.slice(0, 3).map((row) => ['view', fixture.products.id(row)]),
+    );
     expect(affinities.category.watches).toBeGreaterThan(0);
     const into = scores(fixture, affinities);
     const brands = new Set(mensWatches.slice(0, 3).map((row) => fixture.products.brand(row)));

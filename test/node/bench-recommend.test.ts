@@ -136,7 +136,9 @@ describe('bench visitor and cases', () => {
     const word = visitor.leafName.toLowerCase();
     for (const id of ids) {
       const row = rowOf(id);
-      const text = [bundle.products.title(row), bundle.products.brand(row), ...bundle.categories[bundle.products.categoryIndex[row]!]!.path].join(' ').toLowerCase();
+      const text = [bundle.products.title(row), bundle.products.brand(row), ...bundle.categories[bundle.products.categoryIndex[row]!]!.path]
+        .join(' ')
+        .toLowerCase();
       expect(text, id).toContain(word);
       expect(text, id).toContain('black');
     }
@@ -155,7 +157,20 @@ describe('profile of a request', () => {
     const loaded = createLoadedBundle(bundle, await loadNodeKernels('js'));
     const steps = (name: string) => profileCase(loaded, cases.get(name)!, 3).map((step) => step.step);
     const forYou = steps('for_you');
-    for (const step of ['visitor', 'query', 'fill similarity', 'fill sessionKnn', 'fill covisitation', 'fill affinity', 'combine', 'mask', 'topK', 'diversity', 'item', 'rest']) {
+    for (const step of [
+      'visitor',
+      'query',
+      'fill similarity',
+      'fill sessionKnn',
+      'fill covisitation',
+      'fill affinity',
+      'combine',
+      'mask',
+      'topK',
+      'diversity',
+      'item',
+      'rest',
+    ]) {
       expect(forYou, step).toContain(step);
     }
     expect(forYou.some((step) => step.startsWith('  explain '))).toBe(true);
@@ -171,7 +186,18 @@ describe('profile of a request', () => {
 });
 
 describe('recommend target line', () => {
-  const row = (median: number) => ({ metric: 'recommend_ms' as const, case: 'for_you', n: 100_000, median_ms: median, p95_ms: median, p99_ms: median, max_ms: median, samples: 250, items: 10, fallback: null });
+  const row = (median: number) => ({
+    metric: 'recommend_ms' as const,
+    case: 'for_you',
+    n: 100_000,
+    median_ms: median,
+    p95_ms: median,
+    p99_ms: median,
+    max_ms: median,
+    samples: 250,
+    items: 10,
+    fallback: null,
+  });
 
   it('should say met below 5 ms and NOT met from 5 ms on', () => {
     expect(recommendTargetLine([row(4.2)])!.text).toBe('recommend (for_you, 100k) median 4.20 ms — target < 5 ms: met');

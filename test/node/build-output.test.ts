@@ -86,6 +86,7 @@ describe('build output', () => {
     // Preact's own source is not in it (it marks its vnodes with this symbol).
     expect(code).not.toMatch(/Symbol\.for\(["'`]pv["'`]\)/);
     const mod = (await import(`${DIST}lib/widgets.mjs`)) as Record<string, unknown>;
-    for (const name of ['Recommendations', 'RecommendationList', 'WhyButton', 'PrivacyPanel', 'mountWidget']) expect(typeof mod[name], name).toBe('function');
+    for (const name of ['Recommendations', 'RecommendationList', 'WhyButton', 'PrivacyPanel', 'mountWidget'])
+      expect(typeof mod[name], name).toBe('function');
   });
 });

@@ -13,7 +13,12 @@ const fresh = (): Uint8Array => pristine.slice();
 
 /** Re-lays the file's sections plus one extra raw section. */
 function withExtraSection(bytes: Uint8Array, kind: number, flags: number, payload: Uint8Array): Uint8Array {
-  const raw = sections(bytes).map((s) => ({ kind: s.kind, flags: s.flags, length: s.length, write: (buffer: ArrayBuffer, at: number) => new Uint8Array(buffer, at, s.length).set(bytes.subarray(s.offset, s.offset + s.length)) }));
+  const raw = sections(bytes).map((s) => ({
+    kind: s.kind,
+    flags: s.flags,
+    length: s.length,
+    write: (buffer: ArrayBuffer, at: number) => new Uint8Array(buffer, at, s.length).set(bytes.subarray(s.offset, s.offset + s.length)),
+  }));
   raw.push({ kind, flags, length: payload.length, write: (buffer, at) => new Uint8Array(buffer, at, payload.length).set(payload) });
   return assembleRaw(raw);
 }
@@ -29,18 +34,27 @@ describe('decodeBundle header and table checks', () => {
   it('should reject another format version with BUNDLE_UNSUPPORTED_VERSION', () => {
     const bytes = fresh();
     view(bytes).setUint16(8, 2, true);
-    expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_UNSUPPORTED_VERSION').details).toMatchObject({ section: 'header', offset: 8 });
+    expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_UNSUPPORTED_VERSION').details).toMatchObject({
+      section: 'header',
+      offset: 8,
+    });
   });
 
   it('should reject a truncated file with BUNDLE_TRUNCATED', () => {
-    expect(expectVitrineError(() => decodeBundle(pristine.slice(0, pristine.length - 1)), 'BUNDLE_TRUNCATED').details).toMatchObject({ section: 'header', offset: 16 });
+    expect(expectVitrineError(() => decodeBundle(pristine.slice(0, pristine.length - 1)), 'BUNDLE_TRUNCATED').details).toMatchObject({
+      section: 'header',
+      offset: 16,
+    });
     expect(expectVitrineError(() => decodeBundle(pristine.slice(0, 20)), 'BUNDLE_TRUNCATED').details).toMatchObject({ section: 'header' });
   });
 
   it('should reject trailing bytes after the declared length', () => {
     const longer = new Uint8Array(pristine.length + 16);
     longer.set(pristine);
-    expect(expectVitrineError(() => decodeBundle(longer), 'BUNDLE_SECTION_MALFORMED').details).toMatchObject({ section: 'header', offset: 16 });
+    expect(expectVitrineError(() => decodeBundle(longer), 'BUNDLE_SECTION_MALFORMED').details).toMatchObject({
+      section: 'header',
+      offset: 16,
+    });
   });
 
   it('should reject a section table larger than the file', () => {
@@ -54,7 +68,10 @@ describe('decodeBundle header and table checks', () => {
     // The last section, so that growing it overlaps nothing and only the range check fires.
     const last = section(bytes, 'modelWeights');
     view(bytes).setUint32(last.entry + 12, last.length + 1, true);
-    expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_SECTION_OUT_OF_RANGE').details).toMatchObject({ section: 'modelWeights', offset: last.entry + 8 });
+    expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_SECTION_OUT_OF_RANGE').details).toMatchObject({
+      section: 'modelWeights',
+      offset: last.entry + 8,
+    });
   });
 
   it('should reject a section pointing into the header or table', () => {
@@ -77,7 +94,10 @@ describe('decodeBundle header and table checks', () => {
     const brands = section(bytes, 'brands');
     view(bytes).setUint32(brands.entry + 8, brands.offset + 4, true);
     view(bytes).setUint32(brands.entry + 12, brands.length - 4, true);
-    expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_SECTION_MISALIGNED').details).toMatchObject({ section: 'brands', offset: brands.entry + 8 });
+    expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_SECTION_MISALIGNED').details).toMatchObject({
+      section: 'brands',
+      offset: brands.entry + 8,
+    });
   });
 
   it('should reject a missing required section with BUNDLE_SECTION_MISSING', () => {
@@ -97,7 +117,10 @@ describe('decodeBundle header and table checks', () => {
   it('should reject a content change with BUNDLE_CHECKSUM_MISMATCH', () => {
     const bytes = fresh();
     bytes[section(bytes, 'embeddings').offset + 40]! ^= 1;
-    expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_CHECKSUM_MISMATCH').details).toMatchObject({ section: 'header', offset: 20 });
+    expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_CHECKSUM_MISMATCH').details).toMatchObject({
+      section: 'header',
+      offset: 20,
+    });
   });
 
   it('should match zlib CRC-32 of the file with the checksum field zeroed', async () => {
@@ -128,7 +151,10 @@ describe('decodeBundle content checks', () => {
     const covis = section(bytes, 'covisitation');
     const at = arrayOffset(covis.offset, []) + 5 * 4;
     view(bytes).setUint32(at, 0xffff, true);
-    expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_SECTION_MALFORMED').details).toMatchObject({ section: 'covisitation', offset: at + 4 });
+    expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_SECTION_MALFORMED').details).toMatchObject({
+      section: 'covisitation',
+      offset: at + 4,
+    });
   });
 
   it('should reject a neighbour index >= product count', () => {
@@ -136,14 +162,20 @@ describe('decodeBundle content checks', () => {
     const covis = section(bytes, 'covisitation');
     const at = arrayOffset(covis.offset, [(n + 1) * 4]);
     view(bytes).setUint32(at, n, true);
-    expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_SECTION_MALFORMED').details).toMatchObject({ section: 'covisitation', offset: at });
+    expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_SECTION_MALFORMED').details).toMatchObject({
+      section: 'covisitation',
+      offset: at,
+    });
   });
 
   it('should reject a count that disagrees with the product count', () => {
     const bytes = fresh();
     const pop = section(bytes, 'popularity');
     view(bytes).setUint32(pop.offset, n - 1, true);
-    expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_SECTION_MALFORMED').details).toMatchObject({ section: 'popularity', offset: pop.offset });
+    expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_SECTION_MALFORMED').details).toMatchObject({
+      section: 'popularity',
+      offset: pop.offset,
+    });
   });
 
   it('should reject invalid JSON in meta', () => {
@@ -159,7 +191,10 @@ describe('decodeBundle content checks', () => {
       view(bytes).setUint32(s.offset + (name === 'embeddings' ? 4 : 0), 0xfffffff0, true);
       const before = process.memoryUsage().arrayBuffers;
       const t0 = performance.now();
-      const error = expectVitrineError(() => decodeBundle(reseal(bytes)), name === 'embeddings' ? 'BUNDLE_SECTION_MALFORMED' : 'BUNDLE_SECTION_OUT_OF_RANGE');
+      const error = expectVitrineError(
+        () => decodeBundle(reseal(bytes)),
+        name === 'embeddings' ? 'BUNDLE_SECTION_MALFORMED' : 'BUNDLE_SECTION_OUT_OF_RANGE',
+      );
       expect(error.details.section).toBe(name);
       expect(performance.now() - t0).toBeLessThan(200);
       expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 1024 * 1024);
@@ -180,7 +215,10 @@ describe('decodeBundle content checks', () => {
       for (const bad of badValues) {
         const bytes = fresh();
         view(bytes).setFloat32(at, bad, true);
-        expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_NON_FINITE').details).toMatchObject({ section: name, offset: at });
+        expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_NON_FINITE').details).toMatchObject({
+          section: name,
+          offset: at,
+        });
       }
     }
   });
@@ -192,7 +230,10 @@ describe('decodeBundle content checks', () => {
     view(bytes).setFloat32(at, NaN, true);
     expect(Number.isNaN(decodeBundle(reseal(bytes)).products.salePrice[0])).toBe(true);
     view(bytes).setFloat32(at, -Infinity, true);
-    expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_NON_FINITE').details).toMatchObject({ section: 'products', offset: at });
+    expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_NON_FINITE').details).toMatchObject({
+      section: 'products',
+      offset: at,
+    });
   });
 
   it('should reject a non-finite i8 row scale', () => {
@@ -201,7 +242,10 @@ describe('decodeBundle content checks', () => {
     const emb = section(bytes, 'embeddings');
     const at = arrayOffset(emb.offset, [40 * 8]) + 2 * 4;
     view(bytes).setFloat32(at, Infinity, true);
-    expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_NON_FINITE').details).toMatchObject({ section: 'embeddings', offset: at });
+    expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_NON_FINITE').details).toMatchObject({
+      section: 'embeddings',
+      offset: at,
+    });
   });
 
   it('should reject a model weight of 1e999 (Infinity after JSON.parse)', () => {
@@ -219,7 +263,10 @@ describe('decodeBundle content checks', () => {
     const count = view(bytes).getUint32(strings.offset, true);
     const blob = arrayOffset(strings.offset, [(count + 1) * 4]);
     bytes[blob + 3] = 0xff;
-    expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_INVALID_UTF8').details).toMatchObject({ section: 'strings', offset: blob + 3 });
+    expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_INVALID_UTF8').details).toMatchObject({
+      section: 'strings',
+      offset: blob + 3,
+    });
   });
 
   it('should reject a string boundary that splits a code point', () => {
@@ -240,7 +287,10 @@ describe('decodeBundle content checks', () => {
     const endAt = offsetsAt + (ref + 1) * 4;
     const end = view(bytes).getUint32(endAt, true);
     view(bytes).setUint32(endAt, end - 1, true);
-    expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_INVALID_UTF8').details).toMatchObject({ section: 'strings', offset: blob + end - 1 });
+    expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_INVALID_UTF8').details).toMatchObject({
+      section: 'strings',
+      offset: blob + end - 1,
+    });
   });
 
   it('should reject duplicate product ids (same string ref)', () => {
@@ -272,7 +322,19 @@ describe('inspectBundle', () => {
     expect(report.errors).toEqual([]);
     expect(report.header).toMatchObject({ magicOk: true, version: 1, fileLength: pristine.length });
     expect(report.header.checksumStored).toBe(report.header.checksumComputed);
-    expect(report.sections.map((s) => s.kind)).toEqual(['meta', 'strings', 'products', 'categories', 'brands', 'popularity', 'covisitation', 'copurchase', 'embeddings', 'banditPriors', 'modelWeights']);
+    expect(report.sections.map((s) => s.kind)).toEqual([
+      'meta',
+      'strings',
+      'products',
+      'categories',
+      'brands',
+      'popularity',
+      'covisitation',
+      'copurchase',
+      'embeddings',
+      'banditPriors',
+      'modelWeights',
+    ]);
     expect(report.sections.every((s) => s.aligned)).toBe(true);
     expect(report.summary).toMatchObject({ products: n, dim: 8, dtype: 'f32' });
   });
@@ -284,7 +346,9 @@ describe('inspectBundle', () => {
     view(bytes).setUint32(section(bytes, 'copurchase').entry, 999, true);
     const report = inspectBundle(bytes);
     expect(report.ok).toBe(false);
-    expect(report.errors.map((e) => e.code)).toEqual(expect.arrayContaining(['BUNDLE_SECTION_MISALIGNED', 'BUNDLE_SECTION_MISSING', 'BUNDLE_UNSUPPORTED_VERSION']));
+    expect(report.errors.map((e) => e.code)).toEqual(
+      expect.arrayContaining(['BUNDLE_SECTION_MISALIGNED', 'BUNDLE_SECTION_MISSING', 'BUNDLE_UNSUPPORTED_VERSION']),
+    );
     expect(report.sections.find((s) => s.kind === 'brands')?.aligned).toBe(false);
   });
 

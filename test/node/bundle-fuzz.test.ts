@@ -72,20 +72,34 @@ function expectStructuralCoverage(seen: Map<string, number>, codes: string[]): v
  */
 const HANG_GUARD_MS = 120_000;
 
-const STRUCTURAL = ['BUNDLE_SECTION_MALFORMED', 'BUNDLE_SECTION_OUT_OF_RANGE', 'BUNDLE_BAD_MAGIC', 'BUNDLE_CHECKSUM_MISMATCH', 'BUNDLE_TRUNCATED'];
+const STRUCTURAL = [
+  'BUNDLE_SECTION_MALFORMED',
+  'BUNDLE_SECTION_OUT_OF_RANGE',
+  'BUNDLE_BAD_MAGIC',
+  'BUNDLE_CHECKSUM_MISMATCH',
+  'BUNDLE_TRUNCATED',
+];
 
 describe('decodeBundle fuzzing (seeded)', () => {
   for (const dtype of ['f32', 'i8'] as const) {
-    it(`should throw only typed errors for corrupted ${dtype} bundles`, () => {
-      const bundle = encodeBundle(makeFixtureInput({ dtype, dim: 16 }));
-      const seen = fuzz(bundle, dtype === 'f32' ? 1234 : 5678);
-      // NON_FINITE only for f32: in an i8 bundle floats are too few for random flips to hit reliably.
-      expectStructuralCoverage(seen, [...STRUCTURAL, ...(dtype === 'f32' ? ['BUNDLE_NON_FINITE'] : [])]);
-    }, HANG_GUARD_MS);
+    it(
+      `should throw only typed errors for corrupted ${dtype} bundles`,
+      () => {
+        const bundle = encodeBundle(makeFixtureInput({ dtype, dim: 16 }));
+        const seen = fuzz(bundle, dtype === 'f32' ? 1234 : 5678);
+        // NON_FINITE only for f32: in an i8 bundle floats are too few for random flips to hit reliably.
+        expectStructuralCoverage(seen, [...STRUCTURAL, ...(dtype === 'f32' ? ['BUNDLE_NON_FINITE'] : [])]);
+      },
+      HANG_GUARD_MS,
+    );
   }
 
-  it('should throw only typed errors for a corrupted bundle built by the CLI from the Flipkart catalog', async () => {
-    const { bytes } = await buildAndDecode(['--catalog', FLIPKART, ...FLIPKART_FIELDS, '--dim', '16']);
-    expectStructuralCoverage(fuzz(bytes, 9012), STRUCTURAL);
-  }, HANG_GUARD_MS);
+  it(
+    'should throw only typed errors for a corrupted bundle built by the CLI from the Flipkart catalog',
+    async () => {
+      const { bytes } = await buildAndDecode(['--catalog', FLIPKART, ...FLIPKART_FIELDS, '--dim', '16']);
+      expectStructuralCoverage(fuzz(bytes, 9012), STRUCTURAL);
+    },
+    HANG_GUARD_MS,
+  );
 });

@@ -22,7 +22,13 @@ export function sections(bytes: Uint8Array): Located[] {
   const count = v.getUint32(12, true);
   return Array.from({ length: count }, (_, i) => {
     const entry = 32 + i * 16;
-    return { kind: v.getUint32(entry, true), flags: v.getUint32(entry + 4, true), offset: v.getUint32(entry + 8, true), length: v.getUint32(entry + 12, true), entry };
+    return {
+      kind: v.getUint32(entry, true),
+      flags: v.getUint32(entry + 4, true),
+      offset: v.getUint32(entry + 8, true),
+      length: v.getUint32(entry + 12, true),
+      entry,
+    };
   });
 }
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { buildBrandList, buildCategoryTree, decodeBundle, encodeBundle, type Bundle, type BundleInput, type CsrGraph } from '../../src/shared/bundle/index.ts';
+import {
+  buildBrandList,
+  buildCategoryTree,
+  decodeBundle,
+  encodeBundle,
+  type Bundle,
+  type BundleInput,
+  type CsrGraph,
+} from '../../src/shared/bundle/index.ts';
 import { makeFixtureInput } from '../fixtures/bundle-fixture.ts';
 
 function expectGraph(actual: CsrGraph, expected: CsrGraph): void {
@@ -86,7 +94,7 @@ describe('bundle round trip', () => {
     const input = makeFixtureInput({ rows: 10 });
     input.products[0]!.title = 'Robe d’été 👗 — taille unique';
     input.products[1]!.brand = 'Ünïcödé 🧪';
-    input.products[2]!.attributes = { 'matière': '100 % laine 🐑', '': 'empty key' };
+    input.products[2]!.attributes = { matière: '100 % laine 🐑', '': 'empty key' };
     const bundle = decodeBundle(encodeBundle(input));
     expectSameAsInput(bundle, input);
   });

@@ -59,7 +59,11 @@ describe('category names', () => {
 
   it('should find a category by its path in a tree, with or without spaces around ">"', () => {
     const indexes = new BundleIndexes(flipkart);
-    for (const text of ['Beauty and Personal Care>Fragrances', 'beauty and personal care > fragrances', 'Beauty-and-Personal-Care > Fragrances']) {
+    for (const text of [
+      'Beauty and Personal Care>Fragrances',
+      'beauty and personal care > fragrances',
+      'Beauty-and-Personal-Care > Fragrances',
+    ]) {
       const byRule = ruleRows(indexes, text);
       expect(byRule.length, text).toBeGreaterThan(0);
       expect(landingRows(indexes, text), text).toEqual(byRule);

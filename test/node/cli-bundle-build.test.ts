@@ -33,7 +33,9 @@ describe('bundle build: bad input', () => {
   });
 
   it('should abort on an unterminated quote even with --skip-invalid: the rest of the file is one field', async () => {
-    const error = await rejection(build(['--catalog', join(FIXTURES, 'unterminated.csv'), '--skip-invalid', '--out', join(tempDir(), 'x.vtb')]));
+    const error = await rejection(
+      build(['--catalog', join(FIXTURES, 'unterminated.csv'), '--skip-invalid', '--out', join(tempDir(), 'x.vtb')]),
+    );
     expect(error).toMatchObject({ code: 'INPUT_INVALID_ROW', details: { line: 2, field: 'column 2' } });
   });
 
@@ -41,7 +43,9 @@ describe('bundle build: bad input', () => {
     const dir = tempDir();
     const catalog = join(dir, 'mapped.csv');
     writeFileSync(catalog, 'sku,name,cost\nA,Shirt,10\nB,Socks,ten euros\n');
-    const error = await rejection(build(['--catalog', catalog, '--field', 'id=sku', '--field', 'title=name', '--field', 'price=cost', '--out', join(dir, 'x.vtb')]));
+    const error = await rejection(
+      build(['--catalog', catalog, '--field', 'id=sku', '--field', 'title=name', '--field', 'price=cost', '--out', join(dir, 'x.vtb')]),
+    );
     expect(error).toMatchObject({ code: 'INPUT_INVALID_ROW', details: { line: 3, field: 'cost' } });
   });
 
@@ -65,16 +69,13 @@ describe('bundle build: bad input', () => {
     expect(error.code).toBe('INPUT_UNREADABLE');
   });
 
-  it.each([
-    [['--dim', 'abc']],
-    [['--quantize', 'int4']],
-    [['--currency', 'euro']],
-    [['--bogus']],
-    [['--field', 'nosuch=x']],
-  ])('should fail with INPUT_BAD_OPTION for %j', async (extra) => {
-    const error = await rejection(build(['--catalog', DUMMYJSON, '--out', join(tempDir(), 'x.vtb'), ...extra]));
-    expect(error.code).toBe('INPUT_BAD_OPTION');
-  });
+  it.each([[['--dim', 'abc']], [['--quantize', 'int4']], [['--currency', 'euro']], [['--bogus']], [['--field', 'nosuch=x']]])(
+    'should fail with INPUT_BAD_OPTION for %j',
+    async (extra) => {
+      const error = await rejection(build(['--catalog', DUMMYJSON, '--out', join(tempDir(), 'x.vtb'), ...extra]));
+      expect(error.code).toBe('INPUT_BAD_OPTION');
+    },
+  );
 
   it('should require --catalog and --out', async () => {
     expect((await rejection(build(['--out', 'x.vtb']))).details.field).toBe('--catalog');
@@ -141,7 +142,9 @@ describe('bundle build: real catalogs', () => {
   it('should blend session behaviour into vectors without drowning the content signal', async () => {
     const contentOnly = (await buildAndDecode(['--catalog', DUMMYJSON])).bundle;
     const blended = (await buildAndDecode(['--catalog', DUMMYJSON, '--events', CARTS])).bundle;
-    const moved = Array.from({ length: blended.embeddings.rows }, (_, i) => dot(contentOnly.embeddings.data as Float32Array, i * 64, blended.embeddings.data as Float32Array, i * 64, 64));
+    const moved = Array.from({ length: blended.embeddings.rows }, (_, i) =>
+      dot(contentOnly.embeddings.data as Float32Array, i * 64, blended.embeddings.data as Float32Array, i * 64, 64),
+    );
     // Carted products moved towards their cart neighbours...
     expect(moved.filter((cos) => cos < 0.99).length).toBeGreaterThan(100);
     // ...but DummyJSON's carts are random, so the vectors must still say mostly "same category"
@@ -151,7 +154,15 @@ describe('bundle build: real catalogs', () => {
   });
 
   it('should load DummyJSON with no flags: thumbnails, tags, stock and derived sale prices', async () => {
-    const source = JSON.parse(readFileSync(DUMMYJSON, 'utf8')) as { id: number; price: number; discountPercentage: number; stock: number; thumbnail: string; tags: string[]; category: string }[];
+    const source = JSON.parse(readFileSync(DUMMYJSON, 'utf8')) as {
+      id: number;
+      price: number;
+      discountPercentage: number;
+      stock: number;
+      thumbnail: string;
+      tags: string[];
+      category: string;
+    }[];
     const { bundle } = await buildAndDecode(['--catalog', DUMMYJSON]);
     const p = bundle.products;
     expect(p.count).toBe(source.length);
@@ -198,7 +209,10 @@ function yoochooseSessions(): Map<string, string[]> {
 }
 
 function ottoSessions(): { session: string; events: { aid: number; type: string }[] }[] {
-  return readFileSync(OTTO, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return readFileSync(OTTO, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 function together(sessions: Iterable<string[]>, a: string, b: string): boolean {
@@ -267,7 +281,9 @@ describe('bundle build: events', () => {
     expect(pairs).toBeGreaterThan(0);
     // Orders weigh 5, carts 3, clicks 1.
     const expected = new Map<string, number>();
-    for (const s of sessions) for (const e of s.events) expected.set(String(e.aid), (expected.get(String(e.aid)) ?? 0) + (e.type === 'orders' ? 5 : e.type === 'carts' ? 3 : 1));
+    for (const s of sessions)
+      for (const e of s.events)
+        expected.set(String(e.aid), (expected.get(String(e.aid)) ?? 0) + (e.type === 'orders' ? 5 : e.type === 'carts' ? 3 : 1));
     for (const [id, score] of expected) expect(bundle.popularity.global[bundle.products.indexOf(id)]).toBe(score);
   });
 
@@ -276,7 +292,10 @@ describe('bundle build: events', () => {
     const catalog = catalogFor(['a', 'b'], dir);
     const events = join(dir, 'events.csv');
     // "b" is viewed 10 days before the log ends, "a" on the last day.
-    writeFileSync(events, 'session,product,time,type\n1,b,2024-01-01T00:00:00Z,view\n1,a,2024-01-11T00:00:00Z,purchase\n2,a,2024-01-11T01:00:00Z,view\n');
+    writeFileSync(
+      events,
+      'session,product,time,type\n1,b,2024-01-01T00:00:00Z,view\n1,a,2024-01-11T00:00:00Z,purchase\n2,a,2024-01-11T01:00:00Z,view\n',
+    );
     const { bundle } = await buildAndDecode(['--catalog', catalog, '--events', events, '--trending-days', '7']);
     const a = bundle.products.indexOf('a');
     const b = bundle.products.indexOf('b');
@@ -318,7 +337,16 @@ describe('bundle build: events', () => {
     const dir = tempDir();
     const events = join(dir, 'e.tsv');
     writeFileSync(events, 'visit\tsku\n1\t1\n1\t2\n');
-    const { bundle } = await buildAndDecode(['--catalog', DUMMYJSON, '--events', events, '--event-field', 'session=visit', '--event-field', 'product=sku']);
+    const { bundle } = await buildAndDecode([
+      '--catalog',
+      DUMMYJSON,
+      '--events',
+      events,
+      '--event-field',
+      'session=visit',
+      '--event-field',
+      'product=sku',
+    ]);
     expect(neighbourIds(bundle, 'covisitation', '1')).toEqual(['2']);
   });
 });
@@ -391,7 +419,9 @@ describe('bundle build: embeddings and reproducibility', () => {
   it('should refuse a --dim that contradicts the imported vectors', async () => {
     const dir = tempDir();
     writeVectors(dir, ['1'], 12);
-    const error = await rejection(build(['--catalog', DUMMYJSON, '--embeddings', join(dir, 'vectors.jsonl'), '--dim', '64', '--out', join(dir, 'x.vtb')]));
+    const error = await rejection(
+      build(['--catalog', DUMMYJSON, '--embeddings', join(dir, 'vectors.jsonl'), '--dim', '64', '--out', join(dir, 'x.vtb')]),
+    );
     expect(error.code).toBe('INPUT_BAD_OPTION');
   });
 
@@ -419,10 +449,19 @@ describe('bundle build: embeddings and reproducibility', () => {
   it('should print a JSON summary whose sizes add up to the file written', async () => {
     const file = join(tempDir(), 's.vtb');
     const run = await build(['--catalog', DUMMYJSON, '--events', CARTS, '--out', file, '--json']);
-    const summary = JSON.parse(run.out[0]!) as { products: number; dim: number; dtype: string; sections: { kind: string; bytes: number }[]; bytes: number; seconds: number };
+    const summary = JSON.parse(run.out[0]!) as {
+      products: number;
+      dim: number;
+      dtype: string;
+      sections: { kind: string; bytes: number }[];
+      bytes: number;
+      seconds: number;
+    };
     expect(summary).toMatchObject({ products: 194, dim: 64, dtype: 'f32' });
     expect(summary.bytes).toBe(readFileSync(file).length);
-    expect(summary.sections.map((s) => s.kind)).toEqual(expect.arrayContaining(['products', 'covisitation', 'copurchase', 'embeddings', 'popularity']));
+    expect(summary.sections.map((s) => s.kind)).toEqual(
+      expect.arrayContaining(['products', 'covisitation', 'copurchase', 'embeddings', 'popularity']),
+    );
     expect(summary.sections.reduce((sum, s) => sum + s.bytes, 0)).toBeLessThanOrEqual(summary.bytes);
   });
 });

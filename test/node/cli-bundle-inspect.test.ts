@@ -9,7 +9,8 @@ describe('bundle inspect', () => {
     const run = await inspect([file]);
     expect(run.code).toBe(0);
     const text = run.out.join('\n');
-    for (const kind of ['meta', 'strings', 'products', 'popularity', 'covisitation', 'copurchase', 'embeddings']) expect(text).toMatch(new RegExp(`^\\s+${kind}\\s+\\d+\\s+\\d+`, 'm'));
+    for (const kind of ['meta', 'strings', 'products', 'popularity', 'covisitation', 'copurchase', 'embeddings'])
+      expect(text).toMatch(new RegExp(`^\\s+${kind}\\s+\\d+\\s+\\d+`, 'm'));
     expect(text).toMatch(/valid/);
     expect(text).toContain(bundle.contentHash);
   });
@@ -17,7 +18,11 @@ describe('bundle inspect', () => {
   it('should print the report as JSON with --json', async () => {
     const { file, bytes } = await buildAndDecode(['--catalog', DUMMYJSON]);
     const run = await inspect([file, '--json']);
-    const report = JSON.parse(run.out.join('\n')) as { ok: boolean; header: { actualLength: number }; sections: { kind: string; length: number }[] };
+    const report = JSON.parse(run.out.join('\n')) as {
+      ok: boolean;
+      header: { actualLength: number };
+      sections: { kind: string; length: number }[];
+    };
     expect(report.ok).toBe(true);
     expect(report.header.actualLength).toBe(bytes.length);
     expect(report.sections.find((s) => s.kind === 'products')!.length).toBeGreaterThan(0);

@@ -20,7 +20,6 @@ vi.mock('../../src/cli/eval/vitrine-model.ts', async (importOriginal) => ({
 
 const YOOCHOOSE = `${DATA}/yoochoose-rsc15-100k/yoochoose-clicks-100k_`;
 
-
 function strict(): InvalidRows {
   return new InvalidRows(false, () => {});
 }
@@ -47,7 +46,15 @@ function sessions(spec: Record<string, string>): SessionLog {
 
 describe('eval on yoochoose rsc15 (session-rec split train_full → test)', () => {
   it('should reproduce session-rec published POP, S-POP and Item-kNN HR@20 / MRR@20, as one JSON object on stdout', async () => {
-    const run = await evalCli(['--train', `${YOOCHOOSE}train_full.txt`, '--test', `${YOOCHOOSE}test.txt`, '--models', 'pop,spop,iknn', '--json']);
+    const run = await evalCli([
+      '--train',
+      `${YOOCHOOSE}train_full.txt`,
+      '--test',
+      `${YOOCHOOSE}test.txt`,
+      '--models',
+      'pop,spop,iknn',
+      '--json',
+    ]);
     expect(run.code).toBe(0);
     expect(run.out).toHaveLength(1);
     const report = JSON.parse(run.out[0]!);
@@ -58,7 +65,18 @@ describe('eval on yoochoose rsc15 (session-rec split train_full → test)', () =
     expect(report.train).toEqual({ sessions: 17794, events: 70278, items: 2933 });
     expect(report.test).toEqual({ sessions: 3416, events: 13568, predictions: 13568 - 3416, droppedSessions: 0, droppedEvents: 0 });
 
-    const keys: Array<keyof ModelResult> = ['model', 'HR@5', 'MRR@5', 'HR@10', 'MRR@10', 'HR@20', 'MRR@20', 'coverage@20', 'popularity_bias@20', 'ms_per_prediction'];
+    const keys: Array<keyof ModelResult> = [
+      'model',
+      'HR@5',
+      'MRR@5',
+      'HR@10',
+      'MRR@10',
+      'HR@20',
+      'MRR@20',
+      'coverage@20',
+      'popularity_bias@20',
+      'ms_per_prediction',
+    ];
     const results = report.results as ModelResult[];
     expect(results.map((r) => r.model)).toEqual(['pop', 'spop', 'iknn']);
     for (const r of results) expect(Object.keys(r)).toEqual(keys);
@@ -103,7 +121,18 @@ describe('eval on yoochoose rsc15 (session-rec split train_full → test)', () =
     expect(text).toMatch(/dropped 0 sessions and 0 events/);
     const header = run.out.find((line) => line.startsWith('model'))!;
     const row = run.out.find((line) => line.startsWith('pop'))!;
-    expect(header.split(/\s+/)).toEqual(['model', 'HR@5', 'MRR@5', 'HR@10', 'MRR@10', 'HR@20', 'MRR@20', 'coverage@20', 'popularity_bias@20', 'ms_per_prediction']);
+    expect(header.split(/\s+/)).toEqual([
+      'model',
+      'HR@5',
+      'MRR@5',
+      'HR@10',
+      'MRR@10',
+      'HR@20',
+      'MRR@20',
+      'coverage@20',
+      'popularity_bias@20',
+      'ms_per_prediction',
+    ]);
     // Right-aligned columns: every value ends where its header ends.
     expect(row.length).toBe(header.length);
     // Four decimals; the HR@20 cell is POP's published 0.089 (within the tolerance explained above).
@@ -197,16 +226,20 @@ describe('eval command end to end on small CSV files', () => {
     const dir = tempDir();
     // y is the most clicked training item (3), then x (2), z (1). Columns in another order,
     // alias names, times in seconds, milliseconds and ISO 8601, and rows out of time order.
-    const train = write(dir, 'train.csv', [
-      'timestamp,product,session_id',
-      '1700000002,y,s1',
-      '1700000001000,x,s1',
-      '2023-11-14T22:13:23Z,y,s1',
-      '1700000010,z,s2',
-      '1700000011,y,s2',
-      '1700000012,x,s3',
-      '',
-    ].join('\n'));
+    const train = write(
+      dir,
+      'train.csv',
+      [
+        'timestamp,product,session_id',
+        '1700000002,y,s1',
+        '1700000001000,x,s1',
+        '2023-11-14T22:13:23Z,y,s1',
+        '1700000010,z,s2',
+        '1700000011,y,s2',
+        '1700000012,x,s3',
+        '',
+      ].join('\n'),
+    );
     // t1: x, q, y → q is unknown → x y (1 prediction: y after x). t2: q x → x alone → dropped.
     const test = write(dir, 'test.csv', ['session,item,time', 't1,q,101', 't1,x,100', 't1,y,102', 't2,q,200', 't2,x,201', ''].join('\n'));
     const run = await evalCli(['--train', train, '--test', test, '--models', 'pop,spop', '--json', '--cutoff', '10']);
@@ -217,14 +250,41 @@ describe('eval command end to end on small CSV files', () => {
     // POP: [y, x, z], target y at rank 1. S-POP after x: [x, y, z], target y at rank 2.
     // Both lists hold all 3 items; mean popularity (y 1, x 2/3, z 1/3) = 2/3.
     expect(report.results).toEqual([
-      { model: 'pop', 'HR@5': 1, 'MRR@5': 1, 'HR@10': 1, 'MRR@10': 1, 'coverage@10': 1, 'popularity_bias@10': 0.666667, ms_per_prediction: expect.any(Number) },
-      { model: 'spop', 'HR@5': 1, 'MRR@5': 0.5, 'HR@10': 1, 'MRR@10': 0.5, 'coverage@10': 1, 'popularity_bias@10': 0.666667, ms_per_prediction: expect.any(Number) },
+      {
+        model: 'pop',
+        'HR@5': 1,
+        'MRR@5': 1,
+        'HR@10': 1,
+        'MRR@10': 1,
+        'coverage@10': 1,
+        'popularity_bias@10': 0.666667,
+        ms_per_prediction: expect.any(Number),
+      },
+      {
+        model: 'spop',
+        'HR@5': 1,
+        'MRR@5': 0.5,
+        'HR@10': 1,
+        'MRR@10': 0.5,
+        'coverage@10': 1,
+        'popularity_bias@10': 0.666667,
+        ms_per_prediction: expect.any(Number),
+      },
     ]);
   });
 
   it('should write the tuned weights to --model-out with a line saying where, keeping progress on stderr', async () => {
     const file = join(tempDir(), 'nested', 'weights.json');
-    const run = await evalCli(['--tune', '--train', `${YOOCHOOSE}train_tr.txt`, '--test', `${YOOCHOOSE}train_valid.txt`, '--model-out', file, '--json']);
+    const run = await evalCli([
+      '--tune',
+      '--train',
+      `${YOOCHOOSE}train_tr.txt`,
+      '--test',
+      `${YOOCHOOSE}train_valid.txt`,
+      '--model-out',
+      file,
+      '--json',
+    ]);
     expect(run.code).toBe(0);
     // train_tr holds 13,629 sessions (SOURCE.txt); train_valid 4,084 before restricting to train_tr's items.
     const model = JSON.parse(readFileSync(file, 'utf8'));
@@ -237,7 +297,15 @@ describe('eval command end to end on small CSV files', () => {
     expect(JSON.parse(run.out[0]!)).toEqual({ modelOut: file, weights });
     expect(run.err).toContain('tuning on 13629 sessions');
 
-    const plain = await evalCli(['--tune', '--train', `${YOOCHOOSE}train_tr.txt`, '--test', `${YOOCHOOSE}train_valid.txt`, '--model-out', file]);
+    const plain = await evalCli([
+      '--tune',
+      '--train',
+      `${YOOCHOOSE}train_tr.txt`,
+      '--test',
+      `${YOOCHOOSE}train_valid.txt`,
+      '--model-out',
+      file,
+    ]);
     expect(plain.out).toEqual([`wrote tuned weights to ${file}`]);
   });
 });
@@ -268,7 +336,11 @@ describe('eval readers', () => {
 
   it('should read csv times in seconds, milliseconds and ISO 8601 alike, ordering a session stably by time', () => {
     const dir = tempDir();
-    const file = write(dir, 'events.csv', 'SessionId,ItemId,Time\n1,late,2023-11-14T22:13:30Z\n1,first,1700000000\n1,second,1700000000000\n2,only,1700000005.5\n');
+    const file = write(
+      dir,
+      'events.csv',
+      'SessionId,ItemId,Time\n1,late,2023-11-14T22:13:30Z\n1,first,1700000000\n1,second,1700000000000\n2,only,1700000005.5\n',
+    );
     const log = readSessions(file, 'csv', strict());
     // 1700000000 s = 2023-11-14T22:13:20Z; "first" and "second" tie and keep file order.
     expect(log.sessions).toEqual([
@@ -293,7 +365,12 @@ describe('eval bad input', () => {
     ['csv', 'session,item,time\n1,10,100\n,11,101\n', 3, 'session'],
     ['csv', 'session,item,time\n1,10\n', 2, '(columns)'],
     ['csv', 'session,item,when\n1,10,100\n', 1, 'time'],
-    ['jsonl', '{"session":1,"events":[{"aid":5,"ts":1659304800025}]}\n{"session":2,"events":[{"aid":5,"ts":1},{"aid":6,"ts":"soon"}]}\n', 2, 'events[1].ts'],
+    [
+      'jsonl',
+      '{"session":1,"events":[{"aid":5,"ts":1659304800025}]}\n{"session":2,"events":[{"aid":5,"ts":1},{"aid":6,"ts":"soon"}]}\n',
+      2,
+      'events[1].ts',
+    ],
     ['jsonl', '{"session":1,"events":[{"aid":5,"ts":1659304800025}]}\n\n{"session":2,"events":[{"ts":1}]}\n', 3, 'events[0].aid'],
     ['jsonl', '{"session":1,"events":[]}\n{"session":2,\n', 2, '(json)'],
     ['jsonl', '{"events":[]}\n', 1, 'session'],

@@ -19,15 +19,24 @@ export const OTTO = `${DATA}/otto-recsys-sample/train.jsonl`;
 export const FIXTURES = new URL('../fixtures/cli/', import.meta.url).pathname;
 
 export const FLIPKART_FIELDS = [
-  '--field', 'id=uniq_id',
-  '--field', 'title=product_name',
-  '--field', 'category=product_category_tree',
-  '--field', 'price=retail_price',
-  '--field', 'sale_price=discounted_price',
-  '--field', 'url=product_url',
-  '--field', 'attributes=product_specifications',
-  '--field', 'rating=product_rating',
-  '--currency', 'INR',
+  '--field',
+  'id=uniq_id',
+  '--field',
+  'title=product_name',
+  '--field',
+  'category=product_category_tree',
+  '--field',
+  'price=retail_price',
+  '--field',
+  'sale_price=discounted_price',
+  '--field',
+  'url=product_url',
+  '--field',
+  'attributes=product_specifications',
+  '--field',
+  'rating=product_rating',
+  '--currency',
+  'INR',
 ];
 
 export function tempDir(): string {

@@ -22,12 +22,20 @@ describe('parseCsv', () => {
 
   it('should read empty fields, a last line without newline, and skip blank lines', () => {
     const rows = parseCsv('a,b\n,\n\n1,\n2,3');
-    expect(rows.map((r) => r.fields)).toEqual([['a', 'b'], ['', ''], ['1', ''], ['2', '3']]);
+    expect(rows.map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['', ''],
+      ['1', ''],
+      ['2', '3'],
+    ]);
     expect(rows.map((r) => r.line)).toEqual([1, 2, 4, 5]);
   });
 
   it('should split on tabs for TSV and strip a byte-order mark', () => {
-    expect(parseCsv('\uFEFFSessionId\tItemId\n1\t2\n', '\t').map((r) => r.fields)).toEqual([['SessionId', 'ItemId'], ['1', '2']]);
+    expect(parseCsv('\uFEFFSessionId\tItemId\n1\t2\n', '\t').map((r) => r.fields)).toEqual([
+      ['SessionId', 'ItemId'],
+      ['1', '2'],
+    ]);
   });
 
   it('should keep a quote inside an unquoted field literally', () => {
@@ -76,12 +84,10 @@ describe('parsePrice', () => {
 });
 
 describe('splitCategory', () => {
-  it('should unwrap Flipkart\'s JSON-ish tree and drop the truncated product name', () => {
-    expect(splitCategory('["Home Furnishing >> Curtains & Accessories >> Curtains >> Elegance Polyester Multicolor Abstract Eyelet Do..."]')).toEqual([
-      'Home Furnishing',
-      'Curtains & Accessories',
-      'Curtains',
-    ]);
+  it("should unwrap Flipkart's JSON-ish tree and drop the truncated product name", () => {
+    expect(
+      splitCategory('["Home Furnishing >> Curtains & Accessories >> Curtains >> Elegance Polyester Multicolor Abstract Eyelet Do..."]'),
+    ).toEqual(['Home Furnishing', 'Curtains & Accessories', 'Curtains']);
   });
 
   it.each([
@@ -102,7 +108,16 @@ describe('splitCategory', () => {
 
 describe('catalog values', () => {
   it('should read availability from booleans, counts and words', () => {
-    expect([true, 0, 12, 'In Stock', 'Low Stock', 'Out of Stock', 'no', 'https://schema.org/InStock'].map(parseInStock)).toEqual([true, false, true, true, true, false, false, true]);
+    expect([true, 0, 12, 'In Stock', 'Low Stock', 'Out of Stock', 'no', 'https://schema.org/InStock'].map(parseInStock)).toEqual([
+      true,
+      false,
+      true,
+      true,
+      true,
+      false,
+      false,
+      true,
+    ]);
     expect(parseInStock('maybe')).toBeUndefined();
   });
 
@@ -120,7 +135,11 @@ describe('catalog values', () => {
 
   it('should read Flipkart specification pairs, objects and tag lists as attributes', () => {
     const attrs: Record<string, string> = {};
-    mergeAttributes(attrs, '{"product_specification"=>[{"key"=>"Material", "value"=>"Cotton"}, {"key"=>"Color", "value"=>"Red"}]}', 'product_specifications');
+    mergeAttributes(
+      attrs,
+      '{"product_specification"=>[{"key"=>"Material", "value"=>"Cotton"}, {"key"=>"Color", "value"=>"Red"}]}',
+      'product_specifications',
+    );
     mergeAttributes(attrs, ['beauty', 'mascara'], 'tags');
     mergeAttributes(attrs, { fit: 'slim', weight: 4 }, 'attributes');
     expect(attrs).toEqual({ Material: 'Cotton', Color: 'Red', tags: 'beauty, mascara', fit: 'slim', weight: '4' });

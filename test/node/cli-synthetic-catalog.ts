@@ -9,8 +9,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mulberry32 } from '../../src/shared/random.ts';
 
-const WORDS = 'cotton linen wool silk denim leather steel glass oak bamboo ceramic classic modern slim relaxed vintage premium soft warm light compact wireless smart portable waterproof organic handmade printed striped floral solid'.split(' ');
-const NOUNS = 'shirt dress jacket jeans sneaker boot watch lamp chair table mug kettle blanket pillow towel backpack wallet belt scarf hat speaker headphones charger keyboard mouse'.split(' ');
+const WORDS =
+  'cotton linen wool silk denim leather steel glass oak bamboo ceramic classic modern slim relaxed vintage premium soft warm light compact wireless smart portable waterproof organic handmade printed striped floral solid'.split(
+    ' ',
+  );
+const NOUNS =
+  'shirt dress jacket jeans sneaker boot watch lamp chair table mug kettle blanket pillow towel backpack wallet belt scarf hat speaker headphones charger keyboard mouse'.split(
+    ' ',
+  );
 const TOPS = ['Clothing', 'Home', 'Electronics', 'Kitchen', 'Accessories', 'Footwear', 'Beauty', 'Sports'];
 const BRANDS = Array.from({ length: 400 }, (_, i) => `Brand${i}`);
 

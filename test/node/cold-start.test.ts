@@ -40,7 +40,14 @@ function ranked(values: Float32Array): number[] {
 describe('tokenize', () => {
   it('should lower-case, fold accents and split on anything but letters and digits', () => {
     expect(tokenize('Crème Brûlée, KAFFEEMÜHLE Groß-Format iPhone_13+Pro')).toEqual([
-      'creme', 'brulee', 'kaffeemuhle', 'gross', 'format', 'iphone', '13', 'pro',
+      'creme',
+      'brulee',
+      'kaffeemuhle',
+      'gross',
+      'format',
+      'iphone',
+      '13',
+      'pro',
     ]);
   });
 });
@@ -64,7 +71,7 @@ describe('contextScores', () => {
     expect(match.explain(rowsWhere((row) => categoryName(row) === 'laptops')[0]!)).toBeNull();
   });
 
-  it('should recognise a category spelled differently from the catalog\'s slug', () => {
+  it("should recognise a category spelled differently from the catalog's slug", () => {
     const slug = score({ category: 'mens-shirts' }).values;
     const words = score({ category: 'Mens Shirts' }).values;
     expect(Array.from(words)).toEqual(Array.from(slug));
@@ -138,7 +145,11 @@ describe('contextScores', () => {
     expect(queryAmount).toBeCloseTo(0.5, 6);
     for (const phone of otherPhones) expect(values[iphones[0]!]! - values[phone]!).toBeCloseTo(queryAmount, 6);
     for (const accessory of iphoneAccessories) {
-      expect(match.explain(accessory)).toEqual({ message: 'matchesSearch', params: { query: 'iphone' }, amount: expect.closeTo(values[accessory]!, 6) });
+      expect(match.explain(accessory)).toEqual({
+        message: 'matchesSearch',
+        params: { query: 'iphone' },
+        amount: expect.closeTo(values[accessory]!, 6),
+      });
     }
   });
 
@@ -149,7 +160,11 @@ describe('contextScores', () => {
     const campaignWeight = PART_WEIGHTS.campaign / (PART_WEIGHTS.category + PART_WEIGHTS.campaign);
     for (const row of laptops) {
       expect(values[row]).toBeCloseTo(campaignWeight, 6);
-      expect(match.explain(row)).toEqual({ message: 'pickedFor', params: { category: 'laptops week 2024' }, amount: expect.closeTo(campaignWeight, 6) });
+      expect(match.explain(row)).toEqual({
+        message: 'pickedFor',
+        params: { category: 'laptops week 2024' },
+        amount: expect.closeTo(campaignWeight, 6),
+      });
     }
     for (const row of phones) expect(values[row]).toBeCloseTo(1 - campaignWeight, 6);
     expect(campaignWeight).toBeLessThan(0.5);

@@ -86,7 +86,9 @@ describe('a score component added to the registry', () => {
 
 describe('the registry', () => {
   it('should refuse two components with one name, and one that fills neither per request nor at load', () => {
-    expect(() => new ComponentRegistry([...COMPONENTS.list, { ...onSale, name: 'popularity' }])).toThrow(/two score components are named popularity/);
+    expect(() => new ComponentRegistry([...COMPONENTS.list, { ...onSale, name: 'popularity' }])).toThrow(
+      /two score components are named popularity/,
+    );
     const { fill: _fill, ...unfilled } = onSale;
     expect(() => new ComponentRegistry([unfilled])).toThrow(/exactly one of fill and fillOnLoad/);
   });

@@ -11,7 +11,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/shared/events.ts';
-import { normalizeRerank, type NormalizedRequest, type RecommendRequest, type RecommendResult, type ResultItem, type WhyReason } from '../../src/shared/request.ts';
+import {
+  normalizeRerank,
+  type NormalizedRequest,
+  type RecommendRequest,
+  type RecommendResult,
+  type ResultItem,
+  type WhyReason,
+} from '../../src/shared/request.ts';
 import { recommend, rerank } from '../../src/worker/ranking.ts';
 import type { LoadedBundle } from '../../src/worker/loaded-bundle.ts';
 import {
@@ -153,7 +160,11 @@ describe('faithful explanations: removing the cited evidence lowers the componen
       for (const [component, n] of Object.entries(more)) checked[component] = (checked[component] ?? 0) + n;
     };
     const [a, b, c, page] = wellConnected(4) as [string, string, string, string];
-    const cart = events([['add_to_cart', a], ['add_to_cart', b], ['add_to_cart', c]]);
+    const cart = events([
+      ['add_to_cart', a],
+      ['add_to_cart', b],
+      ['add_to_cart', c],
+    ]);
     const copurchase = (reason: WhyReason) => reason.component === 'copurchase';
     for (const placement of ['also_bought', 'goes_with'] as const) {
       const { scenario: s, result } = scenario({ placement, limit: 10 }, cart);
@@ -169,8 +180,15 @@ describe('faithful explanations: removing the cited evidence lowers the componen
   });
 
   it('should hold for now_reduced, whose evidence is the priced view', () => {
-    const reduced = dummyData().products.filter((p) => p.discountPercentage > 1).slice(0, 8);
-    const list: StoredEvent[] = reduced.map((p, i) => ({ type: 'view', product: String(p.id), price: p.price, time: NOW - 2 * DAY + i * 60_000 }));
+    const reduced = dummyData()
+      .products.filter((p) => p.discountPercentage > 1)
+      .slice(0, 8);
+    const list: StoredEvent[] = reduced.map((p, i) => ({
+      type: 'view',
+      product: String(p.id),
+      price: p.price,
+      time: NOW - 2 * DAY + i * 60_000,
+    }));
     const { scenario: s, result } = scenario({ placement: 'now_reduced', limit: 8 }, list);
     const checked = expectFaithful(s, result, (reason) => reason.component === 'priceDrop');
     expect(checked.priceDrop).toBe(result.items.filter((item) => item.strategy === 'now_reduced').length);
@@ -189,11 +207,22 @@ describe('reason texts and sizes', () => {
     const seen: StoredEvent[] = dummyData()
       .products.slice(0, 3)
       .map((p, i) => ({ type: 'view', product: String(p.id), price: p.price, time: NOW - 2 * DAY + i * 60_000 }));
-    const visit = events([['view', a], ['add_to_cart', b], ['view', c]]);
+    const visit = events([
+      ['view', a],
+      ['add_to_cart', b],
+      ['view', c],
+    ]);
     const session = [...seen, ...visit];
     const browsing = [...seen, ...visit.filter((e) => e.type === 'view')];
-    const run = (req: RecommendRequest, list: StoredEvent[] = session) => recommend(loaded, request({ ...req, locale, limit: 8 }), visitor(list)).items;
-    const { ids, options } = normalizeRerank(dummyData().products.slice(40, 80).map((p) => String(p.id)), {}, { locale });
+    const run = (req: RecommendRequest, list: StoredEvent[] = session) =>
+      recommend(loaded, request({ ...req, locale, limit: 8 }), visitor(list)).items;
+    const { ids, options } = normalizeRerank(
+      dummyData()
+        .products.slice(40, 80)
+        .map((p) => String(p.id)),
+      {},
+      { locale },
+    );
     return [
       ...run({ placement: 'similar', product: a }, browsing),
       ...run({ placement: 'similar', product: leastConnected() }, browsing),
@@ -233,7 +262,18 @@ describe('reason texts and sizes', () => {
       });
     });
     // The lists above exercise the session, cart, price, context, shop and popularity messages.
-    for (const message of ['similarTo', 'viewedTogether', 'boughtWith', 'goesWith', 'priceDrop', 'matchesSearch', 'pickedFor', 'featured', 'bestseller', 'popular']) {
+    for (const message of [
+      'similarTo',
+      'viewedTogether',
+      'boughtWith',
+      'goesWith',
+      'priceDrop',
+      'matchesSearch',
+      'pickedFor',
+      'featured',
+      'bestseller',
+      'popular',
+    ]) {
       expect(messages, message).toContain(message);
     }
   });

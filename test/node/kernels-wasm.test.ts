@@ -164,7 +164,12 @@ describe.each(BUILDS)('kernels $impl ($build build)', ({ impl, build }) => {
     const rows = 1037;
     const ref = pair(wasm, randomF32(rows, 8, 6), 5);
     const next = rng(count);
-    for (let s = 0; s < 5; s++) fill([wasm, ref], s, Float32Array.from({ length: rows }, () => next() * 2 - 1));
+    for (let s = 0; s < 5; s++)
+      fill(
+        [wasm, ref],
+        s,
+        Float32Array.from({ length: rows }, () => next() * 2 - 1),
+      );
     const weights = Array.from({ length: count }, (_, j) => (j + 1) * 0.37 - 0.5);
     // Into slot 4 (not an input), then in place into slot 0 (an input).
     for (const into of [4, 0]) {

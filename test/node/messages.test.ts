@@ -141,9 +141,7 @@ describe('renderMessage', () => {
     expect(renderMessage('matchesSearch', { query: '' }, 'de')).toBe('Passt zu deiner Suche');
     expect(renderMessage('deal', { percent: Number.NaN }, 'en')).toBe('A good deal');
     expect(renderMessage('deal', { percent: 0.001 }, 'en')).toBe('A good deal');
-    expect(renderMessage('lookedAgain', { date: Number.POSITIVE_INFINITY }, 'de')).toBe(
-      'Du hast dir das schon einmal angesehen',
-    );
+    expect(renderMessage('lookedAgain', { date: Number.POSITIVE_INFINITY }, 'de')).toBe('Du hast dir das schon einmal angesehen');
     expect(renderMessage('deal', { percent: 25 }, 'en')).toBe('A good deal');
     const negativePrice = { oldPrice: 79, price: -1, currency: 'EUR' };
     expect(renderMessage('priceDrop', negativePrice, 'en')).toBe('Now at a lower price');
@@ -154,9 +152,7 @@ describe('renderMessage', () => {
   it('should drop only the clause whose parameter is missing when a middle form exists', () => {
     const { date: _date, ...withoutDate } = priceDrop;
     expect(renderMessage('priceDrop', withoutDate, 'en')).toBe('Was €79.00, now €59.00');
-    expect(renderMessage('priceDrop', withoutDate, 'de')).toMatch(
-      new RegExp(`^Vorher 79,00${SP}€, jetzt 59,00${SP}€$`),
-    );
+    expect(renderMessage('priceDrop', withoutDate, 'de')).toMatch(new RegExp(`^Vorher 79,00${SP}€, jetzt 59,00${SP}€$`));
   });
 
   it('should trim text parameters so quotes sit tight around the query', () => {
@@ -183,19 +179,13 @@ describe('renderMessage formatting', () => {
   it('should format euro prices the German way and the English way', () => {
     const de = renderMessage('priceDrop', priceDrop, 'de', UTC);
     const en = renderMessage('priceDrop', priceDrop, 'en', UTC);
-    expect(de).toMatch(
-      new RegExp(
-        `^Vorher 79,00${SP}€, jetzt 59,00${SP}€ – ` + 'du hast es dir am 05\\.03\\.2024 angesehen$',
-      ),
-    );
+    expect(de).toMatch(new RegExp(`^Vorher 79,00${SP}€, jetzt 59,00${SP}€ – ` + 'du hast es dir am 05\\.03\\.2024 angesehen$'));
     expect(en).toBe('Was €79.00, now €59.00 — you looked at it on Mar 5, 2024');
   });
 
   it('should format percentages with the locale’s spacing and no decimals', () => {
     expect(renderMessage('deal', { percent: 0.25 }, 'en')).toBe('25% off — a good deal');
-    expect(renderMessage('deal', { percent: 0.25 }, 'de')).toMatch(
-      new RegExp(`^25${SP}% reduziert – ein gutes Angebot$`),
-    );
+    expect(renderMessage('deal', { percent: 0.25 }, 'de')).toMatch(new RegExp(`^25${SP}% reduziert – ein gutes Angebot$`));
     // A real DummyJSON discount: 10.48 % rounds to a whole percent.
     const percent = PRODUCTS[0]!.discountPercentage / 100;
     expect(renderMessage('deal', { percent }, 'en')).toBe('10% off — a good deal');
@@ -203,12 +193,8 @@ describe('renderMessage formatting', () => {
 
   it('should format dates per locale in the requested time zone', () => {
     const created = Date.parse(PRODUCTS[0]!.meta.createdAt); // 2025-04-30T09:41Z
-    expect(renderMessage('lookedAgain', { date: created }, 'en', UTC)).toBe(
-      'You looked at this on Apr 30, 2025',
-    );
-    expect(renderMessage('lookedAgain', { date: created }, 'de', UTC)).toBe(
-      'Du hast dir das am 30.04.2025 angesehen',
-    );
+    expect(renderMessage('lookedAgain', { date: created }, 'en', UTC)).toBe('You looked at this on Apr 30, 2025');
+    expect(renderMessage('lookedAgain', { date: created }, 'de', UTC)).toBe('Du hast dir das am 30.04.2025 angesehen');
     // Half past eleven at night in UTC is already the next day in Berlin: the zone is honoured.
     const lateEvening = Date.UTC(2024, 2, 5, 23, 30);
     const params = { date: lateEvening };
@@ -228,9 +214,7 @@ describe('renderMessage formatting', () => {
 
   it('should show a plain amount when the currency is missing or malformed', () => {
     const { currency: _currency, ...noCurrency } = priceDrop;
-    expect(renderMessage('priceDrop', noCurrency, 'en', UTC)).toBe(
-      'Was 79.00, now 59.00 — you looked at it on Mar 5, 2024',
-    );
+    expect(renderMessage('priceDrop', noCurrency, 'en', UTC)).toBe('Was 79.00, now 59.00 — you looked at it on Mar 5, 2024');
     // 'EURO' is not a well-formed ISO 4217 code: Intl throws RangeError for it.
     expect(renderMessage('priceDrop', { ...priceDrop, currency: 'EURO' }, 'de', UTC)).toBe(
       'Vorher 79,00, jetzt 59,00 – du hast es dir am 05.03.2024 angesehen',

@@ -43,7 +43,7 @@ describe('affinities', () => {
   const info: ProductInfo = { title: 'Red dress', category: ['Clothing', 'Dresses'], brand: 'Acme', price: 40, colour: 'red', size: 'M' };
   const resolve = (id: string): ProductInfo | null => (id === 'a' ? info : null);
 
-  it('should halve an event\'s weight every half-life and never grow it for future times', () => {
+  it("should halve an event's weight every half-life and never grow it for future times", () => {
     expect(decay(NOW - HALF, NOW, HALF)).toBeCloseTo(0.5, 12);
     expect(decay(NOW + DAY, NOW, HALF)).toBe(1);
   });
@@ -96,7 +96,10 @@ describe('summary', () => {
       reason: null,
       headline: 'This shop remembers 0 things you did, in this tab only.',
       sections: [
-        { topic: 'storage', text: 'Your shopping history is kept only while this tab is open. Nothing is saved on this device or sent anywhere.' },
+        {
+          topic: 'storage',
+          text: 'Your shopping history is kept only while this tab is open. Nothing is saved on this device or sent anywhere.',
+        },
         { topic: 'activity', text: 'No activity is stored.' },
         { topic: 'preferences', text: 'No preferences have been derived.' },
       ],

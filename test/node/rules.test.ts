@@ -275,7 +275,10 @@ describe('rules on the DummyJSON catalog', () => {
 
   it('should add boost weights and subtract bury weights of every matching rule', () => {
     const rules = normalizeRules({
-      boost: [{ category: ['beauty'], weight: 0.5 }, { brand: ['Essence'], weight: 0.2 }],
+      boost: [
+        { category: ['beauty'], weight: 0.5 },
+        { brand: ['Essence'], weight: 0.2 },
+      ],
       bury: [{ price: { min: 100 }, weight: 0.4 }],
     });
     const scores = new Float32Array(loaded.bundle.products.count).fill(7);

@@ -96,7 +96,13 @@ describe('also_bought', () => {
     const mates = cartMates(idOf(seed));
     // A second cart item that would otherwise qualify (it shares a cart with the first).
     const second = [...mates].find((id) => inStock(dummyData().byId.get(id)!))!;
-    const result = run({ placement: 'also_bought', limit: 6 }, events([['add_to_cart', idOf(seed)], ['add_to_cart', second]]));
+    const result = run(
+      { placement: 'also_bought', limit: 6 },
+      events([
+        ['add_to_cart', idOf(seed)],
+        ['add_to_cart', second],
+      ]),
+    );
     const own = result.items.filter((i) => i.strategy === 'also_bought');
     expect(own.length).toBeGreaterThan(0);
     const evidence = new Set([...mates, ...cartMates(second)]);
@@ -108,10 +114,20 @@ describe('also_bought', () => {
   it('should forget a product removed from the cart: it may be recommended again and is no longer evidence', () => {
     const seed = bestConnected();
     const mate = [...cartMates(idOf(seed))].find((id) => inStock(dummyData().byId.get(id)!))!;
-    const withMate = run({ placement: 'also_bought', limit: 12 }, events([['add_to_cart', idOf(seed)], ['add_to_cart', mate]]));
+    const withMate = run(
+      { placement: 'also_bought', limit: 12 },
+      events([
+        ['add_to_cart', idOf(seed)],
+        ['add_to_cart', mate],
+      ]),
+    );
     const removed = run(
       { placement: 'also_bought', limit: 12 },
-      events([['add_to_cart', idOf(seed)], ['add_to_cart', mate], ['remove_from_cart', mate]]),
+      events([
+        ['add_to_cart', idOf(seed)],
+        ['add_to_cart', mate],
+        ['remove_from_cart', mate],
+      ]),
     );
     expect(ids(withMate.items)).not.toContain(mate);
     expect(ids(removed.items)).toContain(mate);
@@ -156,7 +172,11 @@ describe('also_bought', () => {
     });
 
     const alsoBought = (rules: { size?: string }) =>
-      recommend(sized, request({ placement: 'also_bought', limit: 10, inStockOnly: false, rules }), visitor(events([['add_to_cart', 'jeans']])));
+      recommend(
+        sized,
+        request({ placement: 'also_bought', limit: 10, inStockOnly: false, rules }),
+        visitor(events([['add_to_cart', 'jeans']])),
+      );
 
     it('should leave out products with no in-stock variant in the visitor size and keep unsized ones', () => {
       const all = alsoBought({}).items.filter((i) => i.strategy === 'also_bought');
@@ -175,7 +195,13 @@ describe('goes_with', () => {
     const second = bestConnected((p) => p.category !== first.category && !cartMates(idOf(first)).has(idOf(p)));
     const cart = [idOf(first), idOf(second)];
     const leaves = new Set([first.category, second.category]);
-    const result = run({ placement: 'goes_with', limit: 8 }, events([['add_to_cart', cart[0]!], ['add_to_cart', cart[1]!]]));
+    const result = run(
+      { placement: 'goes_with', limit: 8 },
+      events([
+        ['add_to_cart', cart[0]!],
+        ['add_to_cart', cart[1]!],
+      ]),
+    );
     // The two carts hold enough complements: the list is the strategy's own.
     expect(result.fallback).toBeNull();
     expect(result.items).toHaveLength(8);
@@ -192,10 +218,17 @@ describe('goes_with', () => {
 
 describe('now_reduced', () => {
   /** Products with discounts, sorted by discount (their sale price is below the list price the visitor saw). */
-  const discounted = () => products.filter((p) => inStock(p) && p.discountPercentage >= 5).sort((a, b) => b.discountPercentage - a.discountPercentage);
+  const discounted = () =>
+    products.filter((p) => inStock(p) && p.discountPercentage >= 5).sort((a, b) => b.discountPercentage - a.discountPercentage);
 
   it('should return viewed, not bought products now cheaper than seen, with the old and new price and the view time', () => {
-    const [deep, shallow, bought, cheaperSeen, resolved] = [discounted()[0]!, discounted()[20]!, discounted()[5]!, discounted()[10]!, discounted()[15]!];
+    const [deep, shallow, bought, cheaperSeen, resolved] = [
+      discounted()[0]!,
+      discounted()[20]!,
+      discounted()[5]!,
+      discounted()[10]!,
+      discounted()[15]!,
+    ];
     const list: StoredEvent[] = [
       // Seen two days ago at the list price; reduced since.
       { type: 'view', product: idOf(shallow), price: shallow.price, time: NOW - 2 * DAY },
@@ -293,7 +326,13 @@ describe('for_you', () => {
     const grocery = products.find((p) => p.category === 'groceries' && inStock(p))!;
     const laptop = products.find((p) => p.category === 'laptops' && inStock(p))!;
     // Bought last week (an earlier visit, so not excluded as "viewed in this session").
-    const history = events([['purchase', idOf(grocery)], ['purchase', idOf(laptop)]], NOW - 7 * DAY);
+    const history = events(
+      [
+        ['purchase', idOf(grocery)],
+        ['purchase', idOf(laptop)],
+      ],
+      NOW - 7 * DAY,
+    );
     const listed = (category: string, rules = {}) => ids(run({ placement: 'for_you', limit: 100, category, rules }, history).items);
     expect(listed('groceries')).not.toContain(idOf(grocery));
     expect(listed('groceries', { repeatCategories: ['groceries'] })).toContain(idOf(grocery));
@@ -315,7 +354,11 @@ describe('trending', () => {
     const result = run({ placement: 'trending', limit: 10 });
     const got = ids(result.items).map((id) => counts.get(id) ?? 0);
     // Without timestamps the trending window is all time: cart counts decide, best first.
-    const best = products.filter(inStock).map((p) => counts.get(idOf(p)) ?? 0).sort((a, b) => b - a).slice(0, 10);
+    const best = products
+      .filter(inStock)
+      .map((p) => counts.get(idOf(p)) ?? 0)
+      .sort((a, b) => b - a)
+      .slice(0, 10);
     expect(got).toEqual(best);
     // DummyJSON carts carry no times, so there is no "this week" to claim: the reason says popular.
     for (const item of result.items) expect(item.why[0]).toMatchObject({ component: 'trending', message: 'popular' });
@@ -361,14 +404,19 @@ describe('rerank', () => {
   /** The dearest product of each of several categories: a premium buyer's browsing. */
   function dearest(): string[] {
     return ['fragrances', 'laptops', 'womens-bags', 'mens-shoes', 'sunglasses', 'furniture', 'tops'].map((category) => {
-      const sorted = products.filter((p) => p.category === category).sort((a, b) => currentPriceOf(loaded, idOf(a)) - currentPriceOf(loaded, idOf(b)));
+      const sorted = products
+        .filter((p) => p.category === category)
+        .sort((a, b) => currentPriceOf(loaded, idOf(a)) - currentPriceOf(loaded, idOf(b)));
       return idOf(sorted.at(-1)!);
     });
   }
 
   /** The most discounted products of the catalog: a bargain hunter's browsing. */
   function deepestDiscounts(): string[] {
-    return [...products].sort((a, b) => b.discountPercentage - a.discountPercentage).slice(0, 7).map(idOf);
+    return [...products]
+      .sort((a, b) => b.discountPercentage - a.discountPercentage)
+      .slice(0, 7)
+      .map(idOf);
   }
 
   it('should show a returning premium buyer the dearer products of a category page earlier, and a bargain hunter the deeper discounts', () => {
@@ -409,7 +457,11 @@ describe('rerank', () => {
 describe('cold start (no history)', () => {
   /** Lower-case ASCII words of a product's title, brand, category and tags: what a search can match. */
   function words(p: DummyProduct): string[] {
-    return [p.title, p.brand ?? '', p.category, ...p.tags].join(' ').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+    return [p.title, p.brand ?? '', p.category, ...p.tags]
+      .join(' ')
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean);
   }
 
   it('should put the products matching the search query first, explained by the search', () => {
@@ -437,7 +489,11 @@ describe('cold start (no history)', () => {
   it('should show bestsellers without any context, and session evidence from the first view on', () => {
     const counts = cartCounts();
     const cold = run({ placement: 'for_you', limit: 6 });
-    const best = products.filter(inStock).map((p) => counts.get(idOf(p)) ?? 0).sort((a, b) => b - a).slice(0, 6);
+    const best = products
+      .filter(inStock)
+      .map((p) => counts.get(idOf(p)) ?? 0)
+      .sort((a, b) => b - a)
+      .slice(0, 6);
     expect(ids(cold.items).map((id) => counts.get(id) ?? 0)).toEqual(best);
     const session = ['similarity', 'covisitation', 'sessionKnn'];
     for (const item of cold.items) {
@@ -464,7 +520,9 @@ describe('business rules through recommend()', () => {
 
   it('should never show more than maxPerBrand items of one brand, and still fill the list', () => {
     // Pages whose uncapped list repeats a brand, so the cap has something to do.
-    const pages = products.filter((p) => [...brandCounts(run({ placement: 'similar', product: idOf(p), limit: 10 }).items).values()].some((n) => n > 1));
+    const pages = products.filter((p) =>
+      [...brandCounts(run({ placement: 'similar', product: idOf(p), limit: 10 }).items).values()].some((n) => n > 1),
+    );
     expect(pages.length).toBeGreaterThan(5);
     for (const page of pages) {
       const capped = run({ placement: 'similar', product: idOf(page), limit: 10, rules: { maxPerBrand: 1 } });
@@ -510,7 +568,11 @@ describe('business rules through recommend()', () => {
     expect(new Set(ids(own))).toEqual(new Set(coBoughtGroceries));
     const filled = result.items.slice(own.length);
     expect(filled.every((item) => item.strategy !== 'also_bought')).toBe(true);
-    expect(result.fallback).toMatchObject({ strategy: filled[0]!.strategy, count: limit - coBoughtGroceries.length, reason: 'too-few-items' });
+    expect(result.fallback).toMatchObject({
+      strategy: filled[0]!.strategy,
+      count: limit - coBoughtGroceries.length,
+      reason: 'too-few-items',
+    });
     // A category too small for the limit: everything it has, and no more.
     const laptops = run({ placement: 'similar', product: '78', limit: 10, rules: { include: { category: ['laptops'] } } });
     expect(laptops.items).toHaveLength(products.filter((p) => p.category === 'laptops' && inStock(p)).length - 1);

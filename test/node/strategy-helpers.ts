@@ -13,7 +13,13 @@ import { InvalidRows } from '../../src/cli/bundle-builder/invalid-rows.ts';
 import { readSessions, toEvalData } from '../../src/cli/eval/read.ts';
 import { trainingBundle } from '../../src/cli/eval/vitrine-model.ts';
 import type { StoredEvent } from '../../src/shared/events.ts';
-import { normalizeRequest, type NormalizedRequest, type RecommendRequest, type ResultItem, type StrategyName } from '../../src/shared/request.ts';
+import {
+  normalizeRequest,
+  type NormalizedRequest,
+  type RecommendRequest,
+  type ResultItem,
+  type StrategyName,
+} from '../../src/shared/request.ts';
 import type { ComponentRegistry } from '../../src/worker/components/index.ts';
 import type { Affinities } from '../../src/worker/profile/affinities.ts';
 import { createQuery } from '../../src/worker/query.ts';
@@ -101,7 +107,10 @@ let yoochoose: Promise<YoochooseModel> | null = null;
 export function yoochooseModel(): Promise<YoochooseModel> {
   yoochoose ??= (async () => {
     const invalid = new InvalidRows(false, () => {});
-    const { data } = toEvalData(readSessions(YOOCHOOSE_TRAIN, 'session-rec', invalid), readSessions(YOOCHOOSE_TEST, 'session-rec', invalid));
+    const { data } = toEvalData(
+      readSessions(YOOCHOOSE_TRAIN, 'session-rec', invalid),
+      readSessions(YOOCHOOSE_TEST, 'session-rec', invalid),
+    );
     const loaded = await trainingBundle(data);
     const testSessions = data.test.map((s) => ({ items: s.items.map((i) => data.itemIds[i]!), times: s.times }));
     return { loaded, testSessions };
@@ -115,7 +124,10 @@ export const MINUTE = 60_000;
 export const DAY = 86_400_000;
 
 /** One event per entry, a minute apart, the last one a minute before NOW (one session). */
-export function events(entries: Array<[StoredEvent['type'], string] | [StoredEvent['type'], string, number]>, end = NOW - MINUTE): StoredEvent[] {
+export function events(
+  entries: Array<[StoredEvent['type'], string] | [StoredEvent['type'], string, number]>,
+  end = NOW - MINUTE,
+): StoredEvent[] {
   return entries.map(([type, product, price], i) => {
     const event: StoredEvent = { type, product, time: end - (entries.length - 1 - i) * MINUTE };
     if (price !== undefined) event.price = price;
@@ -144,7 +156,13 @@ export function request(value: RecommendRequest): NormalizedRequest {
  * product that lost its signal (or is excluded) can still be scored. Components the request
  * leaves inactive are absent, as in results.
  */
-export function componentsOf(loaded: LoadedBundle, req: NormalizedRequest, input: VisitorInput, productId: string, strategy: StrategyName = req.placement): Record<string, number> {
+export function componentsOf(
+  loaded: LoadedBundle,
+  req: NormalizedRequest,
+  input: VisitorInput,
+  productId: string,
+  strategy: StrategyName = req.placement,
+): Record<string, number> {
   const row = loaded.bundle.products.indexOf(productId);
   if (row < 0) throw new Error(`no product ${productId}`);
   const page = req.product === null ? null : loaded.bundle.products.indexOf(req.product);

@@ -5,7 +5,19 @@ import type { StoredEvent } from '../../src/shared/events.ts';
 import { recommend } from '../../src/worker/ranking.ts';
 import { createLoadedBundle, type LoadedBundle } from '../../src/worker/loaded-bundle.ts';
 import { buildAndDecode, CARTS, DUMMYJSON } from './cli-helpers.ts';
-import { F32_RELATIVE, cartMates, categoryOf, componentsOf, dummyJsonBundle, events, ids, loadedBundleOf, request, views, visitor } from './strategy-helpers.ts';
+import {
+  F32_RELATIVE,
+  cartMates,
+  categoryOf,
+  componentsOf,
+  dummyJsonBundle,
+  events,
+  ids,
+  loadedBundleOf,
+  request,
+  views,
+  visitor,
+} from './strategy-helpers.ts';
 
 let loaded: LoadedBundle;
 beforeAll(async () => {
@@ -23,7 +35,8 @@ describe('strategy regressions', () => {
     // '6' (fragrances): few co-purchases, so the list is filled from also_bought.
     const result = recommend(loaded, request({ placement: 'goes_with', limit: 20 }), visitor(events([['add_to_cart', '6']])));
     expect(result.fallback).not.toBeNull();
-    for (const item of result.items) expect(categoryOf(loaded, item.productId), `${item.productId} (${item.strategy})`).not.toBe('fragrances');
+    for (const item of result.items)
+      expect(categoryOf(loaded, item.productId), `${item.productId} (${item.strategy})`).not.toBe('fragrances');
   });
 
   it('for_you should not bring back viewed products through its fallback without includeViewed', () => {
@@ -36,14 +49,22 @@ describe('strategy regressions', () => {
     const list = events([['add_to_cart', '129']]);
     const result = recommend(loaded, request({ placement: 'similar', product: '15', limit: 8 }), visitor(list));
     for (const item of result.items.filter((i) => i.strategy === 'similar')) {
-      for (const reason of item.why.filter((r) => r.evidenceProduct !== undefined)) expect(reason.evidenceProduct, item.productId).toBe('15');
+      for (const reason of item.why.filter((r) => r.evidenceProduct !== undefined))
+        expect(reason.evidenceProduct, item.productId).toBe('15');
       expect(item.components.similarity! > 0 || cartMates('15').has(item.productId), item.productId).toBe(true);
     }
   });
 
   it('explanations should be faithful with several session products (co-visitation / similarity re-weighting)', () => {
     const cases: Array<[string, StoredEvent[]]> = [
-      ['also_bought', events([['view', '50'], ['add_to_cart', '122'], ['add_to_cart', '1']])],
+      [
+        'also_bought',
+        events([
+          ['view', '50'],
+          ['add_to_cart', '122'],
+          ['add_to_cart', '1'],
+        ]),
+      ],
       ['for_you', views(['121', '123', '132'])],
     ];
     const failures: string[] = [];
@@ -54,9 +75,14 @@ describe('strategy regressions', () => {
         for (const reason of item.why) {
           if (!reason.evidenceProduct || !['covisitation', 'similarity'].includes(reason.component)) continue;
           const before = componentsOf(loaded, req, visitor(list), item.productId, item.strategy)[reason.component] ?? 0;
-          const after = componentsOf(loaded, req, visitor(list.filter((e) => e.product !== reason.evidenceProduct)), item.productId, item.strategy)[reason.component] ?? 0;
+          const after =
+            componentsOf(loaded, req, visitor(list.filter((e) => e.product !== reason.evidenceProduct)), item.productId, item.strategy)[
+              reason.component
+            ] ?? 0;
           if (Math.abs(before - after - reason.contribution) > F32_RELATIVE * Math.abs(before) + 1e-7) {
-            failures.push(`${placement} ${item.productId} ${reason.component} citing ${reason.evidenceProduct}: claimed ${reason.contribution.toFixed(6)}, actual ${(before - after).toFixed(6)}`);
+            failures.push(
+              `${placement} ${item.productId} ${reason.component} citing ${reason.evidenceProduct}: claimed ${reason.contribution.toFixed(6)}, actual ${(before - after).toFixed(6)}`,
+            );
           }
         }
       }

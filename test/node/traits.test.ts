@@ -32,7 +32,11 @@ function indexesOf(on: Bundle): BundleIndexes {
 
 /** Events a minute apart, from `[type, productId or query]` pairs. */
 function events(list: [EventType, string][], start = T0): StoredEvent[] {
-  return list.map(([type, value], i) => ({ type, time: start + i * 60_000, ...(type === 'search' ? { query: value } : { product: value }) }));
+  return list.map(([type, value], i) => ({
+    type,
+    time: start + i * 60_000,
+    ...(type === 'search' ? { query: value } : { product: value }),
+  }));
 }
 
 const views = (ids: string[]): StoredEvent[] => events(ids.map((id) => ['view', id]));
@@ -111,7 +115,9 @@ describe('computeTraits: intent', () => {
   });
 
   it('should count narrowing to one category plus a repeat view as buying but narrowing alone as browsing', () => {
-    const phones = rows(bundle).filter((row) => categoryOf(bundle, row) === 'smartphones').map((row) => bundle.products.id(row));
+    const phones = rows(bundle)
+      .filter((row) => categoryOf(bundle, row) === 'smartphones')
+      .map((row) => bundle.products.id(row));
     const narrowed = views(phones.slice(0, 4));
     expect(computeTraits(indexesOf(bundle), narrowed, narrowed).intent.value).toBe('browsing');
     const narrowedAndRepeated = views([...phones.slice(0, 4), phones[0]!]);
@@ -121,7 +127,13 @@ describe('computeTraits: intent', () => {
   });
 
   it('should read intent from this visit only, not from older visits', () => {
-    const old = events([['add_to_cart', '121'], ['purchase', '121']], T0 - 30 * 86_400_000);
+    const old = events(
+      [
+        ['add_to_cart', '121'],
+        ['purchase', '121'],
+      ],
+      T0 - 30 * 86_400_000,
+    );
     const session = views(['1', '6', '78', '159']);
     expect(computeTraits(indexesOf(bundle), session, [...old, ...session]).intent.value).toBe('browsing');
   });
@@ -129,7 +141,9 @@ describe('computeTraits: intent', () => {
 
 describe('computeTraits: price style', () => {
   it('should call a visitor who looks at the deepest discounts a bargain hunter, with the counts', () => {
-    const deepest = rows(bundle).sort((a, b) => discountOf(bundle, b) - discountOf(bundle, a)).slice(0, 5);
+    const deepest = rows(bundle)
+      .sort((a, b) => discountOf(bundle, b) - discountOf(bundle, a))
+      .slice(0, 5);
     const history = views(deepest.map((row) => bundle.products.id(row)));
     const { price } = computeTraits(indexesOf(bundle), [], history);
     expect(price.value).toBe('bargain');
@@ -189,7 +203,10 @@ describe('computeTraits: price style', () => {
 });
 
 describe('computeTraits: brand style', () => {
-  const apple = (): string[] => rows(bundle).filter((row) => bundle.products.brand(row) === 'Apple').map((row) => bundle.products.id(row));
+  const apple = (): string[] =>
+    rows(bundle)
+      .filter((row) => bundle.products.brand(row) === 'Apple')
+      .map((row) => bundle.products.id(row));
 
   it('should call a visitor whose products are mostly one brand loyal to it', () => {
     const ids = [...apple().slice(0, 4), '1'];
@@ -215,7 +232,14 @@ describe('computeTraits: brand style', () => {
   });
 
   it('should ignore products the bundle does not know and dismissed products', () => {
-    const history = [...views(['no-such-product', 'gone-too', 'also-gone']), ...events(apple().slice(0, 3).map((id) => ['dismiss', id]))];
+    const history = [
+      ...views(['no-such-product', 'gone-too', 'also-gone']),
+      ...events(
+        apple()
+          .slice(0, 3)
+          .map((id) => ['dismiss', id]),
+      ),
+    ];
     const traits = computeTraits(indexesOf(bundle), [], history);
     expect(traits.brand.value).toBe('unknown');
     expect(traits.price.value).toBe('unknown');
@@ -257,13 +281,19 @@ describe('buyerFitScores and explainBuyerFit', () => {
     }
   });
 
-  it('should rank a product in a tiny leaf category among its parent category\'s products', () => {
+  it("should rank a product in a tiny leaf category among its parent category's products", () => {
     // Flipkart's leaves are often one or two products; a lone product would otherwise be 0.5 by default.
     const into = new Float32Array(flipkart.products.count);
-    buyerFitScores(indexesOf(flipkart).prices, { ...computeTraits(indexesOf(flipkart), [], []), price: { value: 'premium', confidence: 1, evidence: [] } }, into);
+    buyerFitScores(
+      indexesOf(flipkart).prices,
+      { ...computeTraits(indexesOf(flipkart), [], []), price: { value: 'premium', confidence: 1, evidence: [] } },
+      into,
+    );
     const leafSize = new Map<number, number>();
     for (const c of flipkart.products.categoryIndex) leafSize.set(c, (leafSize.get(c) ?? 0) + 1);
-    const lone = rows(flipkart).filter((row) => leafSize.get(flipkart.products.categoryIndex[row]!) === 1 && !Number.isNaN(flipkart.products.price[row]!));
+    const lone = rows(flipkart).filter(
+      (row) => leafSize.get(flipkart.products.categoryIndex[row]!) === 1 && !Number.isNaN(flipkart.products.price[row]!),
+    );
     expect(lone.length).toBeGreaterThan(100);
     expect(lone.filter((row) => into[row] !== 0.5).length).toBeGreaterThan(lone.length * 0.9);
   });

@@ -35,7 +35,7 @@ export type Checks = [
   // Through comlink every call is asynchronous and resolves to the worker function's result.
   Assert<Equals<ReturnType<Engine['recommend']>, Promise<RecommendResult>>>,
   Assert<Equals<ReturnType<Engine['similar']>, Promise<RecommendResult>>>,
-  Assert<Equals<ReturnType<Engine["rerank"]>, Promise<RerankResult>>>,
+  Assert<Equals<ReturnType<Engine['rerank']>, Promise<RerankResult>>>,
   Assert<Equals<ReturnType<Engine['status']>, Promise<EngineStatus>>>,
   Assert<Equals<ReturnType<Engine['load']>, Promise<EngineStatus>>>,
   Assert<Equals<Parameters<Engine['load']>[0], string | ArrayBuffer>>,
@@ -55,7 +55,10 @@ export type PageSignatures = [
   Assert<Equals<Vitrine['similar'], (productId: string, options?: SimilarOptions & CallControl) => Promise<RecommendResult>>>,
   Assert<Equals<Vitrine['recommend'], (request: RecommendRequest, options?: CallControl) => Promise<RecommendResult>>>,
   Assert<
-    Equals<Vitrine['rerank'], (productIds: string[], context?: RequestContext, options?: RecommendOptions & CallControl) => Promise<RerankResult>>
+    Equals<
+      Vitrine['rerank'],
+      (productIds: string[], context?: RequestContext, options?: RecommendOptions & CallControl) => Promise<RerankResult>
+    >
   >,
   Assert<Equals<Vitrine['traits'], (options?: CallControl) => Promise<VisitorTraits>>>,
   Assert<Equals<Vitrine['status'], (options?: CallControl) => Promise<EngineStatus>>>,
@@ -74,7 +77,12 @@ export type PageSignatures = [
   Assert<Equals<Vitrine['profile']['summary'], (options?: CallControl) => Promise<ProfileSummary>>>,
   Assert<Equals<Vitrine['close'], () => void>>,
   // Nothing more and nothing less than the page API has always had.
-  Assert<Equals<keyof Vitrine, 'load' | 'similar' | 'recommend' | 'rerank' | 'traits' | 'status' | 'track' | 'consent' | 'measurement' | 'profile' | 'close'>>,
+  Assert<
+    Equals<
+      keyof Vitrine,
+      'load' | 'similar' | 'recommend' | 'rerank' | 'traits' | 'status' | 'track' | 'consent' | 'measurement' | 'profile' | 'close'
+    >
+  >,
   Assert<Equals<keyof Vitrine['consent'], 'set' | 'get'>>,
   Assert<Equals<keyof Vitrine['profile'], 'export' | 'delete' | 'forget' | 'summary'>>,
 ];

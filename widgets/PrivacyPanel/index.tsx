@@ -173,20 +173,12 @@ export function PrivacyPanelView({ vitrine, locale, onClose }: PrivacyPanelProps
         )}
         <h3>{t.choices}</h3>
         <label>
-          <input
-            type="checkbox"
-            checked={consent.personalization}
-            onChange={(e) => choose({ personalization: e.currentTarget.checked })}
-          />
+          <input type="checkbox" checked={consent.personalization} onChange={(e) => choose({ personalization: e.currentTarget.checked })} />
           {t.personalization}
         </label>
         {measurable && (
           <label>
-            <input
-              type="checkbox"
-              checked={consent.measurement}
-              onChange={(e) => choose({ measurement: e.currentTarget.checked })}
-            />
+            <input type="checkbox" checked={consent.measurement} onChange={(e) => choose({ measurement: e.currentTarget.checked })} />
             {t.measurement}
           </label>
         )}

@@ -135,22 +135,10 @@ export function RecommendationList({
         </h2>
         {carousel && !!items?.length && (
           <div class="nav acts">
-            <button
-              type="button"
-              aria-label={t.previous}
-              aria-controls={listId}
-              disabled={atStart}
-              onClick={() => step(-1)}
-            >
+            <button type="button" aria-label={t.previous} aria-controls={listId} disabled={atStart} onClick={() => step(-1)}>
               ‹
             </button>
-            <button
-              type="button"
-              aria-label={t.next}
-              aria-controls={listId}
-              disabled={atEnd}
-              onClick={() => step(1)}
-            >
+            <button type="button" aria-label={t.next} aria-controls={listId} disabled={atEnd} onClick={() => step(1)}>
               ›
             </button>
           </div>

@@ -69,7 +69,15 @@ export function buildBundleInput(options: BuildOptions): BuildResult {
 
   const imported = options.embeddings ? importEmbeddings(options.embeddings, catalog.indexById, invalid) : undefined;
   const extraCounts: Record<string, number> = { catalogRows: catalog.rows, skippedRows: invalid.count };
-  const input = assembleBundleInput({ ...options, products, descriptions: catalog.descriptions, events: log_, imported, extraCounts, note: log });
+  const input = assembleBundleInput({
+    ...options,
+    products,
+    descriptions: catalog.descriptions,
+    events: log_,
+    imported,
+    extraCounts,
+    note: log,
+  });
   return { input, skippedRows: invalid.count };
 }
 
@@ -108,7 +116,10 @@ export function assembleBundleInput(options: AssembleOptions): BundleInput {
   const log = options.note ?? (() => {});
   const n = products.length;
   if (imported && options.dim !== undefined && options.dim !== imported.dim) {
-    throw new VitrineError('INPUT_BAD_OPTION', `--dim ${options.dim} but ${options.embeddings} holds ${imported.dim}-dimensional vectors`, { field: '--dim', file: options.embeddings });
+    throw new VitrineError('INPUT_BAD_OPTION', `--dim ${options.dim} but ${options.embeddings} holds ${imported.dim}-dimensional vectors`, {
+      field: '--dim',
+      file: options.embeddings,
+    });
   }
   const dim = imported?.dim ?? options.dim ?? DEFAULT_DIM;
 
@@ -133,7 +144,10 @@ export function assembleBundleInput(options: AssembleOptions): BundleInput {
     if (missingVectors > 0) log(`note: ${missingVectors} products have no imported vector; they use ${embeddingSource} vectors`);
     embeddingSource = missingVectors > 0 ? `imported+${embeddingSource}` : 'imported';
   }
-  const embeddings: EmbeddingMatrix = options.quantize === 'int8' ? quantizeInt8({ dtype: 'f32', rows: n, dim, data: vectors }) : { dtype: 'f32', rows: n, dim, data: vectors };
+  const embeddings: EmbeddingMatrix =
+    options.quantize === 'int8'
+      ? quantizeInt8({ dtype: 'f32', rows: n, dim, data: vectors })
+      : { dtype: 'f32', rows: n, dim, data: vectors };
 
   const sourceCounts: Record<string, number> = {
     products: n,

@@ -37,10 +37,19 @@ export function loadCatalog(file: string, options: CatalogOptions): Catalog {
       continue;
     }
     try {
-      const { product, description } = parseProduct(record.value, { file, line: record.line, mapping: options.mapping, defaultCurrency: options.defaultCurrency });
+      const { product, description } = parseProduct(record.value, {
+        file,
+        line: record.line,
+        mapping: options.mapping,
+        defaultCurrency: options.defaultCurrency,
+      });
       const seen = firstLine.get(product.id);
       if (seen !== undefined) {
-        throw new VitrineError('INPUT_INVALID_ROW', `duplicate id "${product.id}" (first on line ${seen})`, { file, line: record.line, field: options.mapping.id.length === 1 ? options.mapping.id[0] : 'id' });
+        throw new VitrineError('INPUT_INVALID_ROW', `duplicate id "${product.id}" (first on line ${seen})`, {
+          file,
+          line: record.line,
+          field: options.mapping.id.length === 1 ? options.mapping.id[0] : 'id',
+        });
       }
       firstLine.set(product.id, record.line);
       indexById.set(product.id, products.length);

@@ -34,7 +34,11 @@ export function parseCsv(text: string, delimiter = ',', file = ''): CsvRow[] {
         for (;;) {
           const q = text.indexOf('"', from);
           if (q < 0) {
-            throw new VitrineError('INPUT_INVALID_ROW', 'unterminated quoted field', { file, line: startLine, field: `column ${fields.length + 1}` });
+            throw new VitrineError('INPUT_INVALID_ROW', 'unterminated quoted field', {
+              file,
+              line: startLine,
+              field: `column ${fields.length + 1}`,
+            });
           }
           value += text.slice(from, q);
           if (text.charCodeAt(q + 1) === QUOTE) {

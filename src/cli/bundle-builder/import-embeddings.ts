@@ -30,17 +30,27 @@ export function importEmbeddings(file: string, indexById: Map<string, number>, i
       if (values.length === 0) throw new VitrineError('INPUT_INVALID_ROW', 'empty vector', { file, line, field: 'vector' });
       if (dim === 0) dim = values.length;
       if (values.length !== dim) {
-        throw new VitrineError('INPUT_INVALID_ROW', `vector has ${values.length} dimensions, expected ${dim}`, { file, line, field: 'vector' });
+        throw new VitrineError('INPUT_INVALID_ROW', `vector has ${values.length} dimensions, expected ${dim}`, {
+          file,
+          line,
+          field: 'vector',
+        });
       }
       const bad = values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
-      if (bad >= 0) throw new VitrineError('INPUT_INVALID_ROW', `vector[${bad}] is not a finite number: ${String(values[bad])}`, { file, line, field: 'vector' });
+      if (bad >= 0)
+        throw new VitrineError('INPUT_INVALID_ROW', `vector[${bad}] is not a finite number: ${String(values[bad])}`, {
+          file,
+          line,
+          field: 'vector',
+        });
       const p = indexById.get(id);
       if (p === undefined) {
         unknownIds++;
         continue;
       }
       const unit = new Float32Array(dim);
-      if (!normalizeInto(unit, 0, values as number[])) throw new VitrineError('INPUT_INVALID_ROW', 'all-zero vector has no direction', { file, line, field: 'vector' });
+      if (!normalizeInto(unit, 0, values as number[]))
+        throw new VitrineError('INPUT_INVALID_ROW', 'all-zero vector has no direction', { file, line, field: 'vector' });
       vectors.set(p, unit);
     } catch (error) {
       if (error instanceof VitrineError && error.code === 'INPUT_INVALID_ROW') invalid.handle(error);

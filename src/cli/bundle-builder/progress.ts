@@ -24,7 +24,9 @@ export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = pr
   const draw = (done: number) => {
     const ratio = Math.max(0, Math.min(1, done / total));
     const filled = Math.round(ratio * WIDTH);
-    stream.write(`\r${label.padEnd(22)} [${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}%`);
+    stream.write(
+      `\r${label.padEnd(22)} [${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}%`,
+    );
   };
   return {
     step(name, count) {

@@ -12,8 +12,7 @@ export type InputFormat = 'json' | 'jsonl' | 'csv' | 'tsv';
 
 /** One input record, or the reason it could not be read (the caller decides: abort or skip). */
 export type InputRecord =
-  | { line: number; value: Record<string, unknown>; error?: undefined }
-  | { line: number; value?: undefined; error: VitrineError };
+  { line: number; value: Record<string, unknown>; error?: undefined } | { line: number; value?: undefined; error: VitrineError };
 
 export interface InputTable {
   format: InputFormat;
@@ -33,7 +32,12 @@ export function readText(file: string): string {
 export function readTable(file: string): InputTable {
   const text = readText(file);
   const format = detectFormat(file, text);
-  const records = format === 'json' ? readJson(text, file) : format === 'jsonl' ? readJsonl(text, file) : readDelimited(text, format === 'tsv' ? '\t' : ',', file);
+  const records =
+    format === 'json'
+      ? readJson(text, file)
+      : format === 'jsonl'
+        ? readJsonl(text, file)
+        : readDelimited(text, format === 'tsv' ? '\t' : ',', file);
   return { format, records };
 }
 
@@ -93,7 +97,11 @@ function readJson(text: string, file: string): InputRecord[] {
   } else if (isObject(root)) {
     const arrays = Object.values(root).filter(Array.isArray);
     if (arrays.length !== 1) {
-      throw new VitrineError('INPUT_UNREADABLE', `${file}: expected a JSON array, or an object holding exactly one array (found ${arrays.length})`, { file });
+      throw new VitrineError(
+        'INPUT_UNREADABLE',
+        `${file}: expected a JSON array, or an object holding exactly one array (found ${arrays.length})`,
+        { file },
+      );
     }
     items = arrays[0]!;
     depth = 2;
@@ -184,7 +192,11 @@ function readDelimited(text: string, delimiter: string, file: string): InputReco
   for (let r = 1; r < rows.length; r++) {
     const { line, fields } = rows[r]!;
     if (fields.length !== names.length) {
-      const error = new VitrineError('INPUT_INVALID_ROW', `expected ${names.length} columns, found ${fields.length}`, { file, line, field: '(columns)' });
+      const error = new VitrineError('INPUT_INVALID_ROW', `expected ${names.length} columns, found ${fields.length}`, {
+        file,
+        line,
+        field: '(columns)',
+      });
       records.push({ line, error });
       continue;
     }

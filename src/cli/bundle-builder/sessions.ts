@@ -29,7 +29,7 @@ export function sessionOrder(log: EventLog): Uint32Array {
   const order = new Uint32Array(log.count);
   for (let i = 0; i < log.count; i++) order[i] = i;
   const { session, time } = log;
-  order.sort((a, b) => session[a]! - session[b]! || (time[a]! - time[b]! || 0) || a - b);
+  order.sort((a, b) => session[a]! - session[b]! || time[a]! - time[b]! || 0 || a - b);
   return order;
 }
 

@@ -42,7 +42,12 @@ export function tokenize(text: string): string[] {
 }
 
 /** Weighted features of one product (token hash → summed field weight). */
-export function productFeatures(product: ProductInput, description: string, seed: number, into = new Map<number, number>()): Map<number, number> {
+export function productFeatures(
+  product: ProductInput,
+  description: string,
+  seed: number,
+  into = new Map<number, number>(),
+): Map<number, number> {
   into.clear();
   const add = (token: string, weight: number) => {
     const h = hashString(token, seed);
@@ -73,7 +78,11 @@ export interface ContentEmbeddingOptions {
 }
 
 /** Row-major `products.length × dim` matrix of unit-length content vectors. */
-export function contentEmbeddings(products: readonly ProductInput[], descriptions: readonly string[], options: ContentEmbeddingOptions): Float32Array {
+export function contentEmbeddings(
+  products: readonly ProductInput[],
+  descriptions: readonly string[],
+  options: ContentEmbeddingOptions,
+): Float32Array {
   const { dim, seed } = options;
   const n = products.length;
   // Pass 1: features per product (flattened) and document frequencies.

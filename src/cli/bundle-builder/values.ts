@@ -47,20 +47,38 @@ function splitPath(path: string): string[] {
 export function parseList(value: unknown): string[] {
   const v = maybeJson(value);
   if (Array.isArray(v)) return v.map((x) => String(x).trim()).filter((s) => s !== '');
-  if (typeof v === 'string') return v.split(/[,|;]/).map((s) => s.trim()).filter((s) => s !== '');
+  if (typeof v === 'string')
+    return v
+      .split(/[,|;]/)
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
   if (typeof v === 'number') return [String(v)];
   return [];
 }
 
 const TRUE_WORDS = new Set(['true', 'yes', 'y', '1', 'in stock', 'instock', 'in_stock', 'available', 'low stock', 'limited']);
-const FALSE_WORDS = new Set(['false', 'no', 'n', '0', 'out of stock', 'outofstock', 'out_of_stock', 'sold out', 'unavailable', 'discontinued']);
+const FALSE_WORDS = new Set([
+  'false',
+  'no',
+  'n',
+  '0',
+  'out of stock',
+  'outofstock',
+  'out_of_stock',
+  'sold out',
+  'unavailable',
+  'discontinued',
+]);
 
 /** Availability from a boolean, a stock count (> 0) or a word; undefined when unrecognised. */
 export function parseInStock(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value > 0 : undefined;
   if (typeof value !== 'string') return undefined;
-  const word = value.trim().toLowerCase().replace(/^https?:\/\/schema\.org\//, '');
+  const word = value
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\/schema\.org\//, '');
   if (TRUE_WORDS.has(word)) return true;
   if (FALSE_WORDS.has(word)) return false;
   if (/^\d+$/.test(word)) return Number(word) > 0;

@@ -14,7 +14,12 @@ import { normalizeInto } from './text-embeddings.ts';
 /** Sessions after which behaviour and content weigh the same. */
 export const BLEND_PRIOR = 20;
 
-export function blendWithSessions(content: Float32Array, dim: number, graphs: readonly CsrGraph[], sessionCount: Uint32Array): Float32Array {
+export function blendWithSessions(
+  content: Float32Array,
+  dim: number,
+  graphs: readonly CsrGraph[],
+  sessionCount: Uint32Array,
+): Float32Array {
   const n = sessionCount.length;
   const out = new Float32Array(content);
   const acc = new Float64Array(dim);
@@ -39,4 +44,3 @@ export function blendWithSessions(content: Float32Array, dim: number, graphs: re
   }
   return out;
 }
-

@@ -137,7 +137,9 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
   if (values.json) {
     io.out(JSON.stringify(summary));
   } else {
-    io.out(`wrote ${summary.out}: ${summary.products} products, ${summary.dim} dims ${summary.dtype} (${summary.embeddingSource}), ${summary.events} events in ${summary.sessions} sessions, ${skippedRows} rows skipped`);
+    io.out(
+      `wrote ${summary.out}: ${summary.products} products, ${summary.dim} dims ${summary.dtype} (${summary.embeddingSource}), ${summary.events} events in ${summary.sessions} sessions, ${skippedRows} rows skipped`,
+    );
     for (const s of summary.sections) io.out(`  ${s.kind.padEnd(14)} ${String(s.bytes).padStart(12)} bytes`);
     io.out(`  ${'total'.padEnd(14)} ${String(summary.bytes).padStart(12)} bytes in ${summary.seconds} s`);
   }

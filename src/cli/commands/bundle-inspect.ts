@@ -60,7 +60,9 @@ function printReport(file: string, report: BundleReport, io: InspectIo): void {
     io.out('  sections');
     io.out(`    ${'kind'.padEnd(14)} ${'offset'.padStart(10)} ${'length'.padStart(10)}  flags`);
     for (const s of report.sections) {
-      const flags = [s.required ? 'required' : 'optional', s.aligned ? '' : 'MISALIGNED', s.known ? '' : 'unknown'].filter(Boolean).join(' ');
+      const flags = [s.required ? 'required' : 'optional', s.aligned ? '' : 'MISALIGNED', s.known ? '' : 'unknown']
+        .filter(Boolean)
+        .join(' ');
       io.out(`    ${s.kind.padEnd(14)} ${String(s.offset).padStart(10)} ${String(s.length).padStart(10)}  ${flags}`);
     }
   }
@@ -83,7 +85,7 @@ function printReport(file: string, report: BundleReport, io: InspectIo): void {
 
 export const bundleInspect: Command = {
   path: ['bundle', 'inspect'],
-  summary: 'Show a bundle\'s header, sections, sizes and validation results',
+  summary: "Show a bundle's header, sections, sizes and validation results",
   help,
   run: (argv) => runInspect(argv),
 };

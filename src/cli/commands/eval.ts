@@ -16,7 +16,6 @@ import type { EvalData, NextItemModel } from '../eval/types.ts';
 export const EVAL_MODELS = ['vitrine', 'pop', 'spop', 'iknn'] as const;
 export type EvalModelName = (typeof EVAL_MODELS)[number];
 
-
 const help = `Usage: vitrine eval --train FILE --test FILE [options]
 
 Next-item prediction over every prefix of every test session, the protocol of the session-rec
@@ -91,7 +90,9 @@ export async function runEval(argv: string[], io: EvalIo = defaultIo): Promise<n
   const test = readSessions(values.test, format, invalid);
   if (train.events === 0) throw new VitrineError('INPUT_UNREADABLE', `${values.train} holds no events`, { file: values.train });
   const { data, dropped } = toEvalData(train, test);
-  io.err(`read ${data.train.length} training sessions (${data.itemIds.length} items), ${data.test.length} test sessions (dropped ${dropped.droppedSessions} sessions, ${dropped.droppedEvents} events)`);
+  io.err(
+    `read ${data.train.length} training sessions (${data.itemIds.length} items), ${data.test.length} test sessions (dropped ${dropped.droppedSessions} sessions, ${dropped.droppedEvents} events)`,
+  );
 
   if (values.tune) return tune(data, values['model-out'], values.json ?? false, io);
 
@@ -128,7 +129,11 @@ async function tune(data: EvalData, modelOut: string | undefined, json: boolean,
   return 0;
 }
 
-function createModel(name: EvalModelName, data: EvalData, weights: Record<string, number> | undefined): Promise<NextItemModel> | NextItemModel {
+function createModel(
+  name: EvalModelName,
+  data: EvalData,
+  weights: Record<string, number> | undefined,
+): Promise<NextItemModel> | NextItemModel {
   const itemCount = data.itemIds.length;
   switch (name) {
     case 'vitrine':
@@ -160,15 +165,20 @@ function parse(argv: string[]) {
 
 function sessionFormat(text: string | undefined): SessionFormat | undefined {
   if (text === undefined) return undefined;
-  if (!(SESSION_FORMATS as readonly string[]).includes(text)) throw badOption('--format', `must be one of ${SESSION_FORMATS.join(', ')}, got "${text}"`);
+  if (!(SESSION_FORMATS as readonly string[]).includes(text))
+    throw badOption('--format', `must be one of ${SESSION_FORMATS.join(', ')}, got "${text}"`);
   return text as SessionFormat;
 }
 
 function modelNames(text: string | undefined): EvalModelName[] {
   if (text === undefined) return [...EVAL_MODELS];
-  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   for (const name of names) {
-    if (!(EVAL_MODELS as readonly string[]).includes(name)) throw badOption('--models', `unknown model "${name}" (choose from ${EVAL_MODELS.join(', ')})`);
+    if (!(EVAL_MODELS as readonly string[]).includes(name))
+      throw badOption('--models', `unknown model "${name}" (choose from ${EVAL_MODELS.join(', ')})`);
   }
   if (names.length === 0) throw badOption('--models', 'names no model');
   return [...new Set(names)] as EvalModelName[];

@@ -62,7 +62,12 @@ export function predictionCount(test: readonly EvalSession[]): number {
   return total;
 }
 
-export function evaluateModel(model: NextItemModel, data: EvalData, cutoffs: readonly number[], options: EvaluateOptions = {}): ModelEvaluation {
+export function evaluateModel(
+  model: NextItemModel,
+  data: EvalData,
+  cutoffs: readonly number[],
+  options: EvaluateOptions = {},
+): ModelEvaluation {
   const ks = [...cutoffs].sort((a, b) => a - b);
   const maxK = ks[ks.length - 1];
   if (maxK === undefined || ks[0]! < 1) throw new RangeError('evaluateModel: cutoffs must be positive');

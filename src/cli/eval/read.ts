@@ -99,7 +99,14 @@ function invalidRow(file: string, line: number, field: string, message: string):
   return new VitrineError('INPUT_INVALID_ROW', `${field}: ${message}`, { file, line, field });
 }
 
-function readDelimited(text: string, file: string, delimiter: string, format: SessionFormat, builder: SessionBuilder, invalid: InvalidRows): void {
+function readDelimited(
+  text: string,
+  file: string,
+  delimiter: string,
+  format: SessionFormat,
+  builder: SessionBuilder,
+  invalid: InvalidRows,
+): void {
   const rows = parseCsv(text, delimiter, file);
   const header = rows[0];
   if (!header) throw new VitrineError('INPUT_UNREADABLE', `${file} is empty`, { file });
@@ -108,7 +115,12 @@ function readDelimited(text: string, file: string, delimiter: string, format: Se
     const index = names.findIndex((n) => (COLUMN_ALIASES[name] as readonly string[]).includes(n));
     if (index < 0) {
       const expected = COLUMN_ALIASES[name].join(', ');
-      throw invalidRow(file, header.line, name, `the header has no ${name} column (expected one of ${expected}; read as ${format}, see --format)`);
+      throw invalidRow(
+        file,
+        header.line,
+        name,
+        `the header has no ${name} column (expected one of ${expected}; read as ${format}, see --format)`,
+      );
     }
     return index;
   };
@@ -118,7 +130,8 @@ function readDelimited(text: string, file: string, delimiter: string, format: Se
   for (let r = 1; r < rows.length; r++) {
     const { line, fields } = rows[r]!;
     try {
-      if (fields.length !== names.length) throw invalidRow(file, line, '(columns)', `expected ${names.length} columns, found ${fields.length}`);
+      if (fields.length !== names.length)
+        throw invalidRow(file, line, '(columns)', `expected ${names.length} columns, found ${fields.length}`);
       const session = fields[sessionCol]!.trim();
       if (session === '') throw invalidRow(file, line, 'session', 'missing session id');
       const item = fields[itemCol]!.trim();
@@ -141,10 +154,12 @@ function timeSeconds(value: unknown, format: SessionFormat, where: { file: strin
   }
   if (format === 'session-rec') {
     const seconds = Number(value);
-    if (typeof value === 'boolean' || !Number.isFinite(seconds)) throw invalidRow(where.file, where.line, 'time', `not unix seconds: ${JSON.stringify(value)}`);
+    if (typeof value === 'boolean' || !Number.isFinite(seconds))
+      throw invalidRow(where.file, where.line, 'time', `not unix seconds: ${JSON.stringify(value)}`);
     return seconds;
   }
-  if (typeof value !== 'number' && typeof value !== 'string') throw invalidRow(where.file, where.line, 'time', `not a time: ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' && typeof value !== 'string')
+    throw invalidRow(where.file, where.line, 'time', `not a time: ${JSON.stringify(value)}`);
   return parseTime(value, where) / 1000;
 }
 
@@ -182,7 +197,8 @@ function readJsonl(text: string, file: string, builder: SessionBuilder, invalid:
         try {
           time = timeSeconds(ts, 'jsonl', { file, line });
         } catch (error) {
-          if (error instanceof VitrineError) throw invalidRow(file, line, `events[${e}].ts`, error.message.replace(/^INPUT_INVALID_ROW: time: /, ''));
+          if (error instanceof VitrineError)
+            throw invalidRow(file, line, `events[${e}].ts`, error.message.replace(/^INPUT_INVALID_ROW: time: /, ''));
           throw error;
         }
         return { item, time };
@@ -231,7 +247,10 @@ export function toEvalData(train: SessionLog, test: SessionLog): { data: EvalDat
  * The test protocol's restriction: items unknown to training are removed (no model can rank them),
  * then sessions left shorter than 2 (nothing to predict).
  */
-export function filterToTrain(test: readonly RawSession[], indexById: ReadonlyMap<string, number>): { sessions: EvalSession[]; dropped: DroppedCounts } {
+export function filterToTrain(
+  test: readonly RawSession[],
+  indexById: ReadonlyMap<string, number>,
+): { sessions: EvalSession[]; dropped: DroppedCounts } {
   const sessions: EvalSession[] = [];
   let droppedSessions = 0;
   let droppedEvents = 0;

@@ -98,7 +98,13 @@ export function loadedModel(loaded: LoadedBundle, itemIds: readonly string[], we
     predict(prefix, times, k) {
       let request = requests.get(k);
       if (!request) {
-        request = normalizeRequest({ placement: 'for_you', limit: k, includeViewed: true, inStockOnly: false, rules: { excludePurchased: false } });
+        request = normalizeRequest({
+          placement: 'for_you',
+          limit: k,
+          includeViewed: true,
+          inStockOnly: false,
+          rules: { excludePurchased: false },
+        });
         requests.set(k, request);
       }
       const events: StoredEvent[] = prefix.map((item, i) => ({ type: 'view', product: itemIds[item]!, time: times[i]! * 1000 }));

@@ -19,7 +19,12 @@ export function checkFinite(view: Float32Array, section: string, field: string, 
     const v = view[i]!;
     // v - v is 0 for finite v and NaN for NaN and ±Infinity: one subtraction, no call.
     if (v - v !== 0 && !(allowNaN && v !== v)) {
-      throw new VitrineError('BUNDLE_NON_FINITE', `${section}.${field}[${i}] is ${v}`, { section, field, index: i, offset: at(view, i, base) });
+      throw new VitrineError('BUNDLE_NON_FINITE', `${section}.${field}[${i}] is ${v}`, {
+        section,
+        field,
+        index: i,
+        offset: at(view, i, base),
+      });
     }
   }
 }
@@ -54,7 +59,13 @@ function allFiniteBits(view: Float32Array): boolean {
 export function checkNonNegative(view: Float32Array, section: string, field: string, base: number): void {
   checkFinite(view, section, field, base);
   for (let i = 0; i < view.length; i++) {
-    if (view[i]! < 0) throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${section}.${field}[${i}] is negative`, { section, field, index: i, offset: at(view, i, base) });
+    if (view[i]! < 0)
+      throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${section}.${field}[${i}] is negative`, {
+        section,
+        field,
+        index: i,
+        offset: at(view, i, base),
+      });
   }
 }
 
@@ -62,7 +73,12 @@ export function checkNonNegative(view: Float32Array, section: string, field: str
 export function checkBelow(view: Uint32Array, limit: number, section: string, field: string, base: number): void {
   for (let i = 0; i < view.length; i++) {
     if (view[i]! >= limit) {
-      throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${section}.${field}[${i}] = ${view[i]} is out of range (< ${limit} expected)`, { section, field, index: i, offset: at(view, i, base) });
+      throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${section}.${field}[${i}] = ${view[i]} is out of range (< ${limit} expected)`, {
+        section,
+        field,
+        index: i,
+        offset: at(view, i, base),
+      });
     }
   }
 }
@@ -72,7 +88,12 @@ export function checkIndexOrNone(view: Int32Array, limit: number, section: strin
   for (let i = 0; i < view.length; i++) {
     const v = view[i]!;
     if (v < -1 || v >= limit) {
-      throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${section}.${field}[${i}] = ${v} is not -1 or an index < ${limit}`, { section, field, index: i, offset: at(view, i, base) });
+      throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${section}.${field}[${i}] = ${v} is not -1 or an index < ${limit}`, {
+        section,
+        field,
+        index: i,
+        offset: at(view, i, base),
+      });
     }
   }
 }
@@ -80,20 +101,42 @@ export function checkIndexOrNone(view: Int32Array, limit: number, section: strin
 /** Every byte is 0 or 1. */
 export function checkFlags(view: Uint8Array, section: string, field: string, base: number): void {
   for (let i = 0; i < view.length; i++) {
-    if (view[i]! > 1) throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${section}.${field}[${i}] = ${view[i]} is not 0 or 1`, { section, field, index: i, offset: at(view, i, base) });
+    if (view[i]! > 1)
+      throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${section}.${field}[${i}] = ${view[i]} is not 0 or 1`, {
+        section,
+        field,
+        index: i,
+        offset: at(view, i, base),
+      });
   }
 }
 
 /** CSR offsets: start at 0, never decrease, end at `nnz`. */
 export function checkOffsets(offsets: Uint32Array, nnz: number, section: string, field: string, base: number): void {
-  if (offsets[0] !== 0) throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${section}.${field} must start at 0`, { section, field, index: 0, offset: at(offsets, 0, base) });
+  if (offsets[0] !== 0)
+    throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${section}.${field} must start at 0`, {
+      section,
+      field,
+      index: 0,
+      offset: at(offsets, 0, base),
+    });
   const last = offsets.length - 1;
   for (let i = 0; i < last; i++) {
     if (offsets[i]! > offsets[i + 1]!) {
-      throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${section}.${field} decreases at ${i + 1}`, { section, field, index: i + 1, offset: at(offsets, i + 1, base) });
+      throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${section}.${field} decreases at ${i + 1}`, {
+        section,
+        field,
+        index: i + 1,
+        offset: at(offsets, i + 1, base),
+      });
     }
   }
   if (offsets[last] !== nnz) {
-    throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${section}.${field} ends at ${offsets[last]}, expected ${nnz}`, { section, field, index: last, offset: at(offsets, last, base) });
+    throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${section}.${field} ends at ${offsets[last]}, expected ${nnz}`, {
+      section,
+      field,
+      index: last,
+      offset: at(offsets, last, base),
+    });
   }
 }

@@ -65,9 +65,7 @@ export const REQUIRED_SECTIONS: readonly SectionName[] = [
   'embeddings',
 ];
 
-const NAMES = new Map<number, SectionName>(
-  (Object.entries(SectionKind) as [SectionName, number][]).map(([name, kind]) => [kind, name]),
-);
+const NAMES = new Map<number, SectionName>((Object.entries(SectionKind) as [SectionName, number][]).map(([name, kind]) => [kind, name]));
 
 /** Known name of a kind number, or `'kind#N'` for kinds this reader does not know. */
 export function sectionName(kind: number): string {

@@ -97,7 +97,13 @@ export function inspectBundle(input: Uint8Array | ArrayBuffer): BundleReport {
   }));
   if (errors.length > 0) return report;
   if (report.header.checksumStored !== report.header.checksumComputed) {
-    errors.push(new VitrineError('BUNDLE_CHECKSUM_MISMATCH', `stored CRC-32 ${report.header.checksumStored}, computed ${report.header.checksumComputed}`, { section: 'header', offset: 20 }).toJSON());
+    errors.push(
+      new VitrineError(
+        'BUNDLE_CHECKSUM_MISMATCH',
+        `stored CRC-32 ${report.header.checksumStored}, computed ${report.header.checksumComputed}`,
+        { section: 'header', offset: 20 },
+      ).toJSON(),
+    );
   }
   try {
     // Past a checksum mismatch, still say which section's content is bad, if any.

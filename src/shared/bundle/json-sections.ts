@@ -15,7 +15,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function finiteNumber(entry: SectionEntry, value: unknown, what: string): number {
   if (typeof value !== 'number') malformed(entry, `${what} must be a number`);
   if (!Number.isFinite(value)) {
-    throw new VitrineError('BUNDLE_NON_FINITE', `section ${entry.name}: ${what} is ${value}`, { section: entry.name, offset: entry.offset, field: what });
+    throw new VitrineError('BUNDLE_NON_FINITE', `section ${entry.name}: ${what} is ${value}`, {
+      section: entry.name,
+      offset: entry.offset,
+      field: what,
+    });
   }
   return value;
 }

@@ -59,7 +59,12 @@ export function decodeBundle(input: Uint8Array | ArrayBuffer, options: DecodeOpt
   const entries = readTable(bytes, header);
   const checksum = fileChecksum(bytes);
   if (options.verifyChecksum !== false && checksum !== header.storedChecksum) {
-    throw new VitrineError('BUNDLE_CHECKSUM_MISMATCH', `stored CRC-32 ${hex(header.storedChecksum)}, computed ${hex(checksum)}`, { section: 'header', offset: HEADER.checksum, stored: hex(header.storedChecksum), computed: hex(checksum) });
+    throw new VitrineError('BUNDLE_CHECKSUM_MISMATCH', `stored CRC-32 ${hex(header.storedChecksum)}, computed ${hex(checksum)}`, {
+      section: 'header',
+      offset: HEADER.checksum,
+      stored: hex(header.storedChecksum),
+      computed: hex(checksum),
+    });
   }
   const byName = new Map<string, SectionEntry>(entries.map((e) => [e.name, e]));
   // readTable guarantees every required section is present.
@@ -104,7 +109,12 @@ function hex(n: number): string {
 }
 
 function countMismatch(entry: SectionEntry, field: number, what: string, found: number, expected: number): VitrineError {
-  return new VitrineError('BUNDLE_SECTION_MALFORMED', `section ${entry.name}: ${what} is ${found}, expected ${expected}`, { section: entry.name, offset: entry.offset + field * 4, found, expected });
+  return new VitrineError('BUNDLE_SECTION_MALFORMED', `section ${entry.name}: ${what} is ${found}, expected ${expected}`, {
+    section: entry.name,
+    offset: entry.offset + field * 4,
+    found,
+    expected,
+  });
 }
 
 function openStrings(bytes: Uint8Array, entry: SectionEntry): StringTable {
@@ -123,7 +133,12 @@ function openCategories(bytes: Uint8Array, entry: SectionEntry, strings: StringT
     const parent = parents[i]!;
     // Parents precede children: this single rule rules out cycles and self-parenting.
     if (parent < -1 || parent >= i) {
-      throw new VitrineError('BUNDLE_SECTION_MALFORMED', `category ${i} has parent ${parent}; parents must come first`, { section: 'categories', field: 'parent', index: i, offset: parents.byteOffset - base + i * 4 });
+      throw new VitrineError('BUNDLE_SECTION_MALFORMED', `category ${i} has parent ${parent}; parents must come first`, {
+        section: 'categories',
+        field: 'parent',
+        index: i,
+        offset: parents.byteOffset - base + i * 4,
+      });
     }
     const name = strings.get(names[i]!);
     nodes.push({ name, parent, path: parent === -1 ? [name] : [...nodes[parent]!.path, name] });
@@ -138,14 +153,52 @@ function openBrands(bytes: Uint8Array, entry: SectionEntry, strings: StringTable
   return Array.from(names, (ref) => strings.get(ref));
 }
 
-const PRODUCT_COLUMNS = ['id', 'title', 'url', 'image', 'brand', 'currency', 'categoryIndex', 'brandIndex', 'price', 'salePrice', 'rating', 'inStock', 'variantOffsets', 'variantSize', 'variantColor', 'variantInStock', 'attributeOffsets', 'attributeKey', 'attributeValue'] as const;
+const PRODUCT_COLUMNS = [
+  'id',
+  'title',
+  'url',
+  'image',
+  'brand',
+  'currency',
+  'categoryIndex',
+  'brandIndex',
+  'price',
+  'salePrice',
+  'rating',
+  'inStock',
+  'variantOffsets',
+  'variantSize',
+  'variantColor',
+  'variantInStock',
+  'attributeOffsets',
+  'attributeKey',
+  'attributeValue',
+] as const;
 
-function openProducts(bytes: Uint8Array, entry: SectionEntry, strings: StringTable, categoryCount: number, brandCount: number, base: number): BundleProductTable {
+function openProducts(
+  bytes: Uint8Array,
+  entry: SectionEntry,
+  strings: StringTable,
+  categoryCount: number,
+  brandCount: number,
+  base: number,
+): BundleProductTable {
   const [n, variantCount, attributeCount] = readSectionHeader(bytes, entry).fields;
   const views = openBlocks(bytes, entry, productsBlocks(n, variantCount, attributeCount));
   const c = Object.fromEntries(PRODUCT_COLUMNS.map((name, i) => [name, views[i]])) as unknown as ProductColumns;
   const s = strings.count;
-  for (const field of ['id', 'title', 'url', 'image', 'brand', 'currency', 'variantSize', 'variantColor', 'attributeKey', 'attributeValue'] as const) {
+  for (const field of [
+    'id',
+    'title',
+    'url',
+    'image',
+    'brand',
+    'currency',
+    'variantSize',
+    'variantColor',
+    'attributeKey',
+    'attributeValue',
+  ] as const) {
     checkBelow(c[field], s, 'products', field, base);
   }
   checkIndexOrNone(c.categoryIndex, categoryCount, 'products', 'categoryIndex', base);
@@ -162,12 +215,25 @@ function openProducts(bytes: Uint8Array, entry: SectionEntry, strings: StringTab
   if ('duplicate' in built) {
     const { first, second } = built.duplicate;
     const id = strings.get(c.id[second]!);
-    throw new VitrineError('BUNDLE_DUPLICATE_ID', `product id ${JSON.stringify(id)} appears at ${first} and ${second}`, { section: 'products', field: 'id', index: second, id, offset: c.id.byteOffset - base + second * 4 });
+    throw new VitrineError('BUNDLE_DUPLICATE_ID', `product id ${JSON.stringify(id)} appears at ${first} and ${second}`, {
+      section: 'products',
+      field: 'id',
+      index: second,
+      id,
+      offset: c.id.byteOffset - base + second * 4,
+    });
   }
   return new BundleProductTable(c, strings, built.index);
 }
 
-function openCsr(entry: SectionEntry, offsets: Uint32Array, neighbors: Uint32Array, weights: Float32Array, targets: number, base: number): CsrGraph {
+function openCsr(
+  entry: SectionEntry,
+  offsets: Uint32Array,
+  neighbors: Uint32Array,
+  weights: Float32Array,
+  targets: number,
+  base: number,
+): CsrGraph {
   checkOffsets(offsets, neighbors.length, entry.name, 'offsets', base);
   checkBelow(neighbors, targets, entry.name, 'neighbors', base);
   checkFinite(weights, entry.name, 'weights', base);
@@ -178,7 +244,13 @@ function openPopularity(bytes: Uint8Array, entry: SectionEntry, n: number, categ
   const [count, categories, nnz, windowDays] = readSectionHeader(bytes, entry).fields;
   if (count !== n) throw countMismatch(entry, 0, 'product count', count, n);
   if (categories !== categoryCount) throw countMismatch(entry, 1, 'category count', categories, categoryCount);
-  const [global, trending, offsets, neighbors, weights] = openBlocks(bytes, entry, popularityBlocks(n, categories, nnz), 2) as [Float32Array, Float32Array, Uint32Array, Uint32Array, Float32Array];
+  const [global, trending, offsets, neighbors, weights] = openBlocks(bytes, entry, popularityBlocks(n, categories, nnz), 2) as [
+    Float32Array,
+    Float32Array,
+    Uint32Array,
+    Uint32Array,
+    Float32Array,
+  ];
   checkNonNegative(global, 'popularity', 'global', base);
   checkNonNegative(trending, 'popularity', 'trending', base);
   return { global, trending, trendingWindowDays: windowDays, perCategory: openCsr(entry, offsets, neighbors, weights, n, base) };
@@ -191,7 +263,14 @@ function openGraph(bytes: Uint8Array, entry: SectionEntry, n: number, base: numb
   return openCsr(entry, offsets, neighbors, weights, n, base);
 }
 
-function openEmbeddings(bytes: Uint8Array, entry: SectionEntry, n: number, dim: number, dtype: 'f32' | 'i8', base: number): EmbeddingMatrix {
+function openEmbeddings(
+  bytes: Uint8Array,
+  entry: SectionEntry,
+  n: number,
+  dim: number,
+  dtype: 'f32' | 'i8',
+  base: number,
+): EmbeddingMatrix {
   const [rows, fileDim, dtypeCode] = readSectionHeader(bytes, entry).fields;
   if (rows !== n) throw countMismatch(entry, 0, 'rows', rows, n);
   if (fileDim !== dim) throw countMismatch(entry, 1, 'dim (vs meta.dim)', fileDim, dim);

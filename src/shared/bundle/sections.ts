@@ -17,7 +17,11 @@ export interface SectionHeader {
 
 export function readSectionHeader(bytes: Uint8Array, entry: SectionEntry): SectionHeader {
   if (entry.length < SECTION_HEADER_SIZE) {
-    throw new VitrineError('BUNDLE_SECTION_MALFORMED', `section ${entry.name} has ${entry.length} bytes, less than its ${SECTION_HEADER_SIZE}-byte header`, { section: entry.name, offset: entry.offset });
+    throw new VitrineError(
+      'BUNDLE_SECTION_MALFORMED',
+      `section ${entry.name} has ${entry.length} bytes, less than its ${SECTION_HEADER_SIZE}-byte header`,
+      { section: entry.name, offset: entry.offset },
+    );
   }
   const u32 = new Uint32Array(bytes.buffer, bytes.byteOffset + entry.offset, 4);
   return { fields: [u32[0]!, u32[1]!, u32[2]!, u32[3]!], fieldOffset: (i) => entry.offset + i * 4 };
@@ -31,7 +35,12 @@ export function openBlocks(bytes: Uint8Array, entry: SectionEntry, blocks: reado
   const plan = planBlocks(blocks);
   if (plan.length !== entry.length) {
     const code = plan.length > entry.length ? 'BUNDLE_SECTION_OUT_OF_RANGE' : 'BUNDLE_SECTION_MALFORMED';
-    throw new VitrineError(code, `section ${entry.name}: its counts imply ${plan.length} bytes, the table declares ${entry.length}`, { section: entry.name, offset: entry.offset + countField * 4, expected: plan.length, declared: entry.length });
+    throw new VitrineError(code, `section ${entry.name}: its counts imply ${plan.length} bytes, the table declares ${entry.length}`, {
+      section: entry.name,
+      offset: entry.offset + countField * 4,
+      expected: plan.length,
+      declared: entry.length,
+    });
   }
   const buffer = bytes.buffer;
   const base = bytes.byteOffset + entry.offset;
@@ -44,11 +53,17 @@ export function readJson(bytes: Uint8Array, entry: SectionEntry): unknown {
   try {
     text = strictUtf8Decoder.decode(bytes.subarray(entry.offset, entry.offset + entry.length));
   } catch {
-    throw new VitrineError('BUNDLE_INVALID_UTF8', `section ${entry.name} is not valid UTF-8`, { section: entry.name, offset: entry.offset });
+    throw new VitrineError('BUNDLE_INVALID_UTF8', `section ${entry.name} is not valid UTF-8`, {
+      section: entry.name,
+      offset: entry.offset,
+    });
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new VitrineError('BUNDLE_SECTION_MALFORMED', `section ${entry.name} is not valid JSON: ${(error as Error).message}`, { section: entry.name, offset: entry.offset });
+    throw new VitrineError('BUNDLE_SECTION_MALFORMED', `section ${entry.name} is not valid JSON: ${(error as Error).message}`, {
+      section: entry.name,
+      offset: entry.offset,
+    });
   }
 }

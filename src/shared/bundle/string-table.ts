@@ -38,13 +38,20 @@ export class StringTable {
       text = strictUtf8Decoder.decode(blob);
     } catch {
       const bad = firstInvalidUtf8(blob);
-      throw new VitrineError('BUNDLE_INVALID_UTF8', `string table is not valid UTF-8 at blob byte ${bad}`, { section: 'strings', offset: blobOffset + bad });
+      throw new VitrineError('BUNDLE_INVALID_UTF8', `string table is not valid UTF-8 at blob byte ${bad}`, {
+        section: 'strings',
+        offset: blobOffset + bad,
+      });
     }
     const count = offsets.length - 1;
     for (let i = 1; i < count; i++) {
       const o = offsets[i]!;
       if (o < blob.length && (blob[o]! & 0xc0) === 0x80) {
-        throw new VitrineError('BUNDLE_INVALID_UTF8', `string ${i} starts inside a UTF-8 sequence`, { section: 'strings', index: i, offset: blobOffset + o });
+        throw new VitrineError('BUNDLE_INVALID_UTF8', `string ${i} starts inside a UTF-8 sequence`, {
+          section: 'strings',
+          index: i,
+          offset: blobOffset + o,
+        });
       }
     }
     return new StringTable(text.length === blob.length ? text : null, offsets, blob);

@@ -57,29 +57,57 @@ function problem(code: VitrineError['code'], message: string, details: ErrorDeta
  */
 export function readHeader(bytes: Uint8Array): FileHeader {
   if (bytes.length < HEADER_SIZE) {
-    throw problem('BUNDLE_TRUNCATED', `file has ${bytes.length} bytes, the header alone needs ${HEADER_SIZE}`, { section: 'header', offset: bytes.length });
+    throw problem('BUNDLE_TRUNCATED', `file has ${bytes.length} bytes, the header alone needs ${HEADER_SIZE}`, {
+      section: 'header',
+      offset: bytes.length,
+    });
   }
   for (let i = 0; i < MAGIC.length; i++) {
-    if (bytes[i] !== MAGIC[i]) throw problem('BUNDLE_BAD_MAGIC', 'not a Vitrine bundle (wrong magic bytes)', { section: 'header', offset: i });
+    if (bytes[i] !== MAGIC[i])
+      throw problem('BUNDLE_BAD_MAGIC', 'not a Vitrine bundle (wrong magic bytes)', { section: 'header', offset: i });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(HEADER.version, true);
   if (version !== FORMAT_VERSION) {
-    throw problem('BUNDLE_UNSUPPORTED_VERSION', `format version ${version}, this reader supports ${FORMAT_VERSION}`, { section: 'header', offset: HEADER.version, version });
+    throw problem('BUNDLE_UNSUPPORTED_VERSION', `format version ${version}, this reader supports ${FORMAT_VERSION}`, {
+      section: 'header',
+      offset: HEADER.version,
+      version,
+    });
   }
   const fileLength = view.getUint32(HEADER.fileLength, true);
   if (fileLength > bytes.length) {
-    throw problem('BUNDLE_TRUNCATED', `header declares ${fileLength} bytes, file has ${bytes.length}`, { section: 'header', offset: HEADER.fileLength, declared: fileLength, actual: bytes.length });
+    throw problem('BUNDLE_TRUNCATED', `header declares ${fileLength} bytes, file has ${bytes.length}`, {
+      section: 'header',
+      offset: HEADER.fileLength,
+      declared: fileLength,
+      actual: bytes.length,
+    });
   }
   if (fileLength < bytes.length) {
-    throw problem('BUNDLE_SECTION_MALFORMED', `header declares ${fileLength} bytes, file has ${bytes.length} (trailing data)`, { section: 'header', offset: HEADER.fileLength, declared: fileLength, actual: bytes.length });
+    throw problem('BUNDLE_SECTION_MALFORMED', `header declares ${fileLength} bytes, file has ${bytes.length} (trailing data)`, {
+      section: 'header',
+      offset: HEADER.fileLength,
+      declared: fileLength,
+      actual: bytes.length,
+    });
   }
   const sectionCount = view.getUint32(HEADER.sectionCount, true);
   // Compare before allocating anything per entry: a forged count must not drive an allocation.
   if (HEADER_SIZE + sectionCount * SECTION_ENTRY_SIZE > fileLength) {
-    throw problem('BUNDLE_TRUNCATED', `section table of ${sectionCount} entries does not fit in ${fileLength} bytes`, { section: 'header', offset: HEADER.sectionCount, declared: sectionCount });
+    throw problem('BUNDLE_TRUNCATED', `section table of ${sectionCount} entries does not fit in ${fileLength} bytes`, {
+      section: 'header',
+      offset: HEADER.sectionCount,
+      declared: sectionCount,
+    });
   }
-  return { version, flags: view.getUint16(HEADER.flags, true), sectionCount, fileLength, storedChecksum: view.getUint32(HEADER.checksum, true) };
+  return {
+    version,
+    flags: view.getUint16(HEADER.flags, true),
+    sectionCount,
+    fileLength,
+    storedChecksum: view.getUint32(HEADER.checksum, true),
+  };
 }
 
 /** Reads the table and runs the structural checks, reporting problems to `sink`. */
@@ -103,13 +131,31 @@ export function readTable(bytes: Uint8Array, header: FileHeader, sink: ProblemSi
     seen.add(kind);
     if (knownSection(kind) === undefined && entry.required) {
       // A required section we cannot interpret means the file needs a newer reader.
-      sink(problem('BUNDLE_UNSUPPORTED_VERSION', `required section kind ${kind} is unknown to this reader`, { section: name, offset: entryOffset, kind }));
+      sink(
+        problem('BUNDLE_UNSUPPORTED_VERSION', `required section kind ${kind} is unknown to this reader`, {
+          section: name,
+          offset: entryOffset,
+          kind,
+        }),
+      );
     }
     if (offset < tableEnd || offset + length > header.fileLength) {
-      sink(problem('BUNDLE_SECTION_OUT_OF_RANGE', `section ${name} [${offset}, ${offset + length}) lies outside [${tableEnd}, ${header.fileLength})`, { section: name, offset: entryOffset + 8, sectionOffset: offset, sectionLength: length }));
+      sink(
+        problem(
+          'BUNDLE_SECTION_OUT_OF_RANGE',
+          `section ${name} [${offset}, ${offset + length}) lies outside [${tableEnd}, ${header.fileLength})`,
+          { section: name, offset: entryOffset + 8, sectionOffset: offset, sectionLength: length },
+        ),
+      );
     }
     if (offset % ALIGN !== 0) {
-      sink(problem('BUNDLE_SECTION_MISALIGNED', `section ${name} starts at ${offset}, not a multiple of ${ALIGN}`, { section: name, offset: entryOffset + 8, sectionOffset: offset }));
+      sink(
+        problem('BUNDLE_SECTION_MISALIGNED', `section ${name} starts at ${offset}, not a multiple of ${ALIGN}`, {
+          section: name,
+          offset: entryOffset + 8,
+          sectionOffset: offset,
+        }),
+      );
     }
   }
   const sorted = entries.filter((e) => e.length > 0).sort((a, b) => a.offset - b.offset);
@@ -117,7 +163,13 @@ export function readTable(bytes: Uint8Array, header: FileHeader, sink: ProblemSi
     const prev = sorted[i - 1]!;
     const cur = sorted[i]!;
     if (cur.offset < prev.offset + prev.length) {
-      sink(problem('BUNDLE_SECTION_OVERLAP', `sections ${prev.name} and ${cur.name} overlap at byte ${cur.offset}`, { section: cur.name, offset: cur.offset, other: prev.name }));
+      sink(
+        problem('BUNDLE_SECTION_OVERLAP', `sections ${prev.name} and ${cur.name} overlap at byte ${cur.offset}`, {
+          section: cur.name,
+          offset: cur.offset,
+          other: prev.name,
+        }),
+      );
     }
   }
   for (const name of REQUIRED_SECTIONS) {

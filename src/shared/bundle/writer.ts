@@ -63,9 +63,7 @@ function binarySection(
     length: plan.length,
     write(buffer, offset) {
       new Uint32Array(buffer, offset, 4).set(header);
-      fill(
-        blocks.map((block, i) => blockView(buffer, offset + plan.offsets[i]!, block)),
-      );
+      fill(blocks.map((block, i) => blockView(buffer, offset + plan.offsets[i]!, block)));
     },
   };
 }
@@ -114,12 +112,14 @@ function graphSection(name: SectionName, graph: CsrGraph, n: number): PendingSec
 function sessionsSection(sessions: SessionIndex, n: number): PendingSection {
   const count = sessions.age.length;
   const { offsets, items, age, referenceTime } = sessions;
-  if (offsets.length !== count + 1 || offsets[0] !== 0 || offsets[count] !== items.length) fail('sessions', 'offsets must run from 0 to items.length, one per session + 1');
+  if (offsets.length !== count + 1 || offsets[0] !== 0 || offsets[count] !== items.length)
+    fail('sessions', 'offsets must run from 0 to items.length, one per session + 1');
   for (let s = 0; s < count; s++) if (offsets[s + 1]! < offsets[s]!) fail('sessions', `offsets decrease at session ${s}`);
   for (const row of items) if (row >= n) fail('sessions', `item ${row} is not a product row (${n} products)`);
   checkFinite('sessions', 'age', age);
   for (const a of age) if (a < 0) fail('sessions', 'age must be >= 0');
-  if (!Number.isInteger(referenceTime) || referenceTime < 0 || referenceTime > 0xffffffff) fail('sessions', 'referenceTime must be u32 unix seconds');
+  if (!Number.isInteger(referenceTime) || referenceTime < 0 || referenceTime > 0xffffffff)
+    fail('sessions', 'referenceTime must be u32 unix seconds');
   return binarySection('sessions', [count, items.length, referenceTime, 0], sessionsBlocks(count, items.length), ([o, i, a]) => {
     o!.set(offsets);
     i!.set(items);
@@ -139,11 +139,22 @@ export function encodeBundle(input: BundleInput): Uint8Array {
   const ids = new Set<string>();
   let variantCount = 0;
   let attributeCount = 0;
-  const refs = { id: new Uint32Array(n), title: new Uint32Array(n), url: new Uint32Array(n), image: new Uint32Array(n), brand: new Uint32Array(n), currency: new Uint32Array(n) };
+  const refs = {
+    id: new Uint32Array(n),
+    title: new Uint32Array(n),
+    url: new Uint32Array(n),
+    image: new Uint32Array(n),
+    brand: new Uint32Array(n),
+    currency: new Uint32Array(n),
+  };
   const attributeEntries: [string, string][][] = [];
   for (let i = 0; i < n; i++) {
     const p = products[i]!;
-    if (ids.has(p.id)) throw new VitrineError('BUNDLE_DUPLICATE_ID', `cannot write products: duplicate id ${JSON.stringify(p.id)}`, { section: 'products', id: p.id });
+    if (ids.has(p.id))
+      throw new VitrineError('BUNDLE_DUPLICATE_ID', `cannot write products: duplicate id ${JSON.stringify(p.id)}`, {
+        section: 'products',
+        id: p.id,
+      });
     ids.add(p.id);
     refs.id[i] = pool.ref(p.id);
     refs.title[i] = pool.ref(p.title);
@@ -196,13 +207,15 @@ export function encodeBundle(input: BundleInput): Uint8Array {
   checkFinite('popularity', 'global', popularity.global);
   checkFinite('popularity', 'trending', popularity.trending);
   const windowDays = popularity.trendingWindowDays;
-  if (!Number.isInteger(windowDays) || windowDays < 0 || windowDays > 0xffffffff) fail('popularity', 'trendingWindowDays must be a u32 integer');
+  if (!Number.isInteger(windowDays) || windowDays < 0 || windowDays > 0xffffffff)
+    fail('popularity', 'trendingWindowDays must be a u32 integer');
   checkGraph('popularity', popularity.perCategory, c, n);
 
   // Embeddings.
   if (embeddings.rows !== n) fail('embeddings', `rows ${embeddings.rows} != product count ${n}`);
   if (!Number.isInteger(embeddings.dim) || embeddings.dim < 1) fail('embeddings', 'dim must be a positive integer');
-  if (embeddings.data.length !== n * embeddings.dim) fail('embeddings', `data has ${embeddings.data.length} values, expected ${n * embeddings.dim}`);
+  if (embeddings.data.length !== n * embeddings.dim)
+    fail('embeddings', `data has ${embeddings.data.length} values, expected ${n * embeddings.dim}`);
   if (embeddings.dtype !== meta.dtype || embeddings.dim !== meta.dim) fail('meta', 'dim/dtype disagree with the embeddings');
   if (embeddings.dtype === 'f32') checkFinite('embeddings', 'data', embeddings.data);
   else {
@@ -217,7 +230,27 @@ export function encodeBundle(input: BundleInput): Uint8Array {
       pool.writeInto(offsets as Uint32Array, blob as Uint8Array);
     }),
     binarySection('products', [n, variantCount, attributeCount, 0], productsBlocks(n, variantCount, attributeCount), (views) => {
-      const columns = [refs.id, refs.title, refs.url, refs.image, refs.brand, refs.currency, tree.leafOf, brands.brandOf, price, salePrice, rating, Uint8Array.from(products, (p) => (p.inStock ? 1 : 0)), variantOffsets, variantSize, variantColor, variantInStock, attributeOffsets, attributeKey, attributeValue];
+      const columns = [
+        refs.id,
+        refs.title,
+        refs.url,
+        refs.image,
+        refs.brand,
+        refs.currency,
+        tree.leafOf,
+        brands.brandOf,
+        price,
+        salePrice,
+        rating,
+        Uint8Array.from(products, (p) => (p.inStock ? 1 : 0)),
+        variantOffsets,
+        variantSize,
+        variantColor,
+        variantInStock,
+        attributeOffsets,
+        attributeKey,
+        attributeValue,
+      ];
       columns.forEach((column, i) => views[i]!.set(column));
     }),
     binarySection('categories', [c, 0, 0, 0], categoriesBlocks(c), ([names, parents]) => {
@@ -225,13 +258,18 @@ export function encodeBundle(input: BundleInput): Uint8Array {
       parents!.set(tree.nodes.map((node) => node.parent));
     }),
     binarySection('brands', [brandNames.length, 0, 0, 0], brandsBlocks(brandNames.length), ([names]) => names!.set(brandNames)),
-    binarySection('popularity', [n, c, popularity.perCategory.neighbors.length, windowDays], popularityBlocks(n, c, popularity.perCategory.neighbors.length), ([global, trending, offsets, neighbors, weights]) => {
-      global!.set(popularity.global);
-      trending!.set(popularity.trending);
-      offsets!.set(popularity.perCategory.offsets);
-      neighbors!.set(popularity.perCategory.neighbors);
-      weights!.set(popularity.perCategory.weights);
-    }),
+    binarySection(
+      'popularity',
+      [n, c, popularity.perCategory.neighbors.length, windowDays],
+      popularityBlocks(n, c, popularity.perCategory.neighbors.length),
+      ([global, trending, offsets, neighbors, weights]) => {
+        global!.set(popularity.global);
+        trending!.set(popularity.trending);
+        offsets!.set(popularity.perCategory.offsets);
+        neighbors!.set(popularity.perCategory.neighbors);
+        weights!.set(popularity.perCategory.weights);
+      },
+    ),
     graphSection('covisitation', input.covisitation, n),
     graphSection('copurchase', input.copurchase, n),
     binarySection('embeddings', [n, embeddings.dim, dtypeCode, 0], embeddingsBlocks(n, embeddings.dim, dtypeCode), ([data, scales]) => {
@@ -247,7 +285,12 @@ export function encodeBundle(input: BundleInput): Uint8Array {
 
 /** Lays out header, table and sections (each at a 16-byte boundary, zero padded) and seals the CRC. */
 function assemble(sections: readonly PendingSection[]): Uint8Array {
-  const entries = sections.map((s) => ({ kind: SectionKind[s.name], flags: s.required ? SECTION_FLAG_REQUIRED : 0, length: s.length, write: s.write }));
+  const entries = sections.map((s) => ({
+    kind: SectionKind[s.name],
+    flags: s.required ? SECTION_FLAG_REQUIRED : 0,
+    length: s.length,
+    write: s.write,
+  }));
   return assembleRaw(entries);
 }
 

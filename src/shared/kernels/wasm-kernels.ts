@@ -23,8 +23,19 @@ interface KernelExports {
   combine(slots: number, strideBytes: number, slotCount: number, weights: number, count: number, into: number, rowsP: number): void;
   topK(scores: number, rows: number, k: number, hasMask: number, mask: number, outIdx: number, outScores: number): number;
   mmr(
-    mat: number, scales: number, isI8: number, rows: number, dimP: number, cand: number, rel: number,
-    m: number, k: number, lambda: number, maxSim: number, done: number, out: number,
+    mat: number,
+    scales: number,
+    isI8: number,
+    rows: number,
+    dimP: number,
+    cand: number,
+    rel: number,
+    m: number,
+    k: number,
+    lambda: number,
+    maxSim: number,
+    done: number,
+    out: number,
   ): number;
 }
 
@@ -86,7 +97,26 @@ export function computeLayout(base: number, rows: number, dim: number, dtype: 'f
   const mmrMaxSim = take(rows * 4);
   const mmrOut = take(rows * 4);
   const mmrDone = take(rows);
-  return { rowsP, dimP, mat, scales, query, q16, slots, slotStride, weights, mask, topIdx, topScores, mmrCand, mmrRel, mmrMaxSim, mmrOut, mmrDone, end: at };
+  return {
+    rowsP,
+    dimP,
+    mat,
+    scales,
+    query,
+    q16,
+    slots,
+    slotStride,
+    weights,
+    mask,
+    topIdx,
+    topScores,
+    mmrCand,
+    mmrRel,
+    mmrMaxSim,
+    mmrOut,
+    mmrDone,
+    end: at,
+  };
 }
 
 /** Typed views over the current `memory.buffer`; rebuilt whenever the buffer changes (growth). */
@@ -270,8 +300,19 @@ class WasmKernels implements Kernels {
     views.mmrCand.set(candidates);
     views.mmrRel.set(relevance);
     const count = this.x.mmr(
-      l.mat, l.scales, this.dtype === 'i8' ? 1 : 0, this.rows, l.dimP, l.mmrCand, l.mmrRel,
-      candidates.length, k, lambda, l.mmrMaxSim, l.mmrDone, l.mmrOut,
+      l.mat,
+      l.scales,
+      this.dtype === 'i8' ? 1 : 0,
+      this.rows,
+      l.dimP,
+      l.mmrCand,
+      l.mmrRel,
+      candidates.length,
+      k,
+      lambda,
+      l.mmrMaxSim,
+      l.mmrDone,
+      l.mmrOut,
     );
     return views.mmrOut.subarray(0, count);
   }

@@ -26,7 +26,8 @@ export class ComponentRegistry {
   constructor(readonly list: readonly ScoreComponent[]) {
     list.forEach((component, slot) => {
       if (this.#slots.has(component.name)) throw new Error(`two score components are named ${component.name}`);
-      if (!component.fill === !component.fillOnLoad) throw new Error(`score component ${component.name} needs exactly one of fill and fillOnLoad`);
+      if (!component.fill === !component.fillOnLoad)
+        throw new Error(`score component ${component.name} needs exactly one of fill and fillOnLoad`);
       this.#slots.set(component.name, slot);
     });
   }
@@ -69,4 +70,6 @@ export const COMPONENTS = new ComponentRegistry([
 ]);
 
 /** Each component's default weight by name. */
-export const DEFAULT_WEIGHTS: Readonly<Record<string, number>> = Object.fromEntries(COMPONENTS.list.map((component) => [component.name, component.defaultWeight]));
+export const DEFAULT_WEIGHTS: Readonly<Record<string, number>> = Object.fromEntries(
+  COMPONENTS.list.map((component) => [component.name, component.defaultWeight]),
+);

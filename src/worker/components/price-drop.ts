@@ -30,7 +30,8 @@ function priceDrops(query: Query): Map<number, PriceDrop> {
     if (event.type !== 'view' || event.price === undefined || visitor.purchased.has(event.row)) continue;
     const now = currentPrice(bundle, event.row);
     if (Number.isNaN(now) || event.price <= 0) continue;
-    if (now < event.price) drops.set(event.row, { row: event.row, seen: event.price, now, fraction: (event.price - now) / event.price, time: event.time });
+    if (now < event.price)
+      drops.set(event.row, { row: event.row, seen: event.price, now, fraction: (event.price - now) / event.price, time: event.time });
     else drops.delete(event.row);
   }
   return drops;

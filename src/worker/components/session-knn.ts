@@ -36,7 +36,10 @@ export const sessionKnn: ScoreComponent<(row: number) => Float32Array> = {
     });
   },
   explain(query, at, scoresWithout) {
-    const best = strongestSeed(query.seeds.slice(0, MAX_EVIDENCE_SEEDS), (seed) => at.weight * (at.score - scoresWithout(seed.row)[at.row]!));
+    const best = strongestSeed(
+      query.seeds.slice(0, MAX_EVIDENCE_SEEDS),
+      (seed) => at.weight * (at.score - scoresWithout(seed.row)[at.row]!),
+    );
     return best && cite(query, best, 'viewedTogether');
   },
 };

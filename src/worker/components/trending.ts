@@ -15,6 +15,8 @@ export const trending: ScoreComponent<void> = {
     if (!((bundle.sessions?.referenceTime ?? 0) > 0)) return { contribution: at.value, message: 'popular', params: {} };
     const leaf = bundle.products.categoryIndex[at.row]!;
     const category = query.options.category ?? (leaf >= 0 ? bundle.categories[leaf]!.name : null);
-    return category ? { contribution: at.value, message: 'popularIn', params: { category } } : { contribution: at.value, message: 'trending', params: {} };
+    return category
+      ? { contribution: at.value, message: 'popularIn', params: { category } }
+      : { contribution: at.value, message: 'trending', params: {} };
   },
 };

@@ -16,7 +16,8 @@ export interface StorageFaults {
 function classifyOpenError(error: unknown): VitrineError {
   const name = error instanceof Error || error instanceof DOMException ? error.name : '';
   const message = error instanceof Error || error instanceof DOMException ? error.message : String(error);
-  if (name === 'VersionError') return new VitrineError('STORAGE_VERSION', `the profile database is newer than this build (${message})`, { cause: name });
+  if (name === 'VersionError')
+    return new VitrineError('STORAGE_VERSION', `the profile database is newer than this build (${message})`, { cause: name });
   if (name === 'QuotaExceededError') return new VitrineError('STORAGE_QUOTA', message, { cause: name });
   return new VitrineError('STORAGE_UNAVAILABLE', `IndexedDB cannot be opened: ${message}`, { cause: name || 'unknown' });
 }

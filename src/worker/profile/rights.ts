@@ -40,7 +40,8 @@ export function buildExport(
     format: 'vitrine-profile',
     formatVersion: 1,
     exportedAt: iso(now),
-    storedIn: status.mode === 'persistent' ? "this browser's IndexedDB, on this device only" : 'this tab\'s memory only; gone when the tab closes',
+    storedIn:
+      status.mode === 'persistent' ? "this browser's IndexedDB, on this device only" : "this tab's memory only; gone when the tab closes",
     status,
     events: events.map((e) => ({
       type: e.type,
@@ -133,14 +134,18 @@ export function buildSummary(data: ProfileExport): ProfileSummary {
   if (data.compacted.length || status.overflow) {
     sections.push({
       topic: 'limits',
-      text: `Older activity for ${plural(data.compacted.length, 'product')} is kept only as a summary per product` +
+      text:
+        `Older activity for ${plural(data.compacted.length, 'product')} is kept only as a summary per product` +
         (status.overflow ? ` (${plural(status.overflow, 'event')} summarised because the history limit was reached).` : '.'),
     });
   }
   if (status.reason || status.skippedRecords) {
     const problems: string[] = [];
     if (status.reason) problems.push(`Saving is off because ${REASON_WORDS[status.reason] ?? status.reason}.`);
-    if (status.skippedRecords) problems.push(`${plural(status.skippedRecords, 'saved record')} could not be read and ${status.skippedRecords === 1 ? 'was' : 'were'} ignored.`);
+    if (status.skippedRecords)
+      problems.push(
+        `${plural(status.skippedRecords, 'saved record')} could not be read and ${status.skippedRecords === 1 ? 'was' : 'were'} ignored.`,
+      );
     sections.push({ topic: 'problems', text: problems.join(' ') });
   }
   const headline = persistent
