@@ -13,26 +13,33 @@ function rowMaxAbs(graph: CsrGraph, row: number): number {
   return max;
 }
 
-/** Calls `visit(neighbour, term)` for each of `seed`'s neighbours with that neighbour's term of the sum. */
-function forEachTerm(graph: CsrGraph, seed: Seed, visit: (neighbour: number, term: number) => void): void {
+/**
+ * What `seed`'s edge weights are multiplied by: its weight over its row's strongest edge, 0 for a
+ * row without edges. A neighbour's term is `edge weight × scale`, in the fill and the explanation.
+ */
+function scaleOf(graph: CsrGraph, seed: Seed): number {
   const max = rowMaxAbs(graph, seed.row);
-  if (max === 0) return;
-  const scale = seed.weight / max;
-  for (let e = graph.offsets[seed.row]!; e < graph.offsets[seed.row + 1]!; e++) visit(graph.neighbors[e]!, graph.weights[e]! * scale);
+  return max === 0 ? 0 : seed.weight / max;
 }
 
 /** Overwrites `into` with every product's sum over `seeds`. */
 export function fillGraph(graph: CsrGraph, seeds: readonly Seed[], into: Float32Array): void {
   into.fill(0);
-  for (const seed of seeds) forEachTerm(graph, seed, (neighbour, term) => (into[neighbour]! += term));
+  const { offsets, neighbors, weights } = graph;
+  for (const seed of seeds) {
+    const scale = scaleOf(graph, seed);
+    if (scale === 0) continue;
+    for (let e = offsets[seed.row]!; e < offsets[seed.row + 1]!; e++) into[neighbors[e]!]! += weights[e]! * scale;
+  }
 }
 
 /** `seed`'s part of the sum at `row` (0 when `row` is not its neighbour). */
 export function termAt(graph: CsrGraph, seed: Seed, row: number): number {
+  const scale = scaleOf(graph, seed);
+  if (scale === 0) return 0;
+  const { offsets, neighbors, weights } = graph;
   let value = 0;
-  forEachTerm(graph, seed, (neighbour, term) => {
-    if (neighbour === row) value += term;
-  });
+  for (let e = offsets[seed.row]!; e < offsets[seed.row + 1]!; e++) if (neighbors[e] === row) value += weights[e]! * scale;
   return value;
 }
 
