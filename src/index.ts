@@ -35,6 +35,6 @@ export type {
   WhyReason,
 } from './shared/request.ts';
 export type { BusinessRules, ProductFilter, WeightedFilter } from './shared/rules.ts';
-export type { VisitContext } from './shared/context.ts';
+export type { VisitContext } from './shared/visit-context.ts';
 export type { MessageId, MessageParams } from './shared/messages.ts';
 export type { VisitorTraits, Trait, TraitEvidence } from './shared/visitor-traits.ts';

@@ -5,7 +5,7 @@
  */
 import type { KernelImpl } from './kernels/types.ts';
 import { VitrineError, type ErrorCode } from './errors.ts';
-import { normalizeVisitContext, type NormalizedVisitContext, type VisitContext } from './context.ts';
+import { normalizeVisitContext, type NormalizedVisitContext, type VisitContext } from './visit-context.ts';
 import type { MessageId, MessageParams } from './messages.ts';
 import { normalizeRules, type BusinessRules, type NormalizedRules } from './rules.ts';
 

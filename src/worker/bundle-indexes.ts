@@ -10,7 +10,7 @@ import type { Bundle } from '../shared/bundle/types.ts';
 import { CategoryNames } from './category-names.ts';
 import { rowsAvailableInSize } from './product-filters.ts';
 import { buildTextIndex, type TextIndex } from './cold-start.ts';
-import { buildSessionKnnIndex, type SessionKnnIndex } from './session-knn.ts';
+import { buildSessionKnnIndex, type SessionKnnIndex } from './vstan.ts';
 import { RowsByGroup } from './rows-by-group.ts';
 import { computePriceStats, type PriceStats } from './traits.ts';
 

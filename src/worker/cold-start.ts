@@ -18,7 +18,7 @@
  *   a social site" maps to products only through per-source popularity the bundle lacks.
  */
 import type { Bundle } from '../shared/bundle/types.ts';
-import type { NormalizedVisitContext } from '../shared/context.ts';
+import type { NormalizedVisitContext } from '../shared/visit-context.ts';
 import type { MessageId, MessageParams } from '../shared/messages.ts';
 import type { BundleIndexes } from './bundle-indexes.ts';
 import { tokenize } from './text.ts';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeBundle, encodeBundle, type Bundle } from '../../src/shared/bundle/index.ts';
 import type { EventType, StoredEvent } from '../../src/shared/events.ts';
-import { AffinityScores, PART_MAX } from '../../src/worker/affinity.ts';
+import { AffinityScores, PART_MAX } from '../../src/worker/affinity-scores.ts';
 import { BundleIndexes } from '../../src/worker/bundle-indexes.ts';
 import { computeAffinities, DAY_MS, DEFAULT_HALF_LIFE_DAYS, type Affinities } from '../../src/worker/profile/affinities.ts';
 import { bundleResolver } from '../../src/worker/profile/catalog.ts';

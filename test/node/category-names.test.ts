@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle } from '../../src/shared/bundle/types.ts';
-import { normalizeVisitContext } from '../../src/shared/context.ts';
+import { normalizeVisitContext } from '../../src/shared/visit-context.ts';
 import { normalizeRules } from '../../src/shared/rules.ts';
 import { BundleIndexes } from '../../src/worker/bundle-indexes.ts';
 import { categoryKey } from '../../src/worker/category-names.ts';

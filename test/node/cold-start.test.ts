@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeBundle, encodeBundle, type Bundle } from '../../src/shared/bundle/index.ts';
-import { normalizeVisitContext, type VisitContext } from '../../src/shared/context.ts';
+import { normalizeVisitContext, type VisitContext } from '../../src/shared/visit-context.ts';
 import { BundleIndexes } from '../../src/worker/bundle-indexes.ts';
 import { contextScores, PART_WEIGHTS, type ContextMatch } from '../../src/worker/cold-start.ts';
 import { tokenize } from '../../src/worker/text.ts';

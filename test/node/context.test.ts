@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CONTEXT_TEXT, normalizeVisitContext } from '../../src/shared/context.ts';
+import { MAX_CONTEXT_TEXT, normalizeVisitContext } from '../../src/shared/visit-context.ts';
 
 function rejected(value: unknown, field?: string): { code?: string; message?: string; details?: { field?: string } } {
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isVitrineError, type VitrineError } from '../../src/shared/errors.ts';
-import { normalizeVisitContext } from '../../src/shared/context.ts';
+import { normalizeVisitContext } from '../../src/shared/visit-context.ts';
 import { normalizeRules } from '../../src/shared/rules.ts';
 import { MAX_LIMIT, MAX_RECENT, normalizeOptions, normalizeRequest, normalizeRerank } from '../../src/shared/request.ts';
 

@@ -1,5 +1,5 @@
 /** The visitor's long-term brand and category affinities (only with personalization consent). */
-import { AffinityScores } from '../affinity.ts';
+import { AffinityScores } from '../affinity-scores.ts';
 import type { ScoreComponent } from './types.ts';
 
 export const affinity: ScoreComponent<AffinityScores | null> = {
