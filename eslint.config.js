@@ -30,6 +30,12 @@ const pageToWorker = (allowed) => ({
     'Page code may import the worker only with `import type` (the engine runs in the worker; a value import would bundle it into the page).',
 });
 
+/** `instanceof` fails for an error that crossed the worker boundary or came from another realm: branch on `code`. */
+const NO_INSTANCEOF_ERROR = {
+  selector: "BinaryExpression[operator='instanceof'][right.name='VitrineError']",
+  message: 'Use isVitrineError(error) and error.code: instanceof is false for an error that crossed a worker or realm boundary.',
+};
+
 /** What a side must not import at all. */
 const noneOf = (folders, why) => ({ regex: folders.map(into).join('|'), message: why });
 
@@ -59,6 +65,7 @@ export default defineConfig([
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
       // A callback declared before the timer or instance it reads is assigned (`let timer; … timer = setTimeout(…)`).
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      'no-restricted-syntax': ['error', NO_INSTANCEOF_ERROR],
     },
   },
   {
@@ -93,6 +100,7 @@ export default defineConfig([
       '@typescript-eslint/no-import-type-side-effects': 'error',
       'no-restricted-syntax': [
         'error',
+        NO_INSTANCEOF_ERROR,
         {
           selector: `ImportExpression[source.value=/${into('worker').replaceAll('/', '\\/')}/]`,
           message: 'Page code must not load worker code; the bridge starts the worker from its URL.',

@@ -81,7 +81,7 @@ export async function loadKernelFactory({
   }
   const order: Array<'wasm-simd' | 'wasm'> = simdSupported() ? ['wasm-simd', 'wasm'] : ['wasm'];
   const compiled = await compileFirstWorking(order, compile);
-  if (compiled instanceof VitrineError) return referenceFactory(compiled);
+  if (isVitrineError(compiled)) return referenceFactory(compiled);
   const { impl, module } = compiled;
   return { impl, fallback: null, create: () => instantiateKernels(module, impl) };
 }

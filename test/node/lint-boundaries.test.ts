@@ -79,3 +79,14 @@ describe('the page/worker boundary (eslint.config.js)', () => {
     expect(await broken('src/worker/example.ts', "import { VitrineError } from '../shared/errors.ts';")).toEqual([]);
   });
 });
+
+describe('errors across boundaries (eslint.config.js)', () => {
+  it('should refuse `instanceof VitrineError` on either side, and accept isVitrineError', async () => {
+    const check = (test: string) =>
+      `import { VitrineError, isVitrineError } from '../shared/errors.ts';\nexport const f = (error: unknown) => ${test} || isVitrineError(error) || VitrineError;`;
+    for (const path of ['src/embed/example.ts', 'src/worker/example.ts', 'src/cli/example.ts']) {
+      expect(await broken(path, check('error instanceof VitrineError')), path).toEqual(['no-restricted-syntax']);
+      expect(await broken(path, check("isVitrineError(error) && error.code === 'NOT_READY'")), path).toEqual([]);
+    }
+  });
+});

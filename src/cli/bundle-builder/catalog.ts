@@ -1,7 +1,7 @@
 /**
  * Loads a catalog file into validated products: reads records, maps fields, rejects duplicates.
  */
-import { VitrineError } from '../../shared/errors.ts';
+import { VitrineError, isVitrineError } from '../../shared/errors.ts';
 import type { ProductInput } from '../../shared/bundle/types.ts';
 import type { CatalogField, FieldMapping } from './fields.ts';
 import type { InvalidRows } from './invalid-rows.ts';
@@ -56,7 +56,7 @@ export function loadCatalog(file: string, options: CatalogOptions): Catalog {
       products.push(product);
       descriptions.push(description);
     } catch (error) {
-      if (error instanceof VitrineError && error.code === 'INPUT_INVALID_ROW') options.invalid.handle(error);
+      if (isVitrineError(error) && error.code === 'INPUT_INVALID_ROW') options.invalid.handle(error);
       else throw error;
     }
   }

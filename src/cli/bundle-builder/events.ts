@@ -6,7 +6,7 @@
  * - one cart per record holding a `products` array (DummyJSON carts.json): a session of purchases.
  * Events naming products that are not in the catalog are counted and ignored.
  */
-import { VitrineError } from '../../shared/errors.ts';
+import { VitrineError, isVitrineError } from '../../shared/errors.ts';
 import { pick, type EventField, type FieldMapping } from './fields.ts';
 import type { InvalidRows } from './invalid-rows.ts';
 import { readTable } from './records.ts';
@@ -113,7 +113,7 @@ export function loadEvents(file: string, options: EventOptions): EventLog {
         add(key, id, parseTime(pick(row, options.mapping.time)?.value, where), parseType(pick(row, options.mapping.type)?.value, where));
       }
     } catch (error) {
-      if (error instanceof VitrineError && error.code === 'INPUT_INVALID_ROW') options.invalid.handle(error);
+      if (isVitrineError(error) && error.code === 'INPUT_INVALID_ROW') options.invalid.handle(error);
       else throw error;
     }
   }

@@ -5,7 +5,7 @@
  * the computed ones: the engine scores by dot product and reads it as cosine similarity, and
  * products falling back to content vectors must live on the same unit sphere.
  */
-import { VitrineError } from '../../shared/errors.ts';
+import { VitrineError, isVitrineError } from '../../shared/errors.ts';
 import { parseCsv } from './csv.ts';
 import type { InvalidRows } from './invalid-rows.ts';
 import { detectFormat, readTable, readText } from './records.ts';
@@ -53,7 +53,7 @@ export function importEmbeddings(file: string, indexById: Map<string, number>, i
         throw new VitrineError('INPUT_INVALID_ROW', 'all-zero vector has no direction', { file, line, field: 'vector' });
       vectors.set(p, unit);
     } catch (error) {
-      if (error instanceof VitrineError && error.code === 'INPUT_INVALID_ROW') invalid.handle(error);
+      if (isVitrineError(error) && error.code === 'INPUT_INVALID_ROW') invalid.handle(error);
       else throw error;
     }
   }

@@ -9,7 +9,7 @@
  * stably, so equal times keep file order.
  */
 import { extname } from 'node:path';
-import { VitrineError } from '../../shared/errors.ts';
+import { VitrineError, isVitrineError } from '../../shared/errors.ts';
 import { parseCsv } from '../bundle-builder/csv.ts';
 import { parseTime } from '../bundle-builder/events.ts';
 import type { InvalidRows } from '../bundle-builder/invalid-rows.ts';
@@ -138,7 +138,7 @@ function readDelimited(
       if (item === '') throw invalidRow(file, line, 'item', 'missing item id');
       builder.add(session, item, timeSeconds(fields[timeCol], format, { file, line }));
     } catch (error) {
-      if (error instanceof VitrineError && error.code === 'INPUT_INVALID_ROW') invalid.handle(error);
+      if (isVitrineError(error) && error.code === 'INPUT_INVALID_ROW') invalid.handle(error);
       else throw error;
     }
   }
@@ -197,7 +197,7 @@ function readJsonl(text: string, file: string, builder: SessionBuilder, invalid:
         try {
           time = timeSeconds(ts, 'jsonl', { file, line });
         } catch (error) {
-          if (error instanceof VitrineError)
+          if (isVitrineError(error))
             throw invalidRow(file, line, `events[${e}].ts`, error.message.replace(/^INPUT_INVALID_ROW: time: /, ''));
           throw error;
         }
@@ -205,7 +205,7 @@ function readJsonl(text: string, file: string, builder: SessionBuilder, invalid:
       });
       for (const { item, time } of parsed) builder.add(session, item, time);
     } catch (error) {
-      if (error instanceof VitrineError && error.code === 'INPUT_INVALID_ROW') invalid.handle(error);
+      if (isVitrineError(error) && error.code === 'INPUT_INVALID_ROW') invalid.handle(error);
       else throw error;
     }
   }
