@@ -78,7 +78,8 @@ function start(script: HTMLScriptElement | null): void {
   });
   // Consent first: signals already on the page reach the worker before anything is tracked.
   watchConsentSignals(window as Parameters<typeof watchConsentSignals>[0], (signal) => {
-    const { source, ...choice } = signal;
+    // The scopes alone (the API stamps the time): a choice with another key would not be replayed after a crash.
+    const { source, time: _time, ...choice } = signal;
     vitrine.consent.set(choice, { source }).catch(warn);
   });
 

@@ -3,7 +3,7 @@
  * (installed before the page's scripts, as a CMP stub is) and Google Consent Mode v2 commands in
  * `dataLayer`. What decides is observable storage: the profile database exists only after a grant.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import type { VitrineGlobal } from '../../src/embed/script-tag.ts';
 import { startWitnessedShop, type Witnesses } from './privacy-harness.ts';
 
@@ -113,6 +113,66 @@ test.describe('IAB TCF v2.2 through the script tag', () => {
       await context.close();
     });
   }
+
+  /** The consent source the worker reports, or the error code while a call hits the dying worker. */
+  function sourceOf(page: Page): Promise<string> {
+    return page.evaluate(() =>
+      (window as unknown as { vitrine: VitrineGlobal }).vitrine.consent.get().then(
+        (record) => record.source,
+        (error: { code?: string }) => `error ${error.code}`,
+      ),
+    );
+  }
+
+  /** The first engine worker of `context` dies while it starts, with whatever was sent to it (the later ones are real). */
+  async function firstWorkerDies(context: BrowserContext): Promise<void> {
+    let first = true;
+    await context.route(/\/assets\/worker-(?!chunk-)[^/]*\.js$/, (route) => {
+      if (!first) return route.fallback();
+      first = false;
+      return route.fulfill({ contentType: 'text/javascript', body: "throw new Error('the engine worker died on start');" });
+    });
+  }
+
+  test('should replay a CMP grant that was lost with a crashed worker into the restarted one', async ({ browser }) => {
+    const context = await browser.newContext();
+    shopServer = await startWitnessedShop(context);
+    await context.addInitScript(installCmp, {
+      initial: { gdprApplies: true, cmpStatus: 'loaded', eventStatus: 'tcloaded', purpose: consents(1, 5, 6) },
+    });
+    await firstWorkerDies(context);
+    const page = await context.newPage();
+    await page.goto(`${shopServer.origin}/privacy.html`);
+    // The next call starts a new worker, and the page session (the CMP's decision first) is replayed into it.
+    await expect.poll(() => sourceOf(page)).toBe('tcf');
+    expect(await consentOf(page)).toMatchObject({ personalization: true });
+    await page.evaluate(() => (window as unknown as { vitrine: VitrineGlobal }).vitrine.track({ type: 'view', product: '1' }));
+    await expect.poll(() => databaseNames(page)).toEqual([DB]);
+    await context.close();
+  });
+
+  test('should replay a CMP revocation that was lost with a crashed worker, deleting the stored profile', async ({ browser }) => {
+    const context = await browser.newContext();
+    shopServer = await startWitnessedShop(context);
+    const granted = { gdprApplies: true, cmpStatus: 'loaded', eventStatus: 'tcloaded', purpose: consents(1, 5, 6) };
+    await context.addInitScript(installCmp, { initial: granted });
+    const earlier = await context.newPage();
+    await earlier.goto(`${shopServer.origin}/privacy.html`);
+    await trackViews(earlier, ['1', '2']);
+    await expect.poll(() => databaseNames(earlier)).toEqual([DB]);
+    await earlier.close();
+    // The next visit: the CMP now says no, and the worker that was to hear it dies first.
+    await context.addInitScript(() => {
+      (window as unknown as { __cmp: { emit(p: unknown): void } }).__cmp.emit({ purpose: { consents: {} } });
+    });
+    await firstWorkerDies(context);
+    const page = await context.newPage();
+    await page.goto(`${shopServer.origin}/privacy.html`);
+    await expect.poll(() => sourceOf(page)).toBe('tcf');
+    expect(await consentOf(page)).toMatchObject({ personalization: false });
+    await expect.poll(() => databaseNames(page)).toEqual([]);
+    await context.close();
+  });
 
   test('should let a later explicit revocation win over the CMP grant', async ({ browser }) => {
     const context = await browser.newContext();
