@@ -6,20 +6,11 @@
 import { chromium } from 'playwright';
 import type { AddressInfo } from 'node:net';
 import { DEMO_MOUNTS, startStaticServer } from '../demo/serve.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
 
 const server = await startStaticServer(DEMO_MOUNTS, 0);
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage({ viewport: { width: 1180, height: 900 }, deviceScaleFactor: 1 });
   await page.goto(`${origin}/?product=5`);
@@ -32,7 +23,7 @@ try {
   await page.keyboard.press('Escape');
   // A visitor who looked at a few products and then allowed personal recommendations.
   await page.evaluate(async () => {
-    const vitrine = (window as unknown as { vitrine: { track: (event: object) => Promise<void> } }).vitrine;
+    const vitrine = (globalThis as unknown as { vitrine: { track: (event: object) => Promise<void> } }).vitrine;
     for (const product of ['12', '9', '27']) await vitrine.track({ type: 'view', product });
   });
   const panel = page.locator('.your-data');

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.ts';
 import { VitrineError } from '../../src/shared/errors.ts';
 import type { BrowserBenchOptions, BenchMessage } from '../browser/bench-protocol.ts';
 import type { BenchRow } from '../cases/kernel-scan.ts';
@@ -19,16 +20,6 @@ import { printer } from './printer.ts';
 import { firstRequestText, profileLines, recommendHeader, recommendJson, recommendTableRow } from './row-format.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Chromium's background services would try to reach Google; these machines have no network. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const BUNDLE_PATH = '/__bench/bundle-100000x64.vtb';
 const CATALOG_PATH = '/__bench/catalog-100000x64.vtb';
 /** Where the built dist/ and bench/browser/embed.html are served raw. */
@@ -83,7 +74,7 @@ export async function runBrowserBench(options: BenchOptions): Promise<number> {
   await server.listen();
   const address = server.httpServer?.address();
   if (!address || typeof address === 'string') throw new VitrineError('INPUT_BAD_OPTION', 'bench server did not get a port');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
   const rows: BenchRow[] = [];
   const recommendRows: RecommendRow[] = [];
   try {

@@ -2,6 +2,7 @@
  * The bench's entry (`npm run bench`, `npm run bench:browser`): a development tool, not part of the
  * published `vitrine` CLI. Bad options print as the CLI prints them (`error …`, exit code 1).
  */
+import { errorLine } from '../../src/cli/command.ts';
 import { isVitrineError } from '../../src/shared/errors.ts';
 import { HELP, parseBenchArgs } from './options.ts';
 
@@ -17,11 +18,7 @@ async function main(argv: string[]): Promise<number> {
     return await (await import('./node-bench.ts')).runNodeBench(options);
   } catch (error) {
     if (!isVitrineError(error)) throw error;
-    const where = Object.entries(error.details)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ');
-    console.error(`error ${error.message}${where ? ` (${where})` : ''}`);
+    console.error(errorLine(error));
     return 1;
   }
 }

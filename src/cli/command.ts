@@ -1,3 +1,14 @@
+import type { VitrineError } from '../shared/errors.ts';
+
+/** How a command line prints a VitrineError: `error <code>: <message> (key=value …)`, never a stack trace. */
+export function errorLine(error: VitrineError): string {
+  const where = Object.entries(error.details)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  return `error ${error.message}${where ? ` (${where})` : ''}`;
+}
+
 /** One `vitrine` sub-command. Each lives in `src/cli/commands/<name>.ts`. */
 export interface Command {
   /** Words after `vitrine`, e.g. `['bundle', 'build']`. */

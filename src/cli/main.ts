@@ -3,7 +3,7 @@
  * printed as `code: message (where)` with exit code 1, never a stack trace for bad input.
  */
 import { isVitrineError } from '../shared/errors.ts';
-import type { Command } from './command.ts';
+import { errorLine, type Command } from './command.ts';
 import { commands } from './commands/index.ts';
 
 function usage(): string {
@@ -47,11 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     return await found.command.run(found.rest);
   } catch (error) {
     if (isVitrineError(error)) {
-      const where = Object.entries(error.details)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(' ');
-      console.error(`error ${error.message}${where ? ` (${where})` : ''}`);
+      console.error(errorLine(error));
       return 1;
     }
     throw error;
