@@ -1,16 +1,17 @@
 /**
- * ESLint (flat config), run by `npm run lint` and `npm test`. For now it enforces one thing, the
- * boundaries between the runtimes (STYLE.md #1 and anti-pattern #1):
+ * ESLint (flat config), run by `npm run lint` and `npm test` (Prettier's check runs beside it).
+ * ESLint's and typescript-eslint's recommended rules, `isVitrineError` instead of `instanceof`, and
+ * the boundaries between the runtimes (STYLE.md #1 and anti-pattern #1):
  *
- * - page code (src/embed/, src/index.ts, widgets/) takes nothing from src/worker/ but types
- *   (`import type`), and the worker's URL in the bridge: a value import would bundle the engine,
- *   its wasm and IndexedDB code into the shop's page;
+ * - page code (src/embed/, src/index.ts, widgets/) takes from src/worker/ only the engine's API type
+ *   (`import type { EngineApi } from '…/worker/index.ts'`) and, in the bridge, the worker's URL: a
+ *   value import would bundle the engine, its wasm and IndexedDB code into the shop's page, and any
+ *   other type the two sides share lives in src/shared/;
  * - src/shared/ is imported by every side, so it imports none of them;
  * - src/worker/ imports no page or CLI code.
  *
  * Import paths are matched as written (relative specifiers), so the patterns name the folder
  * wherever it sits in the path. test/node/lint-boundaries.test.ts proves each rule fires.
- * General rules (typescript-eslint's recommended set, Prettier) go in further blocks below.
  */
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
@@ -22,13 +23,24 @@ const into = (folder) => `(^|/)${folder}(/|$)`;
 
 const PAGE = ['src/embed/**/*.{ts,tsx}', 'src/index.ts', 'widgets/**/*.{ts,tsx}'];
 
-/** Page code reaches the worker only through types; `value` is the one non-type exception allowed. */
-const pageToWorker = (allowed) => ({
-  regex: allowed ? `${into('worker')}(?!${allowed})` : into('worker'),
-  allowTypeImports: true,
-  message:
-    'Page code may import the worker only with `import type` (the engine runs in the worker; a value import would bundle it into the page).',
-});
+/** The worker's entry, whose API object's type is the page/worker contract. */
+const ENGINE_API = '(^|/)worker/index\\.ts$';
+/** Vite's URL of the worker script (a string, no code): the bridge starts the worker from it. */
+const WORKER_URL = '(^|/)worker/index\\.ts\\?worker&url$';
+
+/** What page code may take from the worker: the API's type, and the worker's URL where `withUrl`. */
+const pageToWorker = (withUrl) => [
+  {
+    regex: '(^|/)worker/(?!index\\.ts(\\?worker&url)?$)',
+    message: 'Page code takes no worker module: types the page and the worker share live in src/shared/.',
+  },
+  {
+    regex: ENGINE_API,
+    allowTypeImports: true,
+    message: 'Page code may import the engine API only with `import type` (a value import would bundle the engine into the page).',
+  },
+  ...(withUrl ? [] : [{ regex: WORKER_URL, message: 'Only the bridge starts the worker.' }]),
+];
 
 /** `instanceof` fails for an error that crossed the worker boundary or came from another realm: branch on `code`. */
 const NO_INSTANCEOF_ERROR = {
@@ -45,7 +57,8 @@ export default defineConfig([
     '.tsbuild/',
     'wasm/build/',
     'demo/build/',
-    // AssemblyScript: its decorators (`@inline`) are not TypeScript; it gets its own config with general rules.
+    // AssemblyScript: its decorators (`@inline`) are not TypeScript to ESLint's parser; the kernels are
+    // checked by the AssemblyScript compiler and by their tests against the TypeScript reference.
     'wasm/',
     'test-results/',
     'playwright-report/',
@@ -95,7 +108,7 @@ export default defineConfig([
     files: PAGE,
     plugins: { '@typescript-eslint': tseslint.plugin },
     rules: {
-      'no-restricted-imports': ['error', { patterns: [pageToWorker()] }],
+      'no-restricted-imports': ['error', { patterns: pageToWorker(false) }],
       // `import { type X } from '../worker/…'` keeps a side-effect import under verbatimModuleSyntax.
       '@typescript-eslint/no-import-type-side-effects': 'error',
       'no-restricted-syntax': [
@@ -112,7 +125,7 @@ export default defineConfig([
     name: 'vitrine/page-boundary/bridge',
     // The bridge starts the worker from the URL Vite gives for it (`?worker&url`: a string, no code).
     files: ['src/embed/bridge.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [pageToWorker('index\\.ts\\?worker&url$')] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: pageToWorker(true) }] },
   },
   {
     name: 'vitrine/shared-boundary',
