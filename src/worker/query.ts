@@ -85,7 +85,7 @@ export function createQuery(
     placement,
     strategy: placement,
     page,
-    seeds: placement === 'similar' && page !== null ? [{ row: page, weight: 1, event: null }] : sessionSeeds(session),
+    seeds: seedsOf(placement, page, session),
     basket,
     sequence: session.map((event) => event.row),
     session,
@@ -94,10 +94,18 @@ export function createQuery(
 }
 
 /**
- * The seeds had the session never held `without`: the other products move up in recency and
- * weigh what they would then weigh, so a leave-one-out difference is exactly what removing the
- * product from the session changes.
+ * The products a query starts from: for `similar` the page product alone ("similar to *this*"),
+ * else the session's distinct products by recency. With `without`, the seeds had the request never
+ * held that product: the others move up in recency and weigh what they would then weigh, so a
+ * leave-one-out difference is exactly what removing the product changes (for `similar`, removing
+ * the page product leaves nothing to start from).
  */
+function seedsOf(placement: StrategyName, page: number | null, session: readonly RowEvent[], without?: number): Seed[] {
+  if (placement === 'similar' && page !== null) return page === without ? [] : [{ row: page, weight: 1, event: null }];
+  return sessionSeeds(without === undefined ? session : session.filter((event) => event.row !== without));
+}
+
+/** The query's seeds had the request never held `without` (see `seedsOf`). */
 export function seedsWithout(query: Query, without: number): Seed[] {
-  return sessionSeeds(query.session.filter((event) => event.row !== without));
+  return seedsOf(query.placement, query.page, query.session, without);
 }

@@ -78,7 +78,9 @@ function expectFaithful(scenario: Scenario, result: RecommendResult, select: (re
       const before = componentValue(scenario, item, reason.component);
       // The read path is the engine's: it reproduces the item's reported component.
       expect(before).toBeCloseTo(item.components[reason.component]!, 12);
-      const after = componentValue(withoutEvidence(scenario, item, reason), item, reason.component);
+      const after = startsFromPageAlone(scenario, reason)
+        ? 0
+        : componentValue(withoutEvidence(scenario, item, reason), item, reason.component);
       const drop = before - after;
       const where = `${item.productId} (${item.strategy}) ${reason.component} citing ${reason.evidenceProduct ?? 'its price'}: drop ${drop}, claimed ${reason.contribution}`;
       expect(Math.abs(drop - reason.contribution), where).toBeLessThanOrEqual(F32_RELATIVE * Math.abs(before) + 1e-7);
@@ -89,6 +91,16 @@ function expectFaithful(scenario: Scenario, result: RecommendResult, select: (re
 }
 
 const cites = (reason: WhyReason): boolean => reason.evidenceProduct !== undefined;
+
+/**
+ * `similar` starts similarity and both graphs from the page product alone ("similar to *this*"),
+ * whatever the session holds: without it they have nothing to start from. (A `similar` request
+ * without its product does not exist, so the counterfactual is not a request the engine answers.)
+ */
+function startsFromPageAlone(scenario: Scenario, reason: WhyReason): boolean {
+  const seeded = ['similarity', 'covisitation', 'copurchase'].includes(reason.component);
+  return seeded && scenario.req.placement === 'similar' && reason.evidenceProduct === scenario.req.product;
+}
 
 function scenario(req: RecommendRequest, list: StoredEvent[], on: LoadedBundle = loaded): { scenario: Scenario; result: RecommendResult } {
   const normalized = request(req);
@@ -119,6 +131,20 @@ describe('faithful explanations: removing the cited evidence lowers the componen
     for (const page of byConnections().filter((_, i) => i % 4 === 0)) {
       const { scenario: s, result } = scenario({ placement: 'similar', product: page, limit: 8 }, []);
       for (const [component, n] of Object.entries(expectFaithful(s, result, cites))) checked[component] = (checked[component] ?? 0) + n;
+    }
+    expect(checked.similarity).toBeGreaterThan(10);
+    expect(checked.covisitation).toBeGreaterThan(10);
+    expect(checked.copurchase).toBeGreaterThan(10);
+  });
+
+  it('should hold for similar with a session behind it: the page product is still the only seed', () => {
+    const checked: Record<string, number> = {};
+    const session = views(wellConnected(4));
+    for (const page of byConnections().filter((_, i) => i % 4 === 1)) {
+      const { scenario: s, result } = scenario({ placement: 'similar', product: page, limit: 8 }, session);
+      for (const [component, n] of Object.entries(expectFaithful(s, result, cites))) checked[component] = (checked[component] ?? 0) + n;
+      // Every cited product is the page's: the session seeds none of them.
+      for (const reason of result.items.flatMap((item) => item.why)) if (reason.evidenceProduct) expect(reason.evidenceProduct).toBe(page);
     }
     expect(checked.similarity).toBeGreaterThan(10);
     expect(checked.covisitation).toBeGreaterThan(10);

@@ -166,7 +166,8 @@ export function componentsOf(
   const row = loaded.bundle.products.indexOf(productId);
   if (row < 0) throw new Error(`no product ${productId}`);
   const page = req.product === null ? null : loaded.bundle.products.indexOf(req.product);
-  const query = createQuery(loaded, buildVisitor(loaded.bundle, input, req.context, req.cart), req, strategy, page);
+  // As the engine builds it: the placement's query, run with `strategy` (a fallback's items too).
+  const query = { ...createQuery(loaded, buildVisitor(loaded.bundle, input, req.context, req.cart), req, req.placement, page), strategy };
   const weights = strategyWeights(query);
   fillComponents(query, weights);
   return componentsAt(loaded, row, weights);
