@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   'WORKER_CRASHED',
   /** A worker call missed its deadline (the bridge's `timeoutMs`). */
   'TIMEOUT',
+  /** A part of Vitrine's own code that loads when first needed could not be fetched; `details.part` names it. */
+  'CODE_UNAVAILABLE',
   // Visitor events and the profile store. Storage codes are reported in `status().profile.reason`
   // when the profile falls back to memory; they are not thrown at the page.
   /** A `track()` event failed validation; `details.field` names the field. */

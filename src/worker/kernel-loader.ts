@@ -12,6 +12,7 @@ import { instantiateKernels } from '../shared/kernels/wasm-kernels.ts';
 import type { KernelImpl, Kernels } from '../shared/kernels/types.ts';
 import { isVitrineError, VitrineError } from '../shared/errors.ts';
 import { ANONYMOUS_FETCH } from './bundle-cache.ts';
+import { loadPart } from './lazy-part.ts';
 
 /** Vite turns these into hash-named assets next to the worker file. */
 const WASM_URLS = {
@@ -67,7 +68,9 @@ async function compileFirstWorking(
 /** The TypeScript reference kernels, with the reason WASM is not used (null when chosen on purpose). */
 export function referenceFactory(fallback: VitrineError | null): KernelFactory {
   // Its own chunk: only a page whose policy refuses WebAssembly downloads it.
-  return { impl: 'js', fallback, create: async () => (await import('../shared/kernels/reference.ts')).createReferenceKernels() };
+  const create = async (): Promise<Kernels> =>
+    (await loadPart('JavaScript kernels', () => import('../shared/kernels/reference.ts'))).createReferenceKernels();
+  return { impl: 'js', fallback, create };
 }
 
 /** Compiles the best kernels this worker can run, falling back to the JS reference. */

@@ -131,6 +131,42 @@ test.describe('the script tag when things fail', () => {
     expect(watched.errors).toEqual([]);
   });
 
+  test('should answer a profile export whose code cannot be fetched with CODE_UNAVAILABLE, keep recommending, and export once it can', async ({
+    page,
+  }) => {
+    shop = await startShop();
+    const watched = watch(page);
+    // The visitor-rights code is a lazily loaded chunk of the worker: this shop's CDN fails on it.
+    let blocked = 0;
+    await page.context().route(/\/assets\/worker-chunk-rights-[^/]*\.js$/, (route) => {
+      blocked++;
+      return route.abort('connectionfailed');
+    });
+    await page.goto(`${shop.origin}/failures.html`);
+    await expect(items(page, '[data-vitrine="trending"]')).toHaveCount(6);
+    const exported = await page.evaluate(() =>
+      (window as unknown as { vitrine: VitrineGlobal }).vitrine.profile.export().then(
+        () => 'exported',
+        (error: { code?: string; details?: { part?: string } }) => `${error.code} ${error.details?.part}`,
+      ),
+    );
+    expect(exported).toBe('CODE_UNAVAILABLE profile export');
+    expect(blocked).toBeGreaterThan(0);
+    // Nothing else is affected: the engine still recommends.
+    await addPlaceholder(page, 'after-failed-export');
+    await expect(items(page, '#after-failed-export')).toHaveCount(6);
+    // Once the file can be fetched, the next export loads it (a failed import() is not remembered).
+    await page.context().unrouteAll();
+    const again = await page.evaluate(() =>
+      (window as unknown as { vitrine: VitrineGlobal }).vitrine.profile.export().then(
+        (data) => `exported ${data.events.length} events`,
+        (error: { code?: string }) => `${error.code}`,
+      ),
+    );
+    expect(again).toBe('exported 0 events');
+    expect(watched.errors).toEqual([]);
+  });
+
   test('should show bestsellers for a product the bundle does not know, and warn once', async ({ page }) => {
     shop = await startShop();
     const watched = watch(page);

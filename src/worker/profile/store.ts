@@ -36,6 +36,7 @@ import { TabSync, type TabMessage } from './tab-sync.ts';
 import { WriteFailure, clearProfile, forgetProduct, readSnapshot, writeBatch, type BatchChange } from './transactions.ts';
 import { WriteQueue, type Batch } from './write-queue.ts';
 import { coalesce } from './coalesce.ts';
+import { loadPart } from '../lazy-part.ts';
 
 export { DEFAULT_MAX_AGE_DAYS, DEFAULT_MAX_EVENTS, DEFAULT_OPEN_TIMEOUT_MS, type ProfileStoreOptions } from './options.ts';
 export { FLUSH_DELAY_MS, MAX_BATCH } from './write-queue.ts';
@@ -165,14 +166,14 @@ class Store implements ProfileStore {
 
   async export(): Promise<ProfileExport> {
     // The visitor-rights code is its own chunk: only a page showing the privacy panel loads it.
-    const { buildExport } = await import('./rights.ts');
+    const { buildExport } = await loadPart('profile export', () => import('./rights.ts'));
     await this.#writes.flushNow();
     const { resolveProduct, now } = this.#settings;
     return buildExport(this.status(), this.events(), this.#memory.aggregates(), this.affinities(), resolveProduct, now());
   }
 
   async summary(): Promise<ProfileSummary> {
-    const { buildSummary } = await import('./rights.ts');
+    const { buildSummary } = await loadPart('profile export', () => import('./rights.ts'));
     return buildSummary(await this.export());
   }
 
