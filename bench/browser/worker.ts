@@ -98,7 +98,7 @@ async function recommendBench(url: string, runs: number): Promise<void> {
 
   // The engine's bundle on kernels of its own, its indexes built before the profile.
   const loaded = createLoadedBundle(bundle, await factory.create());
-  loaded.warm();
+  await loaded.warm();
   // The same request on the bundle's vectors stored as int8 (`bundle build --quantize int8`): a
   // quarter of the bytes for the similarity scan (warm-up runs build its indexes).
   if (bundle.embeddings.dtype === 'f32') {

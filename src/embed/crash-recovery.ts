@@ -63,7 +63,7 @@ export interface CrashRecovery {
   // ---- what is replayed
   /** The shop's profile caps, once given. */
   limits: ProfileLimits | null;
-  /** The measurement endpoint, once the worker accepted it. */
+  /** The measurement endpoint, from when it is configured; cleared if the worker refuses it. */
   measurement: MeasurementConfig | null;
   /** A consent state seen from the worker (or another tab) replaces ours unless ours is newer. */
   decided(state: ConsentState): void;

@@ -12,6 +12,9 @@
  */
 import type { MessageId, MessageParams } from '../shared/messages.ts';
 import type { BundleIndexes } from './bundle-indexes.ts';
+
+/** The indexes the affinity scores read: names to brands and categories, and their products. */
+export type AffinityIndexes = Pick<BundleIndexes, 'bundle' | 'categories' | 'brandsNamed' | 'productsByBrand' | 'productsByCategory'>;
 import type { Affinities } from './profile/affinities.ts';
 
 /** Each dimension's share of the component's [0, 1] range. */
@@ -34,7 +37,7 @@ function positiveEntries(record: Record<string, number>): Array<[string, number]
  * "Women > Accessories"); the minimum over the path is the leaf's own count in a tree with unique
  * names and shuts out that leak. Only categories named in the profile can be non-zero.
  */
-function categoryAffinities(indexes: BundleIndexes, affinities: Affinities): Map<number, number> {
+function categoryAffinities(indexes: AffinityIndexes, affinities: Affinities): Map<number, number> {
   const values = new Map<number, number>();
   for (const [name] of positiveEntries(affinities.category)) {
     for (const c of indexes.categories.named(name)) {
@@ -46,7 +49,7 @@ function categoryAffinities(indexes: BundleIndexes, affinities: Affinities): Map
   return values;
 }
 
-function brandAffinities(indexes: BundleIndexes, affinities: Affinities): Map<number, number> {
+function brandAffinities(indexes: AffinityIndexes, affinities: Affinities): Map<number, number> {
   const values = new Map<number, number>();
   for (const [name, value] of positiveEntries(affinities.brand)) for (const b of indexes.brandsNamed(name)) values.set(b, value);
   return values;
@@ -64,13 +67,13 @@ function scaleOf(values: ReadonlyMap<number, number>): number {
  * from the profile's entries (a handful), not from the catalog's thousands of brands.
  */
 export class AffinityScores {
-  readonly #indexes: BundleIndexes;
+  readonly #indexes: AffinityIndexes;
   readonly #brand: Map<number, number>;
   readonly #brandScale: number;
   readonly #category: Map<number, number>;
   readonly #categoryScale: number;
 
-  constructor(indexes: BundleIndexes, affinities: Affinities) {
+  constructor(indexes: AffinityIndexes, affinities: Affinities) {
     this.#indexes = indexes;
     this.#brand = brandAffinities(indexes, affinities);
     this.#brandScale = scaleOf(this.#brand);

@@ -1,6 +1,6 @@
 /**
  * What is built once per bundle and shared by every request on it: each index is built on first
- * use, or all of them by `warm()` (the engine calls it right after a load, between messages, so
+ * use, or all of them by `warm()` (the engine calls it right after a load, one index per task, so
  * no visitor's first request pays hundreds of milliseconds for them on a large catalog).
  *
  * One object per loaded bundle, dropped with it: there are no module-level caches, so two bundles
@@ -91,14 +91,26 @@ export class BundleIndexes {
     return available;
   }
 
-  /** Builds every index now (sizes are per request: only those asked for are built). */
-  warm(): void {
-    void this.sessionNeighbours;
-    void this.text;
-    void this.prices;
-    void this.productsByBrand;
-    void this.productsByCategory;
-    this.brandsNamed('');
-    void this.categories;
+  /**
+   * Builds every index, one per task, and resolves when all are built. Between two builds the
+   * worker answers messages: a request that arrives meanwhile waits for one index at most (and
+   * builds what it needs itself). Stops early once `wanted()` says the bundle was replaced.
+   * Sizes are per request: only those asked for are built.
+   */
+  async warm(wanted: () => boolean = () => true): Promise<void> {
+    const builds = [
+      () => this.sessionNeighbours,
+      () => this.text,
+      () => this.prices,
+      () => this.productsByBrand,
+      () => this.productsByCategory,
+      () => this.brandsNamed(''),
+      () => this.categories,
+    ];
+    for (const build of builds) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (!wanted()) return;
+      build();
+    }
   }
 }

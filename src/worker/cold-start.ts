@@ -353,7 +353,11 @@ function textPart(terms: Term[], weight: number): TextPart {
  * Fills `into` (length = product count, fully overwritten) with the context component and returns
  * how to explain it. The landing category is found as rules find categories (`CategoryNames`).
  */
-export function contextScores(indexes: BundleIndexes, context: NormalizedVisitContext, into: Float32Array): ContextMatch {
+export function contextScores(
+  indexes: Pick<BundleIndexes, 'bundle' | 'text' | 'categories' | 'productsByCategory'>,
+  context: NormalizedVisitContext,
+  into: Float32Array,
+): ContextMatch {
   const { bundle, text: index } = indexes;
   const targets = context.category !== null ? indexes.categories.find(context.category) : [];
   const queryTerms = context.query !== null ? resolveTerms(index, context.query) : [];

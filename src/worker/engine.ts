@@ -191,11 +191,9 @@ export class Engine {
     }
     const loaded = createLoadedBundle(bundle, kernels, { url, source, startedAt });
     this.#current = loaded;
-    // Build the bundle's indexes right after the load, between messages, instead of inside the
-    // first request that needs them (hundreds of ms on 100k products).
-    setTimeout(() => {
-      if (this.#current === loaded) loaded.warm();
-    }, 0);
+    // Build the bundle's indexes right after the load, one per task between messages, instead of
+    // inside the first request that needs them (hundreds of ms on 100k products).
+    void loaded.warm(() => this.#current === loaded);
     return loaded;
   }
 }

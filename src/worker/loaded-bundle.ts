@@ -29,8 +29,8 @@ export interface LoadedBundle {
   readonly inStockMask: Uint8Array;
   /** Per-request mask, rebuilt from the two above by each request. */
   readonly scratchMask: Uint8Array;
-  /** Builds every index now, so that no request pays for it. */
-  warm(): void;
+  /** Builds every index, one per task (see `BundleIndexes.warm`), so that no request pays for it. */
+  warm(wanted?: () => boolean): Promise<void>;
 }
 
 export interface LoadOptions {
@@ -67,7 +67,7 @@ export function createLoadedBundle(
     inStockMask: buildMask(rows, bundle.products.inStock),
     scratchMask: new Uint8Array(maskBytes(rows)),
     loadMs: performance.now() - startedAt,
-    warm: () => indexes.warm(),
+    warm: (wanted) => indexes.warm(wanted),
   };
 }
 

@@ -8,13 +8,16 @@
 import type { Bundle, VariantInput } from '../shared/bundle/types.ts';
 import type { NormalizedRules, ProductFilter } from '../shared/rules.ts';
 import type { BundleIndexes } from './bundle-indexes.ts';
+
+/** What naming products needs: the catalog and its category names. */
+export type FilterIndexes = Pick<BundleIndexes, 'bundle' | 'categories'>;
 import { clearBit, isAllowed } from './masks.ts';
 
 /**
  * Per category: 1 when it is one of `names` or lies below one. Parents precede children in the
  * bundle (the reader checks it), so one forward pass inherits the flag from the parent.
  */
-function categoryFlags(indexes: BundleIndexes, names: readonly string[]): Uint8Array {
+function categoryFlags(indexes: FilterIndexes, names: readonly string[]): Uint8Array {
   const { categories } = indexes.bundle;
   const flags = new Uint8Array(categories.length);
   for (const name of names) for (const index of indexes.categories.find(name)) flags[index] = 1;
@@ -64,7 +67,7 @@ function attributeTest(bundle: Bundle, wanted: Record<string, string[]>): (row: 
  * A per-row test for `filter`: every given field must match. Unknown categories and brands match
  * nothing. Cheap typed-column checks run first, attributes (decoded strings) last.
  */
-export function productMatcher(indexes: BundleIndexes, filter: ProductFilter): (row: number) => boolean {
+export function productMatcher(indexes: FilterIndexes, filter: ProductFilter): (row: number) => boolean {
   const { bundle } = indexes;
   const { products } = bundle;
   const checks: Array<(row: number) => boolean> = [];
@@ -139,7 +142,11 @@ export function rowsAvailableInSize(bundle: Bundle, size: string): Uint8Array {
  * Clears from `mask` the products outside `include`, inside any `exclude`, and those not available
  * in the visitor's size. Only rows still allowed are tested, so each filter narrows the next one's work.
  */
-export function applyRuleFilters(indexes: BundleIndexes, rules: NormalizedRules, mask: Uint8Array): void {
+export function applyRuleFilters(
+  indexes: FilterIndexes & Pick<BundleIndexes, 'sizeAvailability'>,
+  rules: NormalizedRules,
+  mask: Uint8Array,
+): void {
   const rows = indexes.bundle.products.count;
   if (rules.include) {
     const include = productMatcher(indexes, rules.include);
@@ -153,7 +160,7 @@ export function applyRuleFilters(indexes: BundleIndexes, rules: NormalizedRules,
 }
 
 /** True for products in `rules.repeatCategories` (or below): bought before, still worth showing. */
-export function isRepeatPurchase(indexes: BundleIndexes, rules: NormalizedRules): (row: number) => boolean {
+export function isRepeatPurchase(indexes: FilterIndexes, rules: NormalizedRules): (row: number) => boolean {
   if (rules.repeatCategories.length === 0) return () => false;
   const flags = categoryFlags(indexes, rules.repeatCategories);
   const leaf = indexes.bundle.products.categoryIndex;

@@ -250,7 +250,7 @@ export function rerank(
   stopwatch.lap('rerank', 'visitor');
   const query = createQuery(loaded, visitor, options, 'rerank', null);
   stopwatch.lap('rerank', 'query');
-  const weights = strategyWeights(query);
+  const weights = strategyWeights(query, tuning.weights);
   const filled = fillComponents(query, weights, stopwatch);
   loaded.kernels.combine(weights, loaded.components.combinedSlot);
   stopwatch.lap('rerank', 'combine');
@@ -269,7 +269,7 @@ export function rerank(
   // Stable: equal scores keep the shop's order.
   known.sort((a, b) => combined[b.row]! - combined[a.row]! || a.position - b.position);
   stopwatch.lap('rerank', 'sort');
-  const explainer = new Explainer(query, filled, stopwatch);
+  const explainer = tuning.explain === false ? null : new Explainer(query, filled, stopwatch);
   const items = known.map(({ row }) => itemOf(query, row, weights, explainer, stopwatch));
   return { items, order: [...items.map((item) => item.productId), ...unknown], unknown, bundleVersion: loaded.bundle.contentHash };
 }

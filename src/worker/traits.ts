@@ -323,7 +323,11 @@ function computeBrand(bundle: Bundle, catalog: RowsByGroup, rows: readonly numbe
  * all stored events, oldest first (price and brand style are longer-term). Products the bundle
  * does not know are skipped.
  */
-export function computeTraits(indexes: BundleIndexes, session: readonly StoredEvent[], history: readonly StoredEvent[]): VisitorTraits {
+export function computeTraits(
+  indexes: Pick<BundleIndexes, 'bundle' | 'prices' | 'productsByBrand'>,
+  session: readonly StoredEvent[],
+  history: readonly StoredEvent[],
+): VisitorTraits {
   const { bundle } = indexes;
   const rows = interestRows(bundle, session, history);
   return {

@@ -73,14 +73,19 @@ describe('a score component added to the registry', () => {
 
   it('should report its fill and its explanation to a trace, like every component', () => {
     const steps: TraceStep[] = [];
+    const started = performance.now();
     recommend(withToy, request({ placement: 'for_you', limit: 4 }), visitor([], null, NOW), { trace: (step) => steps.push(step) });
+    const wall = performance.now() - started;
     const names = steps.map((step) => `${step.strategy} ${step.step} ${step.detail}`.trim());
     expect(names).toContain('for_you fill onSale');
     expect(names).toContain('for_you explain onSale');
     // Each step in the order the request ran it, timed.
     expect(names.slice(0, 3)).toEqual(['for_you visitor', 'for_you query', 'for_you mask']);
     expect(names.indexOf('for_you combine')).toBeGreaterThan(names.indexOf('for_you fill onSale'));
-    for (const step of steps) expect(step.ms).toBeGreaterThanOrEqual(0);
+    // Consecutive laps: together they cover the request once, never more than it took.
+    const traced = steps.reduce((sum, step) => sum + step.ms, 0);
+    expect(traced).toBeGreaterThan(0);
+    expect(traced).toBeLessThanOrEqual(wall);
   });
 });
 

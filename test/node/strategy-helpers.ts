@@ -69,9 +69,8 @@ export function cartMates(id: string): Set<string> {
 }
 
 /**
- * A kernels instance of its own (release build, SIMD when available). `loadNodeKernels()` hands
- * every caller the same cached instance, and a loaded bundle owns its kernels' matrix and score slots:
- * two bundles on one instance would overwrite each other's.
+ * A kernels instance of its own (release build, SIMD when available): a loaded bundle owns its
+ * kernels' matrix and score slots, so two bundles on one instance would overwrite each other's.
  */
 async function freshKernels(): Promise<Kernels> {
   const simd = simdSupported();
@@ -102,7 +101,7 @@ let yoochoose: Promise<YoochooseModel> | null = null;
 
 /**
  * The yoochoose rsc15-100k training sessions as a bundle (session-kNN, co-visitation), as `vitrine
- * eval` builds it. It sits on `loadNodeKernels()`'s shared instance, so load no other bundle there.
+ * eval` builds it (on kernels of its own, as `vitrine eval` does).
  */
 export function yoochooseModel(): Promise<YoochooseModel> {
   yoochoose ??= (async () => {

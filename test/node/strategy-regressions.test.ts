@@ -90,7 +90,7 @@ describe('strategy regressions', () => {
     expect(failures).toEqual([]);
   });
 
-  it('two versions loaded with loadNodeKernels() should not share score slots', async () => {
+  it('two bundles loaded with loadNodeKernels() should not share score slots', async () => {
     const a = createLoadedBundle((await buildAndDecode(['--catalog', DUMMYJSON, '--events', CARTS])).bundle, await loadNodeKernels());
     const before = ids(recommend(a, request({ placement: 'trending', limit: 5 }), visitor([])).items);
     const other = (await buildAndDecode(['--catalog', DUMMYJSON])).bundle; // no events: popularity all zero

@@ -43,7 +43,7 @@ export function termAt(graph: CsrGraph, seed: Seed, row: number): number {
   return value;
 }
 
-/** The sum over `seeds` at `row`: what `fillGraph` writes there. */
+/** The sum over `seeds` at `row`, term by term as `fillGraph` adds them (same scale, same products). */
 export function sumAt(graph: CsrGraph, seeds: readonly Seed[], row: number): number {
   let value = 0;
   for (const seed of seeds) value += termAt(graph, seed, row);

@@ -3,7 +3,6 @@
  * score goes to the slot after the last. The order is also the order in which `combine` sums, so
  * it is part of every score's exact value: add new components at the end.
  */
-import type { StrategyName } from '../../shared/request.ts';
 import { affinity } from './affinity.ts';
 import { buyerFit } from './buyer-fit.ts';
 import { context } from './context.ts';
@@ -45,11 +44,6 @@ export class ComponentRegistry {
   /** The slot of the component named `name`, or -1. */
   slotOf(name: string): number {
     return this.#slots.get(name) ?? -1;
-  }
-
-  /** The components `strategy` sums. */
-  of(strategy: StrategyName): ScoreComponent[] {
-    return this.list.filter((component) => component.strategies.includes(strategy));
   }
 }
 

@@ -1,14 +1,13 @@
 /** The shop's boost / bury rules (default weight 1: rule weights are absolute). */
 import type { NormalizedRules, ProductFilter } from '../../shared/rules.ts';
-import type { BundleIndexes } from '../bundle-indexes.ts';
-import { productMatcher } from '../product-filters.ts';
+import { productMatcher, type FilterIndexes } from '../product-filters.ts';
 import type { ScoreComponent } from './types.ts';
 
 /**
  * Overwrites `into` (one score per row) with the sum of the matching boost weights minus the
  * matching bury weights. Returns false, leaving zeros, when there is nothing to boost or bury.
  */
-export function ruleBoostScores(indexes: BundleIndexes, rules: NormalizedRules, into: Float32Array): boolean {
+export function ruleBoostScores(indexes: FilterIndexes, rules: NormalizedRules, into: Float32Array): boolean {
   into.fill(0);
   if (rules.boost.length === 0 && rules.bury.length === 0) return false;
   const rows = Math.min(into.length, indexes.bundle.products.count);

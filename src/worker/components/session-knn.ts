@@ -1,9 +1,8 @@
 /**
- * Session-kNN (V-STAN, `../session-knn.ts`) over the bundle's training sessions: "visitors whose
+ * Session-kNN (V-STAN, `../vstan.ts`) over the bundle's training sessions: "visitors whose
  * sessions looked like this one went on to these products", scaled to [0, 1].
  */
-import type { SessionKnnIndex } from '../vstan.ts';
-import { sessionKnnScores } from '../vstan.ts';
+import { sessionKnnScores, type SessionKnnIndex } from '../vstan.ts';
 import { cite, MAX_EVIDENCE_SEEDS, perRequest, strongestSeed } from './evidence.ts';
 import type { ScoreComponent } from './types.ts';
 

@@ -12,7 +12,7 @@
  */
 import type { StoredEvent } from '../../shared/events.ts';
 import { foldEvent, mergeAggregates } from './affinities.ts';
-import type { ProfileSettings } from './options.ts';
+import type { ProfileSettings } from './settings.ts';
 import type { ProductAggregate } from './schema.ts';
 import type { BatchChange, Snapshot } from './transactions.ts';
 

@@ -28,7 +28,7 @@ import { computeAffinities, type Affinities } from './affinities.ts';
 import { DeletionGuard } from './deletion-guard.ts';
 import { MemoryProfile } from './memory-profile.ts';
 import { openWithTimeout } from './open.ts';
-import { applyLimits, settingsFrom, type ProfileSettings, type ProfileStoreOptions } from './options.ts';
+import { applyLimits, settingsFrom, type ProfileSettings, type ProfileStoreOptions } from './settings.ts';
 import type { ProfileExport, ProfileSummary } from '../../shared/profile-export.ts';
 import type { ProfileStatus } from '../../shared/request.ts';
 import type { ProfileDB } from './schema.ts';
@@ -38,7 +38,7 @@ import { WriteQueue, type Batch } from './write-queue.ts';
 import { coalesce } from './coalesce.ts';
 import { loadPart } from '../lazy-part.ts';
 
-export { DEFAULT_MAX_AGE_DAYS, DEFAULT_MAX_EVENTS, DEFAULT_OPEN_TIMEOUT_MS, type ProfileStoreOptions } from './options.ts';
+export { DEFAULT_MAX_AGE_DAYS, DEFAULT_MAX_EVENTS, DEFAULT_OPEN_TIMEOUT_MS, type ProfileStoreOptions } from './settings.ts';
 export { FLUSH_DELAY_MS, MAX_BATCH } from './write-queue.ts';
 export { isQuota } from './transactions.ts';
 

@@ -14,7 +14,7 @@
 import type { IDBPDatabase } from 'idb';
 import { validateEvent, type StoredEvent } from '../../shared/events.ts';
 import { foldEvent, mergeAggregates, validAggregate, type ResolveProduct } from './affinities.ts';
-import type { ProfileSettings } from './options.ts';
+import type { ProfileSettings } from './settings.ts';
 import { ALL_STORES, RECORD_VERSION, type EventRecord, type ProductAggregate, type ProfileDB } from './schema.ts';
 
 /** One committed batch, as every tab applies it to its mirror (no database read needed). */
