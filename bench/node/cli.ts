@@ -2,7 +2,7 @@
  * The bench's entry (`npm run bench`, `npm run bench:browser`): a development tool, not part of the
  * published `vitrine` CLI. Bad options print as the CLI prints them (`error …`, exit code 1).
  */
-import { errorLine } from '../../src/cli/command.ts';
+import { errorLine, runMain } from '../../src/cli/command.ts';
 import { isVitrineError } from '../../src/shared/errors.ts';
 import { HELP, parseBenchArgs } from './options.ts';
 
@@ -23,12 +23,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 70;
-  },
-);
+runMain(main);

@@ -9,6 +9,19 @@ export function errorLine(error: VitrineError): string {
   return `error ${error.message}${where ? ` (${where})` : ''}`;
 }
 
+/** Runs a command line's `main` on this process's arguments and sets the exit code (70: a bug, with its stack). */
+export function runMain(main: (argv: string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 70;
+    },
+  );
+}
+
 /** One `vitrine` sub-command. Each lives in `src/cli/commands/<name>.ts`. */
 export interface Command {
   /** Words after `vitrine`, e.g. `['bundle', 'build']`. */

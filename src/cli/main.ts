@@ -3,7 +3,7 @@
  * printed as `code: message (where)` with exit code 1, never a stack trace for bad input.
  */
 import { isVitrineError } from '../shared/errors.ts';
-import { errorLine, type Command } from './command.ts';
+import { errorLine, runMain, type Command } from './command.ts';
 import { commands } from './commands/index.ts';
 
 function usage(): string {
@@ -56,14 +56,4 @@ export async function main(argv: string[]): Promise<number> {
 
 // Run when executed directly (bin/vitrine.js or `tsx src/cli/main.ts`), not when imported by tests.
 const entry = process.argv[1] ?? '';
-if (entry.endsWith('main.ts') || entry.endsWith('vitrine.js') || entry.endsWith('vitrine')) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 70;
-    },
-  );
-}
+if (entry.endsWith('main.ts') || entry.endsWith('vitrine.js') || entry.endsWith('vitrine')) runMain(main);
