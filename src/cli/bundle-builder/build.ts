@@ -132,8 +132,9 @@ export function assembleBundleInput(options: AssembleOptions): BundleInput {
 
   let vectors = content;
   let embeddingSource = 'content';
-  if (graphs && log_!.count > 0) {
-    vectors = blendWithSessions(content, dim, [graphs.covisitation, graphs.copurchase], graphs.sessionCount);
+  if (graphs && graphs.covisitation.neighbors.length > 0) {
+    // Look-alikes only: co-viewed products are substitutes; co-purchased ones are complements.
+    vectors = blendWithSessions(content, dim, [graphs.covisitation], graphs.viewSessions);
     embeddingSource = 'content+sessions';
   }
   let missingVectors = 0;

@@ -2,8 +2,9 @@
  * Item vectors: content vectors, smoothed by the session graphs, or imported. Blending rule
  * (docs/cli.md, "Embeddings"): a product seen in s sessions gets
  *   v = normalise((1 - β) · content + β · sessionVec),  β = s / (s + BLEND_PRIOR),
- * where sessionVec is the weighted mean of the content vectors of its co-visited and co-purchased
- * neighbours, minus the catalog's mean content vector. Centring matters: a plain mean of many
+ * where s counts the sessions that viewed it and sessionVec is the weighted mean of the content
+ * vectors of its co-visited neighbours (substitutes; co-purchases are complements and stay out of a
+ * look-alike vector), minus the catalog's mean content vector. Centring matters: a plain mean of many
  * neighbours drifts towards the catalog mean, which made unrelated busy products look alike.
  * It stays in the content space, so a brand-new product (β = 0) keeps its content vector and
  * remains comparable with every other product.
