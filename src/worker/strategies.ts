@@ -18,7 +18,7 @@ export interface Strategy {
 
 export const STRATEGIES: Readonly<Record<StrategyName, Strategy>> = {
   similar: { requiresSignal: true, fallbacks: ['for_you', 'trending'] },
-  also_bought: { requiresSignal: true, fallbacks: ['similar', 'for_you', 'trending'] },
+  also_bought: { requiresSignal: true, fallbacks: ['for_you', 'trending'] },
   goes_with: { requiresSignal: true, fallbacks: ['also_bought', 'trending'] },
   now_reduced: { requiresSignal: true, fallbacks: ['for_you', 'trending'] },
   for_you: { requiresSignal: false, fallbacks: ['trending'] },
