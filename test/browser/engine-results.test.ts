@@ -1,7 +1,7 @@
 /**
  * Results through the real worker against answers brute-forced here from the fixture's input,
- * following the documented scoring: cosine similarity, graph neighbour weights scaled by the
- * seed's strongest neighbour, popularity scaled by its maximum, summed with the component weights.
+ * following the documented scoring: cosine similarity, graph link strengths as they are (times
+ * the seed's weight), popularity scaled by its maximum, summed with the component weights.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVitrine, type RecommendResult, type ResultItem, type Vitrine } from '../../src/index.ts';
@@ -23,12 +23,10 @@ function cosine(a: number[], b: number[]): number {
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
 
-/** Neighbour weights of `row`, each divided by the row's largest absolute weight. */
-function scaledNeighbours(graph: CsrGraph, row: number): Map<number, number> {
+/** Link strengths of `row`'s neighbours, unscaled: a weak best link stays weak. */
+function neighbours(graph: CsrGraph, row: number): Map<number, number> {
   const out = new Map<number, number>();
-  let max = 0;
-  for (let e = graph.offsets[row]!; e < graph.offsets[row + 1]!; e++) max = Math.max(max, Math.abs(graph.weights[e]!));
-  for (let e = graph.offsets[row]!; e < graph.offsets[row + 1]!; e++) out.set(graph.neighbors[e]!, graph.weights[e]! / max);
+  for (let e = graph.offsets[row]!; e < graph.offsets[row + 1]!; e++) out.set(graph.neighbors[e]!, graph.weights[e]!);
   return out;
 }
 
@@ -57,8 +55,8 @@ function expectedTop(
   const cov = new Array<number>(n).fill(0);
   const cop = new Array<number>(n).fill(0);
   for (const { row, weight } of seeds) {
-    scaledNeighbours(input.covisitation, row).forEach((w, q) => (cov[q]! += w * weight));
-    scaledNeighbours(input.copurchase, row).forEach((w, q) => (cop[q]! += w * weight));
+    neighbours(input.covisitation, row).forEach((w, q) => (cov[q]! += w * weight));
+    neighbours(input.copurchase, row).forEach((w, q) => (cop[q]! += w * weight));
   }
   const pop = scaled(input.popularity.global);
   const trend = scaled(input.popularity.trending);
@@ -82,10 +80,10 @@ function expectMatches(result: RecommendResult | { items: ResultItem[] }, expect
   result.items.forEach((item, i) => expect(item.score).toBeCloseTo(expected[i]!.score, digits));
 }
 
+/** Look-alikes: content and co-visits, no co-purchase. */
 const SIMILAR_WEIGHTS: Weights = {
   similarity: DEFAULT_WEIGHTS.similarity!,
   covisitation: DEFAULT_WEIGHTS.covisitation!,
-  copurchase: DEFAULT_WEIGHTS.copurchase!,
   popularity: DEFAULT_WEIGHTS.popularity!,
 };
 const TRENDING_WEIGHTS: Weights = { trending: DEFAULT_WEIGHTS.trending!, popularity: DEFAULT_WEIGHTS.popularity! };
@@ -113,7 +111,7 @@ describe('engine results (f32 bundle, default weights)', () => {
   });
   afterAll(() => vitrine.close());
 
-  it('should rank similar products by weighted similarity, co-visitation, co-purchase and popularity', async () => {
+  it('should rank similar products by weighted similarity, co-visitation and popularity', async () => {
     for (const p of [0, 17, 42]) {
       const result = await vitrine.similar(`sku-${p}`, { limit: 8 });
       expectMatches(
@@ -137,7 +135,7 @@ describe('engine results (f32 bundle, default weights)', () => {
     for (const item of result.items) {
       const sum = Object.values(item.components).reduce((a, b) => a + b, 0);
       expect(sum).toBeCloseTo(item.score, 10);
-      expect(Object.keys(item.components).sort()).toEqual(['copurchase', 'covisitation', 'popularity', 'similarity']);
+      expect(Object.keys(item.components).sort()).toEqual(['covisitation', 'popularity', 'similarity']);
       const product = input.products.find((p) => p.id === item.productId)!;
       expect(item).toMatchObject({ title: product.title, url: product.url, image: product.image, brand: product.brand, currency: 'EUR' });
       expect(item.price).toBeCloseTo(product.price!, 4);
@@ -149,13 +147,11 @@ describe('engine results (f32 bundle, default weights)', () => {
 
   it('should leave out excluded and out-of-stock products, and include out-of-stock ones on request', async () => {
     const seed = [{ row: 9, weight: 1 }];
-    // Only products with a real signal (positive cosine or a graph link) count as similar; the
+    // Only products with a real signal (positive cosine or a co-visitation link) count as similar; the
     // rest of a long list is filled from other strategies and marked so.
     const similarOnly = (result: RecommendResult) => ({ items: result.items.filter((item) => item.strategy === 'similar') });
     const linked = (q: number): boolean =>
-      cosine(rowOf(input, 9), rowOf(input, q)) > 0 ||
-      scaledNeighbours(input.covisitation, 9).has(q) ||
-      scaledNeighbours(input.copurchase, 9).has(q);
+      cosine(rowOf(input, 9), rowOf(input, q)) > 0 || neighbours(input.covisitation, 9).has(q);
     const all = await vitrine.similar('sku-9', { limit: 100, inStockOnly: false });
     const signalled = similarOnly(all).items.length;
     expect(signalled).toBe(input.products.filter((_, q) => q !== 9 && linked(q)).length);

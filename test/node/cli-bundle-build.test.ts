@@ -139,13 +139,22 @@ describe('bundle build: real catalogs', () => {
     for (let i = 0; i < rows; i++) expect(Math.abs(dot(data, i * dim, data, i * dim, dim) - 1)).toBeLessThan(1e-4);
   });
 
-  it('should blend session behaviour into vectors without drowning the content signal', async () => {
+  it('should blend co-visits into vectors without drowning the content signal, and keep carts out of them', async () => {
     const contentOnly = (await buildAndDecode(['--catalog', DUMMYJSON])).bundle;
-    const blended = (await buildAndDecode(['--catalog', DUMMYJSON, '--events', CARTS])).bundle;
+    // Carts are purchases: they feed co-purchase, not look-alike vectors.
+    const fromCarts = (await buildAndDecode(['--catalog', DUMMYJSON, '--events', CARTS])).bundle;
+    expect(fromCarts.meta.embeddingSource).toBe('content');
+    expect(fromCarts.embeddings.data).toEqual(contentOnly.embeddings.data);
+    // The same products viewed in one visit per cart are co-visits.
+    const carts = JSON.parse(readFileSync(CARTS, 'utf8')) as { products: { id: number }[] }[];
+    const views = join(tempDir(), 'views.csv');
+    writeFileSync(views, `session,product,type\n${carts.flatMap((c, s) => c.products.map((p) => `${s},${p.id},view`)).join('\n')}\n`);
+    const blended = (await buildAndDecode(['--catalog', DUMMYJSON, '--events', views])).bundle;
+    expect(blended.meta.embeddingSource).toBe('content+sessions');
     const moved = Array.from({ length: blended.embeddings.rows }, (_, i) =>
       dot(contentOnly.embeddings.data as Float32Array, i * 64, blended.embeddings.data as Float32Array, i * 64, 64),
     );
-    // Carted products moved towards their cart neighbours...
+    // Viewed products moved towards their co-viewed neighbours...
     expect(moved.filter((cos) => cos < 0.99).length).toBeGreaterThan(100);
     // ...but DummyJSON's carts are random, so the vectors must still say mostly "same category"
     // (24 categories: chance ~0.04; measured 0.79 content only, 0.72 blended; 0.26 before centring).
@@ -261,13 +270,13 @@ describe('bundle build: events', () => {
     expect(full).toBeGreaterThan(100);
   });
 
-  it('should read OTTO sessions: co-visits within sessions, co-purchases among carted or ordered items', async () => {
+  it('should read OTTO sessions: co-visits among clicked items, co-purchases among carted or ordered items', async () => {
     const sessions = ottoSessions();
     const catalog = catalogFor(new Set(sessions.flatMap((s) => s.events.map((e) => String(e.aid)))), tempDir());
     const { bundle } = await buildAndDecode(['--catalog', catalog, '--events', OTTO]);
     expect(bundle.meta.sourceCounts.events).toBe(862);
     expect(bundle.meta.sourceCounts.sessions).toBe(20);
-    const visited = sessions.map((s) => s.events.map((e) => String(e.aid)));
+    const visited = sessions.map((s) => s.events.filter((e) => e.type === 'clicks').map((e) => String(e.aid)));
     const bought = sessions.map((s) => s.events.filter((e) => e.type !== 'clicks').map((e) => String(e.aid)));
     let pairs = 0;
     for (let i = 0; i < bundle.products.count; i++) {
@@ -304,7 +313,7 @@ describe('bundle build: events', () => {
     expect(bundle.popularity.trendingWindowDays).toBe(7);
   });
 
-  it('should read DummyJSON carts as purchase sessions: co-purchased items share a cart', async () => {
+  it('should read DummyJSON carts as purchase sessions: co-purchased items share a cart, and nothing is co-visited', async () => {
     const carts = JSON.parse(readFileSync(CARTS, 'utf8')) as { products: { id: number }[] }[];
     const baskets = carts.map((c) => c.products.map((p) => String(p.id)));
     const { bundle } = await buildAndDecode(['--catalog', DUMMYJSON, '--events', CARTS]);
@@ -318,6 +327,9 @@ describe('bundle build: events', () => {
       }
     }
     expect(pairs).toBeGreaterThan(100);
+    // A cart is a purchase, not a visit: no co-visitation, no training session for session-kNN.
+    expect(bundle.covisitation.neighbors.length).toBe(0);
+    expect(bundle.sessions).toBeNull();
     // Per-category lists are ranked best first.
     const pc = bundle.popularity.perCategory;
     for (let c = 0; c < bundle.categories.length; c++) {

@@ -3,7 +3,8 @@
  * yoochoose training sessions) loaded into the real kernels, the source JSON to derive expected
  * answers from, visitor event builders, and a direct read of one product's score components.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { Bundle } from '../../src/shared/bundle/types.ts';
 import { simdSupported } from '../../src/shared/kernels/simd.ts';
@@ -26,7 +27,7 @@ import { createQuery } from '../../src/worker/query.ts';
 import { componentsAt, fillComponents, strategyWeights } from '../../src/worker/ranking.ts';
 import { createLoadedBundle, type LoadedBundle } from '../../src/worker/loaded-bundle.ts';
 import { buildVisitor, type VisitorInput } from '../../src/worker/visitor.ts';
-import { CARTS, DATA, DUMMYJSON, buildAndDecode } from './cli-helpers.ts';
+import { CARTS, DATA, DUMMYJSON, buildAndDecode, tempDir } from './cli-helpers.ts';
 
 export const YOOCHOOSE_TRAIN = `${DATA}/yoochoose-rsc15-100k/yoochoose-clicks-100k_train_full.txt`;
 export const YOOCHOOSE_TEST = `${DATA}/yoochoose-rsc15-100k/yoochoose-clicks-100k_test.txt`;
@@ -85,10 +86,42 @@ export async function loadedBundleOf(bundle: Bundle, components?: ComponentRegis
 
 let dummyBundle: Promise<LoadedBundle> | null = null;
 
-/** The DummyJSON catalog with carts.json as events, built with the real CLI (once per test file). */
+/**
+ * The DummyJSON catalog with carts.json as events, built with the real CLI (once per test file): the
+ * demo shop's bundle. Carts feed co-purchase only, so it has no co-visitation and no sessions.
+ */
 export function dummyJsonBundle(): Promise<LoadedBundle> {
   dummyBundle ??= buildAndDecode(['--catalog', DUMMYJSON, '--events', CARTS]).then(({ bundle }) => loadedBundleOf(bundle));
   return dummyBundle;
+}
+
+/** How often each cart recurs in `browsedBundle`: often enough for its pairs to count as evidence. */
+export const BROWSE_REPEATS = 10;
+
+let browsed: Promise<LoadedBundle> | null = null;
+
+/**
+ * The DummyJSON catalog with a shop's worth of evidence: every cart of carts.json bought
+ * `BROWSE_REPEATS` times, each time after a visit that viewed the cart's products in order. Both
+ * graphs and the session index then hold the cart mates, each pair seen in several sessions.
+ */
+export function browsedBundle(): Promise<LoadedBundle> {
+  browsed ??= (async () => {
+    const lines = ['session,product,time,type'];
+    let time = Date.UTC(2024, 0, 1);
+    dummyData().carts.forEach((cart, c) => {
+      for (let r = 0; r < BROWSE_REPEATS; r++) {
+        const session = `${c}-${r}`;
+        for (const type of ['view', 'purchase'])
+          for (const p of cart.products) lines.push(`${session},${p.id},${new Date((time += 60_000)).toISOString()},${type}`);
+      }
+    });
+    const file = join(tempDir(), 'browsed.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const { bundle } = await buildAndDecode(['--catalog', DUMMYJSON, '--events', file]);
+    return loadedBundleOf(bundle);
+  })();
+  return browsed;
 }
 
 export interface YoochooseModel {

@@ -6,6 +6,7 @@ import { recommend } from '../../src/worker/ranking.ts';
 import { createLoadedBundle, type LoadedBundle } from '../../src/worker/loaded-bundle.ts';
 import { buildAndDecode, CARTS, DUMMYJSON } from './cli-helpers.ts';
 import {
+  browsedBundle,
   F32_RELATIVE,
   cartMates,
   categoryOf,
@@ -98,8 +99,8 @@ describe('strategy regressions', () => {
     expect(ids(recommend(a, request({ placement: 'trending', limit: 5 }), visitor([])).items)).toEqual(before);
   });
 
-  it('a co-purchase reason citing the page product should not say it is in the cart', () => {
-    const result = recommend(loaded, request({ placement: 'similar', product: '122', limit: 8 }), visitor([]));
+  it('a co-purchase reason citing the page product should not say it is in the cart', async () => {
+    const result = recommend(await browsedBundle(), request({ placement: 'also_bought', product: '122', limit: 8 }), visitor([]));
     const texts = result.items.flatMap((i) => i.why.filter((r) => r.component === 'copurchase').map((r) => r.text));
     expect(texts.length).toBeGreaterThan(0);
     for (const text of texts) expect(text).not.toMatch(/in your cart/);
