@@ -150,8 +150,7 @@ describe('engine results (f32 bundle, default weights)', () => {
     // Only products with a real signal (positive cosine or a co-visitation link) count as similar; the
     // rest of a long list is filled from other strategies and marked so.
     const similarOnly = (result: RecommendResult) => ({ items: result.items.filter((item) => item.strategy === 'similar') });
-    const linked = (q: number): boolean =>
-      cosine(rowOf(input, 9), rowOf(input, q)) > 0 || neighbours(input.covisitation, 9).has(q);
+    const linked = (q: number): boolean => cosine(rowOf(input, 9), rowOf(input, q)) > 0 || neighbours(input.covisitation, 9).has(q);
     const all = await vitrine.similar('sku-9', { limit: 100, inStockOnly: false });
     const signalled = similarOnly(all).items.length;
     expect(signalled).toBe(input.products.filter((_, q) => q !== 9 && linked(q)).length);
