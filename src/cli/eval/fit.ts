@@ -30,11 +30,11 @@ export const MIN_VALIDATION_PREDICTIONS = 1000;
 /** A candidate must beat the current choice by this many standard errors of the paired gain. */
 export const Z = 2;
 /** Predictions sampled for the session-kNN constants (scored by the kNN alone: cheap). */
-export const KNN_SAMPLE = 2000;
+export const KNN_SAMPLE = 1500;
 /** Upper bound on predictions sampled for the weights (each runs the whole engine). */
 export const ENGINE_SAMPLE = 1000;
 /** Engine predictions × catalog rows allowed for the weights, so large catalogs stay within a build's time. */
-const ENGINE_WORK = 40_000_000;
+const ENGINE_WORK = 25_000_000;
 /** The list length scored. */
 const K = 20;
 /** Validation part: the sessions ending in the last day, but at least 10% and at most 20% of them. */
