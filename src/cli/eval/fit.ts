@@ -9,32 +9,31 @@
  * - a change is kept only when its paired gain over the current choice exceeds `Z` standard errors
  *   (the same predictions scored both ways, so the noise of which sessions happened to be sampled
  *   cancels out);
- * - a small search: one pass over a few values per constant and per weight (a few dozen
- *   evaluations), on a fixed-seed sample of the predictions.
+ * - a small search: one pass over a few values per constant, then per weight (under 40
+ *   evaluations of the whole engine, as visitors get it), on one fixed-seed sample of the predictions.
  */
 import { DEFAULT_SESSION_MODEL } from '../../shared/bundle/session-model.ts';
 import type { ModelWeights, SessionModel } from '../../shared/bundle/types.ts';
 import { mulberry32 } from '../../shared/random.ts';
 import { DEFAULT_WEIGHTS } from '../../worker/components/index.ts';
 import { createLoadedBundle } from '../../worker/loaded-bundle.ts';
-import { buildSessionKnnIndex, sessionKnnScores } from '../../worker/vstan.ts';
 import type { EventLog } from '../bundle-builder/events.ts';
-import { buildSessionIndex } from '../bundle-builder/session-index.ts';
 import { sessionOrder } from '../bundle-builder/sessions.ts';
 import { splitByTime } from './time-split.ts';
 import type { EvalData, EvalSession } from './types.ts';
-import { loadedModel, TUNED_COMPONENTS, trainingBundle, trainingLog } from './vitrine-model.ts';
+import { loadedModel, TUNED_COMPONENTS, trainingBundle } from './vitrine-model.ts';
 
 /** Fewer validation predictions than this and nothing is fitted (the defaults are kept). */
 export const MIN_VALIDATION_PREDICTIONS = 1000;
 /** A candidate must beat the current choice by this many standard errors of the paired gain. */
 export const Z = 2;
-/** Predictions sampled for the session-kNN constants (scored by the kNN alone: cheap). */
-export const KNN_SAMPLE = 1500;
-/** Upper bound on predictions sampled for the weights (each runs the whole engine). */
-export const ENGINE_SAMPLE = 1000;
-/** Engine predictions × catalog rows allowed for the weights, so large catalogs stay within a build's time. */
-const ENGINE_WORK = 25_000_000;
+/**
+ * Validation predictions sampled (one sample, scored under every candidate): as many as the work
+ * budget (predictions × items, since each prediction scores every item) allows, between a floor and a cap. The more
+ * predictions, the smaller the gains the paired test can tell from noise; the budget keeps a
+ * 100k-product build within its minute.
+ */
+const SAMPLE = { min: 200, max: 3000, work: 15_000_000 } as const;
 /** The list length scored. */
 const K = 20;
 /** Validation part: the sessions ending in the last day, but at least 10% and at most 20% of them. */
@@ -108,6 +107,10 @@ function sample<T>(items: readonly T[], limit: number, seed = 1): T[] {
   return copy.slice(0, limit);
 }
 
+function sampleSize(items: number): number {
+  return Math.max(SAMPLE.min, Math.min(SAMPLE.max, Math.floor(SAMPLE.work / Math.max(1, items))));
+}
+
 /** The validation window: sessions ending in the last day, clamped to 10–20% of all sessions. */
 export function validationSessionCount(train: readonly EvalSession[]): number {
   let end = -Infinity;
@@ -116,28 +119,6 @@ export function validationSessionCount(train: readonly EvalSession[]): number {
   for (const s of train) if ((s.times[s.times.length - 1] ?? -Infinity) >= end - VALIDATION_DAYS * 86_400) lastDay++;
   const [low, high] = VALIDATION_SHARE;
   return Math.round(Math.min(Math.max(lastDay, train.length * low), train.length * high));
-}
-
-/** Scores the session-kNN ranking alone under `model`, one value per prediction. */
-function knnScores(data: EvalData, predictions: readonly Prediction[], model: SessionModel): Float64Array {
-  const sessions = buildSessionIndex(trainingLog(data));
-  const scores = new Float64Array(predictions.length);
-  if (!sessions) return scores;
-  const products = data.itemIds.length;
-  const index = buildSessionKnnIndex(sessions, products, model);
-  const into = new Float32Array(products);
-  predictions.forEach(({ session, at }, p) => {
-    into.fill(0);
-    sessionKnnScores(index, session.items.slice(0, at), into);
-    const target = session.items[at]!;
-    const value = into[target]!;
-    if (value <= 0) return;
-    // Rank with the engine's tie-break: equal scores, lower row first.
-    let rank = 1;
-    for (let i = 0; i < products; i++) if (into[i]! > value || (into[i] === value && i < target)) rank++;
-    scores[p] = score(rank);
-  });
-  return scores;
 }
 
 /** Candidate values per constant: a few around the published defaults, in the units of each. */
@@ -179,34 +160,15 @@ export interface FitOptions {
 export async function fitOnSplit(split: EvalData, { log = () => {} }: FitOptions = {}): Promise<FitResult> {
   const started = performance.now();
   const all = predictionsOf(split.test);
-  const knnSample = sample(all, KNN_SAMPLE);
-  let model: SessionModel = { ...DEFAULT_SESSION_MODEL };
-  let current = knnScores(split, knnSample, model);
-  const knnBefore = mean(current);
-  let evaluations = 1;
-  for (const [name, candidates] of constantCandidates(split.train.length)) {
-    for (const change of candidates) {
-      const candidate = { ...model, ...change };
-      const scores = knnScores(split, knnSample, candidate);
-      evaluations++;
-      const gain = pairedGain(scores, current);
-      if (process.env.FIT_DEBUG) log(`try ${name} ${JSON.stringify(change)} ${gain.mean.toFixed(4)} ± ${gain.se.toFixed(4)}`);
-      if (gain.significant) {
-        log(`fit: ${name} ${JSON.stringify(change)} +${gain.mean.toFixed(4)} (± ${gain.se.toFixed(4)})`);
-        model = candidate;
-        current = scores;
-      }
-    }
-  }
-  log(`fit: session-kNN alone, HR@20 + MRR@20 ${knnBefore.toFixed(4)} → ${mean(current).toFixed(4)} on ${knnSample.length} predictions`);
-
+  const predictions = sample(all, sampleSize(split.itemIds.length));
   const base = await trainingBundle(split);
-  const loaded = createLoadedBundle({ ...base.bundle, sessionModel: model }, base.kernels);
-  const engineLimit = Math.max(100, Math.min(ENGINE_SAMPLE, Math.floor(ENGINE_WORK / Math.max(1, split.itemIds.length))));
-  const engineSample = sample(all, engineLimit, 2);
-  const engineScores = (weights: Weights): Float64Array => {
+  let evaluations = 0;
+  /** HR@20 + MRR@20 per sampled prediction of the engine's `for_you` under these constants and weights. */
+  const scoresOf = (model: SessionModel, weights: Weights): Float64Array => {
+    evaluations++;
+    const loaded = createLoadedBundle({ ...base.bundle, sessionModel: model }, base.kernels);
     const predictor = loadedModel(loaded, split.itemIds, weights);
-    return Float64Array.from(engineSample, ({ session, at }) => {
+    return Float64Array.from(predictions, ({ session, at }) => {
       const list = predictor.predict(session.items.slice(0, at), session.times.slice(0, at), K);
       const target = session.items[at]!;
       let rank = 0;
@@ -214,12 +176,30 @@ export async function fitOnSplit(split: EvalData, { log = () => {} }: FitOptions
       return score(rank);
     });
   };
+
+  let model: SessionModel = { ...DEFAULT_SESSION_MODEL };
   const weights: Weights = {};
   for (const component of TUNED_COMPONENTS) weights[component] = DEFAULT_WEIGHTS[component];
   weights.sessionKnn = 1;
-  let currentEngine = engineScores(weights);
-  const engineBefore = mean(currentEngine);
-  evaluations++;
+  let current = scoresOf(model, weights);
+  const before = mean(current);
+  /** Keeps `candidate` when its paired gain over the current choice is beyond noise. */
+  const tryCandidate = (what: string, candidateModel: SessionModel, candidateWeights: Weights): boolean => {
+    const scores = scoresOf(candidateModel, candidateWeights);
+    const gain = pairedGain(scores, current);
+    if (!gain.significant) return false;
+    log(`fit: ${what} +${gain.mean.toFixed(4)} (± ${gain.se.toFixed(4)})`);
+    current = scores;
+    return true;
+  };
+
+  // The session-kNN constants first (under the built-in weights), then the weights under them.
+  for (const [name, candidates] of constantCandidates(split.train.length)) {
+    for (const change of candidates) {
+      const candidate = { ...model, ...change };
+      if (tryCandidate(`${name} ${JSON.stringify(change)}`, candidate, weights)) model = candidate;
+    }
+  }
   for (const component of TUNED_COMPONENTS) {
     if (component === 'sessionKnn') continue;
     const value = weights[component]!;
@@ -227,20 +207,15 @@ export async function fitOnSplit(split: EvalData, { log = () => {} }: FitOptions
       const next = factor === 0 ? 0 : Number(((value || DEFAULT_WEIGHTS[component]!) * factor).toPrecision(3));
       if (next === value) continue;
       const candidate = { ...weights, [component]: next };
-      const scores = engineScores(candidate);
-      evaluations++;
-      const gain = pairedGain(scores, currentEngine);
-      if (process.env.FIT_DEBUG) log(`try ${component} ${next} ${gain.mean.toFixed(4)} ± ${gain.se.toFixed(4)}`);
-      if (gain.significant) {
-        log(`fit: ${component} = ${next} +${gain.mean.toFixed(4)} (± ${gain.se.toFixed(4)})`);
+      if (tryCandidate(`${component} = ${next}`, model, candidate)) {
         weights[component] = next;
-        currentEngine = scores;
         break;
       }
     }
   }
+  const after = mean(current);
   const seconds = (performance.now() - started) / 1000;
-  const note = `fitted on ${split.train.length} sessions, validated on the next ${split.test.length} (${all.length} predictions; ${knnSample.length} sampled for the constants, ${engineSample.length} for the weights); HR@20 + MRR@20 ${engineBefore.toFixed(4)} → ${mean(currentEngine).toFixed(4)}; ${evaluations} evaluations in ${seconds.toFixed(1)} s`;
+  const note = `fitted on ${split.train.length} sessions, validated on the next ${split.test.length} (${predictions.length} of ${all.length} predictions); HR@20 + MRR@20 ${before.toFixed(4)} → ${after.toFixed(4)}; ${evaluations} evaluations in ${seconds.toFixed(1)} s`;
   log(`fit: ${note}`);
   return {
     sessionModel: { ...model, note },
@@ -248,8 +223,8 @@ export async function fitOnSplit(split: EvalData, { log = () => {} }: FitOptions
     fitted: true,
     note,
     validationPredictions: all.length,
-    scoreBefore: engineBefore,
-    scoreAfter: mean(currentEngine),
+    scoreBefore: before,
+    scoreAfter: after,
     seconds,
   };
 }
