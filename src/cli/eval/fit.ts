@@ -46,7 +46,7 @@ export interface FitResult {
   /** Fitted component weights, or undefined when not fitted (the built-in defaults apply). */
   weights: ModelWeights | undefined;
   fitted: boolean;
-  /** One line for the build output and the bundle: what was fitted on what, or why not. */
+  /** One line for the build output and the bundle: what was fitted on what, or why not (no timings: builds stay reproducible). */
   note: string;
   /** Validation predictions available (before sampling). */
   validationPredictions: number;
@@ -164,9 +164,11 @@ export async function fitOnSplit(split: EvalData, { log = () => {} }: FitOptions
   const base = await trainingBundle(split);
   let evaluations = 0;
   /** HR@20 + MRR@20 per sampled prediction of the engine's `for_you` under these constants and weights. */
+  let loaded = base;
   const scoresOf = (model: SessionModel, weights: Weights): Float64Array => {
     evaluations++;
-    const loaded = createLoadedBundle({ ...base.bundle, sessionModel: model }, base.kernels);
+    // A new session model needs its own kNN index (one per loaded bundle); weights alone do not.
+    if (loaded.bundle.sessionModel !== model) loaded = createLoadedBundle({ ...base.bundle, sessionModel: model }, base.kernels);
     const predictor = loadedModel(loaded, split.itemIds, weights);
     return Float64Array.from(predictions, ({ session, at }) => {
       const list = predictor.predict(session.items.slice(0, at), session.times.slice(0, at), K);
@@ -215,8 +217,8 @@ export async function fitOnSplit(split: EvalData, { log = () => {} }: FitOptions
   }
   const after = mean(current);
   const seconds = (performance.now() - started) / 1000;
-  const note = `fitted on ${split.train.length} sessions, validated on the next ${split.test.length} (${predictions.length} of ${all.length} predictions); HR@20 + MRR@20 ${before.toFixed(4)} → ${after.toFixed(4)}; ${evaluations} evaluations in ${seconds.toFixed(1)} s`;
-  log(`fit: ${note}`);
+  const note = `fitted on ${split.train.length} sessions, validated on the next ${split.test.length} (${predictions.length} of ${all.length} predictions); HR@20 + MRR@20 ${before.toFixed(4)} → ${after.toFixed(4)} in ${evaluations} evaluations`;
+  log(`fit: ${note} (${seconds.toFixed(1)} s)`);
   return {
     sessionModel: { ...model, note },
     weights: weights as ModelWeights,
