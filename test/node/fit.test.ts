@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { writeModelFile } from '../../src/cli/bundle-builder/model-file.ts';
 import { runSplit } from '../../src/cli/commands/split.ts';
 import { fitOnTrain, MIN_VALIDATION_PREDICTIONS, pairedGain } from '../../src/cli/eval/fit.ts';
+import { createSessionKnnBaseline } from '../../src/cli/eval/session-knn-baselines.ts';
 import { splitByTime, type TimedSession } from '../../src/cli/eval/time-split.ts';
 import type { EvalData, EvalSession } from '../../src/cli/eval/types.ts';
 import { loadedModel, trainingBundle } from '../../src/cli/eval/vitrine-model.ts';
@@ -187,6 +188,16 @@ describe('session model per bundle', () => {
     expect(many.indexOf('x')).toBeLessThan(many.indexOf('y'));
     expect(one.indexOf('y')).toBeLessThan(one.indexOf('x'));
     expect(await ranking(undefined)).toEqual(await ranking({ ...DEFAULT_SESSION_MODEL }));
+  });
+
+  it('can run session-rec style SKNN and VSTAN references with the same kNN code', () => {
+    const rank = (name: 'sknn' | 'vstan') =>
+      Array.from(createSessionKnnBaseline(name, data()).predict([0], [20 * DAY], 3), (i) => data().itemIds[i]);
+    // SKNN counts neighbours alike however old: x's 30 sessions win; VSTAN's recency and idf favour y.
+    const sknn = rank('sknn');
+    const vstan = rank('vstan');
+    expect(sknn.indexOf('x')).toBeLessThan(sknn.indexOf('y'));
+    expect(vstan.indexOf('y')).toBeLessThan(vstan.indexOf('x'));
   });
 
   it('should round-trip fitted constants through the bundle and a model file', async () => {

@@ -13,7 +13,9 @@ import { SESSION_FORMATS, readSessions, toEvalData, type SessionFormat } from '.
 import { buildReport, formatReport } from '../eval/eval-report.ts';
 import type { EvalData, NextItemModel } from '../eval/types.ts';
 
-export const EVAL_MODELS = ['vitrine', 'pop', 'spop', 'iknn'] as const;
+export const EVAL_MODELS = ['vitrine', 'pop', 'spop', 'iknn', 'sknn', 'stan', 'vstan'] as const;
+/** Run by default: the session-kNN references (sknn, stan, vstan) on request, since they take a while. */
+const DEFAULT_MODELS: readonly EvalModelName[] = ['vitrine', 'pop', 'spop', 'iknn'];
 export type EvalModelName = (typeof EVAL_MODELS)[number];
 
 const help = `Usage: vitrine eval --train FILE --test FILE [options]
@@ -43,7 +45,9 @@ Options:
   --delimiter C         field separator of csv files (default ","; e.g. ";" for DIGINETICA)
   --cutoff K            largest list length scored (default 20): k = 5, 10, 20 up to K, plus K;
                         coverage and popularity bias are measured at K
-  --models LIST         comma-separated, from ${EVAL_MODELS.join(', ')} (default: all)
+  --models LIST         comma-separated, from ${EVAL_MODELS.join(', ')} (default: ${DEFAULT_MODELS.join(', ')});
+                        sknn, stan, vstan are session-rec's session-kNN models run by the engine's
+                        own V-STAN code with each one's published defaults (approximations)
   --skip-invalid        report bad rows and go on (default: abort on the first bad row)
   --json                print one JSON object instead of the table
   --model FILE|none     the session model Vitrine is evaluated with: a file written by --tune, or
@@ -202,6 +206,10 @@ function createModel(name: EvalModelName, data: EvalData, fitted: FittedModel | 
       return createSpop(data.train, itemCount);
     case 'iknn':
       return createItemKnn(data.train, itemCount);
+    case 'sknn':
+    case 'stan':
+    case 'vstan':
+      return import('../eval/session-knn-baselines.ts').then(({ createSessionKnnBaseline }) => createSessionKnnBaseline(name, data));
   }
 }
 
@@ -238,7 +246,7 @@ function delimiterOption(text: string | undefined): string | undefined {
 }
 
 function modelNames(text: string | undefined): EvalModelName[] {
-  if (text === undefined) return [...EVAL_MODELS];
+  if (text === undefined) return [...DEFAULT_MODELS];
   const names = text
     .split(',')
     .map((name) => name.trim())
