@@ -8,7 +8,7 @@ import { createSessionKnnBaseline } from '../../src/cli/eval/session-knn-baselin
 import { splitByTime, type TimedSession } from '../../src/cli/eval/time-split.ts';
 import type { EvalData, EvalSession } from '../../src/cli/eval/types.ts';
 import { loadedModel, trainingBundle } from '../../src/cli/eval/vitrine-model.ts';
-import { DEFAULT_SESSION_MODEL, decodeBundle, encodeBundle } from '../../src/shared/bundle/index.ts';
+import { DEFAULT_SESSION_MODEL, decodeBundle, encodeBundle, inspectBundle } from '../../src/shared/bundle/index.ts';
 import type { SessionModel } from '../../src/shared/bundle/types.ts';
 import { makeFixtureInput } from '../fixtures/bundle-fixture.ts';
 import { buildAndDecode, catalogFor, evalCli, rejection, tempDir, type Captured } from './cli-helpers.ts';
@@ -128,12 +128,15 @@ describe('fitting guard', () => {
   it('should ship the defaults and the reason in the bundle when bundle build cannot fit', async () => {
     const dir = tempDir();
     const { file, ids } = eventsCsv(dir, 60, 30);
-    const { bundle, run } = await buildAndDecode(['--catalog', catalogFor(ids, dir), '--events', file]);
+    const { bundle, bytes, run } = await buildAndDecode(['--catalog', catalogFor(ids, dir), '--events', file]);
     expect(run.code).toBe(0);
     expect(run.out.join('\n')).toMatch(/session model: published defaults kept: only \d+ validation predictions/);
     expect(bundle.sessionModel?.note).toMatch(/^published defaults kept/);
     expect({ ...bundle.sessionModel, note: undefined }).toEqual({ ...DEFAULT_SESSION_MODEL, note: undefined });
     expect(bundle.modelWeights).toBeNull();
+    expect(inspectBundle(bytes).summary?.sessionModel).toMatch(
+      /^neighbours 500, sample 5000, recency 432000 seconds, .* — published defaults kept/,
+    );
   });
 
   it('should fit nothing with --model none or --fit none', async () => {
