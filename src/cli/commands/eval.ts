@@ -261,7 +261,8 @@ function modelNames(text: string | undefined): EvalModelName[] {
 
 export const evalCommand: Command = {
   path: ['eval'],
-  summary: 'Offline next-item evaluation (HR@k, MRR@k) of Vitrine against POP, S-POP, Item-kNN',
+  summary:
+    'Offline next-item evaluation (HR@k, MRR@k): Vitrine, defaults and fitted on --train, against POP, S-POP, Item-kNN, SKNN, STAN, VSTAN',
   help,
   run: (argv) => runEval(argv),
 };
