@@ -33,7 +33,10 @@ export class BundleIndexes {
   get sessionNeighbours(): SessionKnnIndex | null {
     if (this.#sessionNeighbours === undefined) {
       const sessions = this.bundle.sessions;
-      this.#sessionNeighbours = sessions && sessions.age.length > 0 ? buildSessionKnnIndex(sessions, this.bundle.products.count) : null;
+      this.#sessionNeighbours =
+        sessions && sessions.age.length > 0
+          ? buildSessionKnnIndex(sessions, this.bundle.products.count, this.bundle.sessionModel ?? undefined)
+          : null;
     }
     return this.#sessionNeighbours;
   }

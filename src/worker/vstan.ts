@@ -4,30 +4,22 @@
  * Jannach, "Empirical analysis of session-based recommendation algorithms", UMUAI 2021), the
  * strongest non-neural model on the session-rec benchmarks:
  * - the current session's items weigh more the more recently they were seen (λ_spw);
- * - candidate neighbours are the most recent sessions sharing an item (at most `SAMPLE`);
+ * - candidate neighbours are the most recent sessions sharing an item (at most `sample`);
  * - similarity = position-weighted overlap / (|current| · |neighbour|)^½, decayed by the
- *   neighbour's age (λ_snh);
+ *   neighbour's age (λ_snh, in seconds or in sessions, `recencyUnit`);
  * - a neighbour's items count more when they sit close to where it matched the session (λ_inh),
  *   when the matching item was recent (λ_ipw), and when they are rare (idf, λ_idf).
- * The constants are the published defaults, not fitted to any test split; the engine fits only the
- * weights that combine this component with the others (`vitrine eval --tune`).
+ * The constants come from the bundle (`SessionModel`, fitted per shop by `bundle build`), else the
+ * published defaults; they live on the per-bundle index, never in module state.
  */
-import type { SessionIndex } from '../shared/bundle/types.ts';
-
-/** Neighbours whose items are scored. */
-export const NEIGHBOURS = 500;
-/** Most recent candidate sessions considered. */
-export const SAMPLE = 5000;
-export const LAMBDA_SPW = 1.02;
-/** Neighbour session age decay, seconds (5 days). */
-export const LAMBDA_SNH = 5 * 86_400;
-export const LAMBDA_INH = 2.05;
-export const LAMBDA_IPW = 1.02;
-export const LAMBDA_IDF = 5;
+import { DEFAULT_SESSION_MODEL } from '../shared/bundle/session-model.ts';
+import type { SessionIndex, SessionModel } from '../shared/bundle/types.ts';
 
 /** Per-bundle lookups, built once on first use. */
 export interface SessionKnnIndex {
   readonly sessions: SessionIndex;
+  /** The constants this index scores with. */
+  readonly model: Readonly<SessionModel>;
   /** item → sessions holding it, most recent first (CSR over product rows). */
   readonly itemOffsets: Uint32Array;
   readonly itemSessions: Uint32Array;
@@ -35,7 +27,7 @@ export interface SessionKnnIndex {
   readonly distinct: Uint16Array;
   /** log(sessions / occurrences) per product (0 for products never seen). */
   readonly idf: Float32Array;
-  /** exp(-age / λ_snh) per session. */
+  /** exp(-age / λ_snh) per session, age in the model's recency unit. */
   readonly ageDecay: Float32Array;
   /** Scratch: per-session stamp and similarity, per-product position stamps. */
   readonly stamp: Uint32Array;
@@ -45,7 +37,27 @@ export interface SessionKnnIndex {
   round: number;
 }
 
-export function buildSessionKnnIndex(sessions: SessionIndex, products: number): SessionKnnIndex {
+/** Each session's recency weight under `model`: exp(-age / scale), age in seconds or in sessions ended since. */
+export function recencyWeights(sessions: SessionIndex, model: Readonly<SessionModel>): Float32Array {
+  const { age } = sessions;
+  if (model.recencyUnit === 'none') return new Float32Array(age.length).fill(1);
+  if (model.recencyUnit === 'seconds') return Float32Array.from(age, (a) => Math.exp(-a / model.recencyScale));
+  // Rank by age (youngest = 0); equal ages share the rank of the first of them.
+  const order = Array.from({ length: age.length }, (_, s) => s).sort((a, b) => age[a]! - age[b]! || a - b);
+  const weights = new Float32Array(age.length);
+  let rank = 0;
+  order.forEach((s, k) => {
+    if (k > 0 && age[s] !== age[order[k - 1]!]) rank = k;
+    weights[s] = Math.exp(-rank / model.recencyScale);
+  });
+  return weights;
+}
+
+export function buildSessionKnnIndex(
+  sessions: SessionIndex,
+  products: number,
+  model: Readonly<SessionModel> = DEFAULT_SESSION_MODEL,
+): SessionKnnIndex {
   const count = sessions.age.length;
   const { offsets, items } = sessions;
   const occurrences = new Uint32Array(products);
@@ -79,14 +91,14 @@ export function buildSessionKnnIndex(sessions: SessionIndex, products: number): 
   }
   const idf = new Float32Array(products);
   for (let i = 0; i < products; i++) idf[i] = occurrences[i]! > 0 ? Math.log(count / occurrences[i]!) : 0;
-  const ageDecay = Float32Array.from(sessions.age, (age) => Math.exp(-age / LAMBDA_SNH));
   return {
     sessions,
+    model,
     itemOffsets: perItem,
     itemSessions,
     distinct,
     idf,
-    ageDecay,
+    ageDecay: recencyWeights(sessions, model),
     stamp: new Uint32Array(count),
     similarity: new Float32Array(count),
     itemStamp: new Uint32Array(products),
@@ -114,7 +126,9 @@ function nextRound(index: SessionKnnIndex): number {
 export function sessionKnnScores(index: SessionKnnIndex, rows: readonly number[], into: Float32Array): number {
   const length = rows.length;
   if (length === 0) return 0;
-  const { itemOffsets, itemSessions, stamp, similarity, itemStamp, itemPosition, distinct, ageDecay, idf } = index;
+  const { itemOffsets, itemSessions, stamp, similarity, itemStamp, itemPosition, distinct, ageDecay, idf, model } = index;
+  const { spw, inh, ipw } = model;
+  const idfWeight = model.idf;
   const { offsets, items } = index.sessions;
 
   // Each distinct item's last position in the session (1-based) and its position weight.
@@ -129,10 +143,10 @@ export function sessionKnnScores(index: SessionKnnIndex, rows: readonly number[]
     itemPosition[row] = p + 1;
   }
   let weightSquares = 0;
-  for (const row of distinctRows) weightSquares += Math.exp((itemPosition[row]! - length) / LAMBDA_SPW) ** 2;
+  for (const row of distinctRows) weightSquares += Math.exp((itemPosition[row]! - length) / spw) ** 2;
   const norm = Math.sqrt(weightSquares);
 
-  // Candidate neighbours: union of the items' session lists, then the SAMPLE most recent.
+  // Candidate neighbours: union of the items' session lists, then the `sample` most recent.
   const candidates: number[] = [];
   for (const row of distinctRows) {
     for (let e = itemOffsets[row]!; e < itemOffsets[row + 1]!; e++) {
@@ -143,10 +157,10 @@ export function sessionKnnScores(index: SessionKnnIndex, rows: readonly number[]
       }
     }
   }
-  if (candidates.length > SAMPLE) {
+  if (candidates.length > model.sample) {
     const age = index.sessions.age;
     candidates.sort((a, b) => age[a]! - age[b]! || a - b);
-    candidates.length = SAMPLE;
+    candidates.length = model.sample;
   }
 
   // Similarity of each candidate: position-weighted overlap.
@@ -156,7 +170,7 @@ export function sessionKnnScores(index: SessionKnnIndex, rows: readonly number[]
     for (let e = offsets[s]!; e < offsets[s + 1]!; e++) {
       const item = items[e]!;
       if (itemStamp[item] === round && itemPosition[item]! > 0) {
-        overlap += Math.exp((itemPosition[item]! - length) / LAMBDA_SPW);
+        overlap += Math.exp((itemPosition[item]! - length) / spw);
         itemPosition[item] = -itemPosition[item]!; // mark counted for this session
       }
     }
@@ -167,7 +181,7 @@ export function sessionKnnScores(index: SessionKnnIndex, rows: readonly number[]
     similarity[s] = (overlap / (norm * Math.sqrt(distinct[s]!))) * ageDecay[s]!;
   }
   candidates.sort((a, b) => similarity[b]! - similarity[a]! || a - b);
-  if (candidates.length > NEIGHBOURS) candidates.length = NEIGHBOURS;
+  if (candidates.length > model.neighbours) candidates.length = model.neighbours;
 
   let max = 0;
   for (const s of candidates) {
@@ -183,7 +197,7 @@ export function sessionKnnScores(index: SessionKnnIndex, rows: readonly number[]
         if (itemPosition[item]! > latestShared) latestShared = itemPosition[item]!;
       }
     }
-    const base = similarity[s]! * Math.exp((latestShared - length) / LAMBDA_IPW);
+    const base = similarity[s]! * Math.exp((latestShared - length) / ipw);
     // Each distinct item once, at its last position in the neighbour.
     for (let e = end - 1; e >= start; e--) {
       const item = items[e]!;
@@ -195,7 +209,7 @@ export function sessionKnnScores(index: SessionKnnIndex, rows: readonly number[]
         }
       }
       if (seenLater) continue;
-      const value = base * Math.exp(-Math.abs(e - start + 1 - matchAt) / LAMBDA_INH) * (1 + idf[item]! * LAMBDA_IDF);
+      const value = base * Math.exp(-Math.abs(e - start + 1 - matchAt) / inh) * (1 + idf[item]! * idfWeight);
       const total = (into[item]! += value);
       if (total > max) max = total;
     }

@@ -59,6 +59,7 @@ function expectSameAsInput(bundle: Bundle, input: BundleInput): void {
   }
   expect(bundle.banditPriors).toEqual(input.banditPriors ?? null);
   expect(bundle.modelWeights).toEqual(input.modelWeights ?? null);
+  expect(bundle.sessionModel).toEqual(input.sessionModel ?? null);
 }
 
 describe('bundle round trip', () => {

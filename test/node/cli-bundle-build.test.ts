@@ -234,7 +234,8 @@ describe('bundle build: events', () => {
     const sessions = yoochooseSessions();
     const dir = tempDir();
     const catalog = catalogFor(new Set([...sessions.values()].flat()), dir);
-    const { bundle } = await buildAndDecode(['--catalog', catalog, '--events', YOOCHOOSE_TEST]);
+    // --fit none: fitting the session model is fit.test.ts's subject, and takes a while on this log.
+    const { bundle } = await buildAndDecode(['--catalog', catalog, '--events', YOOCHOOSE_TEST, '--fit', 'none']);
     expect(bundle.meta.sourceCounts.events).toBe(13568);
     expect(bundle.meta.sourceCounts.sessions).toBe(3416);
     let checked = 0;
@@ -259,7 +260,7 @@ describe('bundle build: events', () => {
   it('should sort every graph row by descending weight and keep at most --top-m neighbours', async () => {
     const sessions = yoochooseSessions();
     const catalog = catalogFor(new Set([...sessions.values()].flat()), tempDir());
-    const { bundle } = await buildAndDecode(['--catalog', catalog, '--events', YOOCHOOSE_TEST, '--top-m', '3']);
+    const { bundle } = await buildAndDecode(['--catalog', catalog, '--events', YOOCHOOSE_TEST, '--top-m', '3', '--fit', 'none']);
     const { offsets, weights } = bundle.covisitation;
     let full = 0;
     for (let i = 0; i < bundle.products.count; i++) {

@@ -8,13 +8,13 @@ import { readSessions, toEvalData, type SessionLog } from '../../src/cli/eval/re
 import type { EvalData, ModelResult, NextItemModel } from '../../src/cli/eval/types.ts';
 import { DATA, OTTO, evalCli, rejection, tempDir } from './cli-helpers.ts';
 
-// tuneVitrine belongs to the integrator and throws until implemented: stand in for it, so these
-// tests check only what the command does with its result (where the weights go, what is printed).
-vi.mock('../../src/cli/eval/vitrine-model.ts', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../src/cli/eval/vitrine-model.ts')>()),
-  tuneVitrine: vi.fn(async (validation: EvalData, log: (line: string) => void) => {
+// The fitting itself is tested in fit.test.ts: stand in for it, so these tests check only what the
+// command does with its result (where the model goes, what is printed).
+vi.mock('../../src/cli/eval/fit.ts', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src/cli/eval/fit.ts')>()),
+  fitOnSplit: vi.fn(async (validation: EvalData, { log }: { log: (line: string) => void }) => {
     log(`tuning on ${validation.train.length} sessions`);
-    return { sessions: validation.train.length, validation: validation.test.length };
+    return { weights: { sessions: validation.train.length, validation: validation.test.length } };
   }),
 }));
 
@@ -279,7 +279,7 @@ describe('eval command end to end on small CSV files', () => {
       '--tune',
       '--train',
       `${YOOCHOOSE}train_tr.txt`,
-      '--test',
+      '--valid',
       `${YOOCHOOSE}train_valid.txt`,
       '--model-out',
       file,
@@ -295,18 +295,19 @@ describe('eval command end to end on small CSV files', () => {
     expect(weights.validation).toBeLessThanOrEqual(4084);
     expect(run.out).toHaveLength(1);
     expect(JSON.parse(run.out[0]!)).toEqual({ modelOut: file, weights });
+    expect(model.sessionModel).toBeUndefined();
     expect(run.err).toContain('tuning on 13629 sessions');
 
     const plain = await evalCli([
       '--tune',
       '--train',
       `${YOOCHOOSE}train_tr.txt`,
-      '--test',
+      '--valid',
       `${YOOCHOOSE}train_valid.txt`,
       '--model-out',
       file,
     ]);
-    expect(plain.out).toEqual([`wrote tuned weights to ${file}`]);
+    expect(plain.out).toEqual([`wrote the tuned session model to ${file}`]);
   });
 });
 

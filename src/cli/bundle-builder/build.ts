@@ -4,7 +4,7 @@
  * Pure of CLI concerns (argument parsing, printing) so tests can call it directly.
  */
 import { readFileSync } from 'node:fs';
-import type { BundleInput, EmbeddingMatrix, ModelWeights, ProductInput } from '../../shared/bundle/types.ts';
+import type { BundleInput, EmbeddingMatrix, ModelWeights, ProductInput, SessionModel } from '../../shared/bundle/types.ts';
 import { VitrineError } from '../../shared/errors.ts';
 import { loadCatalog } from './catalog.ts';
 import { emptyCsr } from './csr.ts';
@@ -38,6 +38,7 @@ export interface BuildOptions {
   builtAt: string;
   maxSessions?: number | undefined;
   modelWeights?: ModelWeights | undefined;
+  sessionModel?: SessionModel | undefined;
   progress: Progress;
   /** Where skipped-row and fallback notes go (stderr in the CLI). */
   log: (line: string) => void;
@@ -49,6 +50,8 @@ export const DEFAULT_DIM = 64;
 export interface BuildResult {
   input: BundleInput;
   skippedRows: number;
+  /** The events read (all files as one log), for fitting the session model; undefined without events. */
+  events: EventLog | undefined;
 }
 
 export function buildBundleInput(options: BuildOptions): BuildResult {
@@ -78,7 +81,7 @@ export function buildBundleInput(options: BuildOptions): BuildResult {
     extraCounts,
     note: log,
   });
-  return { input, skippedRows: invalid.count };
+  return { input, skippedRows: invalid.count, events: log_ };
 }
 
 /** What `assembleBundleInput` needs once catalog and events are read (the eval builds these itself). */
@@ -99,6 +102,8 @@ export interface AssembleOptions {
   maxSessions?: number | undefined;
   /** Fitted component weights (`vitrine eval --tune`), written into the bundle. */
   modelWeights?: ModelWeights | undefined;
+  /** Fitted session-kNN constants, written into the bundle. */
+  sessionModel?: SessionModel | undefined;
   extraCounts?: Record<string, number>;
   progress: Progress;
   /** Where notes go (stderr in the CLI). */
@@ -174,6 +179,7 @@ export function assembleBundleInput(options: AssembleOptions): BundleInput {
   const sessions = log_ ? buildSessionIndex(log_, options.maxSessions) : undefined;
   if (sessions) input.sessions = sessions;
   if (options.modelWeights) input.modelWeights = options.modelWeights;
+  if (options.sessionModel) input.sessionModel = options.sessionModel;
   return input;
 }
 

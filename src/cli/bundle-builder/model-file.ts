@@ -1,25 +1,44 @@
 /**
- * The fitted session-model weights between `vitrine eval --tune` (writes) and `vitrine bundle
- * build` (reads, then ships them in the bundle's modelWeights section). A small JSON file so a
- * shop can review and version it.
+ * The fitted session model between `vitrine eval --tune` (writes) and `vitrine bundle build
+ * --model` / `vitrine eval --model` (read, then ship the weights in the bundle's modelWeights section
+ * and the session-kNN constants in its sessionModel section). A small JSON file so a shop can
+ * review and version it.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { ModelWeights } from '../../shared/bundle/types.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { decodeSessionModel } from '../../shared/bundle/json-sections.ts';
+import type { ModelWeights, SessionModel } from '../../shared/bundle/types.ts';
 import { VitrineError } from '../../shared/errors.ts';
 
-/** Where `--tune` writes and `bundle build` looks when no `--model` is given. */
+/** Where `--tune` writes by default. */
 export const DEFAULT_MODEL_FILE = 'vitrine-model.json';
+
+/** `--model none`: the built-in defaults, nothing fitted, no file read. */
+export const NO_MODEL = 'none';
 
 export interface ModelFile {
   format: 'vitrine-model';
   version: 1;
   weights: ModelWeights;
+  /** Session-kNN constants (optional: files written before they were fittable have none → defaults). */
+  sessionModel?: SessionModel;
   /** What the weights were fitted on and how they scored there (for the reader; not used). */
   fittedOn?: Record<string, unknown>;
 }
 
-export function writeModelFile(file: string, weights: ModelWeights, fittedOn?: Record<string, unknown>): void {
-  const model: ModelFile = { format: 'vitrine-model', version: 1, weights, ...(fittedOn ? { fittedOn } : {}) };
+/** What a model file gives a build or an evaluation. */
+export interface FittedModel {
+  weights: ModelWeights;
+  sessionModel?: SessionModel;
+}
+
+export function writeModelFile(file: string, fitted: FittedModel, fittedOn?: Record<string, unknown>): void {
+  const model: ModelFile = {
+    format: 'vitrine-model',
+    version: 1,
+    weights: fitted.weights,
+    ...(fitted.sessionModel ? { sessionModel: fitted.sessionModel } : {}),
+    ...(fittedOn ? { fittedOn } : {}),
+  };
   try {
     writeFileSync(file, `${JSON.stringify(model, null, 2)}\n`);
   } catch (error) {
@@ -27,12 +46,8 @@ export function writeModelFile(file: string, weights: ModelWeights, fittedOn?: R
   }
 }
 
-/**
- * The weights in `file`; with `optional`, a missing file gives undefined (the default path is only
- * used when present). A file of the wrong shape is an error naming the bad key.
- */
-export function readModelFile(file: string, optional = false): ModelWeights | undefined {
-  if (optional && !existsSync(file)) return undefined;
+/** The weights and constants in `file`. A file of the wrong shape is an error naming the bad key. */
+export function readModelFile(file: string): FittedModel {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -52,5 +67,9 @@ export function readModelFile(file: string, optional = false): ModelWeights | un
       throw new VitrineError('INPUT_BAD_OPTION', `${file}: weights.${name} must be a finite number`, { file, field: `weights.${name}` });
     }
   }
-  return weights;
+  if (model.sessionModel === undefined) return { weights };
+  const sessionModel = decodeSessionModel(model.sessionModel, (field, message) => {
+    throw new VitrineError('INPUT_BAD_OPTION', `${file}: sessionModel.${field} ${message}`, { file, field: `sessionModel.${field}` });
+  });
+  return { weights, sessionModel };
 }

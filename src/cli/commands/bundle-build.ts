@@ -3,12 +3,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { encodeBundle, inspectBundle } from '../../shared/bundle/index.ts';
+import type { BundleInput } from '../../shared/bundle/types.ts';
 import { VitrineError } from '../../shared/errors.ts';
 import type { Command } from '../command.ts';
 import { badOption, integer, parsingOptions } from '../options.ts';
 import { DEFAULT_DIM, buildBundleInput, type BuildOptions } from '../bundle-builder/build.ts';
 import { CATALOG_ALIASES, CATALOG_FIELDS, EVENT_ALIASES, EVENT_FIELDS, parseFieldMapping } from '../bundle-builder/fields.ts';
-import { DEFAULT_MODEL_FILE, readModelFile } from '../bundle-builder/model-file.ts';
+import { NO_MODEL, readModelFile } from '../bundle-builder/model-file.ts';
+import type { EventLog } from '../bundle-builder/events.ts';
 import { createProgress } from '../bundle-builder/progress.ts';
 import { DEFAULT_MAX_SESSIONS } from '../bundle-builder/session-index.ts';
 
@@ -32,8 +34,11 @@ Options:
   --top-m N                   neighbours kept per product in the co-visitation/co-purchase graphs (default 50)
   --trending-days N           trending window: the last N days of the events log (default 7)
   --max-sessions N            most recent training sessions shipped for session-kNN (default 100000; 0 = none)
-  --model FILE                fitted component weights from \`vitrine eval --tune\` (default: vitrine-model.json
-                              in the current directory when it exists)
+  --model FILE|none           the session model to ship: a file from \`vitrine eval --tune\`, or none for
+                              the built-in defaults (default: fitted on the events log, see --fit)
+  --fit auto|none             without --model, fit the session-kNN constants and component weights on the
+                              events log's last sessions by time (auto, default), or ship the defaults
+                              (none). Too few validation predictions keep the defaults, and say so
   --seed N                    seed of the random projection (default 1); same seed, same bytes
   --built-at ISO              build time stored in the bundle (default SOURCE_DATE_EPOCH, else now)
   --progress                  draw the progress bar even when stderr is not a terminal
@@ -62,6 +67,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   'max-sessions': { type: 'string' },
   model: { type: 'string' },
+  fit: { type: 'string' },
   'built-at': { type: 'string' },
   progress: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -92,6 +98,11 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
   const currency = (values.currency ?? 'EUR').toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) throw badOption('--currency', `must be a 3-letter ISO 4217 code, got "${values.currency}"`);
 
+  const fitMode = values.fit ?? 'auto';
+  if (fitMode !== 'auto' && fitMode !== 'none') throw badOption('--fit', `must be auto or none, got "${fitMode}"`);
+  if (values.model !== undefined && values.fit !== undefined)
+    throw badOption('--fit', 'and --model exclude each other (--model already says which model)');
+  const fromFile = values.model === undefined || values.model === NO_MODEL ? undefined : modelFromFile(values.model);
   const options: BuildOptions = {
     catalog: values.catalog,
     events: values.events ?? [],
@@ -107,11 +118,12 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
     currency,
     builtAt: builtAt(values['built-at']),
     maxSessions: integer('--max-sessions', values['max-sessions'] ?? String(DEFAULT_MAX_SESSIONS), 0, 10_000_000),
-    modelWeights: values.model === undefined ? readModelFile(DEFAULT_MODEL_FILE, true) : readModelFile(values.model),
+    ...(fromFile ?? {}),
     progress: createProgress(values.progress ?? io.tty),
     log: io.err,
   };
-  const { input, skippedRows } = buildBundleInput(options);
+  const { input, skippedRows, events } = buildBundleInput(options);
+  const model = await sessionModelOf(input, events, values.model === undefined && fitMode === 'auto', values.model, io);
   const bytes = encodeBundle(input);
   try {
     mkdirSync(dirname(values.out), { recursive: true });
@@ -130,6 +142,7 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
     events: input.meta.sourceCounts.events ?? 0,
     sessions: input.meta.sourceCounts.sessions ?? 0,
     skippedRows,
+    model,
     sections: report.sections.map((s) => ({ kind: s.kind, bytes: s.length })),
     bytes: bytes.length,
     seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
@@ -140,10 +153,45 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
     io.out(
       `wrote ${summary.out}: ${summary.products} products, ${summary.dim} dims ${summary.dtype} (${summary.embeddingSource}), ${summary.events} events in ${summary.sessions} sessions, ${skippedRows} rows skipped`,
     );
+    io.out(`  session model: ${model.source}`);
     for (const s of summary.sections) io.out(`  ${s.kind.padEnd(14)} ${String(s.bytes).padStart(12)} bytes`);
     io.out(`  ${'total'.padEnd(14)} ${String(summary.bytes).padStart(12)} bytes in ${summary.seconds} s`);
   }
   return 0;
+}
+
+function modelFromFile(file: string): Pick<BuildOptions, 'modelWeights' | 'sessionModel'> {
+  const { weights, sessionModel } = readModelFile(file);
+  return { modelWeights: weights, sessionModel };
+}
+
+/**
+ * Fits the session model into `input` when asked (no --model, --fit auto, an events log), and says
+ * where the shipped model came from. A fit that keeps the defaults still ships the sessionModel
+ * section, so the bundle itself says why.
+ */
+async function sessionModelOf(
+  input: BundleInput,
+  events: EventLog | undefined,
+  fit: boolean,
+  file: string | undefined,
+  io: BuildIo,
+): Promise<{ source: string; fitted: boolean; seconds: number }> {
+  if (file === NO_MODEL) return { source: 'built-in defaults (--model none)', fitted: false, seconds: 0 };
+  if (file !== undefined) return { source: `model file ${file}`, fitted: false, seconds: 0 };
+  if (!fit) return { source: 'built-in defaults (--fit none)', fitted: false, seconds: 0 };
+  if (!events) return { source: 'built-in defaults (no events log to fit on)', fitted: false, seconds: 0 };
+  // The fitting runs the engine (wasm kernels): loaded only when a build fits.
+  const { fitOnEventLog } = await import('../eval/fit.ts');
+  const result = await fitOnEventLog(
+    events,
+    input.products.map((p) => p.id),
+    { log: io.err },
+  );
+  input.sessionModel = result.sessionModel;
+  if (result.weights) input.modelWeights = result.weights;
+  const seconds = Number(result.seconds.toFixed(2));
+  return { source: `${result.note} (fitting took ${seconds} s)`, fitted: result.fitted, seconds };
 }
 
 function parse(argv: string[]) {

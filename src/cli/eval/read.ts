@@ -23,8 +23,15 @@ export type SessionFormat = (typeof SESSION_FORMATS)[number];
 export const COLUMN_ALIASES = {
   session: ['session', 'session_id', 'sessionid'],
   item: ['item', 'item_id', 'itemid', 'product'],
-  time: ['time', 'timestamp'],
+  time: ['time', 'timestamp', 'eventdate', 'event_date', 'date'],
 } as const;
+
+/**
+ * An optional column of milliseconds added to the time column: DIGINETICA's `train-item-views.csv`
+ * (`sessionId;userId;itemId;timeframe;eventdate`) gives a day in `eventdate` and the order within
+ * it only in `timeframe`.
+ */
+export const TIME_OFFSET_COLUMN = 'timeframe';
 type Column = keyof typeof COLUMN_ALIASES;
 
 /** A session as read from a file: item ids still strings, times in unix seconds. */
@@ -54,13 +61,21 @@ export function detectSessionFormat(file: string, text: string): SessionFormat {
  * Reads one session log. A bad row goes to `invalid` (which throws unless skipping); an unreadable
  * file throws INPUT_UNREADABLE.
  */
-export function readSessions(file: string, format: SessionFormat | undefined, invalid: InvalidRows): SessionLog {
+export function readSessions(file: string, format: SessionFormat | undefined, invalid: InvalidRows, delimiter?: string): SessionLog {
   const text = readText(file);
   const chosen = format ?? detectSessionFormat(file, text);
   const builder = new SessionBuilder();
   if (chosen === 'jsonl') readJsonl(text, file, builder, invalid);
-  else readDelimited(text, file, chosen === 'session-rec' ? '\t' : ',', chosen, builder, invalid);
+  else readDelimited(text, file, delimiter ?? (chosen === 'session-rec' ? '\t' : csvDelimiter(text)), chosen, builder, invalid);
   return builder.finish();
+}
+
+/** A csv file's separator: `;` when the header has semicolons and no commas (common exports), else `,`. */
+export function csvDelimiter(text: string): string {
+  const start = text.replace(/^\uFEFF/, '');
+  const newline = start.indexOf('\n');
+  const header = newline < 0 ? start : start.slice(0, newline);
+  return header.includes(';') && !header.includes(',') ? ';' : ',';
 }
 
 /** Collects events per session id, in order of first appearance. */
@@ -127,6 +142,7 @@ function readDelimited(
   const sessionCol = column('session');
   const itemCol = column('item');
   const timeCol = column('time');
+  const offsetCol = names.indexOf(TIME_OFFSET_COLUMN);
   for (let r = 1; r < rows.length; r++) {
     const { line, fields } = rows[r]!;
     try {
@@ -136,7 +152,14 @@ function readDelimited(
       if (session === '') throw invalidRow(file, line, 'session', 'missing session id');
       const item = fields[itemCol]!.trim();
       if (item === '') throw invalidRow(file, line, 'item', 'missing item id');
-      builder.add(session, item, timeSeconds(fields[timeCol], format, { file, line }));
+      let time = timeSeconds(fields[timeCol], format, { file, line });
+      if (offsetCol >= 0) {
+        const offset = Number(fields[offsetCol]);
+        if (!Number.isFinite(offset))
+          throw invalidRow(file, line, TIME_OFFSET_COLUMN, `not milliseconds: ${JSON.stringify(fields[offsetCol])}`);
+        time += offset / 1000;
+      }
+      builder.add(session, item, time);
     } catch (error) {
       if (isVitrineError(error) && error.code === 'INPUT_INVALID_ROW') invalid.handle(error);
       else throw error;

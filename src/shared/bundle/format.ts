@@ -48,6 +48,7 @@ export const SectionKind = {
   banditPriors: 10,
   modelWeights: 11,
   sessions: 12,
+  sessionModel: 13,
 } as const;
 
 export type SectionName = keyof typeof SectionKind;

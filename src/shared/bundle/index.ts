@@ -7,5 +7,6 @@ export { decodeBundle } from './reader.ts';
 export { inspectBundle, type BundleReport, type BundleReportSection } from './inspect.ts';
 export { buildCategoryTree, buildBrandList, type CategoryTree, type BrandList } from './catalog-index.ts';
 export { crc32 } from './crc32.ts';
+export { DEFAULT_SESSION_MODEL, RECENCY_UNITS } from './session-model.ts';
 export { FORMAT_VERSION, MAGIC, SectionKind, type SectionName } from './format.ts';
 export type * from './types.ts';

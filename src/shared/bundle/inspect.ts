@@ -6,6 +6,7 @@ import { VitrineError, isVitrineError, type SerializedVitrineError } from '../er
 import { ALIGN, MAGIC } from './format.ts';
 import { asAlignedBytes, decodeBundle, fileChecksum } from './reader.ts';
 import { readHeader, readTable, type FileHeader, type SectionEntry } from './table.ts';
+import type { SessionModel } from './types.ts';
 
 export interface BundleReportSection {
   /** Kind name, or `'kind#N'` for kinds this reader does not know. */
@@ -118,12 +119,21 @@ export function inspectBundle(input: Uint8Array | ArrayBuffer): BundleReport {
       copurchaseEdges: bundle.copurchase.neighbors.length,
       builder: bundle.meta.builder,
       builtAt: bundle.meta.builtAt,
+      sessionModel: sessionModelSummary(bundle.sessionModel),
     };
   } catch (error) {
     errors.push(toSerialized(error));
   }
   report.ok = errors.length === 0;
   return report;
+}
+
+/** The session-kNN constants in one line, with how they came about. */
+function sessionModelSummary(model: SessionModel | null): string {
+  if (model === null) return 'none (published defaults apply)';
+  const { neighbours, sample, recencyUnit, recencyScale, spw, inh, ipw, idf, note } = model;
+  const recency = recencyUnit === 'none' ? 'no recency decay' : `recency ${recencyScale} ${recencyUnit}`;
+  return `neighbours ${neighbours}, sample ${sample}, ${recency}, spw ${spw}, inh ${inh}, ipw ${ipw}, idf ${idf}${note ? ` — ${note}` : ''}`;
 }
 
 /** Best-effort header fields for files whose header failed validation (e.g. wrong version). */

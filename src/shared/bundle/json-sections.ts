@@ -1,6 +1,7 @@
 /** Shape checks for the JSON sections (meta, bandit priors, model weights). */
 import { VitrineError } from '../errors.ts';
-import type { BanditPriors, BuildMeta, ModelWeights } from './types.ts';
+import { RECENCY_UNITS, SESSION_MODEL_LIMITS } from './session-model.ts';
+import type { BanditPriors, BuildMeta, ModelWeights, SessionModel } from './types.ts';
 import type { SectionEntry } from './table.ts';
 
 function malformed(entry: SectionEntry, message: string): never {
@@ -55,4 +56,31 @@ export function validateModelWeights(entry: SectionEntry, value: unknown): Model
   if (!isRecord(value)) malformed(entry, 'must be a JSON object');
   for (const [component, weight] of Object.entries(value)) finiteNumber(entry, weight, component);
   return value as ModelWeights;
+}
+
+/**
+ * Checks a session model's shape (the bundle section and the model file share it); `fail` reports
+ * the first bad field and does not return.
+ */
+export function decodeSessionModel(value: unknown, fail: (field: string, message: string) => never): SessionModel {
+  if (!isRecord(value)) fail('(object)', 'must be a JSON object');
+  if (value.version !== 1) fail('version', 'must be 1');
+  for (const key of ['neighbours', 'sample'] as const) {
+    const count = value[key];
+    const [min, max] = SESSION_MODEL_LIMITS[key];
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < min || count > max)
+      fail(key, `must be an integer in ${min}..${max}`);
+  }
+  if (!(RECENCY_UNITS as readonly unknown[]).includes(value.recencyUnit)) fail('recencyUnit', `must be one of ${RECENCY_UNITS.join(', ')}`);
+  for (const key of ['recencyScale', 'spw', 'inh', 'ipw'] as const) {
+    const number = value[key];
+    if (typeof number !== 'number' || !Number.isFinite(number) || number <= 0) fail(key, 'must be a finite number > 0');
+  }
+  if (typeof value.idf !== 'number' || !Number.isFinite(value.idf) || value.idf < 0) fail('idf', 'must be a finite number >= 0');
+  if (value.note !== undefined && typeof value.note !== 'string') fail('note', 'must be a string');
+  return value as unknown as SessionModel;
+}
+
+export function validateSessionModel(entry: SectionEntry, value: unknown): SessionModel {
+  return decodeSessionModel(value, (field, message) => malformed(entry, `${field} ${message}`));
 }

@@ -9,7 +9,7 @@ import { VitrineError } from '../errors.ts';
 import { checkBelow, checkFinite, checkFlags, checkIndexOrNone, checkNonNegative, checkOffsets } from './checks.ts';
 import { crc32Update } from './crc32.ts';
 import { ALIGN, DTYPE_CODE, HEADER, type SectionName } from './format.ts';
-import { validateBanditPriors, validateMeta, validateModelWeights } from './json-sections.ts';
+import { validateBanditPriors, validateMeta, validateModelWeights, validateSessionModel } from './json-sections.ts';
 import {
   brandsBlocks,
   categoriesBlocks,
@@ -84,6 +84,7 @@ export function decodeBundle(input: Uint8Array | ArrayBuffer, options: DecodeOpt
   const priorsEntry = byName.get('banditPriors');
   const weightsEntry = byName.get('modelWeights');
   const sessionsEntry = byName.get('sessions');
+  const sessionModelEntry = byName.get('sessionModel');
   const sessions = sessionsEntry ? openSessions(bytes, sessionsEntry, n, base) : null;
 
   return {
@@ -101,6 +102,7 @@ export function decodeBundle(input: Uint8Array | ArrayBuffer, options: DecodeOpt
     banditPriors: priorsEntry ? validateBanditPriors(priorsEntry, readJson(bytes, priorsEntry)) : null,
     modelWeights: weightsEntry ? validateModelWeights(weightsEntry, readJson(bytes, weightsEntry)) : null,
     sessions,
+    sessionModel: sessionModelEntry ? validateSessionModel(sessionModelEntry, readJson(bytes, sessionModelEntry)) : null,
   };
 }
 

@@ -69,6 +69,38 @@ export interface ModelWeights {
 }
 
 /**
+ * The session-kNN constants (V-STAN, `src/worker/vstan.ts`): fitted per shop at build time, or the
+ * published defaults (`DEFAULT_SESSION_MODEL`). Position weights are decay lengths in events.
+ */
+export interface SessionModel {
+  /** Shape of this object; 1 today. */
+  version: 1;
+  /** Neighbour sessions whose items are scored. */
+  neighbours: number;
+  /** Most recent candidate sessions (sharing an item with the visitor's) considered. */
+  sample: number;
+  /**
+   * How a neighbour's age lowers its similarity, exp(-age / recencyScale): `seconds` = age in
+   * seconds before the log's last event; `sessions` = how many training sessions ended after it;
+   * `none` = no decay. Either is counted from the log's end: a live visitor's later "now" shifts
+   * every neighbour's age alike, which changes no ranking.
+   */
+  recencyUnit: 'seconds' | 'sessions' | 'none';
+  /** Decay length, in `recencyUnit`s (> 0). */
+  recencyScale: number;
+  /** λ_spw: the visitor's earlier items weigh exp(-(events since) / spw). */
+  spw: number;
+  /** λ_inh: a neighbour's items weigh exp(-(distance to where it matched) / inh). */
+  inh: number;
+  /** λ_ipw: a neighbour weighs exp(-(events since its latest shared item) / ipw). */
+  ipw: number;
+  /** λ_idf: rare items are boosted by 1 + idf · log(sessions / occurrences) (0 = off). */
+  idf: number;
+  /** How the constants came about (fitted on what, or why the defaults were kept); for the reader. */
+  note?: string;
+}
+
+/**
  * Training sessions for the session-kNN component: each session's product rows in event order,
  * and when it ended. Optional: a bundle built without an events log has none.
  */
@@ -111,6 +143,7 @@ export interface BundleInput {
   embeddings: EmbeddingMatrix;
   banditPriors?: BanditPriors;
   modelWeights?: ModelWeights;
+  sessionModel?: SessionModel;
   sessions?: SessionIndex;
 }
 
@@ -171,6 +204,8 @@ export interface Bundle {
   embeddings: EmbeddingMatrix;
   banditPriors: BanditPriors | null;
   modelWeights: ModelWeights | null;
+  /** Fitted session-kNN constants, or null (then `DEFAULT_SESSION_MODEL` applies). */
+  sessionModel: SessionModel | null;
   /** Training sessions (optional section), or null. */
   sessions: SessionIndex | null;
 }

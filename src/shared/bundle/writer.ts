@@ -280,6 +280,7 @@ export function encodeBundle(input: BundleInput): Uint8Array {
   if (input.banditPriors) sections.push(jsonSection('banditPriors', false, input.banditPriors));
   if (input.modelWeights) sections.push(jsonSection('modelWeights', false, input.modelWeights));
   if (input.sessions) sections.push(sessionsSection(input.sessions, n));
+  if (input.sessionModel) sections.push(jsonSection('sessionModel', false, input.sessionModel));
   return assemble(sections);
 }
 

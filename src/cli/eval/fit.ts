@@ -1,0 +1,305 @@
+/**
+ * Fits the session model per shop, on its own log only: the last sessions by time become a
+ * validation part (session-rec style, `time-split.ts`), and the session-kNN constants, then the
+ * weights that combine the `for_you` components, are chosen by how well they predict each next
+ * validation event (HR@20 + MRR@20 per prediction).
+ *
+ * Against overfitting a small validation part:
+ * - a guard: fewer than `MIN_VALIDATION_PREDICTIONS` predictions → the published defaults, said so;
+ * - a change is kept only when its paired gain over the current choice exceeds `Z` standard errors
+ *   (the same predictions scored both ways, so the noise of which sessions happened to be sampled
+ *   cancels out);
+ * - a small search: one pass over a few values per constant, then per weight (under 40
+ *   evaluations of the whole engine, as visitors get it), on one fixed-seed sample of the predictions.
+ */
+import { DEFAULT_SESSION_MODEL } from '../../shared/bundle/session-model.ts';
+import type { ModelWeights, SessionModel } from '../../shared/bundle/types.ts';
+import { mulberry32 } from '../../shared/random.ts';
+import { DEFAULT_WEIGHTS } from '../../worker/components/index.ts';
+import { createLoadedBundle } from '../../worker/loaded-bundle.ts';
+import type { EventLog } from '../bundle-builder/events.ts';
+import { sessionOrder } from '../bundle-builder/sessions.ts';
+import { splitByTime } from './time-split.ts';
+import type { EvalData, EvalSession } from './types.ts';
+import { loadedModel, TUNED_COMPONENTS, trainingBundle } from './vitrine-model.ts';
+
+/** Fewer validation predictions than this and nothing is fitted (the defaults are kept). */
+export const MIN_VALIDATION_PREDICTIONS = 1000;
+/** A candidate must beat the current choice by this many standard errors of the paired gain. */
+export const Z = 2;
+/**
+ * Validation predictions sampled (one sample, scored under every candidate): as many as the work
+ * budget (predictions × items, since each prediction scores every item) allows, between a floor and a cap. The more
+ * predictions, the smaller the gains the paired test can tell from noise; the budget keeps a
+ * 100k-product build within its minute.
+ */
+const SAMPLE = { min: 200, max: 3000, work: 15_000_000 } as const;
+/** The list length scored. */
+const K = 20;
+/** Validation part: the sessions ending in the last day, but at least 10% and at most 20% of them. */
+const VALIDATION_DAYS = 1;
+const VALIDATION_SHARE = [0.1, 0.2] as const;
+
+export interface FitResult {
+  /** The constants to ship (the defaults when not fitted), with a note saying how they came. */
+  sessionModel: SessionModel;
+  /** Fitted component weights, or undefined when not fitted (the built-in defaults apply). */
+  weights: ModelWeights | undefined;
+  fitted: boolean;
+  /** One line for the build output and the bundle: what was fitted on what, or why not (no timings: builds stay reproducible). */
+  note: string;
+  /** Validation predictions available (before sampling). */
+  validationPredictions: number;
+  /** HR@20 + MRR@20 on the sampled predictions, defaults → fitted (NaN when not fitted). */
+  scoreBefore: number;
+  scoreAfter: number;
+  seconds: number;
+}
+
+interface Prediction {
+  session: EvalSession;
+  /** The target is `session.items[at]`, the prefix everything before. */
+  at: number;
+}
+
+type Weights = Partial<Record<(typeof TUNED_COMPONENTS)[number], number>>;
+
+/** One value per prediction: 1 + 1/rank when the target is in the top K, else 0 (HR@K + MRR@K). */
+function score(rank: number): number {
+  return rank > 0 && rank <= K ? 1 + 1 / rank : 0;
+}
+
+/** Mean paired gain of `candidate` over `current` and whether it is beyond `Z` standard errors. */
+export function pairedGain(candidate: Float64Array, current: Float64Array): { mean: number; se: number; significant: boolean } {
+  const n = candidate.length;
+  if (n < 2) return { mean: 0, se: Infinity, significant: false };
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += candidate[i]! - current[i]!;
+  const mean = sum / n;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (candidate[i]! - current[i]! - mean) ** 2;
+  const se = Math.sqrt(squares / (n - 1) / n);
+  return { mean, se, significant: mean > 0 && mean > Z * se };
+}
+
+function mean(values: Float64Array): number {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return values.length > 0 ? sum / values.length : 0;
+}
+
+/** Every next-item prediction of `sessions`, then a fixed-seed sample of at most `limit` of them. */
+function predictionsOf(sessions: readonly EvalSession[]): Prediction[] {
+  const all: Prediction[] = [];
+  for (const session of sessions) for (let at = 1; at < session.items.length; at++) all.push({ session, at });
+  return all;
+}
+
+function sample<T>(items: readonly T[], limit: number, seed = 1): T[] {
+  if (items.length <= limit) return [...items];
+  const random = mulberry32(seed);
+  const copy = [...items];
+  // Partial Fisher–Yates: the first `limit` slots end up a uniform sample.
+  for (let i = 0; i < limit; i++) {
+    const j = i + Math.floor(random() * (copy.length - i));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy.slice(0, limit);
+}
+
+function sampleSize(items: number): number {
+  return Math.max(SAMPLE.min, Math.min(SAMPLE.max, Math.floor(SAMPLE.work / Math.max(1, items))));
+}
+
+/** The validation window: sessions ending in the last day, clamped to 10–20% of all sessions. */
+export function validationSessionCount(train: readonly EvalSession[]): number {
+  let end = -Infinity;
+  for (const s of train) end = Math.max(end, s.times[s.times.length - 1] ?? -Infinity);
+  let lastDay = 0;
+  for (const s of train) if ((s.times[s.times.length - 1] ?? -Infinity) >= end - VALIDATION_DAYS * 86_400) lastDay++;
+  const [low, high] = VALIDATION_SHARE;
+  return Math.round(Math.min(Math.max(lastDay, train.length * low), train.length * high));
+}
+
+/** Candidate values per constant: a few around the published defaults, in the units of each. */
+function constantCandidates(trainSessions: number): Array<[string, Partial<SessionModel>[]]> {
+  const d = DEFAULT_SESSION_MODEL;
+  return [
+    ['neighbours', [50, 100, 200, 1000].map((neighbours) => ({ neighbours }))],
+    ['sample', [500, 1000, 2500, 10_000].map((sample) => ({ sample }))],
+    [
+      'recency',
+      [
+        { recencyUnit: 'seconds', recencyScale: 86_400 },
+        { recencyUnit: 'seconds', recencyScale: 25 * 86_400 },
+        { recencyUnit: 'sessions', recencyScale: Math.max(1, Math.round(trainSessions / 10)) },
+        { recencyUnit: 'sessions', recencyScale: Math.max(1, Math.round(trainSessions / 2)) },
+        { recencyUnit: 'none', recencyScale: d.recencyScale },
+      ],
+    ],
+    ['spw', [0.5, 2, 4].map((spw) => ({ spw }))],
+    ['inh', [1, 4, 8].map((inh) => ({ inh }))],
+    ['ipw', [0.5, 2, 4].map((ipw) => ({ ipw }))],
+    ['idf', [0, 1, 10].map((idf) => ({ idf }))],
+  ];
+}
+
+/** Weight candidates: multiples of the current weight (weights are scale-free; 0 switches one off). */
+const WEIGHT_FACTORS = [0, 0.5, 2];
+
+export interface FitOptions {
+  /** Progress lines. */
+  log?: (line: string) => void;
+}
+
+/**
+ * Fits on `split` (its `test` is the validation part): constants first (kNN alone), then weights
+ * (the whole engine). No guard here: `fitOnTrain` applies it; `vitrine eval --tune` calls this with
+ * a split the user made.
+ */
+export async function fitOnSplit(split: EvalData, { log = () => {} }: FitOptions = {}): Promise<FitResult> {
+  const started = performance.now();
+  const all = predictionsOf(split.test);
+  const predictions = sample(all, sampleSize(split.itemIds.length));
+  const base = await trainingBundle(split);
+  let evaluations = 0;
+  /** HR@20 + MRR@20 per sampled prediction of the engine's `for_you` under these constants and weights. */
+  let loaded = base;
+  const scoresOf = (model: SessionModel, weights: Weights): Float64Array => {
+    evaluations++;
+    // A new session model needs its own kNN index (one per loaded bundle); weights alone do not.
+    if (loaded.bundle.sessionModel !== model) loaded = createLoadedBundle({ ...base.bundle, sessionModel: model }, base.kernels);
+    const predictor = loadedModel(loaded, split.itemIds, weights);
+    return Float64Array.from(predictions, ({ session, at }) => {
+      const list = predictor.predict(session.items.slice(0, at), session.times.slice(0, at), K);
+      const target = session.items[at]!;
+      let rank = 0;
+      for (let r = 0; r < list.length && rank === 0; r++) if (list[r] === target) rank = r + 1;
+      return score(rank);
+    });
+  };
+
+  let model: SessionModel = { ...DEFAULT_SESSION_MODEL };
+  const weights: Weights = {};
+  for (const component of TUNED_COMPONENTS) weights[component] = DEFAULT_WEIGHTS[component];
+  weights.sessionKnn = 1;
+  let current = scoresOf(model, weights);
+  const before = mean(current);
+  /** Keeps `candidate` when its paired gain over the current choice is beyond noise. */
+  const tryCandidate = (what: string, candidateModel: SessionModel, candidateWeights: Weights): boolean => {
+    const scores = scoresOf(candidateModel, candidateWeights);
+    const gain = pairedGain(scores, current);
+    if (!gain.significant) return false;
+    log(`fit: ${what} +${gain.mean.toFixed(4)} (± ${gain.se.toFixed(4)})`);
+    current = scores;
+    return true;
+  };
+
+  // The session-kNN constants first (under the built-in weights), then the weights under them.
+  for (const [name, candidates] of constantCandidates(split.train.length)) {
+    for (const change of candidates) {
+      const candidate = { ...model, ...change };
+      if (tryCandidate(`${name} ${JSON.stringify(change)}`, candidate, weights)) model = candidate;
+    }
+  }
+  for (const component of TUNED_COMPONENTS) {
+    if (component === 'sessionKnn') continue;
+    const value = weights[component]!;
+    for (const factor of WEIGHT_FACTORS) {
+      const next = factor === 0 ? 0 : Number(((value || DEFAULT_WEIGHTS[component]!) * factor).toPrecision(3));
+      if (next === value) continue;
+      const candidate = { ...weights, [component]: next };
+      if (tryCandidate(`${component} = ${next}`, model, candidate)) {
+        weights[component] = next;
+        break;
+      }
+    }
+  }
+  const after = mean(current);
+  const seconds = (performance.now() - started) / 1000;
+  const note = `fitted on ${split.train.length} sessions, validated on the next ${split.test.length} (${predictions.length} of ${all.length} predictions); HR@20 + MRR@20 ${before.toFixed(4)} → ${after.toFixed(4)} in ${evaluations} evaluations`;
+  log(`fit: ${note} (${seconds.toFixed(1)} s)`);
+  return {
+    sessionModel: { ...model, note },
+    weights: weights as ModelWeights,
+    fitted: true,
+    note,
+    validationPredictions: all.length,
+    scoreBefore: before,
+    scoreAfter: after,
+    seconds,
+  };
+}
+
+/** What fitting on a log too small for it returns: the defaults, with the reason. */
+function defaultsKept(reason: string, validationPredictions: number, started: number): FitResult {
+  const note = `published defaults kept: ${reason}`;
+  return {
+    sessionModel: { ...DEFAULT_SESSION_MODEL, note },
+    weights: undefined,
+    fitted: false,
+    note,
+    validationPredictions,
+    scoreBefore: NaN,
+    scoreAfter: NaN,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/**
+ * Fits on a training log alone: its last sessions by time validate (`validationSessionCount`),
+ * items they hold that the earlier sessions never show are dropped, then sessions shorter than 2.
+ * Too few validation predictions → the defaults, and the note says why.
+ */
+export async function fitOnTrain(itemIds: string[], train: readonly EvalSession[], options: FitOptions = {}): Promise<FitResult> {
+  const started = performance.now();
+  const split = splitByTime<number, EvalSession>(train, { sessions: validationSessionCount(train) });
+  const predictions = predictionsOf(split.test).length;
+  if (predictions < MIN_VALIDATION_PREDICTIONS) {
+    return defaultsKept(
+      `only ${predictions} validation predictions in the last ${split.test.length} sessions (fitting needs ${MIN_VALIDATION_PREDICTIONS})`,
+      predictions,
+      started,
+    );
+  }
+  const result = await fitOnSplit({ itemIds, train: split.train, test: split.test }, options);
+  return { ...result, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * `bundle build`'s fitting: the events log as sessions of the products it names (all event types,
+ * in time order, as the shipped session index holds them), then `fitOnTrain`. A log without times
+ * cannot be split by time: the defaults are kept.
+ */
+export async function fitOnEventLog(log: EventLog, productIds: readonly string[], options: FitOptions = {}): Promise<FitResult> {
+  const started = performance.now();
+  if (log.count === 0) return defaultsKept('the events log is empty', 0, started);
+  for (let e = 0; e < log.count; e++) {
+    if (!Number.isFinite(log.time[e]!)) return defaultsKept('the events log has no times to split it by', 0, started);
+  }
+  // Items renumbered in order of first appearance: the fitting's catalog is the log's products only.
+  const itemOf = new Map<number, number>();
+  const itemIds: string[] = [];
+  const train: EvalSession[] = [];
+  const order = sessionOrder(log);
+  let start = 0;
+  for (let k = 1; k <= order.length; k++) {
+    if (k < order.length && log.session[order[k]!] === log.session[order[start]!]) continue;
+    const items: number[] = [];
+    const times: number[] = [];
+    for (let j = start; j < k; j++) {
+      const row = log.product[order[j]!]!;
+      let item = itemOf.get(row);
+      if (item === undefined) {
+        item = itemIds.length;
+        itemOf.set(row, item);
+        itemIds.push(productIds[row]!);
+      }
+      items.push(item);
+      times.push(log.time[order[j]!]! / 1000);
+    }
+    train.push({ id: String(log.session[order[start]!]), items, times });
+    start = k;
+  }
+  return fitOnTrain(itemIds, train, options);
+}
