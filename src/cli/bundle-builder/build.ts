@@ -49,6 +49,8 @@ export const DEFAULT_DIM = 64;
 export interface BuildResult {
   input: BundleInput;
   skippedRows: number;
+  /** Per product (bundle row), its description: not stored in the bundle, used by `vitrine eval similar`. */
+  descriptions: readonly string[];
 }
 
 export function buildBundleInput(options: BuildOptions): BuildResult {
@@ -78,7 +80,7 @@ export function buildBundleInput(options: BuildOptions): BuildResult {
     extraCounts,
     note: log,
   });
-  return { input, skippedRows: invalid.count };
+  return { input, skippedRows: invalid.count, descriptions: catalog.descriptions };
 }
 
 /** What `assembleBundleInput` needs once catalog and events are read (the eval builds these itself). */
