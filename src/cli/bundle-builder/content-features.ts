@@ -62,7 +62,10 @@ export function productFeatures(product: ProductInput, description: string, into
   return into;
 }
 
-/** The catalog's TF-IDF rows over shared tokens, each L2-normalised (an empty row stays empty). */
+/**
+ * The catalog's TF-IDF rows restricted to shared tokens; each row is scaled as if normalised over all
+ * of the product's tokens, so its length is at most 1 (an empty row: nothing shared).
+ */
 export interface ContentMatrix extends SparseMatrix {
   /** Column → token, for inspection and tests. */
   tokens: string[];
@@ -105,7 +108,8 @@ export function contentMatrix(
       tokens.push(token);
     }
   }
-  // Pass 2: (1 + ln weight) × smoothed idf, rows normalised over their shared tokens.
+  // Pass 2: (1 + ln weight) × smoothed idf. Rows are normalised over all their tokens, unshared
+  // ones included, so a row's length is the share of the product that other products can match.
   const offsets = new Uint32Array(n + 1);
   const indices: number[] = [];
   const values: number[] = [];
@@ -113,13 +117,13 @@ export function contentMatrix(
     const start = values.length;
     let norm = 0;
     for (let f = rowStart[p]!; f < rowStart[p + 1]!; f++) {
-      const c = column[ids[f]!]!;
-      if (c < 0) continue;
       const idf = Math.log((n + 1) / (df[ids[f]!]! + 1)) + 1;
       const value = (1 + Math.log(weights[f]!)) * idf;
+      norm += value * value;
+      const c = column[ids[f]!]!;
+      if (c < 0) continue;
       indices.push(c);
       values.push(value);
-      norm += value * value;
     }
     const inverse = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     for (let e = start; e < values.length; e++) values[e]! *= inverse;
