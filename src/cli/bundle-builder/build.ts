@@ -52,6 +52,8 @@ export interface BuildResult {
   skippedRows: number;
   /** The events read (all files as one log), for fitting the session model; undefined without events. */
   events: EventLog | undefined;
+  /** Per product (bundle row), its description: not stored in the bundle, used by `vitrine eval similar`. */
+  descriptions: readonly string[];
 }
 
 export function buildBundleInput(options: BuildOptions): BuildResult {
@@ -81,7 +83,7 @@ export function buildBundleInput(options: BuildOptions): BuildResult {
     extraCounts,
     note: log,
   });
-  return { input, skippedRows: invalid.count, events: log_ };
+  return { input, skippedRows: invalid.count, events: log_, descriptions: catalog.descriptions };
 }
 
 /** What `assembleBundleInput` needs once catalog and events are read (the eval builds these itself). */

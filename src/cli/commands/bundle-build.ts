@@ -25,7 +25,8 @@ Options:
   --events FILE               events log: session, product, time, type (repeatable); yoochoose TSV,
                               OTTO JSONL sessions and DummyJSON carts.json are recognised
   --embeddings FILE           vectors keyed by product id: JSONL {"id","vector"} or CSV id,v0,v1,...
-  --dim N                     embedding dimensions (default ${DEFAULT_DIM}; imported vectors set their own)
+  --dim N                     content vector dimensions (default ${DEFAULT_DIM}: the catalog's TF-IDF reduced by a
+                              truncated SVD; imported vectors set their own)
   --quantize int8|none        store vectors as int8 with a per-row scale (default none = float32)
   --field canonical=source    map a catalog field to a source column or dotted JSON path (repeatable)
   --event-field canonical=source   same for the events log: session, product, time, type (repeatable)
@@ -39,7 +40,7 @@ Options:
   --fit auto|none             without --model, fit the session-kNN constants and component weights on the
                               events log's last sessions by time (auto, default), or ship the defaults
                               (none). Too few validation predictions keep the defaults, and say so
-  --seed N                    seed of the random projection (default 1); same seed, same bytes
+  --seed N                    seed of the content SVD's random sketch (default 1); same seed, same bytes
   --built-at ISO              build time stored in the bundle (default SOURCE_DATE_EPOCH, else now)
   --progress                  draw the progress bar even when stderr is not a terminal
   --json                      print the summary as JSON
