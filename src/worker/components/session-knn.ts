@@ -1,17 +1,23 @@
 /**
  * Session-kNN (V-STAN, `../vstan.ts`) over the bundle's training sessions: "visitors whose
- * sessions looked like this one went on to these products", scaled to [0, 1].
+ * sessions looked like this one went on to these products", scaled to [0, 1] and square-rooted.
+ *
+ * Why the square root: kNN scores are heavy-tailed (the 20th item often scores a hundredth of the
+ * first), so added linearly to bounded components, a small popularity or similarity term outvoted
+ * every neighbour-backed item below the first few. The root keeps the kNN's own order and gives its
+ * tail a voice: on the YOOCHOOSE and DIGINETICA samples, with the built-in weights, HR@20 went from
+ * 0.674 to 0.696 and from 0.430 to 0.473 (docs/eval/fitting-results.md).
  */
 import { sessionKnnScores, type SessionKnnIndex } from '../vstan.ts';
 import { cite, MAX_EVIDENCE_SEEDS, perRequest, strongestSeed } from './evidence.ts';
 import type { ScoreComponent } from './types.ts';
 
-/** Overwrites `into` with the scores of `sequence` scaled to [0, 1] (zeros without training sessions). */
+/** Overwrites `into` with the scores of `sequence` scaled to [0, 1], square-rooted (zeros without training sessions). */
 function scoreSequence(index: SessionKnnIndex | null, sequence: readonly number[], into: Float32Array): void {
   into.fill(0);
   if (index === null) return;
   const max = sessionKnnScores(index, sequence, into);
-  if (max > 0) for (let i = 0; i < into.length; i++) into[i]! /= max;
+  if (max > 0) for (let i = 0; i < into.length; i++) into[i] = Math.sqrt(into[i]! / max);
 }
 
 export const sessionKnn: ScoreComponent<(row: number) => Float32Array> = {
