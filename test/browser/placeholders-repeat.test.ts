@@ -33,7 +33,7 @@ function item(productId: string): ResultItem {
 let root: HTMLElement;
 let placeholders: Placeholders;
 let recommend: ReturnType<typeof fakeRecommend>;
-let warn: ReturnType<typeof vi.fn>;
+let warn: ReturnType<typeof vi.fn<(error: unknown) => void>>;
 
 /** Answers a few milliseconds later (as the worker does), the best `limit` ranked ids not excluded. */
 function fakeRecommend(hold?: Promise<void>) {
@@ -50,7 +50,7 @@ function start(hold?: Promise<void>): void {
   recommend = fakeRecommend(hold);
   // Only what the recommendation widgets read is filled in.
   const engine = { recommend, track: async () => {} } as unknown as WidgetEngine;
-  warn = vi.fn();
+  warn = vi.fn<(error: unknown) => void>();
   placeholders = createPlaceholders({ engine, locale: 'en', pageProduct: () => undefined, warn });
 }
 
