@@ -4,9 +4,8 @@
 // Every product string and URL parameter is used as text or as a lookup key, never as HTML.
 
 const params = new URLSearchParams(location.search);
-const lang = params.get('lang') === 'de' ? 'de' : 'en';
-document.documentElement.lang = lang;
-for (const placeholder of document.querySelectorAll('[data-vitrine]')) placeholder.dataset.locale = lang;
+// Set by page.js, with the placeholders' language, while the page was parsed.
+const lang = document.documentElement.lang;
 for (const link of document.querySelectorAll('nav a[data-lang]')) {
   const target = new URLSearchParams(params);
   target.set('lang', link.dataset.lang);
@@ -18,14 +17,6 @@ const money = (value) => new Intl.NumberFormat(lang, { style: 'currency', curren
 
 /** The sale price the bundle builder derives from DummyJSON's discount (rounded to cents). */
 const salePrice = (product) => Math.round(product.price * (100 - product.discountPercentage)) / 100;
-
-function placeholder(placement) {
-  const div = document.createElement('div');
-  div.dataset.vitrine = placement;
-  div.dataset.limit = '6';
-  div.dataset.locale = lang;
-  return div;
-}
 
 function showProduct(product) {
   const id = String(product.id);
@@ -61,9 +52,6 @@ function showProduct(product) {
     offers: { '@type': 'Offer', price, priceCurrency: 'EUR' },
   });
   document.head.append(jsonLd);
-  const widgets = document.getElementById('product-widgets');
-  widgets.append(placeholder('similar'), placeholder('also_bought'));
-  widgets.hidden = false;
 }
 
 /** A placeholder put back in the page mounts afresh: the cart-based list asks again. */

@@ -13,7 +13,9 @@ const en = {
     now_reduced: 'Now reduced',
     for_you: 'Recommended for you',
     trending: 'Trending now',
-  } satisfies Record<Placement, string>,
+    /** `now_reduced` when the visitor saw too few price drops and the list was filled with other products on sale. */
+    on_sale: 'On sale',
+  } satisfies Record<Placement | 'on_sale', string>,
   empty: 'No recommendations right now.',
   previous: 'Previous',
   next: 'Next',
@@ -75,6 +77,7 @@ const de: Strings = {
     now_reduced: 'Jetzt reduziert',
     for_you: 'Für dich empfohlen',
     trending: 'Gerade im Trend',
+    on_sale: 'Im Angebot',
   },
   empty: 'Gerade keine Empfehlungen.',
   previous: 'Zurück',

@@ -47,7 +47,8 @@ export function distSizes(dist: string): DistSizes {
   const worker = [...loaded].reduce((sum, name) => sum + gzipped(join(folder, name)), 0);
   const lazy: Record<string, number> = {};
   for (const name of assets) {
-    const chunk = /^worker-chunk-(.+)-[\w-]+\.js$/.exec(name);
+    // The hash is 8 characters and may itself hold a '-' (rolldown's base64url): `rights-7Q-7DrEB`.
+    const chunk = /^worker-chunk-(.+)-[\w-]{8}\.js$/.exec(name);
     if (chunk && !loaded.has(name)) lazy[chunk[1]!] = (lazy[chunk[1]!] ?? 0) + gzipped(join(folder, name));
   }
   const wasm = Math.max(0, ...assets.filter((name) => name.endsWith('.wasm')).map((name) => gzipped(join(folder, name))));

@@ -1,6 +1,6 @@
 /**
- * The one place on the page that owns the engine Worker: it starts it lazily, wraps it once with
- * comlink, puts a deadline and an optional AbortSignal on every call, turns a dying worker into
+ * The one place on the page that owns the engine Worker: it starts it lazily, wraps it once
+ * (worker-calls.ts speaks comlink's protocol to it), puts a deadline and an optional AbortSignal on every call, turns a dying worker into
  * `WORKER_CRASHED` for every pending call, and terminates it in `terminate()`. Nothing else on the
  * page touches `Worker` or comlink.
  *
@@ -12,14 +12,14 @@
  * Known limit: a worker that dies without an `error` event (`self.close()`, killed by the browser)
  * is not noticed until a call misses its deadline (`TIMEOUT`); it is not restarted.
  */
-import { releaseProxy, wrap, type Remote } from 'comlink';
+import type { Remote } from 'comlink';
 import type { EngineApi } from '../worker/index.ts';
 import { VitrineError } from '../shared/errors.ts';
-import { registerErrorTransfer } from '../shared/error-transfer.ts';
 import { isWorkerMessage } from '../shared/worker-ready.ts';
 // Vite bundles the worker as its own hash-named file; this is its URL (relative to this script).
 import engineWorkerUrl from '../worker/index.ts?worker&url';
 import { createCrashRecovery, type CrashRecovery, type CrashRecoveryOptions } from './crash-recovery.ts';
+import { wrap } from './worker-calls.ts';
 import { startModuleWorker } from './worker-start.ts';
 
 /** Deadline of one call when the caller gives none: generous, a query takes milliseconds. */
@@ -84,7 +84,6 @@ export class EngineBridge {
     this.#timeoutMs = timeoutMs;
     this.#createWorker = createWorker;
     this.#onRestart = onRestart ?? ((engine) => this.recovery.replay(engine));
-    registerErrorTransfer();
   }
 
   /** How many workers were replaced after a crash so far. */
@@ -205,14 +204,11 @@ export class EngineBridge {
     return this.recovery.gaveUp ?? new VitrineError('WORKER_CRASHED', message, { reason: 'start' });
   }
 
-  /** The single clean-up path: release comlink, kill the worker, reject what is pending. */
+  /** The single clean-up path: kill the worker, reject what is pending. */
   #stop(error: VitrineError): void {
     const running = this.#running;
     this.#running = null;
-    if (running) {
-      running.remote[releaseProxy]();
-      running.worker.terminate();
-    }
+    running?.worker.terminate();
     const pending = [...this.#pending];
     for (const reject of pending) reject(error);
   }

@@ -6,7 +6,7 @@
  * path in the table. Both the `Vitrine` type and the methods themselves are made from the table,
  * so a new engine call is one entry here, and its page signature follows the worker's.
  */
-import { transfer } from 'comlink';
+import { transfer } from './worker-calls.ts';
 import type { EngineApi } from '../worker/index.ts';
 import type { ConsentChoice, ConsentSignal } from '../shared/consent-record.ts';
 import { pickEventFields, type TrackEvent } from '../shared/events.ts';

@@ -59,9 +59,10 @@ function productsIn(json: unknown): TrackEvent[] {
   return out;
 }
 
-function within(root: ParentNode, selector: string): Element[] {
-  const found = [...root.querySelectorAll(selector)];
-  return root instanceof Element && root.matches(selector) ? [root, ...found] : found;
+/** `root` and its descendants that match `selector`, in document order. */
+export function within<E extends Element = Element>(root: ParentNode, selector: string): E[] {
+  const found = [...root.querySelectorAll<E>(selector)];
+  return root instanceof Element && root.matches(selector) ? [root as E, ...found] : found;
 }
 
 function invalid(field: string, message: string): VitrineError {

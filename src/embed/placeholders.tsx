@@ -8,10 +8,19 @@
  * product of the page's JSON-LD), `data-limit` (1–100, default 6), `data-layout` (`carousel` |
  * `grid`), `data-category`, `data-heading`, `data-locale`. What the div holds is the shop's own
  * fallback: it shows through when Vitrine cannot recommend (the widget renders a `<slot>` then).
+ *
+ * A page does not repeat itself: each placeholder's query asks the worker to leave out (`exclude`)
+ * what the other placeholders show, so it gets the next-best products instead, as many. Queries run
+ * one at a time in the order the widgets ask, which at load is document order: the first placement
+ * keeps a product. One added later leaves out what is on the page by then; one removed releases its
+ * products to those that ask after it (the visitor no longer sees them, so they cannot repeat).
+ * `data-repeat="allow"` on a placeholder, or on an element around it (`<body>` for the whole page),
+ * leaves it out of this: it neither avoids nor holds products.
  */
 import { h } from 'preact';
 import { mountWidget, PrivacyPanelView, RecommendationsView, type Layout, type WidgetEngine } from '../../widgets/index.ts';
 import { VitrineError } from '../shared/errors.ts';
+import { within } from './page-tracking.ts';
 import { MAX_LIMIT, PLACEMENTS, type Placement } from '../shared/request.ts';
 
 /** Attributes whose change re-renders a placeholder. */
@@ -23,6 +32,7 @@ export const PLACEHOLDER_ATTRIBUTES = [
   'data-category',
   'data-heading',
   'data-locale',
+  'data-repeat',
 ];
 const SELECTOR = '[data-vitrine]';
 const PRIVACY_PANEL = 'privacy-panel';
@@ -47,8 +57,33 @@ function invalid(attribute: string, message: string): VitrineError {
   return new VitrineError('INVALID_REQUEST', `${attribute}: ${message}`, { field: attribute });
 }
 
+/** A mounted placeholder: its unmount, and the engine its widget asks through and the products it shows. */
+interface Mounted {
+  unmount?: () => void;
+  engine?: WidgetEngine;
+  shown: string[];
+}
+
 export function createPlaceholders({ engine, locale, pageProduct, warn }: PlaceholderOptions): Placeholders {
-  const unmounts = new Map<HTMLElement, () => void>();
+  const mounted = new Map<HTMLElement, Mounted>();
+  /** The tail of the placeholders' queries: each runs once those asked before it have answered. */
+  let queue: Promise<unknown> = Promise.resolve();
+
+  /** The engine as a placeholder's widget sees it: its queries leave out what the other placeholders show. */
+  const dedupe = (entry: Mounted): WidgetEngine => ({
+    ...engine,
+    recommend(request, options) {
+      const answer = queue.then(async () => {
+        entry.shown = [];
+        const shown = [...mounted.values()].flatMap((other) => other.shown);
+        const result = await engine.recommend({ ...request, exclude: shown.concat(request.exclude ?? []) }, options);
+        entry.shown = result.items.map((item) => item.productId);
+        return result;
+      });
+      queue = answer.catch(() => 0);
+      return answer;
+    },
+  });
 
   /** `data-limit` as a whole number in range; a typo keeps the default (and says so) rather than breaking the widget. */
   const limitOf = (text: string | undefined): number | undefined => {
@@ -69,13 +104,17 @@ export function createPlaceholders({ engine, locale, pageProduct, warn }: Placeh
     const data = element.dataset;
     const kind = data.vitrine ?? '';
     const widgetLocale = data.locale || locale;
+    const entry = mounted.get(element) ?? { shown: [] };
+    const repeats = element.closest('[data-repeat=allow]') !== null;
+    // One that may repeat neither avoids nor holds products.
+    if (repeats) entry.shown = [];
     let view;
     if (kind === PRIVACY_PANEL) {
       view = <PrivacyPanelView vitrine={engine} locale={widgetLocale} />;
     } else if ((PLACEMENTS as readonly string[]).includes(kind)) {
       view = (
         <RecommendationsView
-          vitrine={engine}
+          vitrine={repeats ? engine : (entry.engine ??= dedupe(entry))}
           placement={kind as Placement}
           product={data.product || pageProduct()}
           limit={limitOf(data.limit)}
@@ -93,7 +132,8 @@ export function createPlaceholders({ engine, locale, pageProduct, warn }: Placeh
     // Kept on the placeholder too: the shop's analytics and tests find widgets from the light DOM.
     if (data.vitrinePlacement !== kind) data.vitrinePlacement = kind;
     try {
-      unmounts.set(element, mountWidget(element, view));
+      entry.unmount = mountWidget(element, view);
+      mounted.set(element, entry);
     } catch (error) {
       // E.g. an element that cannot host a shadow root (`<p>`, or one with a closed root already).
       warn(invalid('data-vitrine', `cannot render into <${element.localName}>: ${error}`));
@@ -102,15 +142,13 @@ export function createPlaceholders({ engine, locale, pageProduct, warn }: Placeh
 
   return {
     scan(root) {
-      const found = [...root.querySelectorAll<HTMLElement>(SELECTOR)];
-      if (root instanceof HTMLElement && root.matches(SELECTOR)) found.unshift(root);
-      for (const element of found) mount(element);
+      for (const element of within<HTMLElement>(root, SELECTOR)) mount(element);
     },
     sweep() {
-      for (const [element, unmount] of unmounts) {
+      for (const [element, { unmount }] of mounted) {
         if (element.isConnected) continue;
-        unmount();
-        unmounts.delete(element);
+        unmount?.();
+        mounted.delete(element);
       }
     },
   };

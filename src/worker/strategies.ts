@@ -20,7 +20,9 @@ export const STRATEGIES: Readonly<Record<StrategyName, Strategy>> = {
   similar: { requiresSignal: true, fallbacks: ['for_you', 'trending'] },
   also_bought: { requiresSignal: true, fallbacks: ['for_you', 'trending'] },
   goes_with: { requiresSignal: true, fallbacks: ['also_bought', 'trending'] },
-  now_reduced: { requiresSignal: true, fallbacks: ['for_you', 'trending'] },
+  // Filled, when the visitor saw too few price drops, from the bestsellers on sale: not from
+  // `for_you`, whose best picks would then show twice (or be taken from the for_you row).
+  now_reduced: { requiresSignal: true, fallbacks: ['trending'] },
   for_you: { requiresSignal: false, fallbacks: ['trending'] },
   trending: { requiresSignal: false, fallbacks: [] },
   rerank: { requiresSignal: false, fallbacks: [] },
@@ -40,8 +42,9 @@ export function restrictToStrategy(query: Query, mask: Uint8Array): void {
     const basketLeaves = new Set(query.basket.map((seed) => leaf[seed.row]!).filter((c) => c >= 0));
     for (let row = 0; row < leaf.length; row++) if (basketLeaves.has(leaf[row]!)) clearBit(mask, row);
   }
-  if (placement === 'now_reduced') {
-    // Filling a "now reduced" list: only products that are actually on sale.
+  if (placement === 'now_reduced' && strategy !== 'now_reduced') {
+    // Filling a "now reduced" list: only products that are actually on sale. Its own items need no
+    // sale price: a regular price lowered since the visitor's view is a drop too.
     const { price, salePrice } = loaded.bundle.products;
     for (let row = 0; row < price.length; row++) if (!(salePrice[row]! < price[row]!)) clearBit(mask, row);
   }

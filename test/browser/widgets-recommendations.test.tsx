@@ -183,6 +183,25 @@ describe('RecommendationsView with a fake engine', () => {
     },
   );
 
+  it('should head "now reduced" filled up with other products on sale "On sale" / "Im Angebot", and keep its own heading otherwise', async () => {
+    const filled = {
+      ...result('now_reduced', ['sku-1', 'sku-2']),
+      fallback: { strategy: 'trending' as const, count: 1, reason: 'too-few-items' as const },
+    };
+    const heading = async (answer: RecommendResult, props: Partial<RecommendationsProps> = {}): Promise<string> => {
+      const root = mountView({ vitrine: fakeEngine(async () => answer), placement: 'now_reduced', product: undefined, ...props });
+      await vi.waitFor(() => expect(shownIds(root)).toHaveLength(2));
+      return root.querySelector('h2')!.textContent!;
+    };
+    expect(await heading(filled)).toBe('On sale');
+    expect(await heading(filled, { locale: 'de' })).toBe('Im Angebot');
+    expect(await heading(result('now_reduced', ['sku-3', 'sku-4']))).toBe('Now reduced');
+    // The shop's own heading is the shop's call.
+    expect(await heading(filled, { heading: 'Deals' })).toBe('Deals');
+    // Only "now reduced" promises something its fallback would not keep.
+    expect(await heading({ ...filled, placement: 'for_you' }, { placement: 'for_you' })).toBe('Recommended for you');
+  });
+
   it('should show the shop fallback when the bestsellers fail too, reporting both failures', async () => {
     const onError = vi.fn();
     const vitrine = fakeEngine(async (request) => {

@@ -173,13 +173,21 @@ test.describe('the script tag when things fail', () => {
     await page.goto(`${shop.origin}/failures.html`);
     const unknown = await addPlaceholder(page, 'unknown', 'similar', 'not-in-the-bundle');
     await expect(unknown.locator('[data-vitrine-item]')).toHaveCount(6);
-    // Those are the non-personalised bestsellers: the same list the trending widget shows.
-    const trending = await items(page, '[data-vitrine="trending"]').evaluateAll((nodes) =>
-      nodes.map((n) => n.getAttribute('data-vitrine-item')),
+    // Those are the non-personalised bestsellers: the engine's list without what the page shows
+    // already (the similar and trending widgets), as the page does not repeat itself.
+    const onPage = await page
+      .locator('[data-vitrine]:not(#unknown) [data-vitrine-item]')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-vitrine-item')!));
+    const bestsellers = await page.evaluate(
+      async (exclude) =>
+        (await (window as unknown as { vitrine: VitrineGlobal }).vitrine.recommend({ placement: 'trending', exclude })).items.map(
+          (item) => item.productId,
+        ),
+      onPage,
     );
     expect(
       await unknown.locator('[data-vitrine-item]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-vitrine-item'))),
-    ).toEqual(trending);
+    ).toEqual(bestsellers);
     await expect(unknown.locator('[data-vitrine-placement="similar"]')).toHaveCount(1);
     expect(await hookWarnings(page)).toEqual(['UNKNOWN_PRODUCT']);
     expect(watched.warnings).toHaveLength(1);

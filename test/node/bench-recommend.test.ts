@@ -115,7 +115,8 @@ describe('bench visitor and cases', () => {
     expect(dropped).toHaveLength(3);
     const reduced = cases.get('now_reduced')!.run(engine);
     expect(new Set(reduced.ids.slice(0, 3))).toEqual(new Set(dropped));
-    expect(reduced.fallback).toBe('for_you x7');
+    // The rest are the bestsellers on sale (not for_you's picks, which its own row shows).
+    expect(reduced.fallback).toBe('trending x7');
     for (const id of reduced.ids) expect(salePrice[rowOf(id)]!).toBeLessThan(price[rowOf(id)]!);
   });
 
@@ -177,10 +178,11 @@ describe('profile of a request', () => {
     // Popularity is filled once at load, and context has no visit to match: neither is filled per request.
     expect(forYou).not.toContain('fill popularity');
     expect(forYou).not.toContain('fill context');
-    // now_reduced finds three price drops and fills up from for_you.
+    // now_reduced finds three price drops and fills up from the bestsellers on sale.
     const reduced = steps('now_reduced');
     expect(reduced).toContain('fill priceDrop');
-    expect(reduced).toContain('for_you: fill sessionKnn');
+    expect(reduced).toContain('trending: topK');
+    expect(reduced).not.toContain('for_you: fill sessionKnn');
   });
 });
 

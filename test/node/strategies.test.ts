@@ -244,6 +244,15 @@ describe('goes_with', () => {
 });
 
 describe('now_reduced', () => {
+  let halfOnSale: LoadedBundle | undefined;
+  /** DummyJSON with the discount of the odd ids dropped, so "on sale" can fail. */
+  const halfOnSaleBundle = async (): Promise<LoadedBundle> => {
+    if (halfOnSale) return halfOnSale;
+    const catalog = join(tempDir(), 'half-on-sale.json');
+    writeFileSync(catalog, JSON.stringify(products.map((p) => (p.id % 2 === 1 ? { ...p, discountPercentage: 0 } : p))));
+    const { bundle } = await buildAndDecode(['--catalog', catalog, '--events', CARTS]);
+    return (halfOnSale = await loadedBundleOf(bundle));
+  };
   /** Products with discounts, sorted by discount (their sale price is below the list price the visitor saw). */
   const discounted = () =>
     products.filter((p) => inStock(p) && p.discountPercentage >= 5).sort((a, b) => b.discountPercentage - a.discountPercentage);
@@ -288,35 +297,65 @@ describe('now_reduced', () => {
     }
   });
 
-  it('should fill a short list from other strategies with products on sale only, and say so', async () => {
+  it('should fill a short list from the bestsellers on sale only, and say so', async () => {
     // DummyJSON discounts every product; drop the discount of the odd ids so "on sale" can fail.
-    const dir = tempDir();
-    const catalog = join(dir, 'half-on-sale.json');
-    writeFileSync(catalog, JSON.stringify(products.map((p) => (p.id % 2 === 1 ? { ...p, discountPercentage: 0 } : p))));
-    const { bundle } = await buildAndDecode(['--catalog', catalog, '--events', CARTS]);
-    const halfOnSale = await loadedBundleOf(bundle);
+    const halfOnSale = await halfOnSaleBundle();
     const viewed = products.find((p) => p.id % 2 === 0 && inStock(p) && p.discountPercentage > 5)!;
-    const result = recommend(
-      halfOnSale,
-      request({ placement: 'now_reduced', limit: 10 }),
-      visitor([{ type: 'view', product: idOf(viewed), price: viewed.price, time: NOW - DAY }]),
-    );
+    const seen = visitor([{ type: 'view', product: idOf(viewed), price: viewed.price, time: NOW - DAY }]);
+    const result = recommend(halfOnSale, request({ placement: 'now_reduced', limit: 10 }), seen);
     expect(ids(result.items)[0]).toBe(idOf(viewed));
     expect(result.items).toHaveLength(10);
-    expect(result.fallback).toMatchObject({ count: 9, reason: 'too-few-items' });
+    expect(result.fallback).toEqual({ strategy: 'trending', count: 9, reason: 'too-few-items' });
     const filled = result.items.slice(1);
-    expect(filled.every((item) => item.strategy === result.fallback!.strategy || item.strategy === 'trending')).toBe(true);
     for (const item of filled) {
+      expect(item.strategy).toBe('trending');
       expect(Number(item.productId) % 2, `${item.productId} is not on sale`).toBe(0);
       expect(item.salePrice!).toBeLessThan(item.price!);
+      expect(
+        item.why.some((reason) => reason.component === 'priceDrop'),
+        item.productId,
+      ).toBe(false);
     }
+    // The bestsellers in their order, those not on sale left out.
+    const bestsellers = recommend(halfOnSale, request({ placement: 'trending', limit: 100, exclude: [idOf(viewed)] }), seen);
+    expect(ids(filled)).toEqual(ids(bestsellers.items.filter((item) => Number(item.productId) % 2 === 0)).slice(0, 9));
   });
 
-  it('should fill the whole list from the fallbacks when the visitor saw no price drop', () => {
-    const result = run({ placement: 'now_reduced', limit: 4 }, views(['1', '2']));
+  it("should fill the whole list from the bestsellers on sale when the visitor saw no price drop, never from for_you's picks", () => {
+    const session = views(['1', '2']);
+    const result = run({ placement: 'now_reduced', limit: 4 }, session);
     expect(result.items).toHaveLength(4);
-    expect(result.items.every((item) => item.strategy !== 'now_reduced')).toBe(true);
-    expect(result.fallback).toMatchObject({ strategy: result.items[0]!.strategy, count: 4 });
+    expect(result.items.every((item) => item.strategy === 'trending')).toBe(true);
+    expect(result.fallback).toEqual({ strategy: 'trending', count: 4, reason: 'no-signal' });
+    expect(ids(result.items)).toEqual(ids(run({ placement: 'trending', limit: 4 }, session).items));
+  });
+
+  it("should not take a view at today's price for a drop, although the bundle rounds prices to float32", () => {
+    // The price a shop's page shows (in cents, as the JSON-LD gives it) is today's sale price.
+    const seenToday = discounted().slice(0, 20);
+    const atTodaysPrice = seenToday.map((p, i) => ({
+      type: 'view' as const,
+      product: idOf(p),
+      price: Math.round(p.price * (100 - p.discountPercentage)) / 100,
+      time: NOW - DAY + i * 60_000,
+    }));
+    // Most of these cents values are not float32 numbers: the bundle holds them a hair lower.
+    expect(atTodaysPrice.filter((e) => Math.fround(e.price) !== e.price).length).toBeGreaterThan(10);
+    const result = run({ placement: 'now_reduced', limit: 4 }, atTodaysPrice);
+    expect(result.items.filter((item) => item.strategy === 'now_reduced')).toEqual([]);
+    expect(result.fallback?.reason).toBe('no-signal');
+  });
+
+  it('should show a product whose regular price fell since the view, though it has no sale price', async () => {
+    const halfOnSale = await halfOnSaleBundle();
+    const full = products.find((p) => p.id % 2 === 1 && inStock(p))!;
+    const seen = visitor([{ type: 'view', product: idOf(full), price: full.price + 10, time: NOW - DAY }]);
+    const result = recommend(halfOnSale, request({ placement: 'now_reduced', limit: 4 }), seen);
+    const first = result.items[0]!;
+    expect(first.productId).toBe(idOf(full));
+    expect(first.strategy).toBe('now_reduced');
+    expect(first.salePrice).toBeNull();
+    expect(first.why[0]).toMatchObject({ component: 'priceDrop', params: { oldPrice: full.price + 10, price: first.price } });
   });
 });
 

@@ -15,8 +15,11 @@ import { PrivacyPanelView } from '../PrivacyPanel/index.tsx';
 import { RecommendationList } from '../RecommendationList/index.tsx';
 import type { RecommendationsProps } from '../types.ts';
 
-/** What the widget shows: items (null while loading), the bestsellers instead, or the shop's fallback. */
-type Shown = { items: ResultItem[] | null; trending?: boolean } | 'slot';
+/**
+ * What the widget shows: items (null while loading), the bestsellers instead, "now reduced" filled
+ * up with other products on sale (headed as such), or the shop's fallback.
+ */
+type Shown = { items: ResultItem[] | null; as?: 'trending' | 'on_sale' | false } | 'slot';
 
 export function RecommendationsView(props: RecommendationsProps) {
   const { vitrine, placement, product, limit = 6, layout, heading, category, rules, onManageData } = props;
@@ -53,8 +56,8 @@ export function RecommendationsView(props: RecommendationsProps) {
     };
     const ask = async (): Promise<Shown> => {
       try {
-        const { items } = await vitrine.recommend({ placement, product, category, rules, ...options }, { signal });
-        return { items };
+        const { items, fallback } = await vitrine.recommend({ placement, product, category, rules, ...options }, { signal });
+        return { items, as: !!fallback && placement == 'now_reduced' && 'on_sale' };
       } catch (error) {
         failed(error);
         if (isFatal(error)) return 'slot';
@@ -62,7 +65,7 @@ export function RecommendationsView(props: RecommendationsProps) {
       // E.g. a product the bundle does not know: the bestsellers need no product and no profile.
       try {
         const { items } = await vitrine.recommend({ placement: 'trending', ...options }, { signal });
-        return { items, trending: true };
+        return { items, as: 'trending' };
       } catch (error) {
         failed(error);
         return 'slot';
@@ -88,7 +91,7 @@ export function RecommendationsView(props: RecommendationsProps) {
         placement={placement}
         items={items}
         layout={layout}
-        heading={heading ?? (shown.trending ? t.headings.trending : undefined)}
+        heading={heading ?? (shown.as ? t.headings[shown.as] : undefined)}
         locale={locale}
         onItemClick={(item) => track('click', item).catch(fail)}
         onImpression={(item) => track('impression', item).catch(fail)}

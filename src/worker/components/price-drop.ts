@@ -29,8 +29,11 @@ function priceDrops(query: Query): Map<number, PriceDrop> {
   for (const event of visitor.history) {
     if (event.type !== 'view' || event.price === undefined || visitor.purchased.has(event.row)) continue;
     const now = currentPrice(bundle, event.row);
-    if (Number.isNaN(now) || event.price <= 0) continue;
-    if (now < event.price)
+    // The bundle holds prices as float32: the price seen is rounded the same way, or a view at
+    // today's price (9.99, stored as 9.98999977) would count as a drop.
+    const seen = Math.fround(event.price);
+    if (Number.isNaN(now) || seen <= 0) continue;
+    if (now < seen)
       drops.set(event.row, { row: event.row, seen: event.price, now, fraction: (event.price - now) / event.price, time: event.time });
     else drops.delete(event.row);
   }
