@@ -256,6 +256,7 @@ describe('reason texts and sizes', () => {
       ...run({ placement: 'similar', product: a }, browsing),
       ...run({ placement: 'similar', product: leastConnected() }, browsing),
       ...run({ placement: 'also_bought', product: c }),
+      ...run({ placement: 'also_bought' }),
       ...run({ placement: 'goes_with' }),
       ...run({ placement: 'now_reduced' }),
       ...run({ placement: 'for_you' }),

@@ -118,7 +118,8 @@ export function browsedBundle(): Promise<LoadedBundle> {
     });
     const file = join(tempDir(), 'browsed.csv');
     writeFileSync(file, `${lines.join('\n')}\n`);
-    const { bundle } = await buildAndDecode(['--catalog', DUMMYJSON, '--events', file]);
+    // Not fitted: these repeated carts are a fixture of known evidence, not a shop's log to fit on.
+    const { bundle } = await buildAndDecode(['--catalog', DUMMYJSON, '--events', file, '--fit', 'none']);
     return loadedBundleOf(bundle);
   })();
   return browsed;
