@@ -28,6 +28,7 @@ import {
   cartMates,
   componentsOf,
   dummyData,
+  dummyJsonBundle,
   browsedBundle,
   events,
   request,
@@ -319,5 +320,22 @@ describe('reason texts and sizes', () => {
       }
     }
     expect(reasons).toBeGreaterThan(items.length);
+  });
+});
+
+describe('bestseller claims', () => {
+  it('should call only the top 5% of the catalog by all-time popularity a bestseller, even in a thin log', async () => {
+    // The demo bundle: 50 carts, where one cart already makes a product a third as busy as the busiest.
+    const demo = await dummyJsonBundle();
+    const global = demo.bundle.popularity.global;
+    const ranked = Array.from(global).sort((a, b) => b - a);
+    const floor = ranked[Math.floor(ranked.length * 0.05) - 1]!;
+    const items = recommend(demo, request({ placement: 'for_you', limit: 40 }), visitor([])).items;
+    const claims = items.filter((item) => item.why.some((reason) => reason.message === 'bestseller'));
+    const modest = items.filter((item) => item.why.some((reason) => reason.message === 'popular'));
+    expect(claims.length).toBeGreaterThan(0);
+    expect(modest.length).toBeGreaterThan(0);
+    for (const item of claims) expect(global[demo.bundle.products.indexOf(item.productId)]!).toBeGreaterThanOrEqual(floor);
+    for (const item of modest) expect(global[demo.bundle.products.indexOf(item.productId)]!).toBeLessThan(floor);
   });
 });

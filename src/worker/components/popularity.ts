@@ -2,9 +2,6 @@
 import { writeScaled } from './scaled.ts';
 import type { ScoreComponent } from './types.ts';
 
-/** Popularity (scaled to the catalog's most popular product) from which a product is "a bestseller". */
-export const BESTSELLER_SHARE = 0.25;
-
 export const popularity: ScoreComponent<void> = {
   name: 'popularity',
   defaultWeight: 0.05,
@@ -12,6 +9,10 @@ export const popularity: ScoreComponent<void> = {
   signal: false,
   active: () => true,
   fillOnLoad: (bundle, into) => writeScaled(bundle.popularity.global, into),
-  // "A bestseller" only for the top of the catalog; below that, say no more than is true.
-  explain: (_query, at) => ({ contribution: at.value, message: at.score >= BESTSELLER_SHARE ? 'bestseller' : 'popular', params: {} }),
+  // "A bestseller" only for the top of the catalog (`BundleIndexes.bestsellerFloor`); below that, say no more than is true.
+  explain: ({ loaded }, at) => ({
+    contribution: at.value,
+    message: loaded.bundle.popularity.global[at.row]! >= loaded.indexes.bestsellerFloor ? 'bestseller' : 'popular',
+    params: {},
+  }),
 };
