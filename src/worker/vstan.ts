@@ -34,6 +34,8 @@ export interface SessionKnnIndex {
   readonly similarity: Float32Array;
   readonly itemStamp: Uint32Array;
   readonly itemPosition: Int32Array;
+  /** Scratch per product, all zeros between calls: the leave-one-out scores of explanations. */
+  readonly scores: Float32Array;
   round: number;
 }
 
@@ -103,6 +105,7 @@ export function buildSessionKnnIndex(
     similarity: new Float32Array(count),
     itemStamp: new Uint32Array(products),
     itemPosition: new Int32Array(products),
+    scores: new Float32Array(products),
     round: 0,
   };
 }
@@ -121,9 +124,9 @@ function nextRound(index: SessionKnnIndex): number {
 /**
  * Adds the session-kNN score of every product to `into` (which the caller zeroed) for the session
  * `rows` (product rows, oldest first, repeats kept). Returns the largest score written (0 when no
- * training session shares an item).
+ * training session shares an item). `touched`, when given, receives each product scored (once).
  */
-export function sessionKnnScores(index: SessionKnnIndex, rows: readonly number[], into: Float32Array): number {
+export function sessionKnnScores(index: SessionKnnIndex, rows: readonly number[], into: Float32Array, touched?: number[]): number {
   const length = rows.length;
   if (length === 0) return 0;
   const { itemOffsets, itemSessions, stamp, similarity, itemStamp, itemPosition, distinct, ageDecay, idf, model } = index;
@@ -210,6 +213,7 @@ export function sessionKnnScores(index: SessionKnnIndex, rows: readonly number[]
       }
       if (seenLater) continue;
       const value = base * Math.exp(-Math.abs(e - start + 1 - matchAt) / inh) * (1 + idf[item]! * idfWeight);
+      if (touched && into[item] === 0 && value > 0) touched.push(item);
       const total = (into[item]! += value);
       if (total > max) max = total;
     }

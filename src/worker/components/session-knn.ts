@@ -23,6 +23,20 @@ function scaled(raw: number, max: number): number {
   return max > 0 ? Math.sqrt(raw / max) : 0;
 }
 
+/** The scaled score of each product for `sequence`, computed once, read per product. */
+function scoresWithout(index: SessionKnnIndex | null, sequence: readonly number[]): (item: number) => number {
+  if (index === null) return () => 0;
+  const { scores } = index;
+  const touched: number[] = [];
+  const max = sessionKnnScores(index, sequence, scores, touched);
+  const raw = new Map<number, number>();
+  for (const item of touched) {
+    raw.set(item, scores[item]!);
+    scores[item] = 0; // the scratch stays all zeros between calls
+  }
+  return (item) => scaled(raw.get(item) ?? 0, max);
+}
+
 export const sessionKnn: ScoreComponent<(row: number) => (item: number) => number> = {
   name: 'sessionKnn',
   defaultWeight: 1,
@@ -33,17 +47,14 @@ export const sessionKnn: ScoreComponent<(row: number) => (item: number) => numbe
     const index = query.loaded.indexes.sessionNeighbours;
     const max = rawScores(index, query.sequence, into);
     for (let i = 0; i < into.length; i++) if (into[i]! > 0) into[i] = scaled(into[i]!, max);
-    // The raw scores with every occurrence of a product taken out of the session; only the
-    // explained items are scaled (a pass over the whole catalog per seed showed in the bench).
-    return perRequest((row) => {
-      const scores = new Float32Array(query.loaded.bundle.products.count);
-      const maxWithout = rawScores(
+    // The scores with every occurrence of a product taken out of the session, kept sparse: only
+    // explained items are read, and a catalog-sized array per seed showed in the browser bench.
+    return perRequest((row) =>
+      scoresWithout(
         index,
         query.sequence.filter((r) => r !== row),
-        scores,
-      );
-      return (item: number) => scaled(scores[item]!, maxWithout);
-    });
+      ),
+    );
   },
   explain(query, at, scoreWithout) {
     const best = strongestSeed(query.seeds.slice(0, MAX_EVIDENCE_SEEDS), (seed) => at.weight * (at.score - scoreWithout(seed.row)(at.row)));
