@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { runEvalSimilar } from '../../src/cli/commands/eval-similar.ts';
 import { categoryShares, type SimilarQuality } from '../../src/cli/eval/similar-quality.ts';
+import { bareProduct } from '../../src/cli/bundle-builder/product.ts';
 import type { ProductInput } from '../../src/shared/bundle/types.ts';
 import { FLIPKART, FLIPKART_FIELDS, tempDir, type Captured } from './cli-helpers.ts';
 
@@ -24,21 +25,7 @@ async function report(argv: string[]): Promise<SimilarQuality> {
 }
 
 function product(id: string, category: string[]): ProductInput {
-  return {
-    id,
-    title: id,
-    url: '',
-    image: '',
-    category,
-    brand: '',
-    price: null,
-    salePrice: null,
-    currency: 'EUR',
-    inStock: true,
-    rating: null,
-    variants: [],
-    attributes: {},
-  };
+  return bareProduct(id, { category });
 }
 
 describe('categoryShares', () => {

@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { contentMatrix } from '../../src/cli/bundle-builder/content-features.ts';
 import { contentEmbeddings } from '../../src/cli/bundle-builder/text-embeddings.ts';
+import { bareProduct } from '../../src/cli/bundle-builder/product.ts';
 import type { ProductInput } from '../../src/shared/bundle/types.ts';
 import { dot } from './cli-math.ts';
 
 function product(id: string, title: string, category: string[] = [], brand = ''): ProductInput {
-  return {
-    id,
-    title,
-    url: '',
-    image: '',
-    category,
-    brand,
-    price: 10,
-    salePrice: null,
-    currency: 'EUR',
-    inStock: true,
-    rating: null,
-    variants: [],
-    attributes: {},
-  };
+  return bareProduct(id, { title, category, brand, price: 10 });
 }
 
 const DIM = 16;

@@ -120,3 +120,23 @@ function sourceName(ctx: ProductContext, field: CatalogField): string {
   const sources = ctx.mapping[field];
   return sources.length === 1 ? sources[0]! : field;
 }
+
+/** A catalog row that knows only its id (titled by it), plus whatever `fields` say. */
+export function bareProduct(id: string, fields: Partial<ProductInput> = {}): ProductInput {
+  return {
+    id,
+    title: id,
+    url: '',
+    image: '',
+    category: [],
+    brand: '',
+    price: null,
+    salePrice: null,
+    currency: 'EUR',
+    inStock: true,
+    rating: null,
+    variants: [],
+    attributes: {},
+    ...fields,
+  };
+}

@@ -10,6 +10,7 @@ import type { StoredEvent } from '../../shared/events.ts';
 import { normalizeRequest } from '../../shared/request.ts';
 import { createLoadedBundle, type LoadedBundle } from '../../worker/loaded-bundle.ts';
 import { recommend } from '../../worker/ranking.ts';
+import { bareProduct } from '../bundle-builder/product.ts';
 import { assembleBundleInput } from '../bundle-builder/build.ts';
 import { EventType, type EventLog } from '../bundle-builder/events.ts';
 import { createProgress } from '../bundle-builder/progress.ts';
@@ -32,21 +33,7 @@ export interface VitrineModelOptions {
 
 /** Training items as a bare catalog: ids only (session logs carry no titles or prices). */
 function bareProducts(itemIds: readonly string[]): ProductInput[] {
-  return itemIds.map((id) => ({
-    id,
-    title: id,
-    url: '',
-    image: '',
-    category: [],
-    brand: '',
-    price: null,
-    salePrice: null,
-    currency: 'EUR',
-    inStock: true,
-    rating: null,
-    variants: [],
-    attributes: {},
-  }));
+  return itemIds.map((id) => bareProduct(id));
 }
 
 /** The training sessions as the bundle builder's event log (all views). */
