@@ -157,7 +157,7 @@ describe('faithful explanations: removing the cited evidence lowers the componen
 
   it('should hold for for_you after a first view (similarity, co-visitation, session-kNN)', () => {
     const checked: Record<string, number> = {};
-    for (const viewed of wellConnected(15)) {
+    for (const viewed of wellConnected(20)) {
       const { scenario: s, result } = scenario({ placement: 'for_you', limit: 8 }, views([viewed]));
       for (const [component, n] of Object.entries(expectFaithful(s, result, cites))) checked[component] = (checked[component] ?? 0) + n;
     }
@@ -182,6 +182,21 @@ describe('faithful explanations: removing the cited evidence lowers the componen
     expect(checked).toBeGreaterThan(20);
     // Not only the latest click gets the credit.
     expect(cited.size).toBeGreaterThan(1);
+  });
+
+  it('should hold for what shoppers viewed next on real multi-click yoochoose sessions: the last click, less what the one before it brings', () => {
+    let checked = 0;
+    const sessions = yoochoose.testSessions.filter((s) => new Set(s.items.slice(0, 5)).size >= 3).slice(0, 60);
+    for (const session of sessions) {
+      const prefix = session.items.slice(0, 5);
+      const { scenario: s, result } = scenario({ placement: 'for_you', limit: 10 }, views(prefix), yoochoose.loaded);
+      checked += expectFaithful(s, result, (reason) => reason.component === 'successors').successors ?? 0;
+      for (const item of result.items) {
+        for (const reason of item.why.filter((r) => r.component === 'successors'))
+          expect(reason.evidenceProduct).toBe(prefix[prefix.length - 1]);
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
   });
 
   it('should hold for also_bought and goes_with, for each product in a cart of three and for the page product', () => {

@@ -18,7 +18,7 @@ import { loadNodeKernels } from '../kernels-node.ts';
 import type { EvalData, NextItemModel } from './types.ts';
 
 /** Components the fitting weighs (the session model of `for_you`), in the order it tries them (`fit.ts`). */
-export const TUNED_COMPONENTS = ['similarity', 'sessionKnn', 'covisitation', 'revisit', 'popularity'] as const;
+export const TUNED_COMPONENTS = ['similarity', 'sessionKnn', 'covisitation', 'successors', 'revisit', 'popularity'] as const;
 type TunedComponent = (typeof TUNED_COMPONENTS)[number];
 type Weights = Partial<Record<TunedComponent, number>>;
 

@@ -14,6 +14,7 @@ import { revisit } from './revisit.ts';
 import { ruleBoost } from './rule-boost.ts';
 import { sessionKnn } from './session-knn.ts';
 import { similarity } from './similarity.ts';
+import { successors } from './successors.ts';
 import { trending } from './trending.ts';
 import type { ScoreComponent } from './types.ts';
 
@@ -61,6 +62,7 @@ export const COMPONENTS = new ComponentRegistry([
   ruleBoost,
   popularity,
   trending,
+  successors,
 ]);
 
 /** Each component's default weight by name. */
