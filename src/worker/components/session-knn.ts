@@ -10,17 +10,13 @@
  */
 import { sessionKnnScores, type SessionKnnIndex } from '../vstan.ts';
 import { cite, MAX_EVIDENCE_SEEDS, perRequest, strongestSeed } from './evidence.ts';
+import { rootShare } from './scaled.ts';
 import type { ScoreComponent } from './types.ts';
 
 /** Overwrites `into` with the raw V-STAN scores of `sequence`; returns the largest (0 without training sessions). */
 function rawScores(index: SessionKnnIndex | null, sequence: readonly number[], into: Float32Array): number {
   into.fill(0);
   return index === null ? 0 : sessionKnnScores(index, sequence, into);
-}
-
-/** A raw score on the component's scale: the best is 1, then square-rooted. */
-function scaled(raw: number, max: number): number {
-  return max > 0 ? Math.sqrt(raw / max) : 0;
 }
 
 /** The scaled score of each product for `sequence`, computed once, read per product. */
@@ -34,7 +30,7 @@ function scoresWithout(index: SessionKnnIndex | null, sequence: readonly number[
     raw.set(item, scores[item]!);
     scores[item] = 0; // the scratch stays all zeros between calls
   }
-  return (item) => scaled(raw.get(item) ?? 0, max);
+  return (item) => rootShare(raw.get(item) ?? 0, max);
 }
 
 export const sessionKnn: ScoreComponent<(row: number) => (item: number) => number> = {
@@ -46,7 +42,7 @@ export const sessionKnn: ScoreComponent<(row: number) => (item: number) => numbe
   fill(query, into) {
     const index = query.loaded.indexes.sessionNeighbours;
     const max = rawScores(index, query.sequence, into);
-    for (let i = 0; i < into.length; i++) if (into[i]! > 0) into[i] = scaled(into[i]!, max);
+    for (let i = 0; i < into.length; i++) if (into[i]! > 0) into[i] = rootShare(into[i]!, max);
     // The scores with every occurrence of a product taken out of the session, kept sparse: only
     // explained items are read, and a catalog-sized array per seed showed in the browser bench.
     return perRequest((row) =>

@@ -12,6 +12,7 @@
  */
 import type { Query } from '../query.ts';
 import { MIN_CONTRIBUTION } from './evidence.ts';
+import { rootShare } from './scaled.ts';
 import type { ScoreComponent } from './types.ts';
 
 /** Steps after the last product that still count as "next". */
@@ -54,7 +55,7 @@ function scoreSuccessors(query: Query, sequence: readonly number[], scores: Map<
     }
   }
   // As the slot stores them (float32), so explanations subtract like for like.
-  for (const [item, value] of raw) scores.set(item, Math.fround(Math.sqrt(value / max)));
+  for (const [item, value] of raw) scores.set(item, Math.fround(rootShare(value, max)));
   return support;
 }
 
