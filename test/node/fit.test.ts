@@ -66,6 +66,19 @@ describe('time split', () => {
     expect(result.test.map((s) => s.id)).toEqual(['s2', 's3']);
   });
 
+  it('should split a log of millions of sessions by days (no argument-spread limit)', () => {
+    const count = 2_000_000;
+    const sessions: TimedSession<string>[] = Array.from({ length: count }, (_, i) => ({
+      id: `s${i}`,
+      items: ['a', 'b'],
+      times: [i, i + 1],
+    }));
+    const result = splitByTime<string, TimedSession<string>>(sessions, { days: 1 });
+    // The last day: sessions ending at or after (count) - 86,400 seconds.
+    expect(result.test.length + result.dropped.testSessions).toBe(86_401);
+    expect(result.train.length).toBe(count - 86_401);
+  });
+
   it('should write train_full/test and train_tr/train_valid that vitrine eval reads, from a semicolon file', async () => {
     const dir = tempDir();
     const file = join(dir, 'views.csv');

@@ -19,7 +19,7 @@ import { DEFAULT_WEIGHTS } from '../../worker/components/index.ts';
 import { createLoadedBundle } from '../../worker/loaded-bundle.ts';
 import type { EventLog } from '../bundle-builder/events.ts';
 import { sessionOrder } from '../bundle-builder/sessions.ts';
-import { splitByTime } from './time-split.ts';
+import { endTime, splitByTime } from './time-split.ts';
 import type { EvalData, EvalSession } from './types.ts';
 import { loadedModel, TUNED_COMPONENTS, trainingBundle } from './vitrine-model.ts';
 
@@ -88,7 +88,7 @@ function mean(values: Float64Array): number {
   return values.length > 0 ? sum / values.length : 0;
 }
 
-/** Every next-item prediction of `sessions`, then a fixed-seed sample of at most `limit` of them. */
+/** Every next-item prediction of `sessions` (`sample` then picks those scored). */
 function predictionsOf(sessions: readonly EvalSession[]): Prediction[] {
   const all: Prediction[] = [];
   for (const session of sessions) for (let at = 1; at < session.items.length; at++) all.push({ session, at });
@@ -114,9 +114,9 @@ function sampleSize(items: number): number {
 /** The validation window: sessions ending in the last day, clamped to 10–20% of all sessions. */
 export function validationSessionCount(train: readonly EvalSession[]): number {
   let end = -Infinity;
-  for (const s of train) end = Math.max(end, s.times[s.times.length - 1] ?? -Infinity);
+  for (const s of train) end = Math.max(end, endTime(s));
   let lastDay = 0;
-  for (const s of train) if ((s.times[s.times.length - 1] ?? -Infinity) >= end - VALIDATION_DAYS * 86_400) lastDay++;
+  for (const s of train) if (endTime(s) >= end - VALIDATION_DAYS * 86_400) lastDay++;
   const [low, high] = VALIDATION_SHARE;
   return Math.round(Math.min(Math.max(lastDay, train.length * low), train.length * high));
 }
