@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeModelFile } from '../../src/cli/bundle-builder/model-file.ts';
 import { runSplit } from '../../src/cli/commands/split.ts';
-import { fitOnTrain, MIN_VALIDATION_PREDICTIONS, pairedGain } from '../../src/cli/eval/fit.ts';
+import {
+  fitOnTrain,
+  MIN_VALIDATION_PREDICTIONS,
+  pairedGain,
+  TARGET_VALIDATION_PREDICTIONS,
+  validationSplit,
+} from '../../src/cli/eval/fit.ts';
 import { createSessionKnnBaseline } from '../../src/cli/eval/session-knn-baselines.ts';
 import { splitByTime, type TimedSession } from '../../src/cli/eval/time-split.ts';
 import type { EvalData, EvalSession } from '../../src/cli/eval/types.ts';
@@ -164,6 +170,32 @@ describe('fitting guard', () => {
       expect(bundle.sessionModel).toBeNull();
       expect(bundle.modelWeights).toBeNull();
     }
+  });
+
+  /** `count` sessions of 3 views, one starting every `gap` seconds, over 5 items (every item seen early). */
+  function spacedSessions(count: number, gap: number): EvalSession[] {
+    return Array.from({ length: count }, (_, s) => ({
+      id: `s${s}`,
+      items: [s % 5, (s + 1) % 5, (s + 2) % 5],
+      times: [s * gap, s * gap + 10, s * gap + 20],
+    }));
+  }
+
+  it('should widen the validation window of a sparse log until it holds enough predictions', () => {
+    // One session an hour over 41 days: the last day is 24 sessions, clamped up to 10% = 100 (200
+    // predictions); the window widens to 30%, 40%, then 50% = 500 sessions (1000 predictions).
+    const split = validationSplit(spacedSessions(1000, 3600));
+    expect(split.test).toHaveLength(500);
+    expect(split.train).toHaveLength(500);
+    expect(split.test.reduce((sum, s) => sum + s.items.length - 1, 0)).toBe(TARGET_VALIDATION_PREDICTIONS);
+    // The validation part is still the latest sessions.
+    expect(Math.min(...split.test.map((s) => s.times[0]!))).toBeGreaterThan(Math.max(...split.train.map((s) => s.times[0]!)));
+  });
+
+  it('should keep the usual window when it already holds enough predictions', () => {
+    // One session a minute: the last day holds all 3000; the window stays at its 20% cap (600 sessions, 1200 predictions).
+    const split = validationSplit(spacedSessions(3000, 60));
+    expect(split.test).toHaveLength(600);
   });
 
   it('should accept only a gain beyond the noise of the paired predictions', () => {

@@ -5,7 +5,9 @@
  * validation event (HR@20 + MRR@20 per prediction).
  *
  * Against overfitting a small validation part:
- * - a guard: fewer than `MIN_VALIDATION_PREDICTIONS` predictions → the published defaults, said so;
+ * - a window that grows (up to half the log) until it holds `TARGET_VALIDATION_PREDICTIONS`, so a
+ *   small shop's log is still fitted on enough predictions;
+ * - a guard: fewer than `MIN_VALIDATION_PREDICTIONS` predictions even then → the published defaults, said so;
  * - a change is kept only when its paired gain over the current choice exceeds `Z` standard errors
  *   (the same predictions scored both ways, so the noise of which sessions happened to be sampled
  *   cancels out);
@@ -24,7 +26,9 @@ import type { EvalData, EvalSession } from './types.ts';
 import { loadedModel, TUNED_COMPONENTS, trainingBundle } from './vitrine-model.ts';
 
 /** Fewer validation predictions than this and nothing is fitted (the defaults are kept). */
-export const MIN_VALIDATION_PREDICTIONS = 1000;
+export const MIN_VALIDATION_PREDICTIONS = 500;
+/** The validation window grows until it holds this many predictions (or reaches its largest share). */
+export const TARGET_VALIDATION_PREDICTIONS = 1000;
 /** A candidate must beat the current choice by this many standard errors of the paired gain. */
 export const Z = 2;
 /**
@@ -36,9 +40,14 @@ export const Z = 2;
 const SAMPLE = { min: 200, max: 3000, work: 15_000_000 } as const;
 /** The list length scored. */
 const K = 20;
-/** Validation part: the sessions ending in the last day, but at least 10% and at most 20% of them. */
+/**
+ * Validation part: the sessions ending in the last day, but at least 10% and at most 20% of them;
+ * when that holds too few predictions, the last 30%, 40% or 50% (a sparse log drops most validation
+ * events, whose products the earlier sessions never show).
+ */
 const VALIDATION_DAYS = 1;
 const VALIDATION_SHARE = [0.1, 0.2] as const;
+const WIDER_SHARES = [0.3, 0.4, 0.5] as const;
 
 export interface FitResult {
   /** The constants to ship (the defaults when not fitted), with a note saying how they came. */
@@ -119,6 +128,22 @@ export function validationSessionCount(train: readonly EvalSession[]): number {
   for (const s of train) if (endTime(s) >= end - VALIDATION_DAYS * 86_400) lastDay++;
   const [low, high] = VALIDATION_SHARE;
   return Math.round(Math.min(Math.max(lastDay, train.length * low), train.length * high));
+}
+
+/**
+ * The time split fitting validates on: the usual window, widened while it holds fewer than
+ * `TARGET_VALIDATION_PREDICTIONS` predictions. More validation data buys a paired test that can
+ * tell real gains from noise; the training part it costs matters less than fitting nothing.
+ */
+export function validationSplit(train: readonly EvalSession[]): { train: EvalSession[]; test: EvalSession[] } {
+  const usual = validationSessionCount(train);
+  const counts = [usual, ...WIDER_SHARES.map((share) => Math.round(train.length * share)).filter((count) => count > usual)];
+  let split = splitByTime<number, EvalSession>(train, { sessions: counts[0]! });
+  for (const sessions of counts.slice(1)) {
+    if (predictionsOf(split.test).length >= TARGET_VALIDATION_PREDICTIONS) break;
+    split = splitByTime<number, EvalSession>(train, { sessions });
+  }
+  return split;
 }
 
 /** Candidate values per constant: a few around the published defaults, in the units of each. */
@@ -247,13 +272,13 @@ function defaultsKept(reason: string, validationPredictions: number, started: nu
 }
 
 /**
- * Fits on a training log alone: its last sessions by time validate (`validationSessionCount`),
+ * Fits on a training log alone: its last sessions by time validate (`validationSplit`),
  * items they hold that the earlier sessions never show are dropped, then sessions shorter than 2.
  * Too few validation predictions → the defaults, and the note says why.
  */
 export async function fitOnTrain(itemIds: string[], train: readonly EvalSession[], options: FitOptions = {}): Promise<FitResult> {
   const started = performance.now();
-  const split = splitByTime<number, EvalSession>(train, { sessions: validationSessionCount(train) });
+  const split = validationSplit(train);
   const predictions = predictionsOf(split.test).length;
   if (predictions < MIN_VALIDATION_PREDICTIONS) {
     return defaultsKept(
