@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'BUNDLE_NON_FINITE',
   'BUNDLE_INVALID_UTF8',
   'BUNDLE_DUPLICATE_ID',
+  /** A value beyond a documented bound of the format, e.g. a category path deeper than 32 levels; `details.limit` says which. */
+  'BUNDLE_LIMIT_EXCEEDED',
   'BUNDLE_FETCH_FAILED',
   // Input files given to the CLI (catalog, events, embeddings) and bad command-line options.
   'INPUT_UNREADABLE',

@@ -3,6 +3,7 @@
  * Rules are documented in docs/cli.md ("Canonical catalog schema").
  */
 import { VitrineError } from '../../shared/errors.ts';
+import { MAX_CATEGORY_DEPTH } from '../../shared/bundle/format.ts';
 import type { ProductInput, VariantInput } from '../../shared/bundle/types.ts';
 import { pick, type CatalogField, type FieldMapping } from './fields.ts';
 import { parsePrice } from './price.ts';
@@ -86,12 +87,16 @@ export function parseProduct(record: Record<string, unknown>, ctx: ProductContex
   }
 
   const categoryValue = get('category');
+  const category = categoryValue ? splitCategory(categoryValue.value) : [];
+  // Bounded like the bundle's reader does: a path of thousands of levels is a broken or hostile row.
+  if (category.length > MAX_CATEGORY_DEPTH)
+    fail('category', `product ${JSON.stringify(id)}: ${category.length} levels, at most ${MAX_CATEGORY_DEPTH} allowed`);
   const product: ProductInput = {
     id,
     title,
     url: text('url'),
     image: firstImage(get('image')?.value),
-    category: categoryValue ? splitCategory(categoryValue.value) : [],
+    category,
     brand: text('brand'),
     price: listPrice,
     salePrice,

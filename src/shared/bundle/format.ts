@@ -77,6 +77,12 @@ export function knownSection(kind: number): SectionName | undefined {
   return NAMES.get(kind);
 }
 
+/**
+ * Deepest category path a bundle may hold (levels from the root). Real catalogs stay under ten;
+ * the bound keeps path handling cheap whatever a hostile catalog declares (docs/bundle-format.md).
+ */
+export const MAX_CATEGORY_DEPTH = 32;
+
 /** Embedding dtype codes in the embeddings section header. */
 export const DTYPE_CODE = { f32: 1, i8: 2 } as const;
 

@@ -8,7 +8,7 @@
 import { VitrineError } from '../errors.ts';
 import { checkBelow, checkFinite, checkFlags, checkIndexOrNone, checkNonNegative, checkOffsets } from './checks.ts';
 import { crc32Update } from './crc32.ts';
-import { ALIGN, DTYPE_CODE, HEADER, type SectionName } from './format.ts';
+import { ALIGN, DTYPE_CODE, HEADER, MAX_CATEGORY_DEPTH, type SectionName } from './format.ts';
 import { validateBanditPriors, validateMeta, validateModelWeights, validateSessionModel } from './json-sections.ts';
 import {
   brandsBlocks,
@@ -73,9 +73,10 @@ export function decodeBundle(input: Uint8Array | ArrayBuffer, options: DecodeOpt
 
   const strings = openStrings(bytes, get('strings'));
   const meta = validateMeta(get('meta'), readJson(bytes, get('meta')));
-  const categories = openCategories(bytes, get('categories'), strings, base);
+  const tree = openCategories(bytes, get('categories'), strings, base);
   const brands = openBrands(bytes, get('brands'), strings, base);
-  const products = openProducts(bytes, get('products'), strings, categories.length, brands.length, base);
+  const products = openProducts(bytes, get('products'), strings, tree.parents.length, brands.length, base);
+  const categories = categoryNodes(tree, products, strings);
   const n = products.count;
   const popularity = openPopularity(bytes, get('popularity'), n, categories.length, base);
   const covisitation = openGraph(bytes, get('covisitation'), n, base);
@@ -126,11 +127,21 @@ function openStrings(bytes: Uint8Array, entry: SectionEntry): StringTable {
   return StringTable.open(offsets, blob, blob.byteOffset - bytes.byteOffset);
 }
 
-function openCategories(bytes: Uint8Array, entry: SectionEntry, strings: StringTable, base: number): CategoryNode[] {
+/** The categories section, checked: parents first, and each node's depth (root = 1). */
+interface CategoryColumns {
+  names: Uint32Array;
+  parents: Int32Array;
+  depth: Int32Array;
+  /** File offset of `parents`, for error details. */
+  at: number;
+}
+
+function openCategories(bytes: Uint8Array, entry: SectionEntry, strings: StringTable, base: number): CategoryColumns {
   const [count] = readSectionHeader(bytes, entry).fields;
   const [names, parents] = openBlocks(bytes, entry, categoriesBlocks(count)) as [Uint32Array, Int32Array];
   checkBelow(names, strings.count, 'categories', 'name', base);
-  const nodes: CategoryNode[] = [];
+  const depth = new Int32Array(count);
+  const at = parents.byteOffset - base;
   for (let i = 0; i < count; i++) {
     const parent = parents[i]!;
     // Parents precede children: this single rule rules out cycles and self-parenting.
@@ -139,12 +150,35 @@ function openCategories(bytes: Uint8Array, entry: SectionEntry, strings: StringT
         section: 'categories',
         field: 'parent',
         index: i,
-        offset: parents.byteOffset - base + i * 4,
+        offset: at + i * 4,
       });
     }
-    const name = strings.get(names[i]!);
-    nodes.push({ name, parent, path: parent === -1 ? [name] : [...nodes[parent]!.path, name] });
+    depth[i] = parent < 0 ? 1 : depth[parent]! + 1;
   }
+  return { names, parents, depth, at };
+}
+
+/**
+ * The category nodes with their paths, once no path is deeper than MAX_CATEGORY_DEPTH: the error
+ * names the first product whose path is too deep. Bounded paths keep this linear in the node count.
+ */
+function categoryNodes({ names, parents, depth, at }: CategoryColumns, products: BundleProductTable, strings: StringTable): CategoryNode[] {
+  let index = depth.findIndex((d) => d > MAX_CATEGORY_DEPTH);
+  if (index >= 0) {
+    const row = products.categoryIndex.findIndex((leaf) => leaf >= 0 && depth[leaf]! > MAX_CATEGORY_DEPTH);
+    const productId = row < 0 ? undefined : products.id(row);
+    if (row >= 0) index = products.categoryIndex[row]!;
+    throw new VitrineError(
+      'BUNDLE_LIMIT_EXCEEDED',
+      `${productId === undefined ? `category ${index}` : `product ${JSON.stringify(productId)}`}: category path deeper than ${MAX_CATEGORY_DEPTH} levels`,
+      { section: 'categories', field: 'parent', index, offset: at + index * 4, limit: MAX_CATEGORY_DEPTH, productId },
+    );
+  }
+  const nodes: CategoryNode[] = [];
+  parents.forEach((parent, i) => {
+    const name = strings.get(names[i]!);
+    nodes.push({ name, parent, path: parent < 0 ? [name] : [...nodes[parent]!.path, name] });
+  });
   return nodes;
 }
 
