@@ -6,10 +6,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCategoryTree, decodeBundle, encodeBundle } from '../../src/shared/bundle/index.ts';
-import { MAX_CATEGORY_DEPTH } from '../../src/shared/bundle/format.ts';
+import { MAX_CATEGORY_DEPTH, MAX_VECTOR_NORM } from '../../src/shared/bundle/format.ts';
+import { loadNodeKernels } from '../../src/cli/kernels-node.ts';
+import { createReferenceKernels } from '../../src/shared/kernels/reference.ts';
+import type { Kernels } from '../../src/shared/kernels/types.ts';
+import { normalizeRerank, PLACEMENTS, type ResultItem } from '../../src/shared/request.ts';
+import { recommend, rerank } from '../../src/worker/ranking.ts';
+import { loadedBundleOf, request, views, visitor } from './strategy-helpers.ts';
 import { expectVitrineError } from './bundle-helpers.ts';
 import { build, buildAndDecode, rejection, tempDir } from './cli-helpers.ts';
-import { deepCategoryBundle, hostileInput } from '../fixtures/hostile-bundle.ts';
+import { deepCategoryBundle, hostileInput, hugeVectorBundle } from '../fixtures/hostile-bundle.ts';
 
 /** Category levels of a hostile row: far past the limit, and slow to handle quadratically. */
 const HOSTILE_DEPTH = 20_000;
@@ -72,3 +78,103 @@ describe('deep category paths', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
   });
 });
+
+/** Every number in `value` (deeply) that is NaN or infinite, with its path. */
+function nonFinite(value: unknown, path = ''): string[] {
+  if (typeof value === 'number') return Number.isFinite(value) ? [] : [`${path} = ${value}`];
+  if (typeof value === 'string') return /NaN|Infinity/.test(value) ? [`${path} = ${value}`] : [];
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => nonFinite(v, `${path}.${k}`));
+  return [];
+}
+
+/** Unit-free rows of norm exactly `norm` with mixed signs: the worst the reader lets through. */
+function rowsOfNorm(rows: number, dim: number, norm: number): Float32Array {
+  const data = new Float32Array(rows * dim);
+  for (let i = 0; i < data.length; i++) data[i] = ((i * 7) % 5 < 2 ? -1 : 1) * Math.fround((norm / Math.sqrt(dim)) * 0.999);
+  return data;
+}
+
+describe('B5: finite but huge embeddings (3e38)', () => {
+  it('should reject a row whose norm overflows with BUNDLE_LIMIT_EXCEEDED naming the product', () => {
+    const error = expectVitrineError(() => decodeBundle(hugeVectorBundle(8, 3e38, 5)), 'BUNDLE_LIMIT_EXCEEDED');
+    expect(error.details).toMatchObject({ section: 'embeddings', field: 'norm', index: 5, productId: 'sku-5', limit: MAX_VECTOR_NORM });
+    expect(error.message).toContain('"sku-5"');
+  });
+
+  it('should reject an int8 row whose scale makes its norm overflow', () => {
+    const input = hostileInput(4, 4);
+    const data = new Int8Array(16).fill(100);
+    const bytes = encodeBundle({
+      ...input,
+      meta: { ...input.meta, dtype: 'i8' },
+      embeddings: { dtype: 'i8', rows: 4, dim: 4, data, scales: Float32Array.of(0.01, 3e38, 0.01, 0.01) },
+    });
+    expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_LIMIT_EXCEEDED').details.productId).toBe('sku-1');
+  });
+
+  it('should accept rows up to the bound', () => {
+    const input = hostileInput(6, 8);
+    const bundle = decodeBundle(
+      encodeBundle({ ...input, embeddings: { dtype: 'f32', rows: 6, dim: 8, data: rowsOfNorm(6, 8, MAX_VECTOR_NORM) } }),
+    );
+    expect(bundle.embeddings.rows).toBe(6);
+  });
+});
+
+describe('B5: kernels on the largest vectors the reader accepts', () => {
+  const impls: Array<[string, () => Promise<Kernels>]> = [
+    ['js', async () => createReferenceKernels()],
+    ['wasm', () => loadNodeKernels('wasm', 'debug')],
+    ['wasm-simd', () => loadNodeKernels('wasm-simd', 'debug')],
+  ];
+  it.each(impls)('should keep every score, combination and MMR pick finite (%s)', async (_name, load) => {
+    for (const dim of [5, 64]) {
+      const kernels = await load();
+      const rows = 40;
+      kernels.setMatrix({ dtype: 'f32', rows, dim, data: rowsOfNorm(rows, dim, MAX_VECTOR_NORM) });
+      const query = new Float32Array(dim).fill(1 / Math.sqrt(dim)); // a unit session vector
+      const scores = Array.from(kernels.scoreQuery(query, 0));
+      expect(scores.filter((s) => !Number.isFinite(s))).toEqual([]);
+      kernels.slot(1).set(kernels.slot(0));
+      const combined = Array.from(kernels.combine([1, 1], 2));
+      expect(combined.filter((s) => !Number.isFinite(s))).toEqual([]);
+      const top = kernels.topK(2, 10);
+      expect(top.indices.length).toBe(10);
+      expect(Array.from(top.scores).every(Number.isFinite)).toBe(true);
+      const picked = kernels.mmr(Int32Array.from(top.indices), Float32Array.from(top.scores), 5, 0.7);
+      expect(picked.length).toBe(5);
+    }
+  });
+});
+
+describe('B5: no NaN or Infinity in results, whatever overflows', () => {
+  it('should give finite scores, components and contributions for every placement and rerank, even from 3e38 vectors past the reader', async () => {
+    const rows = 30;
+    const input = hostileInput(rows, 8, (i) => ({ category: ['Home', `c${i % 3}`], salePrice: i % 2 ? 5 : null }));
+    const bundle = decodeBundle(
+      encodeBundle({
+        ...input,
+        covisitation: chain(rows, 0.5),
+        // Finite, as the format requires, but big enough to overflow float32 sums.
+        modelWeights: { similarity: 3e38, covisitation: -3e38, popularity: 3e38, trending: 3e38, copurchase: 3e38 },
+      }),
+    );
+    // The reader refuses such rows (above); written past it, they stand for any overflow in a slot.
+    const data = bundle.embeddings.data as Float32Array;
+    for (let i = 0; i < data.length; i++) data[i] = Math.floor(i / 8) % 2 ? -3e38 : 3e38;
+    const loaded = await loadedBundleOf(bundle);
+    // One viewed product: its unit session vector is finite, its dot products with 3e38 rows are not.
+    const who = visitor(views(['sku-2']));
+    const items: ResultItem[] = [];
+    for (const placement of PLACEMENTS) items.push(...recommend(loaded, request({ placement, product: 'sku-1', limit: 6 }), who).items);
+    items.push(...rerank(loaded, ['sku-4', 'sku-5', 'sku-6'], normalizeRerank(['sku-4'], {}, {}).options, who).items);
+    expect(items.length).toBeGreaterThan(0);
+    expect(nonFinite(items)).toEqual([]);
+  });
+});
+
+/** Row i linked to row i + 1 with `weight`. */
+function chain(rows: number, weight: number) {
+  const offsets = Uint32Array.from({ length: rows + 1 }, (_, i) => Math.min(i, rows - 1));
+  return { offsets, neighbors: Uint32Array.from({ length: rows - 1 }, (_, i) => i + 1), weights: new Float32Array(rows - 1).fill(weight) };
+}

@@ -8,7 +8,7 @@
 import { VitrineError } from '../errors.ts';
 import { checkBelow, checkFinite, checkFlags, checkIndexOrNone, checkNonNegative, checkOffsets } from './checks.ts';
 import { crc32Update } from './crc32.ts';
-import { ALIGN, DTYPE_CODE, HEADER, MAX_CATEGORY_DEPTH, type SectionName } from './format.ts';
+import { ALIGN, DTYPE_CODE, HEADER, MAX_CATEGORY_DEPTH, MAX_VECTOR_NORM, type SectionName } from './format.ts';
 import { validateBanditPriors, validateMeta, validateModelWeights, validateSessionModel } from './json-sections.ts';
 import {
   brandsBlocks,
@@ -81,7 +81,7 @@ export function decodeBundle(input: Uint8Array | ArrayBuffer, options: DecodeOpt
   const popularity = openPopularity(bytes, get('popularity'), n, categories.length, base);
   const covisitation = openGraph(bytes, get('covisitation'), n, base);
   const copurchase = openGraph(bytes, get('copurchase'), n, base);
-  const embeddings = openEmbeddings(bytes, get('embeddings'), n, meta.dim, meta.dtype, base);
+  const embeddings = openEmbeddings(bytes, get('embeddings'), products, meta.dim, meta.dtype, base);
   const priorsEntry = byName.get('banditPriors');
   const weightsEntry = byName.get('modelWeights');
   const sessionsEntry = byName.get('sessions');
@@ -302,24 +302,42 @@ function openGraph(bytes: Uint8Array, entry: SectionEntry, n: number, base: numb
 function openEmbeddings(
   bytes: Uint8Array,
   entry: SectionEntry,
-  n: number,
+  products: BundleProductTable,
   dim: number,
   dtype: 'f32' | 'i8',
   base: number,
 ): EmbeddingMatrix {
+  const n = products.count;
   const [rows, fileDim, dtypeCode] = readSectionHeader(bytes, entry).fields;
   if (rows !== n) throw countMismatch(entry, 0, 'rows', rows, n);
   if (fileDim !== dim) throw countMismatch(entry, 1, 'dim (vs meta.dim)', fileDim, dim);
   if (dtypeCode !== DTYPE_CODE[dtype]) throw countMismatch(entry, 2, 'dtype code (vs meta.dtype)', dtypeCode, DTYPE_CODE[dtype]);
   const views = openBlocks(bytes, entry, embeddingsBlocks(rows, dim, dtypeCode), 0);
-  if (dtype === 'f32') {
-    const data = views[0] as Float32Array;
-    checkFinite(data, 'embeddings', 'data', base);
-    return { dtype, rows, dim, data };
+  const data = views[0] as Float32Array | Int8Array;
+  const scales = views[1] as Float32Array | undefined;
+  checkFinite(scales ?? (data as Float32Array), 'embeddings', scales ? 'scales' : 'data', base);
+  // Norms in float64, where no f32 square overflows: a row too long for the f32 kernels is refused.
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let j = r * dim; j < r * dim + dim; j++) sum += data[j]! * data[j]!;
+    const norm = Math.sqrt(sum) * Math.abs(scales ? scales[r]! : 1);
+    if (norm > MAX_VECTOR_NORM) {
+      const productId = products.id(r);
+      throw new VitrineError(
+        'BUNDLE_LIMIT_EXCEEDED',
+        `product ${JSON.stringify(productId)}: embedding norm ${norm} is over ${MAX_VECTOR_NORM}`,
+        {
+          section: 'embeddings',
+          field: 'norm',
+          index: r,
+          offset: data.byteOffset - base + r * dim * data.BYTES_PER_ELEMENT,
+          limit: MAX_VECTOR_NORM,
+          productId,
+        },
+      );
+    }
   }
-  const [data, scales] = views as [Int8Array, Float32Array];
-  checkFinite(scales, 'embeddings', 'scales', base);
-  return { dtype, rows, dim, data, scales };
+  return scales ? { dtype: 'i8', rows, dim, data: data as Int8Array, scales } : { dtype: 'f32', rows, dim, data: data as Float32Array };
 }
 
 function openSessions(bytes: Uint8Array, entry: SectionEntry, n: number, base: number): SessionIndex {
