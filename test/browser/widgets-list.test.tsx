@@ -6,6 +6,7 @@
 import { h } from 'preact';
 import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MAX_TITLE_LENGTH } from '../../src/shared/clamp-text.ts';
 import type { ResultItem } from '../../src/shared/request.ts';
 import { mountWidget, RecommendationList, type RecommendationListProps } from '../../widgets/index.ts';
 
@@ -159,6 +160,34 @@ describe('RecommendationList', () => {
     expect(c.querySelector('img')).toBeNull();
     expect(c.querySelector('b')).toBeNull();
     expect(c.querySelector('.t')!.textContent).toBe(title);
+  });
+
+  it('B7: should cut a 1 MB title and a 1 MB reason at render, keeping the card small and the text as text', () => {
+    const huge = `<b>x</b>${'Ω'.repeat(1_000_000)}`;
+    const reason = `Popular in ${huge}`;
+    const started = performance.now();
+    const root = mount({
+      layout: 'grid',
+      items: [
+        item(1, {
+          title: huge,
+          why: [{ component: 'trending', contribution: 1, message: 'popularIn', params: { category: huge }, text: reason }],
+        }),
+      ],
+    });
+    const c = card(root, 'sku-1');
+    const title = c.querySelector('.t')!.textContent!;
+    expect(title.length).toBeLessThanOrEqual(MAX_TITLE_LENGTH + 1);
+    expect(title.startsWith('<b>x</b>ΩΩ')).toBe(true);
+    expect(title.endsWith('…')).toBe(true);
+    expect(c.querySelector('b')).toBeNull();
+    expect(c.querySelector('.why-btn')!.textContent!.length).toBeLessThan(MAX_TITLE_LENGTH + 20);
+    const shown = c.querySelector('.pop li')!.textContent!;
+    expect(shown.length).toBeLessThan(MAX_TITLE_LENGTH + 120);
+    expect(shown.startsWith('Popular in <b>x</b>')).toBe(true);
+    // A million-character title laid out in a card was over a million pixels tall.
+    expect(c.getBoundingClientRect().height).toBeLessThan(2_000);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it('should report a click on an item with that item, without preventing the navigation', () => {

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCategoryTree, decodeBundle, encodeBundle } from '../../src/shared/bundle/index.ts';
+import { clampText, MAX_NAME_LENGTH, MAX_TITLE_LENGTH } from '../../src/shared/clamp-text.ts';
 import { MAX_CATEGORY_DEPTH, MAX_VECTOR_NORM } from '../../src/shared/bundle/format.ts';
 import { loadNodeKernels } from '../../src/cli/kernels-node.ts';
 import { createReferenceKernels } from '../../src/shared/kernels/reference.ts';
@@ -178,3 +179,34 @@ function chain(rows: number, weight: number) {
   const offsets = Uint32Array.from({ length: rows + 1 }, (_, i) => Math.min(i, rows - 1));
   return { offsets, neighbors: Uint32Array.from({ length: rows - 1 }, (_, i) => i + 1), weights: new Float32Array(rows - 1).fill(weight) };
 }
+
+describe('B7: huge titles, brands and category names', () => {
+  it('should cut text with an ellipsis, never between the halves of a surrogate pair', () => {
+    expect(clampText('short', 10)).toBe('short');
+    expect(clampText('abcdef', 3)).toBe('abc…');
+    expect(clampText('ab😀cd', 3)).toBe('ab…');
+    expect(clampText('ab😀cd', 4)).toBe('ab😀…');
+  });
+
+  it('should cut a 1 MB title, brand and category level at build time, warning with the row and product', async () => {
+    const dir = tempDir();
+    const catalog = join(dir, 'huge.jsonl');
+    const huge = 'x'.repeat(1_000_000);
+    const rows = [
+      { id: 'ok-1', title: 'Shirt', category: 'Clothing > Shirts', brand: 'Acme' },
+      { id: 'huge-1', title: huge, category: `Clothing > ${huge}`, brand: huge },
+    ];
+    writeFileSync(catalog, rows.map((r) => JSON.stringify(r)).join('\n'));
+    const { bundle, run } = await buildAndDecode(['--catalog', catalog, '--fit', 'none']);
+    const row = bundle.products.indexOf('huge-1');
+    expect(bundle.products.title(row)).toBe(`${'x'.repeat(MAX_TITLE_LENGTH)}…`);
+    expect(bundle.products.brand(row)).toHaveLength(MAX_NAME_LENGTH + 1);
+    expect(bundle.categories[bundle.products.categoryIndex[row]!]!.path).toEqual(['Clothing', `${'x'.repeat(MAX_NAME_LENGTH)}…`]);
+    expect(bundle.products.title(bundle.products.indexOf('ok-1'))).toBe('Shirt');
+    const warnings = run.err.join('\n');
+    expect(warnings).toMatch(/huge\.jsonl:2 \[title\]: product "huge-1": title of 1000000 characters cut to 300/);
+    expect(warnings).toMatch(/huge\.jsonl:2 \[brand\]/);
+    expect(warnings).toMatch(/huge\.jsonl:2 \[category\]/);
+    expect(warnings).not.toMatch(/:1 \[/);
+  });
+});
