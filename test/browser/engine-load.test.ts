@@ -52,13 +52,13 @@ describe('engine load (through the real worker)', () => {
     expect(status.lastError?.code).toBe('BUNDLE_CHECKSUM_MISMATCH');
   });
 
-  it('should reject a truncated bundle with BUNDLE_TRUNCATED (or a section range error)', async () => {
+  it('B1: should reject a truncated bundle with BUNDLE_TRUNCATED (or a section range error)', async () => {
     const { bytes } = makeEngineBundle({ rows: 30 });
     const error = await rejection(engine().load(bytes.slice(0, Math.floor(bytes.byteLength / 2))));
     expect(error.code).toMatch(/^BUNDLE_(TRUNCATED|SECTION_OUT_OF_RANGE)$/);
   });
 
-  it('should keep serving the previous bundle when a reload fails', async () => {
+  it('B1: should keep serving the previous bundle when a reload fails', async () => {
     const vitrine = engine();
     const good = await vitrine.load(makeEngineBundle({ rows: 20 }).bytes);
     await rejection(vitrine.load(new Uint8Array([1, 2, 3, 4]).buffer));
@@ -70,7 +70,7 @@ describe('engine load (through the real worker)', () => {
     expect(result.bundleVersion).toBe(good.bundle!.contentHash);
   });
 
-  it('should fail a URL that does not answer with BUNDLE_FETCH_FAILED and the status', async () => {
+  it('B10: should fail a URL that does not answer with BUNDLE_FETCH_FAILED and the status', async () => {
     const error = await rejection(engine().load(`/test/browser/no-such-bundle-${Date.now()}.vtb`));
     expect(error.code).toBe('BUNDLE_FETCH_FAILED');
     expect(error.details.status).toBe(404);

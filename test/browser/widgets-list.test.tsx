@@ -135,7 +135,7 @@ describe('RecommendationList', () => {
     expect(getComputedStyle(section).display).toBe('none');
   });
 
-  it('should give no link and no image to unsafe URLs, and keep safe ones', () => {
+  it('B8: should give no link and no image to unsafe URLs, and keep safe ones', () => {
     const evil = [
       item(1, { url: 'javascript:alert(1)', image: 'javascript:alert(1)' }),
       item(2, { url: 'data:text/html,<script>alert(1)</script>', image: 'data:image/svg+xml,<svg onload=alert(1)>' }),
@@ -153,7 +153,7 @@ describe('RecommendationList', () => {
     expect(card(root, 'sku-5').querySelector('img')!.src).toBe(`${location.origin}/i/5.jpg`);
   });
 
-  it('should show markup in a title as text, creating no element from it', () => {
+  it('B7: should show markup in a title as text, creating no element from it', () => {
     const title = '<img src=x onerror=alert(1)><b>bold</b>';
     const root = mount({ items: [item(1, { title, image: '', why: [] })] });
     const c = card(root, 'sku-1');

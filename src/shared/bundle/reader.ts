@@ -107,6 +107,27 @@ export function decodeBundle(input: Uint8Array | ArrayBuffer, options: DecodeOpt
   };
 }
 
+/** BUNDLE_LIMIT_EXCEEDED at `section.field`, naming product `row` (none when -1). */
+function overLimit(
+  products: BundleProductTable,
+  row: number,
+  section: string,
+  field: string,
+  index: number,
+  offset: number,
+  limit: number,
+): VitrineError {
+  const productId = row < 0 ? '' : products.id(row);
+  return new VitrineError('BUNDLE_LIMIT_EXCEEDED', `product ${JSON.stringify(productId)}: ${section} ${field} over ${limit}`, {
+    section,
+    field,
+    index,
+    offset,
+    limit,
+    productId,
+  });
+}
+
 function hex(n: number): string {
   return n.toString(16).padStart(8, '0');
 }
@@ -163,16 +184,11 @@ function openCategories(bytes: Uint8Array, entry: SectionEntry, strings: StringT
  * names the first product whose path is too deep. Bounded paths keep this linear in the node count.
  */
 function categoryNodes({ names, parents, depth, at }: CategoryColumns, products: BundleProductTable, strings: StringTable): CategoryNode[] {
-  let index = depth.findIndex((d) => d > MAX_CATEGORY_DEPTH);
-  if (index >= 0) {
-    const row = products.categoryIndex.findIndex((leaf) => leaf >= 0 && depth[leaf]! > MAX_CATEGORY_DEPTH);
-    const productId = row < 0 ? undefined : products.id(row);
-    if (row >= 0) index = products.categoryIndex[row]!;
-    throw new VitrineError(
-      'BUNDLE_LIMIT_EXCEEDED',
-      `${productId === undefined ? `category ${index}` : `product ${JSON.stringify(productId)}`}: category path deeper than ${MAX_CATEGORY_DEPTH} levels`,
-      { section: 'categories', field: 'parent', index, offset: at + index * 4, limit: MAX_CATEGORY_DEPTH, productId },
-    );
+  const deep = depth.findIndex((d) => d > MAX_CATEGORY_DEPTH);
+  if (deep >= 0) {
+    const row = products.categoryIndex.findIndex((leaf) => depth[leaf]! > MAX_CATEGORY_DEPTH);
+    const index = row < 0 ? deep : products.categoryIndex[row]!;
+    throw overLimit(products, row, 'categories', 'depth', index, at + index * 4, MAX_CATEGORY_DEPTH);
   }
   const nodes: CategoryNode[] = [];
   parents.forEach((parent, i) => {
@@ -321,21 +337,8 @@ function openEmbeddings(
     let sum = 0;
     for (let j = r * dim; j < r * dim + dim; j++) sum += data[j]! * data[j]!;
     const norm = Math.sqrt(sum) * Math.abs(scales ? scales[r]! : 1);
-    if (norm > MAX_VECTOR_NORM) {
-      const productId = products.id(r);
-      throw new VitrineError(
-        'BUNDLE_LIMIT_EXCEEDED',
-        `product ${JSON.stringify(productId)}: embedding norm ${norm} is over ${MAX_VECTOR_NORM}`,
-        {
-          section: 'embeddings',
-          field: 'norm',
-          index: r,
-          offset: data.byteOffset - base + r * dim * data.BYTES_PER_ELEMENT,
-          limit: MAX_VECTOR_NORM,
-          productId,
-        },
-      );
-    }
+    if (norm > MAX_VECTOR_NORM)
+      throw overLimit(products, r, 'embeddings', 'norm', r, data.byteOffset - base + r * dim * data.BYTES_PER_ELEMENT, MAX_VECTOR_NORM);
   }
   return scales ? { dtype: 'i8', rows, dim, data: data as Int8Array, scales } : { dtype: 'f32', rows, dim, data: data as Float32Array };
 }
