@@ -90,3 +90,39 @@ describe('a hostile catalog through the real engine', () => {
     expect(root.textContent).not.toMatch(/NaN|Infinity/);
   });
 });
+
+describe('B12: a new bundle without products the profile still holds, with another embedding dimension', () => {
+  it('should keep those profile items but never render them, and recommend without crashing (session vectors rebuilt from ids, not stored vectors)', async () => {
+    const vitrine = engine();
+    await vitrine.consent.set({ personalization: true });
+    await vitrine.load(makeEngineBundle({ rows: 60, dim: 12, seed: 3 }).bytes);
+    const gone = ['sku-50', 'sku-51', 'sku-52', 'sku-55', 'sku-59'];
+    for (const product of gone) await vitrine.track({ type: 'view', product });
+    await vitrine.track({ type: 'add_to_cart', product: 'sku-55' });
+    await vitrine.track({ type: 'view', product: 'sku-3' });
+    // v2 drops products 40..59 and changes the vectors from 12 to 8 dimensions.
+    const v2 = await vitrine.load(makeEngineBundle({ rows: 40, dim: 8, seed: 4 }).bytes);
+    expect(v2.bundle).toMatchObject({ products: 40, dim: 8 });
+
+    const shown: string[] = [];
+    for (const placement of ['similar', 'also_bought', 'goes_with', 'now_reduced', 'for_you', 'trending'] as const) {
+      const result = await vitrine.recommend({ placement, product: 'sku-3', cart: ['sku-55', 'sku-3'], inStockOnly: false });
+      shown.push(...result.items.map((item) => item.productId));
+      expect(nonFinite(result.items)).toEqual([]);
+    }
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.filter((id) => gone.includes(id))).toEqual([]);
+    // Kept: they may come back in a later bundle.
+    const exported = await vitrine.profile.export();
+    const kept = new Set(exported.events.map((e) => e.product));
+    for (const product of gone) expect(kept.has(product), product).toBe(true);
+    expect(exported.events.find((e) => e.product === 'sku-59')!.productTitle).toBeNull();
+
+    unmount = mountWidget(host, <RecommendationsView vitrine={vitrine} placement="for_you" />);
+    const root = host.shadowRoot!;
+    await vi.waitFor(() => expect(root.querySelectorAll('[data-vitrine-item]').length).toBeGreaterThan(0));
+    const rendered = [...root.querySelectorAll<HTMLElement>('[data-vitrine-item]')].map((el) => el.dataset.vitrineItem!);
+    expect(rendered.filter((id) => gone.includes(id))).toEqual([]);
+    await vitrine.profile.delete();
+  });
+});

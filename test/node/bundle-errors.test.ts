@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBundle, encodeBundle, inspectBundle, SectionKind } from '../../src/shared/bundle/index.ts';
 import { assembleRaw } from '../../src/shared/bundle/writer.ts';
-import { makeFixtureInput } from '../fixtures/bundle-fixture.ts';
+import { makeFixtureInput, seededRandom } from '../fixtures/bundle-fixture.ts';
 import { arrayOffset, expectVitrineError, reseal, section, sections, view } from './bundle-helpers.ts';
 
 const input = makeFixtureInput({ dim: 8 });
@@ -46,6 +46,20 @@ describe('decodeBundle header and table checks', () => {
       offset: 16,
     });
     expect(expectVitrineError(() => decodeBundle(pristine.slice(0, 20)), 'BUNDLE_TRUNCATED').details).toMatchObject({ section: 'header' });
+  });
+
+  it('B1: should reject a cut at every section boundary and at 200 random offsets with BUNDLE_TRUNCATED, section and offset', () => {
+    const random = seededRandom(12);
+    const cuts = new Set<number>([0, 1, 31, 32]);
+    for (const s of sections(pristine))
+      for (const at of [s.offset, s.offset + 1, s.offset + s.length - 1, s.offset + s.length]) cuts.add(at);
+    while (cuts.size < 200 + 4 + sections(pristine).length * 4) cuts.add(Math.floor(random() * pristine.length));
+    cuts.delete(pristine.length);
+    for (const cut of cuts) {
+      const error = expectVitrineError(() => decodeBundle(pristine.slice(0, cut)), 'BUNDLE_TRUNCATED');
+      expect(error.details.section, `cut at ${cut}`).toBe('header');
+      expect(typeof error.details.offset, `cut at ${cut}`).toBe('number');
+    }
   });
 
   it('should reject trailing bytes after the declared length', () => {
