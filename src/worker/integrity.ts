@@ -7,7 +7,10 @@
  */
 import { VitrineError } from '../shared/errors.ts';
 
-export async function checkIntegrity(bytes: ArrayBuffer, integrity: string): Promise<void> {
+/** Throws BUNDLE_INTEGRITY_MISMATCH when `bytes` do not hash to `integrity`, INVALID_REQUEST when it is not SRI syntax. */
+export async function checkIntegrity(bytes: ArrayBuffer, integrity: unknown): Promise<void> {
+  if (typeof integrity !== 'string' || !/^sha(256|384|512)-[\w+/]+=*$/.test(integrity))
+    throw new VitrineError('INVALID_REQUEST', 'integrity: must be sha256-, sha384- or sha512- and base64', { field: 'integrity' });
   const [algorithm, expected] = integrity.split('-');
   const digest = new Uint8Array(await crypto.subtle.digest(`SHA-${algorithm!.slice(3)}`, bytes));
   const actual = btoa(String.fromCharCode(...digest));

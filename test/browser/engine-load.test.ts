@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { commands } from 'vitest/browser';
 import { enginesClosedAfterEach, makeEngineBundle } from './engine-fixture.ts';
 import { vitrineRejection as rejection } from '../fixtures/rejection.ts';
 
@@ -74,6 +75,20 @@ describe('engine load (through the real worker)', () => {
     const error = await rejection(engine().load(`/test/browser/no-such-bundle-${Date.now()}.vtb`));
     expect(error.code).toBe('BUNDLE_FETCH_FAILED');
     expect(error.details.status).toBe(404);
+  });
+
+  it('B10: should refuse an HTML page served with 200 as BUNDLE_BAD_MAGIC and keep the previous bundle', async () => {
+    const file = `test/browser/served/not-a-bundle-${Date.now()}.html`;
+    await commands.writeFile(file, '<!doctype html><title>Page not found</title><p>Sorry.</p>');
+    try {
+      const vitrine = engine();
+      const good = await vitrine.load(makeEngineBundle({ rows: 20 }).bytes);
+      const error = await rejection(vitrine.load(`/${file}`));
+      expect(error.code).toBe('BUNDLE_BAD_MAGIC');
+      expect((await vitrine.status()).bundle?.contentHash).toBe(good.bundle!.contentHash);
+    } finally {
+      await commands.removeFile(file).catch(() => undefined);
+    }
   });
 
   it('should accept an AbortSignal next to the options (not sent to the worker) and honour it', async () => {
