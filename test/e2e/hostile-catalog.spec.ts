@@ -5,6 +5,7 @@
  * product and image URLs; the widgets must show it as text: no new element, no handler, no script
  * URL, no dialog, no CSP or Trusted Types violation.
  */
+import { createHash } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { encodeBundle } from '../../src/shared/bundle/index.ts';
 import { hostileInput } from '../fixtures/hostile-bundle.ts';
@@ -113,4 +114,64 @@ test.describe('X1, B7, B8: a hostile catalog under the strict CSP with Trusted T
       expect(seen.errors).toEqual([]);
     });
   }
+});
+
+/** The page `failures.html` with its script tag changed by `edit`. */
+async function editPage(page: Page, edit: (html: string) => string): Promise<void> {
+  await page.route('**/failures.html', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, body: edit(await response.text()) });
+  });
+}
+
+const sha384 = (bytes: Uint8Array): string => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+
+test.describe('B11: integrity of what the shop declared', () => {
+  for (const served of ['genuine', 'tampered'] as const) {
+    test(`should ${served === 'genuine' ? 'load a bundle matching' : 'refuse a bundle differing from'} data-bundle-integrity${served === 'tampered' ? ' with one BUNDLE_INTEGRITY_MISMATCH warning, keeping the shop content' : ''}`, async ({
+      page,
+    }) => {
+      shop = await startShop();
+      const genuine = craftedBundle('Genuine');
+      const other = craftedBundle('Tampered');
+      await page.route('**/vitrine/shop.vtb', (route) => route.fulfill({ body: served === 'genuine' ? genuine : other }));
+      await editPage(page, (html) => html.replace('data-bundle=', `data-bundle-integrity="${sha384(genuine)}" data-bundle=`));
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`${shop.origin}/failures.html`);
+      const warnings = () => page.evaluate(() => (window as unknown as { vitrineWarnings: string[] }).vitrineWarnings);
+      if (served === 'genuine') {
+        await expect(page.locator('[data-vitrine="trending"] [data-vitrine-item]').first()).toBeVisible();
+        await expect(page.locator('[data-vitrine="trending"] .t').first()).toContainText('Genuine');
+        expect(await warnings()).toEqual([]);
+      } else {
+        await expect.poll(warnings).toEqual(['BUNDLE_INTEGRITY_MISMATCH']);
+        await expect(page.locator('.shop-fallback')).toBeVisible();
+        await expect(page.locator('[data-vitrine-item]')).toHaveCount(0);
+        await page.waitForTimeout(300);
+        expect(await warnings()).toEqual(['BUNDLE_INTEGRITY_MISMATCH']);
+      }
+      expect(errors).toEqual([]);
+    });
+  }
+
+  test('should keep the page working when vitrine.js differs from its <script integrity> (the browser blocks it)', async ({ page }) => {
+    shop = await startShop();
+    // Not the hash of the file served: one changed byte in the file has the same effect.
+    await editPage(page, (html) =>
+      html.replace('<script src="/vitrine/vitrine.js"', `<script integrity="${sha384(new Uint8Array([1]))}" src="/vitrine/vitrine.js"`),
+    );
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const blocked: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /integrity/i.test(message.text())) blocked.push(message.text());
+    });
+    await page.goto(`${shop.origin}/failures.html`);
+    await expect.poll(() => blocked.length).toBe(1);
+    await expect(page.locator('.shop-fallback')).toBeVisible();
+    // Vitrine never ran: the shop's command queue is still the plain array it made.
+    expect(await page.evaluate(() => Array.isArray((window as unknown as { vitrine: unknown }).vitrine))).toBe(true);
+    expect(errors).toEqual([]);
+  });
 });
