@@ -175,3 +175,30 @@ test.describe('B11: integrity of what the shop declared', () => {
     expect(errors).toEqual([]);
   });
 });
+
+test.describe('B10: a bundle URL answering an HTML error page', () => {
+  for (const [status, contentType] of [
+    [500, 'text/html'],
+    [200, 'text/html'],
+  ] as const) {
+    test(`should keep the shop's content and warn once, without a request storm, for HTTP ${status} ${contentType}`, async ({ page }) => {
+      shop = await startShop();
+      let requests = 0;
+      await page.route('**/vitrine/shop.vtb', (route) => {
+        requests++;
+        return route.fulfill({ status, contentType, body: '<!doctype html><title>Oops</title><p>Something went wrong</p>' });
+      });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`${shop.origin}/failures.html`);
+      const warnings = () => page.evaluate(() => (window as unknown as { vitrineWarnings: string[] }).vitrineWarnings);
+      await expect.poll(warnings).toEqual([status === 200 ? 'BUNDLE_BAD_MAGIC' : 'BUNDLE_FETCH_FAILED']);
+      await expect(page.locator('.shop-fallback')).toBeVisible();
+      await page.waitForTimeout(2_000);
+      expect(requests).toBeGreaterThanOrEqual(1);
+      expect(requests).toBeLessThanOrEqual(2);
+      expect(await warnings()).toHaveLength(1);
+      expect(errors).toEqual([]);
+    });
+  }
+});
