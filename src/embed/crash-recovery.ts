@@ -73,8 +73,8 @@ export interface CrashRecovery {
    * anything else.
    */
   undelivered(choice: unknown, signal: unknown, error: unknown): void;
-  /** A bundle loaded: the absolute URL it came from, or its (now transferred) bytes. */
-  loaded(source: string | ArrayBuffer): void;
+  /** A bundle loaded: the absolute URL it came from (and the integrity it was checked against), or its (now transferred) bytes. */
+  loaded(source: string | ArrayBuffer, integrity?: string): void;
   /** Why a call that needs a bundle cannot be answered now (after a restart lost it), else null. */
   readonly bundleLost: VitrineError | null;
   /** Replays the page session into a restarted worker, before any queued call reaches it. */
@@ -99,6 +99,8 @@ export function createCrashRecovery({
   let consent: Decision = { personalization: false, measurement: false, source: 'default', time: 0 };
   /** The last bundle that loaded: its absolute URL, or `'bytes'` for a transferred ArrayBuffer. */
   let bundle: string | null = null;
+  /** The `integrity` that bundle was loaded with: a restart checks the replayed copy against it too. */
+  let bundleIntegrity: string | undefined;
   const decide = (decision: Decision): void => {
     if (decision.time >= consent.time) consent = decision;
   };
@@ -130,8 +132,9 @@ export function createCrashRecovery({
       if (isVitrineError(error) && error.code === 'WORKER_CRASHED' && wellFormed(choice))
         decide({ ...consent, ...(signal as ConsentSignal) });
     },
-    loaded(source) {
+    loaded(source, integrity) {
       bundle = typeof source === 'string' ? source : 'bytes';
+      bundleIntegrity = integrity;
       recovery.bundleLost = null;
     },
     bundleLost: null,
@@ -149,7 +152,7 @@ export function createCrashRecovery({
         );
       } else if (url !== null) {
         try {
-          await engine.load(url);
+          await engine.load(url, bundleIntegrity);
         } catch (error) {
           const cause = isVitrineError(error) ? error : null;
           recovery.bundleLost = new VitrineError(

@@ -90,17 +90,22 @@ export const PAGE_METHODS = {
    * revalidate in the background, swapping in a changed bundle. Queries made during a (re)load are
    * answered from the previous bundle until the new one is swapped in whole; before the first
    * bundle they fail with `NOT_READY`. A failed reload keeps the previous bundle serving.
-   * @example await vitrine.load('/shop.vtb')
+   *
+   * `integrity` (Subresource Integrity syntax, e.g. `'sha384-…'`): every copy of the bundle (from
+   * the network, the cache or a revalidation) is checked against it before use; one that differs
+   * fails with `BUNDLE_INTEGRITY_MISMATCH` and nothing from it is used.
+   * @example await vitrine.load('/shop.vtb', { integrity: 'sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC' })
    */
   load: {
     call: 'load',
     control: 1,
     long: true,
     // The worker's base URL is its own script, not the page: resolve relative URLs here.
-    wire: ([source]: [source: string | URL | ArrayBuffer]) => [
+    wire: ([source]: [source: string | URL | ArrayBuffer], { integrity }: { integrity?: string }) => [
       source instanceof ArrayBuffer ? transfer(source, [source]) : new URL(source, document.baseURI).href,
+      integrity,
     ],
-    done: (recovery, _status, [source]) => recovery.loaded(source),
+    done: (recovery, _status, [source, integrity]) => recovery.loaded(source, integrity),
   },
   /** @example await vitrine.similar('sku-1', { limit: 4 }) */
   similar: { call: 'similar', control: 1, forward: true, bundle: true },

@@ -105,7 +105,7 @@ function start(script: HTMLScriptElement | null): void {
     return loaded;
   };
   // `data-bundle` is relative to the page, like any URL attribute the shop writes.
-  if (data.bundle) load(data.bundle).catch(() => undefined);
+  if (data.bundle) load(data.bundle, { integrity: data.bundleIntegrity }).catch(() => undefined);
   const ready = loading;
 
   const api: VitrineGlobal = {

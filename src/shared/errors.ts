@@ -19,7 +19,11 @@ export const ERROR_CODES = [
   'BUNDLE_NON_FINITE',
   'BUNDLE_INVALID_UTF8',
   'BUNDLE_DUPLICATE_ID',
+  /** A value beyond a documented bound of the format, e.g. a category path deeper than 32 levels; `details.limit` says which. */
+  'BUNDLE_LIMIT_EXCEEDED',
   'BUNDLE_FETCH_FAILED',
+  /** The bundle's digest differs from the `integrity` declared to `load()`; nothing from it is used. */
+  'BUNDLE_INTEGRITY_MISMATCH',
   // Input files given to the CLI (catalog, events, embeddings) and bad command-line options.
   'INPUT_UNREADABLE',
   'INPUT_INVALID_ROW',

@@ -26,6 +26,7 @@ import {
 import { deleteCached, fetchBundle, readCached, writeCached, type Validators } from './bundle-cache.ts';
 import { classifyWasmError, kernelFactory, referenceFactory, type KernelFactory } from './kernel-loader.ts';
 import { createLoadedBundle, statusOf, type LoadedBundle } from './loaded-bundle.ts';
+import { loadPart } from './lazy-part.ts';
 import * as ranking from './ranking.ts';
 import type { VisitorTraits } from '../shared/visitor-traits.ts';
 import { computeTraits } from './traits.ts';
@@ -49,16 +50,19 @@ export class Engine {
     this.#getFactory = getFactory;
   }
 
-  /** Loads a bundle from a URL (absolute: the page resolves it) or from bytes transferred in. */
-  load(source: string | ArrayBuffer): Promise<EngineStatus> {
+  /**
+   * Loads a bundle from a URL (absolute: the page resolves it) or from bytes transferred in. With
+   * `integrity` (SRI syntax, `sha384-…`), every copy is checked before use (`integrity.ts`).
+   */
+  load(source: string | ArrayBuffer, integrity?: string): Promise<EngineStatus> {
     if (typeof source !== 'string' && !(source instanceof ArrayBuffer)) {
       return Promise.reject(new VitrineError('INVALID_REQUEST', 'source: must be a URL string or an ArrayBuffer', { field: 'source' }));
     }
     return this.#enqueue(async () => {
       this.#state = 'loading';
       try {
-        if (typeof source === 'string') await this.#loadUrl(source);
-        else await this.#swapIn(source, null, 'buffer');
+        if (typeof source === 'string') await this.#loadUrl(source, integrity);
+        else await this.#swapIn(source, null, 'buffer', integrity);
         this.#lastError = null;
       } catch (error) {
         this.#lastError = errorSummary(error);
@@ -123,18 +127,19 @@ export class Engine {
   }
 
   /** Cache first (then revalidate in the background), else the network. */
-  async #loadUrl(url: string): Promise<void> {
+  async #loadUrl(url: string, integrity?: string): Promise<void> {
     const cached = await readCached(url);
     const current = this.#current;
-    if (cached && current?.url === url && cached.contentHash === current.bundle.contentHash) {
-      // Already serving this exact bundle: only ask the server whether it changed.
-      void this.#revalidate(url, cached.validators, current.bundle.contentHash);
+    if (cached && current?.url === url && cached.contentHash === current.bundle.contentHash && !integrity) {
+      // Already serving this exact bundle: only ask the server whether it changed. (With a
+      // declared hash the cached copy is checked against it below, whatever was served before.)
+      void this.#revalidate(url, cached.validators, current.bundle.contentHash, integrity);
       return;
     }
     if (cached) {
       try {
-        const loaded = await this.#swapIn(cached.bytes, url, 'cache');
-        void this.#revalidate(url, cached.validators, loaded.bundle.contentHash);
+        const loaded = await this.#swapIn(cached.bytes, url, 'cache', integrity);
+        void this.#revalidate(url, cached.validators, loaded.bundle.contentHash, integrity);
         return;
       } catch (error) {
         // A cached copy that no longer decodes (e.g. written by an older reader) is dropped.
@@ -145,7 +150,7 @@ export class Engine {
     const fetched = await fetchBundle(url);
     const bytes = fetched.bytes!;
     // Decode before caching: corrupt bytes must never reach the cache.
-    const loaded = await this.#swapIn(bytes, url, 'network');
+    const loaded = await this.#swapIn(bytes, url, 'network', integrity);
     await writeCached(url, bytes, loaded.bundle.contentHash, fetched.validators);
   }
 
@@ -154,7 +159,7 @@ export class Engine {
    * queue, so it is ordered with explicit loads) unless another bundle was loaded meanwhile.
    * Failures are recorded in `lastError`; the cached version keeps serving.
    */
-  #revalidate(url: string, validators: Validators, contentHash: string): Promise<void> {
+  #revalidate(url: string, validators: Validators, contentHash: string, integrity?: string): Promise<void> {
     const work = async (): Promise<void> => {
       const fetched = await fetchBundle(url, validators);
       if (!fetched.bytes) return; // 304: the cached copy is current
@@ -162,7 +167,7 @@ export class Engine {
       const serving = await this.#enqueue(async () => {
         const current = this.#current;
         if (current?.url !== url || current.bundle.contentHash !== contentHash) return null;
-        return this.#swapIn(bytes, url, 'network', contentHash);
+        return this.#swapIn(bytes, url, 'network', integrity, contentHash);
       });
       // Also when unchanged: the entry gets the server's new validators.
       if (serving) await writeCached(url, bytes, serving.bundle.contentHash, fetched.validators);
@@ -176,8 +181,15 @@ export class Engine {
    * Decodes, loads the bundle completely, then swaps it in with one assignment. With
    * `unlessHash`, a bundle whose content hash equals it is not swapped (nothing changed).
    */
-  async #swapIn(bytes: ArrayBuffer, url: string | null, source: BundleStatus['source'], unlessHash?: string): Promise<LoadedBundle> {
+  async #swapIn(
+    bytes: ArrayBuffer,
+    url: string | null,
+    source: BundleStatus['source'],
+    integrity?: string,
+    unlessHash?: string,
+  ): Promise<LoadedBundle> {
     const startedAt = performance.now();
+    if (integrity !== undefined) await (await loadPart('integrity check', () => import('./integrity.ts'))).checkIntegrity(bytes, integrity);
     const bundle = decodeBundle(bytes);
     if (unlessHash !== undefined && bundle.contentHash === unlessHash) return this.#current!;
     this.#factory ??= await this.#getFactory();

@@ -38,7 +38,7 @@ export class Explainer {
       const slot = registry.slotOf(name);
       const at = { row, score: kernels.slot(slot)[row]!, value, weight: filled.weights[slot]! };
       const draft = registry.list[slot]!.explain(query, at, filled.states[slot]);
-      if (draft && draft.contribution > MIN_CONTRIBUTION) {
+      if (draft && draft.contribution > MIN_CONTRIBUTION && draft.contribution < Infinity) {
         reasons.push({ component: name, ...draft, text: renderMessage(draft.message, draft.params, query.options.locale) });
       }
       this.stopwatch.lap(query.strategy, 'explain', name);

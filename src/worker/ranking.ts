@@ -67,7 +67,9 @@ export function componentsAt(loaded: LoadedBundle, row: number, weights: readonl
     const weight = weights[slot] ?? 0;
     if (weight === 0) return;
     // Views are re-taken per read: a kernel call may have grown memory since the last one.
-    components[component.name] = weight * loaded.kernels.slot(slot)[row]!;
+    const value = weight * loaded.kernels.slot(slot)[row]!;
+    // The reader bounds vectors and weights; should a sum still overflow, the part says nothing, not NaN.
+    components[component.name] = Number.isFinite(value) ? value : 0;
   });
   return components;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { commands } from 'vitest/browser';
 import { enginesClosedAfterEach, makeEngineBundle } from './engine-fixture.ts';
 import { vitrineRejection as rejection } from '../fixtures/rejection.ts';
 
@@ -52,13 +53,13 @@ describe('engine load (through the real worker)', () => {
     expect(status.lastError?.code).toBe('BUNDLE_CHECKSUM_MISMATCH');
   });
 
-  it('should reject a truncated bundle with BUNDLE_TRUNCATED (or a section range error)', async () => {
+  it('B1: should reject a truncated bundle with BUNDLE_TRUNCATED (or a section range error)', async () => {
     const { bytes } = makeEngineBundle({ rows: 30 });
     const error = await rejection(engine().load(bytes.slice(0, Math.floor(bytes.byteLength / 2))));
     expect(error.code).toMatch(/^BUNDLE_(TRUNCATED|SECTION_OUT_OF_RANGE)$/);
   });
 
-  it('should keep serving the previous bundle when a reload fails', async () => {
+  it('B1: should keep serving the previous bundle when a reload fails', async () => {
     const vitrine = engine();
     const good = await vitrine.load(makeEngineBundle({ rows: 20 }).bytes);
     await rejection(vitrine.load(new Uint8Array([1, 2, 3, 4]).buffer));
@@ -70,10 +71,24 @@ describe('engine load (through the real worker)', () => {
     expect(result.bundleVersion).toBe(good.bundle!.contentHash);
   });
 
-  it('should fail a URL that does not answer with BUNDLE_FETCH_FAILED and the status', async () => {
+  it('B10: should fail a URL that does not answer with BUNDLE_FETCH_FAILED and the status', async () => {
     const error = await rejection(engine().load(`/test/browser/no-such-bundle-${Date.now()}.vtb`));
     expect(error.code).toBe('BUNDLE_FETCH_FAILED');
     expect(error.details.status).toBe(404);
+  });
+
+  it('B10: should refuse an HTML page served with 200 as BUNDLE_BAD_MAGIC and keep the previous bundle', async () => {
+    const file = `test/browser/served/not-a-bundle-${Date.now()}.html`;
+    await commands.writeFile(file, '<!doctype html><title>Page not found</title><p>Sorry.</p>');
+    try {
+      const vitrine = engine();
+      const good = await vitrine.load(makeEngineBundle({ rows: 20 }).bytes);
+      const error = await rejection(vitrine.load(`/${file}`));
+      expect(error.code).toBe('BUNDLE_BAD_MAGIC');
+      expect((await vitrine.status()).bundle?.contentHash).toBe(good.bundle!.contentHash);
+    } finally {
+      await commands.removeFile(file).catch(() => undefined);
+    }
   });
 
   it('should accept an AbortSignal next to the options (not sent to the worker) and honour it', async () => {

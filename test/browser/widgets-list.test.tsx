@@ -6,6 +6,7 @@
 import { h } from 'preact';
 import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MAX_TITLE_LENGTH } from '../../src/shared/clamp-text.ts';
 import type { ResultItem } from '../../src/shared/request.ts';
 import { mountWidget, RecommendationList, type RecommendationListProps } from '../../widgets/index.ts';
 
@@ -134,7 +135,7 @@ describe('RecommendationList', () => {
     expect(getComputedStyle(section).display).toBe('none');
   });
 
-  it('should give no link and no image to unsafe URLs, and keep safe ones', () => {
+  it('B8: should give no link and no image to unsafe URLs, and keep safe ones', () => {
     const evil = [
       item(1, { url: 'javascript:alert(1)', image: 'javascript:alert(1)' }),
       item(2, { url: 'data:text/html,<script>alert(1)</script>', image: 'data:image/svg+xml,<svg onload=alert(1)>' }),
@@ -152,13 +153,41 @@ describe('RecommendationList', () => {
     expect(card(root, 'sku-5').querySelector('img')!.src).toBe(`${location.origin}/i/5.jpg`);
   });
 
-  it('should show markup in a title as text, creating no element from it', () => {
+  it('B7: should show markup in a title as text, creating no element from it', () => {
     const title = '<img src=x onerror=alert(1)><b>bold</b>';
     const root = mount({ items: [item(1, { title, image: '', why: [] })] });
     const c = card(root, 'sku-1');
     expect(c.querySelector('img')).toBeNull();
     expect(c.querySelector('b')).toBeNull();
     expect(c.querySelector('.t')!.textContent).toBe(title);
+  });
+
+  it('B7: should cut a 1 MB title and a 1 MB reason at render, keeping the card small and the text as text', () => {
+    const huge = `<b>x</b>${'Ω'.repeat(1_000_000)}`;
+    const reason = `Popular in ${huge}`;
+    const started = performance.now();
+    const root = mount({
+      layout: 'grid',
+      items: [
+        item(1, {
+          title: huge,
+          why: [{ component: 'trending', contribution: 1, message: 'popularIn', params: { category: huge }, text: reason }],
+        }),
+      ],
+    });
+    const c = card(root, 'sku-1');
+    const title = c.querySelector('.t')!.textContent!;
+    expect(title.length).toBeLessThanOrEqual(MAX_TITLE_LENGTH + 1);
+    expect(title.startsWith('<b>x</b>ΩΩ')).toBe(true);
+    expect(title.endsWith('…')).toBe(true);
+    expect(c.querySelector('b')).toBeNull();
+    expect(c.querySelector('.why-btn')!.textContent!.length).toBeLessThan(MAX_TITLE_LENGTH + 20);
+    const shown = c.querySelector('.pop li')!.textContent!;
+    expect(shown.length).toBeLessThan(MAX_TITLE_LENGTH + 120);
+    expect(shown.startsWith('Popular in <b>x</b>')).toBe(true);
+    // A million-character title laid out in a card was over a million pixels tall.
+    expect(c.getBoundingClientRect().height).toBeLessThan(2_000);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it('should report a click on an item with that item, without preventing the navigation', () => {

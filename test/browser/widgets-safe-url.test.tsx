@@ -6,7 +6,7 @@ import { h } from 'preact';
 import { describe, expect, it } from 'vitest';
 import { safeUrl } from '../../widgets/safe-url.ts';
 
-describe('safeUrl', () => {
+describe('B8: safeUrl', () => {
   it('should accept https on any origin, as an absolute URL', () => {
     expect(safeUrl('https://shop.example/p/1?c=2#top')).toBe('https://shop.example/p/1?c=2#top');
     expect(safeUrl('HTTPS://Shop.Example/p/1')).toBe('https://shop.example/p/1');

@@ -61,7 +61,7 @@ test.afterEach(async () => {
 });
 
 test.describe('the script tag when things fail', () => {
-  test("should show the placeholders' own content and warn once when the bundle cannot be loaded", async ({ page }) => {
+  test("B10: should show the placeholders' own content and warn once when the bundle cannot be loaded", async ({ page }) => {
     shop = await startShop();
     const watched = watch(page);
     await page.route('**/vitrine/shop.vtb', (route) => route.fulfill({ status: 404, body: 'gone' }));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBundle, encodeBundle, inspectBundle, SectionKind } from '../../src/shared/bundle/index.ts';
 import { assembleRaw } from '../../src/shared/bundle/writer.ts';
-import { makeFixtureInput } from '../fixtures/bundle-fixture.ts';
+import { makeFixtureInput, seededRandom } from '../fixtures/bundle-fixture.ts';
 import { arrayOffset, expectVitrineError, reseal, section, sections, view } from './bundle-helpers.ts';
 
 const input = makeFixtureInput({ dim: 8 });
@@ -24,14 +24,14 @@ function withExtraSection(bytes: Uint8Array, kind: number, flags: number, payloa
 }
 
 describe('decodeBundle header and table checks', () => {
-  it('should reject a wrong magic with BUNDLE_BAD_MAGIC at the bad byte', () => {
+  it('B2: should reject a wrong magic with BUNDLE_BAD_MAGIC at the bad byte', () => {
     const bytes = fresh();
     bytes[3] = 0x58;
     const error = expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_BAD_MAGIC');
     expect(error.details).toMatchObject({ section: 'header', offset: 3 });
   });
 
-  it('should reject another format version with BUNDLE_UNSUPPORTED_VERSION', () => {
+  it('B2: should reject another format version with BUNDLE_UNSUPPORTED_VERSION', () => {
     const bytes = fresh();
     view(bytes).setUint16(8, 2, true);
     expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_UNSUPPORTED_VERSION').details).toMatchObject({
@@ -40,12 +40,26 @@ describe('decodeBundle header and table checks', () => {
     });
   });
 
-  it('should reject a truncated file with BUNDLE_TRUNCATED', () => {
+  it('B1: should reject a truncated file with BUNDLE_TRUNCATED', () => {
     expect(expectVitrineError(() => decodeBundle(pristine.slice(0, pristine.length - 1)), 'BUNDLE_TRUNCATED').details).toMatchObject({
       section: 'header',
       offset: 16,
     });
     expect(expectVitrineError(() => decodeBundle(pristine.slice(0, 20)), 'BUNDLE_TRUNCATED').details).toMatchObject({ section: 'header' });
+  });
+
+  it('B1: should reject a cut at every section boundary and at 200 random offsets with BUNDLE_TRUNCATED, section and offset', () => {
+    const random = seededRandom(12);
+    const cuts = new Set<number>([0, 1, 31, 32]);
+    for (const s of sections(pristine))
+      for (const at of [s.offset, s.offset + 1, s.offset + s.length - 1, s.offset + s.length]) cuts.add(at);
+    while (cuts.size < 200 + 4 + sections(pristine).length * 4) cuts.add(Math.floor(random() * pristine.length));
+    cuts.delete(pristine.length);
+    for (const cut of cuts) {
+      const error = expectVitrineError(() => decodeBundle(pristine.slice(0, cut)), 'BUNDLE_TRUNCATED');
+      expect(error.details.section, `cut at ${cut}`).toBe('header');
+      expect(typeof error.details.offset, `cut at ${cut}`).toBe('number');
+    }
   });
 
   it('should reject trailing bytes after the declared length', () => {
@@ -57,13 +71,13 @@ describe('decodeBundle header and table checks', () => {
     });
   });
 
-  it('should reject a section table larger than the file', () => {
+  it('B3: should reject a section table larger than the file', () => {
     const bytes = fresh();
     view(bytes).setUint32(12, 0xffffffff, true);
     expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_TRUNCATED').details).toMatchObject({ section: 'header', offset: 12 });
   });
 
-  it('should reject a section reaching past the end with BUNDLE_SECTION_OUT_OF_RANGE', () => {
+  it('B3: should reject a section reaching past the end with BUNDLE_SECTION_OUT_OF_RANGE', () => {
     const bytes = fresh();
     // The last section, so that growing it overlaps nothing and only the range check fires.
     const last = section(bytes, 'modelWeights');
@@ -74,13 +88,13 @@ describe('decodeBundle header and table checks', () => {
     });
   });
 
-  it('should reject a section pointing into the header or table', () => {
+  it('B4: should reject a section pointing into the header or table', () => {
     const bytes = fresh();
     view(bytes).setUint32(section(bytes, 'meta').entry + 8, 0, true);
     expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_SECTION_OUT_OF_RANGE').details.section).toBe('meta');
   });
 
-  it('should reject overlapping sections with BUNDLE_SECTION_OVERLAP', () => {
+  it('B4: should reject overlapping sections with BUNDLE_SECTION_OVERLAP', () => {
     const bytes = fresh();
     const categories = section(bytes, 'categories');
     view(bytes).setUint32(section(bytes, 'brands').entry + 8, categories.offset, true);
@@ -89,7 +103,7 @@ describe('decodeBundle header and table checks', () => {
     expect(['brands', 'categories']).toContain(error.details.section);
   });
 
-  it('should reject a section not on a 16-byte boundary with BUNDLE_SECTION_MISALIGNED', () => {
+  it('B4: should reject a section not on a 16-byte boundary with BUNDLE_SECTION_MISALIGNED', () => {
     const bytes = fresh();
     const brands = section(bytes, 'brands');
     view(bytes).setUint32(brands.entry + 8, brands.offset + 4, true);
@@ -114,7 +128,7 @@ describe('decodeBundle header and table checks', () => {
     expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_SECTION_MALFORMED').details.section).toBe('banditPriors');
   });
 
-  it('should reject a content change with BUNDLE_CHECKSUM_MISMATCH', () => {
+  it('B6: should reject a content change with BUNDLE_CHECKSUM_MISMATCH', () => {
     const bytes = fresh();
     bytes[section(bytes, 'embeddings').offset + 40]! ^= 1;
     expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_CHECKSUM_MISMATCH').details).toMatchObject({
@@ -134,12 +148,12 @@ describe('decodeBundle header and table checks', () => {
 });
 
 describe('decodeBundle forward compatibility', () => {
-  it('should skip an unknown optional section', () => {
+  it('B2: should skip an unknown optional section', () => {
     const bytes = withExtraSection(pristine, 4242, 0, new Uint8Array([1, 2, 3]));
     expect(decodeBundle(bytes).products.count).toBe(n);
   });
 
-  it('should reject an unknown required section', () => {
+  it('B2: should reject an unknown required section', () => {
     const bytes = withExtraSection(pristine, 4242, 1, new Uint8Array([1, 2, 3]));
     expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_UNSUPPORTED_VERSION').details.section).toBe('kind#4242');
   });
@@ -157,7 +171,7 @@ describe('decodeBundle content checks', () => {
     });
   });
 
-  it('should reject a neighbour index >= product count', () => {
+  it('B9: should reject a neighbour index >= product count (a dangling edge)', () => {
     const bytes = fresh();
     const covis = section(bytes, 'covisitation');
     const at = arrayOffset(covis.offset, [(n + 1) * 4]);
@@ -184,7 +198,7 @@ describe('decodeBundle content checks', () => {
     expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_SECTION_MALFORMED').details.section).toBe('meta');
   });
 
-  it('should reject huge declared counts without allocating for them', () => {
+  it('B3: should reject huge declared counts without allocating for them', () => {
     for (const name of ['strings', 'products', 'embeddings'] as const) {
       const bytes = fresh();
       const s = section(bytes, name);
@@ -201,7 +215,7 @@ describe('decodeBundle content checks', () => {
     }
   });
 
-  it('should reject NaN or Infinity in vectors, weights and prices with BUNDLE_NON_FINITE', () => {
+  it('B5: should reject NaN or Infinity in vectors, weights and prices with BUNDLE_NON_FINITE', () => {
     const emb = section(pristine, 'embeddings');
     const products = section(pristine, 'products');
     const covis = section(pristine, 'covisitation');
@@ -236,7 +250,7 @@ describe('decodeBundle content checks', () => {
     });
   });
 
-  it('should reject a non-finite i8 row scale', () => {
+  it('B5: should reject a non-finite i8 row scale', () => {
     const i8Input = makeFixtureInput({ dtype: 'i8', dim: 8, rows: 40 });
     const bytes = encodeBundle(i8Input);
     const emb = section(bytes, 'embeddings');
@@ -257,7 +271,7 @@ describe('decodeBundle content checks', () => {
     expect(expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_NON_FINITE').details.section).toBe('modelWeights');
   });
 
-  it('should reject invalid UTF-8 in the string table with its offset', () => {
+  it('B7: should reject invalid UTF-8 in the string table with its offset', () => {
     const bytes = fresh();
     const strings = section(bytes, 'strings');
     const count = view(bytes).getUint32(strings.offset, true);
@@ -269,7 +283,7 @@ describe('decodeBundle content checks', () => {
     });
   });
 
-  it('should reject a string boundary that splits a code point', () => {
+  it('B7: should reject a string boundary that splits a code point', () => {
     const bytes = fresh();
     const strings = section(bytes, 'strings');
     const count = view(bytes).getUint32(strings.offset, true);
@@ -293,7 +307,7 @@ describe('decodeBundle content checks', () => {
     });
   });
 
-  it('should reject duplicate product ids (same string ref)', () => {
+  it('B9: should reject duplicate product ids (same string ref)', () => {
     const bytes = fresh();
     const idAt = arrayOffset(section(bytes, 'products').offset, []);
     view(bytes).setUint32(idAt + 4, view(bytes).getUint32(idAt, true), true);
@@ -301,7 +315,7 @@ describe('decodeBundle content checks', () => {
     expect(error.details).toMatchObject({ section: 'products', offset: idAt + 4, id: input.products[0]!.id });
   });
 
-  it('should reject duplicate product ids stored as two equal strings', () => {
+  it('B9: should reject duplicate product ids stored as two equal strings', () => {
     const bytes = fresh();
     const strings = section(bytes, 'strings');
     const count = view(bytes).getUint32(strings.offset, true);

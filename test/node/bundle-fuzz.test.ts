@@ -80,7 +80,7 @@ const STRUCTURAL = [
   'BUNDLE_TRUNCATED',
 ];
 
-describe('decodeBundle fuzzing (seeded)', () => {
+describe('B6: decodeBundle fuzzing (seeded)', () => {
   for (const dtype of ['f32', 'i8'] as const) {
     it(
       `should throw only typed errors for corrupted ${dtype} bundles`,

@@ -338,7 +338,7 @@ describe('reason texts and sizes', () => {
     }
   });
 
-  it('should never claim a contribution larger than the item score, nor a non-positive one, in the placements', () => {
+  it('B5: should never claim a contribution larger than the item score, nor a non-positive one, in the placements', () => {
     const items = everyStrategy('en', false);
     let reasons = 0;
     for (const item of items) {

@@ -137,7 +137,7 @@ describe.each(BUILDS)('kernels $impl ($build build)', ({ impl, build }) => {
     expect(Array.from(wasm.topK(0, 10).indices)).toEqual([17]);
   });
 
-  it('should score zero vectors as 0, and zero queries as 0 for every row', async () => {
+  it('B5: should score zero vectors as 0, and zero queries as 0 for every row', async () => {
     const wasm = await load();
     for (const dtype of ['f32', 'i8'] as const) {
       const f = randomF32(20, 5, 4);
@@ -150,7 +150,7 @@ describe.each(BUILDS)('kernels $impl ($build build)', ({ impl, build }) => {
     }
   });
 
-  it('should reject a query with NaN or of the wrong length with INVALID_REQUEST', async () => {
+  it('B5: should reject a query with NaN or of the wrong length with INVALID_REQUEST', async () => {
     const wasm = await load();
     wasm.setMatrix(randomF32(10, 4, 5));
     expect(() => wasm.scoreQuery(new Float32Array([0, NaN, 0, 0]))).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
@@ -201,7 +201,7 @@ describe.each(BUILDS)('kernels $impl ($build build)', ({ impl, build }) => {
     }
   });
 
-  it('should accept top-k views as MMR input and never pick NaN relevance', async () => {
+  it('B5: should accept top-k views as MMR input and never pick NaN relevance', async () => {
     const wasm = await load();
     wasm.setMatrix(randomF32(50, 8, 10));
     wasm.scoreQuery(randomQuery(8, 3));

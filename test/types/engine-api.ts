@@ -51,7 +51,9 @@ export type Checks = [
  * the signature the page API has always had, argument by argument, optional where it was.
  */
 export type PageSignatures = [
-  Assert<Equals<Vitrine['load'], (source: string | URL | ArrayBuffer, options?: CallControl) => Promise<EngineStatus>>>,
+  Assert<
+    Equals<Vitrine['load'], (source: string | URL | ArrayBuffer, options?: CallControl & { integrity?: string }) => Promise<EngineStatus>>
+  >,
   Assert<Equals<Vitrine['similar'], (productId: string, options?: SimilarOptions & CallControl) => Promise<RecommendResult>>>,
   Assert<Equals<Vitrine['recommend'], (request: RecommendRequest, options?: CallControl) => Promise<RecommendResult>>>,
   Assert<

@@ -8,6 +8,7 @@ import { h, Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConsentChoice, ConsentRecord, ProfileExport } from '../../src/index.ts';
 import type { ProfileStatus } from '../../src/shared/request.ts';
+import { clampText, MAX_NAME_LENGTH, MAX_TITLE_LENGTH } from '../../src/shared/clamp-text.ts';
 import { day, number, tag } from '../format.ts';
 import { pick } from '../i18n.ts';
 import { uid } from '../ids.ts';
@@ -100,9 +101,10 @@ export function PrivacyPanelView({ vitrine, locale, onClose }: PrivacyPanelProps
     // Most recent first; the id stands in for a product the catalog no longer has.
     const products = new Map<string, string>();
     for (const e of [...data.events].reverse()) {
-      if (e.product && !products.has(e.product)) products.set(e.product, e.productTitle ?? e.product);
+      if (e.product && !products.has(e.product)) products.set(e.product, clampText(e.productTitle ?? e.product, MAX_TITLE_LENGTH));
     }
-    for (const c of data.compacted) if (!products.has(c.product)) products.set(c.product, c.productTitle ?? c.product);
+    for (const c of data.compacted)
+      if (!products.has(c.product)) products.set(c.product, clampText(c.productTitle ?? c.product, MAX_TITLE_LENGTH));
     const list = new Intl.ListFormat(loc);
     const preferences = (Object.keys(t.prefs) as (keyof typeof t.prefs)[])
       .map((kind) => [kind, data.preferences[kind]?.slice(0, TOP_PREFERENCES) ?? []] as const)
@@ -143,7 +145,7 @@ export function PrivacyPanelView({ vitrine, locale, onClose }: PrivacyPanelProps
                 <div key={kind}>
                   <dt>{t.prefs[kind]}</dt>
                   {/* The engine words price ranges "32 to 64": a dash reads the same in any language. */}
-                  <dd>{list.format(top.map((p) => p.value.replace(' to ', '–')))}</dd>
+                  <dd>{list.format(top.map((p) => clampText(p.value.replace(' to ', '–'), MAX_NAME_LENGTH)))}</dd>
                 </div>
               ))}
             </dl>

@@ -3,11 +3,12 @@
  * cards, a skeleton while `items` is null (the section is `aria-busy` then) and a sentence when it
  * is empty. It calls no engine: what the visitor does goes out through the `on*` callbacks.
  *
- * Every string in an item comes from the shop's bundle and is rendered as text; links and images
- * only get URLs that pass `safeUrl`.
+ * Every string in an item comes from the shop's bundle and is rendered as text, titles cut to
+ * MAX_TITLE_LENGTH (a bundle may hold a 1 MB one); links and images only get URLs that pass `safeUrl`.
  */
 import { h, Fragment } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { clampText, MAX_TITLE_LENGTH } from '../../src/shared/clamp-text.ts';
 import type { ResultItem } from '../../src/shared/request.ts';
 import { money, number, tag } from '../format.ts';
 import { pick, type Strings } from '../i18n.ts';
@@ -62,7 +63,7 @@ function Item({ item, locale, t, onItemClick, onDismiss, onManageData }: ItemPro
   const body = (
     <>
       <div class="img">{src && <img loading="lazy" decoding="async" referrerpolicy="no-referrer" alt="" src={src} />}</div>
-      <span class="t">{item.title}</span>
+      <span class="t">{clampText(item.title, MAX_TITLE_LENGTH)}</span>
     </>
   );
   return (

@@ -11,10 +11,14 @@
  */
 import { h, Fragment } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { clampText, MAX_TITLE_LENGTH } from '../../src/shared/clamp-text.ts';
 import { percent, tag } from '../format.ts';
 import { pick } from '../i18n.ts';
 import { uid } from '../ids.ts';
 import type { WhyButtonProps } from '../types.ts';
+
+/** Longest reason shown: a sentence around a title, brand or category, each of which may be huge in a hostile bundle. */
+const MAX_REASON_LENGTH = MAX_TITLE_LENGTH + 100;
 
 /** Gap between the button and the popover, and between the popover and the viewport's edge, px. */
 const GAP = 6;
@@ -74,7 +78,7 @@ export function WhyButton({ item, locale, onDismiss, onManageData }: WhyButtonPr
         popovertarget={popId}
       >
         {t.why}
-        <span class="sr"> {item.title}</span>
+        <span class="sr"> {clampText(item.title, MAX_TITLE_LENGTH)}</span>
       </button>
       <div
         ref={pop}
@@ -95,14 +99,14 @@ export function WhyButton({ item, locale, onDismiss, onManageData }: WhyButtonPr
               const share = item.score > 0 ? Math.min(1, Math.max(0, r.contribution / item.score)) : 0;
               return (
                 <li key={r.message + r.component}>
-                  {r.text}
+                  {clampText(r.text, MAX_REASON_LENGTH)}
                   {share > 0 && <small>{t.share(percent(share, loc))}</small>}
                 </li>
               );
             })}
           </ul>
         )}
-        {exploration ? <p class="note">{exploration.text}</p> : !reasons.length && <p>{t.noReason}</p>}
+        {exploration ? <p class="note">{clampText(exploration.text, MAX_REASON_LENGTH)}</p> : !reasons.length && <p>{t.noReason}</p>}
         <div class="acts">
           {onDismiss && (
             <button type="button" onClick={() => (hide(), onDismiss())}>

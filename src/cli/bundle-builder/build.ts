@@ -61,7 +61,7 @@ export function buildBundleInput(options: BuildOptions): BuildResult {
   const invalid = new InvalidRows(options.skipInvalid, log);
 
   progress.step('reading catalog', 1);
-  const catalog = loadCatalog(options.catalog, { mapping: options.catalogFields, defaultCurrency: options.currency, invalid });
+  const catalog = loadCatalog(options.catalog, { mapping: options.catalogFields, defaultCurrency: options.currency, invalid, warn: log });
   const { products } = catalog;
 
   const logs: EventLog[] = [];

@@ -4,7 +4,7 @@
 import { VitrineError, isVitrineError } from '../../shared/errors.ts';
 import type { ProductInput } from '../../shared/bundle/types.ts';
 import type { CatalogField, FieldMapping } from './fields.ts';
-import type { InvalidRows } from './invalid-rows.ts';
+import { MAX_REPORTED_ROWS, type InvalidRows } from './invalid-rows.ts';
 import { parseProduct } from './product.ts';
 import { readTable, type InputFormat } from './records.ts';
 
@@ -12,6 +12,8 @@ export interface CatalogOptions {
   mapping: FieldMapping<CatalogField>;
   defaultCurrency: string;
   invalid: InvalidRows;
+  /** Where warnings go (text cut to its bound); the first MAX_REPORTED_ROWS are listed, the rest counted. */
+  warn?: (line: string) => void;
 }
 
 export interface Catalog {
@@ -31,13 +33,14 @@ export function loadCatalog(file: string, options: CatalogOptions): Catalog {
   const descriptions: string[] = [];
   const indexById = new Map<string, number>();
   const firstLine = new Map<string, number>();
+  let clampedRows = 0;
   for (const record of records) {
     if (record.error) {
       options.invalid.handle(record.error);
       continue;
     }
     try {
-      const { product, description } = parseProduct(record.value, {
+      const { product, description, clamped } = parseProduct(record.value, {
         file,
         line: record.line,
         mapping: options.mapping,
@@ -51,6 +54,12 @@ export function loadCatalog(file: string, options: CatalogOptions): Catalog {
           field: options.mapping.id.length === 1 ? options.mapping.id[0] : 'id',
         });
       }
+      if (clamped.length > 0 && ++clampedRows <= MAX_REPORTED_ROWS) {
+        for (const { field, length, max } of clamped)
+          options.warn?.(
+            `warning: ${file}:${record.line} [${field}]: product ${JSON.stringify(product.id)}: ${field} of ${length} characters cut to ${max}`,
+          );
+      }
       firstLine.set(product.id, record.line);
       indexById.set(product.id, products.length);
       products.push(product);
@@ -60,6 +69,7 @@ export function loadCatalog(file: string, options: CatalogOptions): Catalog {
       else throw error;
     }
   }
+  if (clampedRows > MAX_REPORTED_ROWS) options.warn?.(`warning: ${clampedRows} rows in all had text cut to its bound`);
   if (products.length === 0) {
     throw new VitrineError('INPUT_UNREADABLE', `${file}: no valid products`, { file });
   }

@@ -3,6 +3,8 @@
  * Rules are documented in docs/cli.md ("Canonical catalog schema").
  */
 import { VitrineError } from '../../shared/errors.ts';
+import { MAX_CATEGORY_DEPTH } from '../../shared/bundle/format.ts';
+import { clampText, MAX_NAME_LENGTH, MAX_TITLE_LENGTH } from '../../shared/clamp-text.ts';
 import type { ProductInput, VariantInput } from '../../shared/bundle/types.ts';
 import { pick, type CatalogField, type FieldMapping } from './fields.ts';
 import { parsePrice } from './price.ts';
@@ -23,6 +25,8 @@ export interface ProductContext {
 export interface ParsedProduct {
   product: ProductInput;
   description: string;
+  /** Fields whose text was cut to its bound (`clampText`), each with its original length, for a warning. */
+  clamped: Array<{ field: CatalogField; length: number; max: number }>;
 }
 
 export function parseProduct(record: Record<string, unknown>, ctx: ProductContext): ParsedProduct {
@@ -86,13 +90,23 @@ export function parseProduct(record: Record<string, unknown>, ctx: ProductContex
   }
 
   const categoryValue = get('category');
+  const levels = categoryValue ? splitCategory(categoryValue.value) : [];
+  // Bounded like the bundle's reader does: a path of thousands of levels is a broken or hostile row.
+  if (levels.length > MAX_CATEGORY_DEPTH)
+    fail('category', `product ${JSON.stringify(id)}: ${levels.length} levels, at most ${MAX_CATEGORY_DEPTH} allowed`);
+  const clamped: ParsedProduct['clamped'] = [];
+  const bounded = (field: CatalogField, value: string, max: number): string => {
+    if (value.length > max) clamped.push({ field, length: value.length, max });
+    return clampText(value, max);
+  };
+  const category = levels.map((level) => bounded('category', level, MAX_NAME_LENGTH));
   const product: ProductInput = {
     id,
-    title,
+    title: bounded('title', title, MAX_TITLE_LENGTH),
     url: text('url'),
     image: firstImage(get('image')?.value),
-    category: categoryValue ? splitCategory(categoryValue.value) : [],
-    brand: text('brand'),
+    category,
+    brand: bounded('brand', text('brand'), MAX_NAME_LENGTH),
     price: listPrice,
     salePrice,
     currency,
@@ -101,7 +115,7 @@ export function parseProduct(record: Record<string, unknown>, ctx: ProductContex
     variants: variantsOf(parseList(get('sizes')?.value), parseList(get('colors')?.value), inStock),
     attributes,
   };
-  return { product, description: text('description') };
+  return { product, description: text('description'), clamped };
 }
 
 function variantsOf(sizes: string[], colors: string[], inStock: boolean): VariantInput[] {

@@ -2,6 +2,8 @@
  * How the writer numbers categories and brands. Exported because the CLI must know these indices
  * to build `Popularity.perCategory` (a CSR graph keyed by category index) before writing.
  */
+import { VitrineError } from '../errors.ts';
+import { MAX_CATEGORY_DEPTH } from './format.ts';
 import type { CategoryNode, ProductInput } from './types.ts';
 
 /** Category tree in first-seen order, parents always before children, plus each product's leaf. */
@@ -11,24 +13,42 @@ export interface CategoryTree {
   leafOf: Int32Array;
 }
 
-/** Separator for path keys; NUL cannot appear in a sensible category name. */
-const PATH_KEY_SEP = '\u0000';
+/** Separator in node keys; NUL cannot appear in a sensible category name. */
+const KEY_SEP = '\u0000';
 
-export function buildCategoryTree(products: readonly Pick<ProductInput, 'category'>[]): CategoryTree {
+/**
+ * Throws BUNDLE_LIMIT_EXCEEDED naming the first product whose path is deeper than
+ * MAX_CATEGORY_DEPTH. Checked before any path is built: a hostile path may have thousands of levels.
+ */
+export function checkCategoryDepth(products: readonly Pick<ProductInput, 'id' | 'category'>[]): void {
+  products.forEach(({ id, category }, index) => {
+    if (category.length > MAX_CATEGORY_DEPTH)
+      throw new VitrineError(
+        'BUNDLE_LIMIT_EXCEEDED',
+        `product ${JSON.stringify(id)}: category path has ${category.length} levels, at most ${MAX_CATEGORY_DEPTH} allowed`,
+        { section: 'categories', productId: id, index, depth: category.length, limit: MAX_CATEGORY_DEPTH },
+      );
+  });
+}
+
+/**
+ * Numbers the categories of `products`. Linear in the total number of path levels: a node's key is
+ * its parent's index plus its name (never the whole path), and a path is its parent's plus one name.
+ */
+export function buildCategoryTree(products: readonly Pick<ProductInput, 'id' | 'category'>[]): CategoryTree {
+  checkCategoryDepth(products);
   const nodes: CategoryNode[] = [];
   const byKey = new Map<string, number>();
   const leafOf = new Int32Array(products.length);
   for (let p = 0; p < products.length; p++) {
     let parent = -1;
-    let key = '';
-    const path = products[p]!.category;
-    for (let d = 0; d < path.length; d++) {
-      key = d === 0 ? path[d]! : key + PATH_KEY_SEP + path[d]!;
+    for (const name of products[p]!.category) {
+      const key = parent + KEY_SEP + name;
       let index = byKey.get(key);
       if (index === undefined) {
         index = nodes.length;
         byKey.set(key, index);
-        nodes.push({ name: path[d]!, parent, path: path.slice(0, d + 1) });
+        nodes.push({ name, parent, path: parent === -1 ? [name] : [...nodes[parent]!.path, name] });
       }
       parent = index;
     }

@@ -77,6 +77,19 @@ export function knownSection(kind: number): SectionName | undefined {
   return NAMES.get(kind);
 }
 
+/**
+ * Deepest category path a bundle may hold (levels from the root). Real catalogs stay under ten;
+ * the bound keeps path handling cheap whatever a hostile catalog declares (docs/bundle-format.md).
+ */
+export const MAX_CATEGORY_DEPTH = 32;
+
+/**
+ * Largest embedding row norm accepted. Rows are meant to be unit length; this bound only keeps a
+ * row's dot product with itself (1e36) and any weighted sum of scores inside float32, where the
+ * kernels compute: a finite but huge row (values of 3e38) would score NaN or Infinity.
+ */
+export const MAX_VECTOR_NORM = 1e18;
+
 /** Embedding dtype codes in the embeddings section header. */
 export const DTYPE_CODE = { f32: 1, i8: 2 } as const;
 

@@ -8,7 +8,7 @@
 import { VitrineError } from '../errors.ts';
 import { checkBelow, checkFinite, checkFlags, checkIndexOrNone, checkNonNegative, checkOffsets } from './checks.ts';
 import { crc32Update } from './crc32.ts';
-import { ALIGN, DTYPE_CODE, HEADER, type SectionName } from './format.ts';
+import { ALIGN, DTYPE_CODE, HEADER, MAX_CATEGORY_DEPTH, MAX_VECTOR_NORM, type SectionName } from './format.ts';
 import { validateBanditPriors, validateMeta, validateModelWeights, validateSessionModel } from './json-sections.ts';
 import {
   brandsBlocks,
@@ -73,14 +73,15 @@ export function decodeBundle(input: Uint8Array | ArrayBuffer, options: DecodeOpt
 
   const strings = openStrings(bytes, get('strings'));
   const meta = validateMeta(get('meta'), readJson(bytes, get('meta')));
-  const categories = openCategories(bytes, get('categories'), strings, base);
+  const tree = openCategories(bytes, get('categories'), strings, base);
   const brands = openBrands(bytes, get('brands'), strings, base);
-  const products = openProducts(bytes, get('products'), strings, categories.length, brands.length, base);
+  const products = openProducts(bytes, get('products'), strings, tree.parents.length, brands.length, base);
+  const categories = categoryNodes(tree, products, strings);
   const n = products.count;
   const popularity = openPopularity(bytes, get('popularity'), n, categories.length, base);
   const covisitation = openGraph(bytes, get('covisitation'), n, base);
   const copurchase = openGraph(bytes, get('copurchase'), n, base);
-  const embeddings = openEmbeddings(bytes, get('embeddings'), n, meta.dim, meta.dtype, base);
+  const embeddings = openEmbeddings(bytes, get('embeddings'), products, meta.dim, meta.dtype, base);
   const priorsEntry = byName.get('banditPriors');
   const weightsEntry = byName.get('modelWeights');
   const sessionsEntry = byName.get('sessions');
@@ -106,6 +107,27 @@ export function decodeBundle(input: Uint8Array | ArrayBuffer, options: DecodeOpt
   };
 }
 
+/** BUNDLE_LIMIT_EXCEEDED at `section.field`, naming product `row` (none when -1). */
+function overLimit(
+  products: BundleProductTable,
+  row: number,
+  section: string,
+  field: string,
+  index: number,
+  offset: number,
+  limit: number,
+): VitrineError {
+  const productId = row < 0 ? '' : products.id(row);
+  return new VitrineError('BUNDLE_LIMIT_EXCEEDED', `product ${JSON.stringify(productId)}: ${section} ${field} over ${limit}`, {
+    section,
+    field,
+    index,
+    offset,
+    limit,
+    productId,
+  });
+}
+
 function hex(n: number): string {
   return n.toString(16).padStart(8, '0');
 }
@@ -126,11 +148,21 @@ function openStrings(bytes: Uint8Array, entry: SectionEntry): StringTable {
   return StringTable.open(offsets, blob, blob.byteOffset - bytes.byteOffset);
 }
 
-function openCategories(bytes: Uint8Array, entry: SectionEntry, strings: StringTable, base: number): CategoryNode[] {
+/** The categories section, checked: parents first, and each node's depth (root = 1). */
+interface CategoryColumns {
+  names: Uint32Array;
+  parents: Int32Array;
+  depth: Int32Array;
+  /** File offset of `parents`, for error details. */
+  at: number;
+}
+
+function openCategories(bytes: Uint8Array, entry: SectionEntry, strings: StringTable, base: number): CategoryColumns {
   const [count] = readSectionHeader(bytes, entry).fields;
   const [names, parents] = openBlocks(bytes, entry, categoriesBlocks(count)) as [Uint32Array, Int32Array];
   checkBelow(names, strings.count, 'categories', 'name', base);
-  const nodes: CategoryNode[] = [];
+  const depth = new Int32Array(count);
+  const at = parents.byteOffset - base;
   for (let i = 0; i < count; i++) {
     const parent = parents[i]!;
     // Parents precede children: this single rule rules out cycles and self-parenting.
@@ -139,12 +171,30 @@ function openCategories(bytes: Uint8Array, entry: SectionEntry, strings: StringT
         section: 'categories',
         field: 'parent',
         index: i,
-        offset: parents.byteOffset - base + i * 4,
+        offset: at + i * 4,
       });
     }
-    const name = strings.get(names[i]!);
-    nodes.push({ name, parent, path: parent === -1 ? [name] : [...nodes[parent]!.path, name] });
+    depth[i] = parent < 0 ? 1 : depth[parent]! + 1;
   }
+  return { names, parents, depth, at };
+}
+
+/**
+ * The category nodes with their paths, once no path is deeper than MAX_CATEGORY_DEPTH: the error
+ * names the first product whose path is too deep. Bounded paths keep this linear in the node count.
+ */
+function categoryNodes({ names, parents, depth, at }: CategoryColumns, products: BundleProductTable, strings: StringTable): CategoryNode[] {
+  const deep = depth.findIndex((d) => d > MAX_CATEGORY_DEPTH);
+  if (deep >= 0) {
+    const row = products.categoryIndex.findIndex((leaf) => depth[leaf]! > MAX_CATEGORY_DEPTH);
+    const index = row < 0 ? deep : products.categoryIndex[row]!;
+    throw overLimit(products, row, 'categories', 'depth', index, at + index * 4, MAX_CATEGORY_DEPTH);
+  }
+  const nodes: CategoryNode[] = [];
+  parents.forEach((parent, i) => {
+    const name = strings.get(names[i]!);
+    nodes.push({ name, parent, path: parent < 0 ? [name] : [...nodes[parent]!.path, name] });
+  });
   return nodes;
 }
 
@@ -268,24 +318,29 @@ function openGraph(bytes: Uint8Array, entry: SectionEntry, n: number, base: numb
 function openEmbeddings(
   bytes: Uint8Array,
   entry: SectionEntry,
-  n: number,
+  products: BundleProductTable,
   dim: number,
   dtype: 'f32' | 'i8',
   base: number,
 ): EmbeddingMatrix {
+  const n = products.count;
   const [rows, fileDim, dtypeCode] = readSectionHeader(bytes, entry).fields;
   if (rows !== n) throw countMismatch(entry, 0, 'rows', rows, n);
   if (fileDim !== dim) throw countMismatch(entry, 1, 'dim (vs meta.dim)', fileDim, dim);
   if (dtypeCode !== DTYPE_CODE[dtype]) throw countMismatch(entry, 2, 'dtype code (vs meta.dtype)', dtypeCode, DTYPE_CODE[dtype]);
   const views = openBlocks(bytes, entry, embeddingsBlocks(rows, dim, dtypeCode), 0);
-  if (dtype === 'f32') {
-    const data = views[0] as Float32Array;
-    checkFinite(data, 'embeddings', 'data', base);
-    return { dtype, rows, dim, data };
+  const data = views[0] as Float32Array | Int8Array;
+  const scales = views[1] as Float32Array | undefined;
+  checkFinite(scales ?? (data as Float32Array), 'embeddings', scales ? 'scales' : 'data', base);
+  // Norms in float64, where no f32 square overflows: a row too long for the f32 kernels is refused.
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let j = r * dim; j < r * dim + dim; j++) sum += data[j]! * data[j]!;
+    const norm = Math.sqrt(sum) * Math.abs(scales ? scales[r]! : 1);
+    if (norm > MAX_VECTOR_NORM)
+      throw overLimit(products, r, 'embeddings', 'norm', r, data.byteOffset - base + r * dim * data.BYTES_PER_ELEMENT, MAX_VECTOR_NORM);
   }
-  const [data, scales] = views as [Int8Array, Float32Array];
-  checkFinite(scales, 'embeddings', 'scales', base);
-  return { dtype, rows, dim, data, scales };
+  return scales ? { dtype: 'i8', rows, dim, data: data as Int8Array, scales } : { dtype: 'f32', rows, dim, data: data as Float32Array };
 }
 
 function openSessions(bytes: Uint8Array, entry: SectionEntry, n: number, base: number): SessionIndex {
