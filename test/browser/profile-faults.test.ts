@@ -86,6 +86,46 @@ describe('profile store faults (memory profile with a status, never a throw)', (
     await s.purge();
   });
 
+  it('S6: should skip and count stored records with times no Date holds, and export and summarise the rest (issue 12, failure 3)', async () => {
+    const dbName = uniqueDbName();
+    const raw = await openDB<ProfileDB>(dbName, DB_VERSION, { upgrade: (db, old, _new, tx) => migrate(db, old, tx) });
+    const tx = unwrap(raw).transaction(['events', 'derived'], 'readwrite'); // raw IDB: what an older build let through
+    const events = tx.objectStore('events');
+    events.add({ v: 1, type: 'view', product: 'p1', time: T0 });
+    events.add({ v: 1, type: 'view', product: 'p2', time: 8.64e15 + 1 }); // past what a Date holds: RangeError in toISOString
+    events.add({ v: 1, type: 'view', product: 'p3', time: 8.64e15 }); // a Date, but in the year 275760
+    events.add({ v: 1, type: 'view', product: 'p4', time: -8.64e15 - 1 });
+    // Missing feature fields (an older format) must not show up as "undefined" preferences either.
+    const aggregate = { v: 1, weight: 1, at: T0, events: 1, firstTime: T0, features: { category: [], brand: null } };
+    tx.objectStore('derived').put({ ...aggregate, product: 'p5', lastTime: T0 });
+    tx.objectStore('derived').put({ ...aggregate, product: 'p6', lastTime: 8.64e15 + 1 });
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+    raw.close();
+
+    for (let visit = 0; visit < 2; visit++) {
+      // Every visit, not only the first: bad records stay on disk (a newer build may read them) and are
+      // skipped again, except the one before 2000, which the first visit's write compacted away as too old.
+      const skipped = visit === 0 ? 4 : 3;
+      const s = createProfileStore({ dbName, now, resolveProduct: catalog });
+      await s.enablePersistence();
+      expect(s.status()).toMatchObject({ mode: 'persistent', events: 1, skippedRecords: skipped });
+      const data = await s.export();
+      expect(data.events.map((e) => [e.product, e.time])).toEqual([['p1', new Date(T0).toISOString()]]);
+      expect(data.compacted.map((a) => a.product)).toEqual(['p5']);
+      expect(JSON.stringify(data.preferences)).not.toMatch(/undefined|NaN/);
+      const summary = await s.summary();
+      expect(summary.sections.find((x) => x.topic === 'problems')?.text).toBe(
+        `${skipped} saved records could not be read and were ignored.`,
+      );
+      expect(JSON.stringify(summary)).not.toMatch(/275760|RangeError|Invalid|undefined|NaN/);
+      // Recording still works next to them.
+      await s.record(view('p7', T0 + 10));
+      expect(s.status().events).toBe(2);
+      await s.forget('p7');
+      if (visit === 1) await s.purge();
+    }
+  });
+
   it('should fall back to memory with STORAGE_OPEN_TIMEOUT when the open never settles', async () => {
     const s = createProfileStore({ dbName: uniqueDbName(), now, openTimeoutMs: 100, faults: { openNeverSettles: true } });
     await s.record(view('p1'));

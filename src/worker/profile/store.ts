@@ -299,7 +299,7 @@ class Store implements ProfileStore {
     if (!db) return;
     const epoch = this.#epoch;
     try {
-      const snapshot = await readSnapshot(db);
+      const snapshot = await readSnapshot(db, this.#settings.now());
       if (epoch === this.#epoch) this.#memory.replace(snapshot);
     } catch (error) {
       this.#fault(error, null, epoch);

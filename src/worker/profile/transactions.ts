@@ -13,7 +13,7 @@
  */
 import type { IDBPDatabase } from 'idb';
 import { validateEvent, type StoredEvent } from '../../shared/events.ts';
-import { foldEvent, mergeAggregates, validAggregate, type ResolveProduct } from './affinities.ts';
+import { DAY_MS, foldEvent, mergeAggregates, validAggregate, type ResolveProduct } from './affinities.ts';
 import type { ProfileSettings } from './settings.ts';
 import { ALL_STORES, RECORD_VERSION, type EventRecord, type ProductAggregate, type ProfileDB } from './schema.ts';
 
@@ -111,7 +111,7 @@ export async function writeBatch(
     const overflow = Math.max(0, excess - aged);
     const removed: number[] = [];
     for (const record of oldest) {
-      const valid = eventOf(record);
+      const valid = eventOf(record, now);
       if (!valid) skip(`events:${String(record.id)}`);
       else if (valid.product !== undefined) {
         touched.set(valid.product, foldEvent(await aggregate(valid.product), valid, info(valid.product), now, halfLifeMs));
@@ -143,8 +143,8 @@ export async function writeBatch(
   }
 }
 
-/** Reads everything the mirror holds, skipping (and naming) the records that cannot be used. */
-export async function readSnapshot(db: IDBPDatabase<ProfileDB>): Promise<Snapshot> {
+/** Reads everything the mirror holds, skipping (and naming) the records that cannot be used; `now` is the engine clock. */
+export async function readSnapshot(db: IDBPDatabase<ProfileDB>, now: number): Promise<Snapshot> {
   const tx = db.transaction(['events', 'derived', 'meta'], 'readonly');
   const [records, derived, counters] = await Promise.all([
     tx.objectStore('events').getAll(),
@@ -154,7 +154,7 @@ export async function readSnapshot(db: IDBPDatabase<ProfileDB>): Promise<Snapsho
   ]);
   const snapshot: Snapshot = { events: [], aggregates: [], overflow: counters?.overflow ?? 0, skipped: [] };
   for (const record of records) {
-    const event = eventOf(record);
+    const event = eventOf(record, now);
     if (event) snapshot.events.push([record.id!, event]);
     else snapshot.skipped.push(`events:${String((record as { id?: unknown }).id)}`);
   }
@@ -180,13 +180,19 @@ export async function forgetProduct(db: IDBPDatabase<ProfileDB>, productId: stri
   await Promise.all([...keys.map((key) => events.delete(key)), tx.objectStore('derived').delete(productId), tx.done]);
 }
 
-/** A stored record as an event, or null when it is corrupt or written by a newer build. */
-function eventOf(record: unknown): StoredEvent | null {
+/**
+ * How far past the clock a stored time may be. Far more than `track()` allows: a clock set back (a
+ * day, a month) must not make the visit's own records unreadable; a time no Date can hold is refused.
+ */
+const STORED_FUTURE_SLACK_MS = 365 * DAY_MS;
+
+/** A stored record as an event, or null when it is corrupt (a time out of range too) or written by a newer build. */
+function eventOf(record: unknown, now: number): StoredEvent | null {
   if (typeof record !== 'object' || record === null || (record as EventRecord).v !== RECORD_VERSION) return null;
   const time = (record as EventRecord).time;
   if (typeof time !== 'number') return null;
   try {
-    return validateEvent(record, time);
+    return validateEvent(record, time, now + STORED_FUTURE_SLACK_MS);
   } catch {
     // Not silent: the caller counts the record in `skippedRecords`.
     return null;
