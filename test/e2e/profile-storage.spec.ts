@@ -212,6 +212,27 @@ function purgeOn(page: Page): Promise<{ code: string | null; details?: Record<st
   );
 }
 
+/** Events in the database, counted with raw IndexedDB (a connection that steps aside for deletions). */
+function countStored(page: Page, name: string): Promise<number> {
+  return page.evaluate(
+    (name) =>
+      new Promise<number>((resolve, reject) => {
+        const req = indexedDB.open(name);
+        req.onsuccess = () => {
+          const db = req.result;
+          db.onversionchange = () => db.close();
+          const count = db.transaction('events').objectStore('events').count();
+          count.onsuccess = () => {
+            resolve(count.result);
+            db.close();
+          };
+        };
+        req.onerror = () => reject(req.error);
+      }),
+    name,
+  );
+}
+
 function databases(page: Page): Promise<string[]> {
   return page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
 }
@@ -224,6 +245,48 @@ async function persistIn(page: Page, db: string, products: string[]): Promise<vo
   }, products);
   expect(await page.evaluate(() => window.profileTest.store.status().mode)).toBe('persistent');
 }
+
+test.describe('delete() across tabs: deleting means deleted (issue 12, failure 2)', () => {
+  test("should leave none of another tab's 2000 just-issued views, in either tab, once delete() resolves", async ({ context }) => {
+    const [a, b] = await Promise.all([0, 1].map(() => context.newPage()));
+    await persistIn(a!, 'delete-race', ['a-old']);
+    await persistIn(b!, 'delete-race', ['b-old']);
+    // Tab B issues 2000 views (not awaited: a busy page fires and forgets), then tab A deletes.
+    await b!.evaluate(() => {
+      for (let i = 0; i < 2000; i++) void window.profileTest.track({ type: 'view', product: `b-${i % 50}` });
+    });
+    await a!.evaluate(() => window.profileTest.store.delete());
+    // Before anything else happens: neither tab shows any of it, and neither does the database.
+    const remaining = async (page: Page) => page.evaluate(async () => (await window.profileTest.store.export()).events.length);
+    expect(await remaining(a!)).toBe(0);
+    expect(await remaining(b!)).toBe(0);
+    expect(await b!.evaluate(() => window.profileTest.store.events().length)).toBe(0);
+    expect(await countStored(a!, 'delete-race')).toBe(0);
+    // Nothing trickles in afterwards from a queue that was waiting, and both tabs keep saving.
+    await a!.waitForTimeout(300);
+    expect(await countStored(a!, 'delete-race')).toBe(0);
+    for (const [page, product] of [
+      [a!, 'a-new'],
+      [b!, 'b-new'],
+    ] as const) {
+      await page.evaluate((product) => window.profileTest.track({ type: 'view', product }), product);
+    }
+    await expect.poll(() => countStored(a!, 'delete-race')).toBe(2);
+    for (const page of [a!, b!]) {
+      await expect
+        .poll(() =>
+          page.evaluate(() =>
+            window.profileTest.store
+              .events()
+              .map((e) => e.product)
+              .sort(),
+          ),
+        )
+        .toEqual(['a-new', 'b-new']);
+      expect(await page.evaluate(() => window.profileTest.store.status().mode)).toBe('persistent');
+    }
+  });
+});
 
 test.describe('profile deletion across tabs (RELIABILITY Deletion, C4)', () => {
   test('should report STORAGE_BLOCKED pending in both of two tabs purging at once while a third ignores versionchange, then finish', async ({

@@ -177,21 +177,28 @@ class Store implements ProfileStore {
     return buildSummary(await this.export());
   }
 
+  /**
+   * Deletes the database the way a revocation does, because only that reaches every tab before it
+   * resolves: the deletion completes once every other connection has closed, and each tab closes
+   * in its `versionchange` handler after dropping what it holds and what waits to be written
+   * (clearing the stores instead let another tab's queued batches land afterwards). The store then
+   * opens a fresh database if consent wants one, and tells the other tabs to reopen theirs.
+   */
   async delete(): Promise<void> {
-    await this.#writes.flushNow();
+    const reopen = this.#wantPersistence;
+    // Empties the stores first (the transaction starts now, before the connection closes): should an
+    // old build keep the database from being deleted, nothing in it stays readable meanwhile.
+    const emptied = this.#db && clearProfile(this.#db).catch(() => undefined);
+    this.#disconnect();
+    this.#reason = null;
     this.#clear();
-    const db = this.#db;
-    if (!db) return;
-    await this.#writes.run(async () => {
-      try {
-        await clearProfile(db);
-      } catch (error) {
-        this.#fault(error, null);
-        return;
-      }
-      this.#clear();
-      this.#tabs.post({ type: 'changed' });
-    });
+    await emptied;
+    await this.#deletion.delete();
+    if (!reopen) return;
+    // A stale open (started before the deletion) ends without a connection; then open afresh.
+    await this.#opening;
+    await this.enablePersistence();
+    this.#tabs.post({ type: 'deleted' });
   }
 
   async forget(productId: string): Promise<void> {
@@ -307,9 +314,14 @@ class Store implements ProfileStore {
   }
 
   #onTabMessage(message: TabMessage): void {
-    if (message.type === 'batch') this.#memory.apply(message.change);
-    else if (message.type === 'changed') void this.#reload();
-    else if (message.type === 'purge') this.#onBlocking(null);
+    if (message.type === 'purge') this.#onBlocking(null);
+    else if (message.type === 'deleted') {
+      if (this.#wantPersistence && !this.#db) void this.enablePersistence();
+    }
+    // Only a mirror takes changes: a tab waiting to reopen would write them again as its own.
+    else if (!this.#db) return;
+    else if (message.type === 'batch') this.#memory.apply(message.change);
+    else void this.#reload();
   }
 
   /** A storage error during use: classify it and continue in memory. */
@@ -323,10 +335,12 @@ class Store implements ProfileStore {
 
   #onBlocking(newVersion: number | null): void {
     if (newVersion === null) {
-      // Another tab deletes the database (consent revoked there): forget everything here too.
+      // Another tab deletes the database (consent revoked, or `delete()`): forget everything here too,
+      // and keep listening for its `deleted` message, after which a `delete()` reopens.
       this.#disconnect();
       this.#reason = null;
       this.#clear();
+      if (this.#wantPersistence) this.#tabs.open();
       return;
     }
     // A newer build upgrades the schema: step aside so it is not blocked, keep going in memory.

@@ -166,7 +166,7 @@ export async function readSnapshot(db: IDBPDatabase<ProfileDB>, now: number): Pr
   return snapshot;
 }
 
-/** Empties every store (`delete()`: the database stays, the visitor's data goes). */
+/** Empties every store (`delete()`, before the database itself is deleted). */
 export async function clearProfile(db: IDBPDatabase<ProfileDB>): Promise<void> {
   const tx = db.transaction(ALL_STORES, 'readwrite');
   await Promise.all([...ALL_STORES.map((name) => tx.objectStore(name).clear()), tx.done]);
