@@ -38,7 +38,7 @@ async function open(page: Page, query: string): Promise<void> {
 }
 
 test.describe('profile store in real Chromium storage', () => {
-  test("should lose nothing with 4 tabs writing 500 interleaved events each, and show each tab the others' writes within 100 ms", async ({
+  test("S12: should lose nothing with 4 tabs writing 500 interleaved events each, and show each tab the others' writes within 100 ms", async ({
     context,
   }) => {
     const pages = await Promise.all([0, 1, 2, 3].map(() => context.newPage()));
@@ -116,7 +116,7 @@ test.describe('profile store in real Chromium storage', () => {
     }
   });
 
-  test('should keep every event in a memory profile with STORAGE_QUOTA when the origin quota is exhausted (V7)', async ({
+  test('S9: should keep every event in a memory profile with STORAGE_QUOTA when the origin quota is exhausted (V7)', async ({
     context,
     page,
   }) => {
@@ -171,7 +171,10 @@ test.describe('profile store in real Chromium storage', () => {
     await cdp.send('Storage.overrideQuotaForOrigin', { origin });
   });
 
-  test('should continue in memory with STORAGE_CLEARED when site data is cleared while the page runs (V8)', async ({ context, page }) => {
+  test('S10: should continue in memory with STORAGE_CLEARED when site data is cleared while the page runs (V8)', async ({
+    context,
+    page,
+  }) => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await open(page, 'db=cleared');
@@ -189,7 +192,7 @@ test.describe('profile store in real Chromium storage', () => {
     expect(errors).toEqual([]);
   });
 
-  test('should run in memory with STORAGE_UNAVAILABLE in a sandboxed iframe, where IndexedDB throws (V9)', async ({ page }) => {
+  test('S1: should run in memory with STORAGE_UNAVAILABLE in a sandboxed iframe, where IndexedDB throws (V9)', async ({ page }) => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${origin}/test/e2e/profile-page/sandbox.html`);

@@ -67,7 +67,7 @@ describe('affinities', () => {
   const info: ProductInfo = { title: 'Red dress', category: ['Clothing', 'Dresses'], brand: 'Acme', price: 40, colour: 'red', size: 'M' };
   const resolve = (id: string): ProductInfo | null => (id === 'a' ? info : null);
 
-  it("should halve an event's weight every half-life and never grow it for future times", () => {
+  it("S15: should halve an event's weight every half-life and never grow it for future times", () => {
     expect(decay(NOW - HALF, NOW, HALF)).toBeCloseTo(0.5, 12);
     expect(decay(NOW + DAY, NOW, HALF)).toBe(1);
   });

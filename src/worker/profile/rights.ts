@@ -98,6 +98,7 @@ const REASON_WORDS: Partial<Record<ErrorCode, string>> = {
   STORAGE_QUOTA: 'the storage space for this site is full',
   STORAGE_CLEARED: 'the site data was cleared while the page was open',
   STORAGE_VERSION: 'another tab uses a newer version of this shop; reload to save again',
+  STORAGE_MIGRATION_FAILED: 'an update could not convert what was saved; it is kept and tried again on the next visit',
 };
 
 export function buildSummary(data: ProfileExport): ProfileSummary {

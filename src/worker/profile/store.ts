@@ -33,7 +33,7 @@ import type { ProfileExport, ProfileSummary } from '../../shared/profile-export.
 import type { ProfileStatus } from '../../shared/request.ts';
 import type { ProfileDB } from './schema.ts';
 import { TabSync, type TabMessage } from './tab-sync.ts';
-import { WriteFailure, clearProfile, forgetProduct, readSnapshot, writeBatch, type BatchChange } from './transactions.ts';
+import { WriteFailure, clearProfile, forgetProduct, isInactive, readSnapshot, writeBatch, type BatchChange } from './transactions.ts';
 import { WriteQueue, type Batch } from './write-queue.ts';
 import { coalesce } from './coalesce.ts';
 import { loadPart } from '../lazy-part.ts';
@@ -330,7 +330,8 @@ class Store implements ProfileStore {
     if (epoch !== this.#epoch) return;
     // Quota is not classified here: `#writeNext` passes it, after its one retry.
     const name = (error as { name?: unknown } | null)?.name;
-    this.#toMemory(reason ?? (name === 'InvalidStateError' || name === 'UnknownError' ? 'STORAGE_CLEARED' : 'STORAGE_UNAVAILABLE'));
+    const cleared = name === 'InvalidStateError' || name === 'UnknownError';
+    this.#toMemory(reason ?? (cleared ? 'STORAGE_CLEARED' : isInactive(error) ? 'STORAGE_TX_INACTIVE' : 'STORAGE_UNAVAILABLE'));
   }
 
   #onBlocking(newVersion: number | null): void {

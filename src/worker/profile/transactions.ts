@@ -56,6 +56,11 @@ export class WriteFailure extends Error {
   }
 }
 
+/** The transaction had committed already when a request was made: something was awaited inside it (S7). */
+export function isInactive(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'TransactionInactiveError';
+}
+
 export function isQuota(error: unknown, txError: DOMException | null | undefined): boolean {
   const name = (error as { name?: unknown } | null)?.name;
   // Chromium reports quota at commit: the transaction's error is QuotaExceededError and pending
@@ -93,6 +98,10 @@ export async function writeBatch(
     const meta = tx.objectStore('meta');
     const adds = batch.map((event) => events.add({ ...event, v: RECORD_VERSION }));
     for (const add of adds) settle(add);
+    if (import.meta.env.MODE === 'test') {
+      if (settings.faults.delayInsideTx) await new Promise((resolve) => setTimeout(resolve, 0));
+      if (settings.faults.terminateAfterPut?.()) for (;;) await events.count();
+    }
     const touched = new Map<string, ProductAggregate | undefined>();
     const aggregate = async (id: string): Promise<ProductAggregate | undefined> => {
       if (!touched.has(id)) touched.set(id, validAggregate(await derived.get(id)) ?? undefined);
