@@ -148,6 +148,16 @@ export async function writeBatch(
     } catch {
       // Already finished or aborted: its error is what we report.
     }
+    // Committed although requests were still to come (the later ones throw TransactionInactiveError
+    // or, once it finished, InvalidStateError): something was awaited inside it (S7).
+    if (
+      await tx.done.then(
+        () => true,
+        () => false,
+      )
+    ) {
+      throw new WriteFailure(new DOMException('the transaction committed before its last request', 'TransactionInactiveError'), false);
+    }
     throw new WriteFailure(error, isQuota(error, tx.error));
   }
 }
