@@ -4,8 +4,12 @@
  * sandboxed iframe. The store runs on test/e2e/profile-page (served by Vite, which compiles the
  * TS sources); each test gets its own browser context, so CDP storage overrides stay local.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.ts';
 import type { ViteDevServer } from 'vite';
 import { holdOpen, letGo } from './old-build.ts';
 
@@ -367,5 +371,54 @@ test.describe('profile deletion across tabs (RELIABILITY Deletion, C4)', () => {
       return (await window.profileTest.store.export()).events.map((e) => e.product);
     });
     expect(events).toEqual(['new-1']);
+  });
+});
+
+/** A browser of its own on a profile directory (a crash may take the whole browser down, V12). */
+function launchPersistent(dir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+test.describe('S14: durability across a crash right after an acknowledgement', () => {
+  test('S14: should keep an acknowledged purchase, and an acknowledged revocation deleted, after Page.crash and a relaunch (persistent context)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vitrine-s14-'));
+    try {
+      let context = await launchPersistent(dir);
+      const page = context.pages()[0] ?? (await context.newPage());
+      await open(page, 'db=durable-revoked');
+      await page.evaluate(async () => {
+        await window.profileTest.store.enablePersistence();
+        await window.profileTest.track({ type: 'view', product: 'sku-secret' });
+        // Acknowledged: consent revoked, the profile deleted.
+        await window.profileTest.store.purge();
+      });
+      await open(page, 'db=durable-bought');
+      await page.evaluate(async () => {
+        await window.profileTest.store.enablePersistence();
+        await window.profileTest.track({ type: 'view', product: 'sku-1' });
+        // Acknowledged: record() resolves once the purchase's transaction committed.
+        await window.profileTest.track({ type: 'purchase', product: 'sku-1', price: 59 });
+      });
+      // Crash right after the acknowledgements; the whole headless browser may go with the tab.
+      const cdp = await context.newCDPSession(page);
+      const crashed = page.waitForEvent('crash').catch(() => undefined);
+      // Not awaited: the crashed target never answers.
+      void cdp.send('Page.crash').catch(() => undefined);
+      await crashed;
+      await context.close().catch(() => undefined);
+
+      context = await launchPersistent(dir);
+      const again = context.pages()[0] ?? (await context.newPage());
+      await open(again, 'db=durable-bought');
+      expect(await again.evaluate(async () => (await indexedDB.databases()).map((d) => d.name).sort())).toEqual(['durable-bought']);
+      const events = await again.evaluate(async () => {
+        await window.profileTest.store.enablePersistence();
+        return window.profileTest.store.events().map((e) => `${e.type}:${e.product}`);
+      });
+      expect(events).toContain('purchase:sku-1');
+      await context.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -87,7 +87,10 @@ export async function writeBatch(
     if (!infos.has(id)) infos.set(id, resolveProduct(id));
     return infos.get(id)!;
   };
-  const tx = db.transaction(['events', 'derived', 'meta', 'session'], 'readwrite');
+  // A purchase must survive a crash right after `record()` resolved (S14): flushed to disk before
+  // the commit is reported. Other batches keep the browser's default.
+  const durability = batch.some((event) => event.type === 'purchase') ? 'strict' : 'default';
+  const tx = db.transaction(['events', 'derived', 'meta', 'session'], 'readwrite', { durability });
   // Every request of an aborted transaction rejects; the one failure that matters is read from
   // the awaited requests and `tx.error` below, the rest must not surface as unhandled rejections.
   const settle = (request: Promise<unknown>): void => void request.catch(() => {});
