@@ -4,7 +4,7 @@
  * sandboxed iframe. The store runs on test/e2e/profile-page (served by Vite, which compiles the
  * TS sources); each test gets its own browser context, so CDP storage overrides stay local.
  */
-import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,30 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server?.close();
 });
+
+const CONTEXT_KINDS = ['newContext', 'persistent context'] as const;
+
+/** A context of either kind with one page; `done()` closes it (and removes a persistent one's directory). */
+async function contextOf(
+  kind: (typeof CONTEXT_KINDS)[number],
+  browser: Browser,
+): Promise<{ context: BrowserContext; page: Page; done(): Promise<void> }> {
+  if (kind === 'newContext') {
+    const context = await browser.newContext();
+    return { context, page: await context.newPage(), done: () => context.close() };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'vitrine-profile-'));
+  const context = await launchPersistent(dir);
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    done: async () => {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 async function open(page: Page, query: string): Promise<void> {
   await page.goto(`${origin}/test/e2e/profile-page/index.html?${query}`);
@@ -120,81 +144,87 @@ test.describe('profile store in real Chromium storage', () => {
     }
   });
 
-  test('S9: should keep every event in a memory profile with STORAGE_QUOTA when the origin quota is exhausted (V7)', async ({
-    context,
-    page,
-  }) => {
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await open(page, 'db=quota');
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 2_000_000 });
-    await page.evaluate(() => window.profileTest.store.enablePersistence());
-    await page.evaluate(() => window.profileTest.track({ type: 'view', product: 'sku-1' }));
-    expect(await page.evaluate(() => window.profileTest.store.status())).toMatchObject({ mode: 'persistent', events: 1 });
-    // Fill the origin with incompressible bytes (Chromium compresses IDB values), down to small chunks.
-    const filled = await page.evaluate(async () => {
-      const db = await new Promise<IDBDatabase>((resolve) => {
-        const req = indexedDB.open('filler', 1);
-        req.onupgradeneeded = () => req.result.createObjectStore('blobs', { autoIncrement: true });
-        req.onsuccess = () => resolve(req.result);
-      });
-      let bytes = 0;
-      for (const size of [50_000, 5_000, 500]) {
-        for (;;) {
-          const value = crypto.getRandomValues(new Uint8Array(size));
-          const ok = await new Promise<boolean>((resolve) => {
-            const tx = db.transaction('blobs', 'readwrite');
-            tx.objectStore('blobs').add(value);
-            tx.oncomplete = () => resolve(true);
-            tx.onabort = () => resolve(false);
-          });
-          if (!ok) break;
-          bytes += size;
+  // S9 and S10 run in an incognito-like context and in a persistent one: Chromium keeps IndexedDB
+  // in memory for the first and on disk for the second, two different backends (RELIABILITY "How these map to CI").
+  for (const kind of CONTEXT_KINDS) {
+    test(`S9 (${kind}): should keep every event in a memory profile with STORAGE_QUOTA when the origin quota is exhausted (V7)`, async ({
+      browser,
+    }) => {
+      const { context, page, done } = await contextOf(kind, browser);
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await open(page, 'db=quota');
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 2_000_000 });
+      await page.evaluate(() => window.profileTest.store.enablePersistence());
+      await page.evaluate(() => window.profileTest.track({ type: 'view', product: 'sku-1' }));
+      expect(await page.evaluate(() => window.profileTest.store.status())).toMatchObject({ mode: 'persistent', events: 1 });
+      // Fill the origin with incompressible bytes (Chromium compresses IDB values), down to small chunks.
+      const filled = await page.evaluate(async () => {
+        const db = await new Promise<IDBDatabase>((resolve) => {
+          const req = indexedDB.open('filler', 1);
+          req.onupgradeneeded = () => req.result.createObjectStore('blobs', { autoIncrement: true });
+          req.onsuccess = () => resolve(req.result);
+        });
+        let bytes = 0;
+        for (const size of [50_000, 5_000, 500]) {
+          for (;;) {
+            const value = crypto.getRandomValues(new Uint8Array(size));
+            const ok = await new Promise<boolean>((resolve) => {
+              const tx = db.transaction('blobs', 'readwrite');
+              tx.objectStore('blobs').add(value);
+              tx.oncomplete = () => resolve(true);
+              tx.onabort = () => resolve(false);
+            });
+            if (!ok) break;
+            bytes += size;
+          }
         }
-      }
-      db.close();
-      return bytes;
+        db.close();
+        return bytes;
+      });
+      expect(filled).toBeGreaterThan(1_000_000);
+      // 300 searches with random 500-character queries do not fit any more.
+      const status = await page.evaluate(async () => {
+        const writes: Promise<void>[] = [];
+        for (let i = 0; i < 300; i++) {
+          const query = Array.from(crypto.getRandomValues(new Uint8Array(500)), (b) => String.fromCharCode(33 + (b % 90))).join('');
+          writes.push(window.profileTest.track({ type: 'search', query }));
+        }
+        await Promise.all(writes);
+        return window.profileTest.store.status();
+      });
+      expect(status).toMatchObject({ mode: 'memory', reason: 'STORAGE_QUOTA', events: 301 });
+      // Still recording, in memory.
+      await page.evaluate(() => window.profileTest.track({ type: 'view', product: 'sku-2' }));
+      expect(await page.evaluate(() => window.profileTest.store.status().events)).toBe(302);
+      expect(errors).toEqual([]);
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+      await done();
     });
-    expect(filled).toBeGreaterThan(1_000_000);
-    // 300 searches with random 500-character queries do not fit any more.
-    const status = await page.evaluate(async () => {
-      const writes: Promise<void>[] = [];
-      for (let i = 0; i < 300; i++) {
-        const query = Array.from(crypto.getRandomValues(new Uint8Array(500)), (b) => String.fromCharCode(33 + (b % 90))).join('');
-        writes.push(window.profileTest.track({ type: 'search', query }));
-      }
-      await Promise.all(writes);
-      return window.profileTest.store.status();
-    });
-    expect(status).toMatchObject({ mode: 'memory', reason: 'STORAGE_QUOTA', events: 301 });
-    // Still recording, in memory.
-    await page.evaluate(() => window.profileTest.track({ type: 'view', product: 'sku-2' }));
-    expect(await page.evaluate(() => window.profileTest.store.status().events)).toBe(302);
-    expect(errors).toEqual([]);
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin });
-  });
 
-  test('S10: should continue in memory with STORAGE_CLEARED when site data is cleared while the page runs (V8)', async ({
-    context,
-    page,
-  }) => {
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await open(page, 'db=cleared');
-    await page.evaluate(async () => {
-      await window.profileTest.store.enablePersistence();
-      await window.profileTest.track({ type: 'view', product: 'sku-1' });
+    test(`S10 (${kind}): should continue in memory with STORAGE_CLEARED when site data is cleared while the page runs (V8)`, async ({
+      browser,
+    }) => {
+      const { context, page, done } = await contextOf(kind, browser);
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await open(page, 'db=cleared');
+      await page.evaluate(async () => {
+        await window.profileTest.store.enablePersistence();
+        await window.profileTest.track({ type: 'view', product: 'sku-1' });
+      });
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'indexeddb' });
+      await expect.poll(() => page.evaluate(() => window.profileTest.store.status().reason)).toBe('STORAGE_CLEARED');
+      await page.evaluate(() => window.profileTest.track({ type: 'view', product: 'sku-2' }));
+      expect(await page.evaluate(() => window.profileTest.store.status())).toMatchObject({ mode: 'memory', events: 2 });
+      // The cleared database is not silently recreated.
+      expect(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).toEqual([]);
+      expect(errors).toEqual([]);
+      await done();
     });
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'indexeddb' });
-    await expect.poll(() => page.evaluate(() => window.profileTest.store.status().reason)).toBe('STORAGE_CLEARED');
-    await page.evaluate(() => window.profileTest.track({ type: 'view', product: 'sku-2' }));
-    expect(await page.evaluate(() => window.profileTest.store.status())).toMatchObject({ mode: 'memory', events: 2 });
-    // The cleared database is not silently recreated.
-    expect(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).toEqual([]);
-    expect(errors).toEqual([]);
-  });
+  }
 
   test('S1: should run in memory with STORAGE_UNAVAILABLE in a sandboxed iframe, where IndexedDB throws (V9)', async ({ page }) => {
     const errors: string[] = [];
