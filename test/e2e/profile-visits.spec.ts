@@ -116,17 +116,21 @@ test.describe('delete() with another tab tracking, on the real script tag (issue
     await ready(b);
     await a.evaluate(() => window.vitrine.consent.set({ personalization: true }));
     await expect.poll(() => b.evaluate(async () => (await window.vitrine.status()).profile?.mode)).toBe('persistent');
-    // B issues its views and has handed them to its worker (awaited), then A deletes.
-    await b.evaluate(async () => {
-      const views: Promise<void>[] = [];
+    // B issues 2000 views without waiting for them (a busy page fires and forgets), then A deletes at once.
+    await b.evaluate(() => {
+      const views: Promise<unknown>[] = [];
       for (let i = 0; i < 2000; i++)
         views.push(window.vitrine.track({ type: 'view', product: String((i % 30) + 1) }).catch(() => undefined));
-      await Promise.all(views);
+      (window as unknown as { views: Promise<unknown> }).views = Promise.all(views);
     });
     await a.evaluate(() => window.vitrine.profile.delete());
     for (const page of [a, b]) {
       expect(await page.evaluate(async () => (await window.vitrine.profile.export()).events.length)).toBe(0);
     }
+    expect(await storedEvents(a)).toBe(0);
+    // Nor later, once all of B's calls have settled.
+    await b.evaluate(() => (window as unknown as { views: Promise<unknown> }).views);
+    expect(await b.evaluate(async () => (await window.vitrine.profile.export()).events.length)).toBe(0);
     expect(await storedEvents(a)).toBe(0);
     // Both keep saving into the fresh database.
     await b.evaluate(() => window.vitrine.track({ type: 'view', product: '7' }));
