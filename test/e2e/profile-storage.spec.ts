@@ -23,6 +23,8 @@ test.beforeAll(async () => {
     root: ROOT,
     configFile: false,
     logLevel: 'error',
+    // import.meta.env.MODE === 'test': the store's test-only fault hooks are compiled in.
+    mode: 'test',
     // The sandboxed iframe has an opaque origin: its module requests need CORS.
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, cors: { origin: '*' } },
   });
@@ -448,6 +450,115 @@ test.describe('S14: durability across a crash right after an acknowledgement', (
       expect(events).toContain('purchase:sku-1');
       await context.close();
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+test.describe('S3-S7 on the on-disk IndexedDB backend (persistent context)', () => {
+  // The vitest browser tests (test/browser/profile-faults.test.ts) run these in an ordinary
+  // context; Chromium keeps IndexedDB in memory there and on disk here.
+  test('S3, S4, S5, S6, S7: should degrade to memory with the typed reason, keep every record, and recover on the next load', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vitrine-s3-s7-'));
+    const context = await launchPersistent(dir);
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const other = await context.newPage();
+      const status = () => page.evaluate(() => window.profileTest.store.status());
+      const rawVersion = (db: string) =>
+        other.evaluate(
+          (db) =>
+            new Promise<number>((resolve) => {
+              const req = indexedDB.open(db);
+              req.onsuccess = () => {
+                resolve(req.result.version);
+                req.result.close();
+              };
+            }),
+          db,
+        );
+      /** A version-1 database as that build made it, with `count` views and one poison record (raw IndexedDB). */
+      const seedV1 = (db: string, count: number, keepOpen: boolean) =>
+        other.evaluate(
+          ({ db, count, keepOpen }) =>
+            new Promise<void>((resolve) => {
+              const req = indexedDB.open(db, 1);
+              req.onupgradeneeded = () => {
+                const events = req.result.createObjectStore('events', { keyPath: 'id', autoIncrement: true });
+                events.createIndex('by-time', 'time');
+                for (const name of ['session', 'bandit', 'meta']) req.result.createObjectStore(name, { keyPath: 'key' });
+              };
+              req.onsuccess = () => {
+                const tx = req.result.transaction('events', 'readwrite');
+                for (let i = 0; i < count; i++)
+                  tx.objectStore('events').add({ v: 1, type: 'view', product: `p${i}`, time: Date.now() - 1000 + i });
+                tx.objectStore('events').add({ v: 1, type: 'view', product: { not: 'a key' }, time: 8.64e15 + 1 });
+                tx.oncomplete = () => {
+                  // An old build keeps its connection and ignores versionchange.
+                  if (keepOpen) (window as unknown as { heldOpen: IDBDatabase }).heldOpen = req.result;
+                  else req.result.close();
+                  resolve();
+                };
+              };
+            }),
+          { db, count, keepOpen },
+        );
+
+      // S3: another tab upgrades to a newer schema: this one steps aside, keeping its events in memory.
+      await open(page, 'db=s3');
+      await page.evaluate(async () => {
+        await window.profileTest.store.enablePersistence();
+        await window.profileTest.track({ type: 'view', product: 'sku-1' });
+      });
+      await other.goto(`${origin}/test/e2e/profile-page/index.html?db=unrelated`);
+      await other.evaluate(
+        () =>
+          new Promise<void>((resolve) => {
+            const req = indexedDB.open('s3', 99);
+            req.onsuccess = () => {
+              req.result.close();
+              resolve();
+            };
+          }),
+      );
+      expect(await status()).toMatchObject({ mode: 'memory', reason: 'STORAGE_VERSION', events: 1 });
+      expect(await rawVersion('s3')).toBe(99);
+
+      // S4: an old build holding version 1 open: STORAGE_BLOCKED within the open timeout; once it closes, the next load upgrades.
+      await seedV1('s4', 3, true);
+      await open(page, 'db=s4&timeout=500');
+      await page.evaluate(() => window.profileTest.store.enablePersistence());
+      expect(await status()).toMatchObject({ mode: 'memory', reason: 'STORAGE_BLOCKED' });
+      await letGo(other);
+      await open(page, 'db=s4');
+      await page.evaluate(() => window.profileTest.store.enablePersistence());
+      expect(await status()).toMatchObject({ mode: 'persistent', reason: null, events: 3, skippedRecords: 1 });
+
+      // S5: the migration throws: the database stays at version 1 with all its records; the next load retries and upgrades.
+      await seedV1('s5', 4, false);
+      await open(page, 'db=s5&fault=failMigration');
+      await page.evaluate(() => window.profileTest.store.enablePersistence());
+      expect(await status()).toMatchObject({ mode: 'memory', reason: 'STORAGE_MIGRATION_FAILED' });
+      expect(await rawVersion('s5')).toBe(1);
+      expect(await countStored(other, 's5')).toBe(5);
+      await open(page, 'db=s5');
+      await page.evaluate(() => window.profileTest.store.enablePersistence());
+      // S6 on the way: the poison record (a time no Date holds) is skipped and counted, export and summary work.
+      expect(await status()).toMatchObject({ mode: 'persistent', reason: null, events: 4, skippedRecords: 1 });
+      expect(await page.evaluate(async () => (await window.profileTest.store.export()).events.length)).toBe(4);
+      expect(await page.evaluate(async () => (await window.profileTest.store.summary()).sections.at(-1)?.text)).toBe(
+        '1 saved record could not be read and was ignored.',
+      );
+
+      // S7: a transaction that awaits a timer inside commits early: detected as STORAGE_TX_INACTIVE, the event kept.
+      await open(page, 'db=s7&fault=delayInsideTx');
+      await page.evaluate(async () => {
+        await window.profileTest.store.enablePersistence();
+        await window.profileTest.track({ type: 'view', product: 'sku-1' });
+      });
+      expect(await status()).toMatchObject({ mode: 'memory', reason: 'STORAGE_TX_INACTIVE', events: 1 });
+    } finally {
+      await context.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -4,17 +4,11 @@
  * tracking (issue 12, failure 2).
  */
 import { expect, test, type Page } from '@playwright/test';
-import type { VitrineGlobal } from '../../src/embed/script-tag.ts';
+// The script tag's global (`window.vitrine`, set once vitrine.js ran) comes with this type import.
+import type {} from '../../src/embed/script-tag.ts';
 import { startWitnessedShop, type Witnesses } from './privacy-harness.ts';
 
 const DB = 'vitrine-profile';
-
-type Vitrine = VitrineGlobal;
-declare global {
-  interface Window {
-    vitrine: Vitrine;
-  }
-}
 
 let shop: Witnesses;
 test.afterEach(async () => {
@@ -23,13 +17,13 @@ test.afterEach(async () => {
 
 async function ready(page: Page): Promise<void> {
   await page.goto(`${shop.origin}/privacy.html`);
-  expect(await page.evaluate(async () => Boolean(await window.vitrine.ready))).toBe(true);
+  expect(await page.evaluate(async () => Boolean(await window.vitrine!.ready))).toBe(true);
 }
 
 /** The for_you list's product ids and its fallback, as the page gets them. */
 function forYou(page: Page): Promise<{ ids: string[]; fallback: string | null }> {
   return page.evaluate(async () => {
-    const result = await window.vitrine.recommend({ placement: 'for_you', limit: 6 });
+    const result = await window.vitrine!.recommend({ placement: 'for_you', limit: 6 });
     return { ids: result.items.map((item) => item.productId), fallback: result.fallback?.reason ?? null };
   });
 }
@@ -66,8 +60,8 @@ test.describe('S11: storage evicted between visits', () => {
 
     // A visit with consent and history.
     await page.evaluate(async () => {
-      await window.vitrine.consent.set({ personalization: true });
-      for (const product of ['1', '2', '3', '4']) await window.vitrine.track({ type: 'view', product, price: 9 });
+      await window.vitrine!.consent.set({ personalization: true });
+      for (const product of ['1', '2', '3', '4']) await window.vitrine!.track({ type: 'view', product, price: 9 });
     });
     await expect.poll(() => storedEvents(page)).toBe(4);
     expect(await forYou(page)).not.toEqual(firstTime);
@@ -88,18 +82,18 @@ test.describe('S11: storage evicted between visits', () => {
 
     await ready(page);
     // Consent is not assumed from the last visit: it is what this page load signalled (nothing yet).
-    expect(await page.evaluate(() => window.vitrine.consent.get())).toMatchObject({ personalization: false });
+    expect(await page.evaluate(() => window.vitrine!.consent.get())).toMatchObject({ personalization: false });
     expect(await forYou(page)).toEqual(firstTime);
-    expect(await page.evaluate(async () => (await window.vitrine.status()).profile)).toMatchObject({
+    expect(await page.evaluate(async () => (await window.vitrine!.status()).profile)).toMatchObject({
       mode: 'memory',
       reason: null,
       events: 0,
       skippedRecords: 0,
     });
     // The CMP signals again: a fresh, empty profile; nothing restored.
-    await page.evaluate(() => window.vitrine.consent.set({ personalization: true }));
-    expect(await page.evaluate(async () => (await window.vitrine.profile.export()).events.length)).toBe(0);
-    expect(await page.evaluate(async () => (await window.vitrine.status()).profile)).toMatchObject({ mode: 'persistent', events: 0 });
+    await page.evaluate(() => window.vitrine!.consent.set({ personalization: true }));
+    expect(await page.evaluate(async () => (await window.vitrine!.profile.export()).events.length)).toBe(0);
+    expect(await page.evaluate(async () => (await window.vitrine!.status()).profile)).toMatchObject({ mode: 'persistent', events: 0 });
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -114,26 +108,26 @@ test.describe('delete() with another tab tracking, on the real script tag (issue
     const [a, b] = [await context.newPage(), await context.newPage()];
     await ready(a);
     await ready(b);
-    await a.evaluate(() => window.vitrine.consent.set({ personalization: true }));
-    await expect.poll(() => b.evaluate(async () => (await window.vitrine.status()).profile?.mode)).toBe('persistent');
+    await a.evaluate(() => window.vitrine!.consent.set({ personalization: true }));
+    await expect.poll(() => b.evaluate(async () => (await window.vitrine!.status()).profile?.mode)).toBe('persistent');
     // B issues 2000 views without waiting for them (a busy page fires and forgets), then A deletes at once.
     await b.evaluate(() => {
       const views: Promise<unknown>[] = [];
       for (let i = 0; i < 2000; i++)
-        views.push(window.vitrine.track({ type: 'view', product: String((i % 30) + 1) }).catch(() => undefined));
+        views.push(window.vitrine!.track({ type: 'view', product: String((i % 30) + 1) }).catch(() => undefined));
       (window as unknown as { views: Promise<unknown> }).views = Promise.all(views);
     });
-    await a.evaluate(() => window.vitrine.profile.delete());
+    await a.evaluate(() => window.vitrine!.profile.delete());
     for (const page of [a, b]) {
-      expect(await page.evaluate(async () => (await window.vitrine.profile.export()).events.length)).toBe(0);
+      expect(await page.evaluate(async () => (await window.vitrine!.profile.export()).events.length)).toBe(0);
     }
     expect(await storedEvents(a)).toBe(0);
     // Nor later, once all of B's calls have settled.
     await b.evaluate(() => (window as unknown as { views: Promise<unknown> }).views);
-    expect(await b.evaluate(async () => (await window.vitrine.profile.export()).events.length)).toBe(0);
+    expect(await b.evaluate(async () => (await window.vitrine!.profile.export()).events.length)).toBe(0);
     expect(await storedEvents(a)).toBe(0);
     // Both keep saving into the fresh database.
-    await b.evaluate(() => window.vitrine.track({ type: 'view', product: '7' }));
+    await b.evaluate(() => window.vitrine!.track({ type: 'view', product: '7' }));
     await expect.poll(() => storedEvents(a)).toBe(1);
     await context.close();
   });
