@@ -91,6 +91,8 @@ class Store implements ProfileStore {
   #wantPersistence = false;
   #reason: ErrorCode | null = null;
   #epoch = 0;
+  /** Site data was cleared under us: true until the next record reopens (once), then false for good. */
+  #reopenAfterClear: boolean | undefined;
 
   constructor(options: ProfileStoreOptions) {
     this.#settings = settingsFrom(options);
@@ -141,6 +143,10 @@ class Store implements ProfileStore {
   record(event: StoredEvent): Promise<void> {
     if (this.#mode !== 'persistent') {
       this.#memory.hold(event);
+      if (this.#reopenAfterClear && this.#wantPersistence) {
+        this.#reopenAfterClear = false;
+        void this.enablePersistence();
+      }
       return Promise.resolve();
     }
     return this.#writes.add(event);
@@ -236,7 +242,7 @@ class Store implements ProfileStore {
         openTimeoutMs,
         {
           blocking: (newVersion) => this.#onBlocking(newVersion),
-          terminated: () => this.#toMemory('STORAGE_CLEARED'),
+          terminated: () => this.#onCleared(),
         },
         faults,
       );
@@ -346,6 +352,17 @@ class Store implements ProfileStore {
     }
     // A newer build upgrades the schema: step aside so it is not blocked, keep going in memory.
     this.#toMemory('STORAGE_VERSION');
+  }
+
+  /**
+   * The browser closed the connection: site data cleared (by the visitor, or a storage purge). What
+   * was stored is gone, and so is this tab's copy of it; the next record reopens a fresh, empty
+   * database if consent still wants one, once per page load (a purge that repeats cannot loop).
+   */
+  #onCleared(): void {
+    this.#toMemory('STORAGE_CLEARED');
+    this.#clear();
+    this.#reopenAfterClear ??= true;
   }
 
   #onDeletionCompleted(): void {
