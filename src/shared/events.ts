@@ -99,7 +99,7 @@ export function validateEvent(value: unknown, now: number, latest = now + MAX_EV
   // Stored times are UTC milliseconds. NaN would poison every decay computed from them, and a time
   // past what a Date holds (8.64e15) would make every later export throw RangeError.
   if (typeof time !== 'number' || !(time >= EVENT_TIME_FLOOR && time <= latest)) {
-    throw invalidEvent('time', 'must be ms since epoch, from 2000-01-01 to at most 5 minutes past the engine clock');
+    throw invalidEvent('time', 'must be ms since epoch, from 2000 to 5 min past now');
   }
   const event: StoredEvent = { type: type as EventType, time };
   if (product !== undefined) event.product = product;

@@ -135,14 +135,10 @@ export function openProfileDB(name: string, callbacks: OpenCallbacks = {}, fault
         migrate(db, oldVersion, tx);
       } catch (error) {
         // Aborted here, not thrown: a throw from the event handler would also surface as an uncaught error.
-        failed = new VitrineError(
-          'STORAGE_MIGRATION_FAILED',
-          `upgrading the profile database from version ${oldVersion} failed: ${error}`,
-          {
-            fromVersion: oldVersion,
-            toVersion: DB_VERSION,
-          },
-        );
+        failed = new VitrineError('STORAGE_MIGRATION_FAILED', `migration from version ${oldVersion} failed: ${error}`, {
+          fromVersion: oldVersion,
+          toVersion: DB_VERSION,
+        });
         tx.done.catch(() => undefined);
         tx.abort();
       }

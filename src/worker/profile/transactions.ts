@@ -159,7 +159,7 @@ export async function writeBatch(
         () => false,
       )
     ) {
-      throw new WriteFailure(new DOMException('the transaction committed before its last request', 'TransactionInactiveError'), false);
+      throw new WriteFailure({ name: 'TransactionInactiveError', message: 'committed early' }, false);
     }
     throw new WriteFailure(error, isQuota(error, tx.error));
   }
