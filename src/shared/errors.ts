@@ -55,6 +55,10 @@ export const ERROR_CODES = [
   'STORAGE_CLEARED',
   /** The database is at a version this build does not know, or another tab upgraded it. */
   'STORAGE_VERSION',
+  /** A schema migration failed; the database stays at `details.fromVersion`, intact, and the next start retries. */
+  'STORAGE_MIGRATION_FAILED',
+  /** A write transaction committed before its last request (something awaited inside it); never expected outside fault tests. */
+  'STORAGE_TX_INACTIVE',
   // Consent and measurement.
   /** An aggregate measurement batch was not accepted by the endpoint; reported in `measurement().lastError`, never thrown. */
   'MEASUREMENT_FAILED',

@@ -52,6 +52,14 @@ export function pickEventFields(value: unknown): TrackEvent {
 /** Longest product id, query, placement or arm string an event may carry. */
 export const MAX_EVENT_STRING = 512;
 
+/**
+ * Earliest event time accepted: 2000-01-01 UTC, before any Vitrine bundle existed. An earlier time
+ * is a unit mistake (seconds for milliseconds lands in January 1970) or garbage.
+ */
+export const EVENT_TIME_FLOOR = 946_684_800_000;
+/** How far past the engine clock a reported time may be: page and worker clocks differ a little, a visit never happens later. */
+export const MAX_EVENT_FUTURE_MS = 5 * 60_000;
+
 function invalidEvent(field: string, message: string): VitrineError {
   return new VitrineError('INVALID_EVENT', `${field}: ${message}`, { field });
 }
@@ -66,10 +74,12 @@ function optionalString(value: unknown, field: string): string | undefined {
 /**
  * Checks an event from the page (or a record read back from storage) and returns a fresh plain
  * object holding only the known fields, so nothing else (functions, prototypes, extra keys) is
- * stored. `now` is the engine clock, used when the event carries no time.
+ * stored. `now` is the engine clock, used when the event carries no time; the time must lie between
+ * `EVENT_TIME_FLOOR` and `latest` (readers of stored records pass a later bound: a clock set back
+ * must not make a visit's own records unreadable).
  * @throws VitrineError `INVALID_EVENT` with `details.field` naming the first bad field.
  */
-export function validateEvent(value: unknown, now: number): StoredEvent {
+export function validateEvent(value: unknown, now: number, latest = now + MAX_EVENT_FUTURE_MS): StoredEvent {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidEvent('event', 'must be an object');
   const record = value as Record<string, unknown>;
   const type = record.type;
@@ -86,8 +96,11 @@ export function validateEvent(value: unknown, now: number): StoredEvent {
     throw invalidEvent('price', 'must be a finite number >= 0');
   }
   const time = record.time ?? now;
-  // Stored times are UTC milliseconds; NaN or Infinity would poison every decay computed from them.
-  if (typeof time !== 'number' || !Number.isFinite(time) || time < 0) throw invalidEvent('time', 'must be ms since epoch');
+  // Stored times are UTC milliseconds. NaN would poison every decay computed from them, and a time
+  // past what a Date holds (8.64e15) would make every later export throw RangeError.
+  if (typeof time !== 'number' || !(time >= EVENT_TIME_FLOOR && time <= latest)) {
+    throw invalidEvent('time', 'must be ms since epoch, from 2000 to 5 min past now');
+  }
   const event: StoredEvent = { type: type as EventType, time };
   if (product !== undefined) event.product = product;
   if (query !== undefined) event.query = query;

@@ -11,7 +11,7 @@ import { validateEvent, type StoredEvent } from '../../src/shared/events.ts';
 import { createProfileStore, DB_VERSION, type ProfileStore } from '../../src/worker/profile/index.ts';
 import { markDeletionPending, pendingMarkerName } from '../../src/worker/profile/pending.ts';
 import { migrate, RECORD_VERSION, type ProfileDB } from '../../src/worker/profile/schema.ts';
-import { catalog, databaseNames, deleteRaw, openRaw, readRaw, uniqueDbName, waitFor } from './profile-helpers.ts';
+import { catalog, databaseNames, deleteRaw, openRaw, readRaw, request, uniqueDbName, waitFor } from './profile-helpers.ts';
 
 const T0 = Date.UTC(2025, 0, 15, 12);
 const now = (): number => T0 + 1000;
@@ -137,5 +137,41 @@ describe('deletion pending', () => {
     expect(names).not.toContain(pendingMarkerName(dbName));
     expect(s.status()).toMatchObject({ mode: 'memory', deletionPending: false });
     await deleteRaw(pendingMarkerName(dbName));
+  });
+});
+
+describe('delete() (the visitor deletes, consent stays)', () => {
+  it('should empty the stores at once and report STORAGE_BLOCKED pending while an old build keeps the database, then reopen a fresh one', async () => {
+    const dbName = uniqueDbName();
+    const s = await persisted(dbName, ['p1', 'p2']);
+    const old = await openRaw(dbName); // an old build: ignores versionchange
+    expect(await outcome(s.delete())).toMatchObject({ code: 'STORAGE_BLOCKED', details: { pending: true } });
+    // Nothing of it can be read meanwhile, by anyone (a new connection would queue behind the deletion: ask the old one).
+    expect(s.status()).toMatchObject({ events: 0, deletionPending: true });
+    expect(await request(old.transaction('events').objectStore('events').getAll())).toEqual([]);
+    await s.record(view('p3'));
+    old.close();
+    // Consent still wants persistence: a fresh database, holding only what came after.
+    await waitFor(() => s.status().mode === 'persistent');
+    expect((await readRaw<StoredEvent>(dbName, 'events')).map((e) => e.product)).toEqual(['p3']);
+    await s.purge();
+  });
+
+  it('should delete what another store instance holds and waits to write, before resolving, and both keep saving', async () => {
+    const dbName = uniqueDbName();
+    const a = await persisted(dbName, ['p1']);
+    const b = await persisted(dbName, ['p2']);
+    const queued = Array.from({ length: 300 }, (_, i) => b.record(view(`p${(i % 9) + 1}`, T0 + i)));
+    await a.delete();
+    expect(a.events()).toEqual([]);
+    expect(b.events()).toEqual([]);
+    await Promise.all(queued); // every record() still resolves: dropped, not failed
+    expect(await readRaw(dbName, 'events')).toEqual([]);
+    await waitFor(() => a.status().mode === 'persistent' && b.status().mode === 'persistent');
+    await b.record(view('p9'));
+    await a.record(view('p8'));
+    expect((await readRaw<StoredEvent>(dbName, 'events')).map((e) => e.product).sort()).toEqual(['p8', 'p9']);
+    await waitFor(() => a.events().length === 2 && b.events().length === 2);
+    await a.purge();
   });
 });

@@ -102,6 +102,44 @@ describe('profile store with persistence', () => {
   });
 });
 
+describe("S15: clock skew (the store's injected clock jumps; page.clock does not reach a worker, V6)", () => {
+  it('S15: should expire by age exactly once on a forward jump, resurrect nothing on a backward one, and keep weights finite and bounded', async () => {
+    const DAY = 86_400_000;
+    let now = T0;
+    const dbName = uniqueDbName();
+    const s = createProfileStore({ dbName, maxAgeDays: 30, now: () => now, resolveProduct: catalog });
+    await s.enablePersistence();
+    await s.record(view('p1', T0));
+    await s.record(view('p2', T0 + 1));
+    // Forward one year: the next write folds both into their aggregates, once.
+    now = T0 + 365 * DAY;
+    await s.record(view('p3', now));
+    expect(s.events().map((e) => e.product)).toEqual(['p3']);
+    const folded = await readRaw<{ product: string; events: number }>(dbName, 'derived');
+    expect(folded.map((a) => [a.product, a.events]).sort()).toEqual([
+      ['p1', 1],
+      ['p2', 1],
+    ]);
+    // Back 24 hours and more (to before p3 was recorded): the expired events stay folded, none counted twice.
+    for (const back of [now - DAY, T0 - DAY]) {
+      now = back;
+      await s.record(view('p4', now));
+      expect((await readRaw<{ product: string; events: number }>(dbName, 'derived')).map((a) => a.events)).toEqual([1, 1]);
+      expect(s.events().some((e) => e.product === 'p1' || e.product === 'p2')).toBe(false);
+      // p3 now lies in the clock's future: it weighs as if just seen (decay uses max(0, Δt)), never more, never NaN.
+      for (const weight of Object.values(s.affinities().products)) {
+        expect(Number.isFinite(weight)).toBe(true);
+        expect(weight).toBeLessThanOrEqual(3);
+      }
+      const data = await s.export();
+      expect(data.events.every((e) => !Number.isNaN(Date.parse(e.time)))).toBe(true);
+    }
+    // Stored times are UTC milliseconds, whatever the time zone.
+    expect((await readRaw<{ time: number }>(dbName, 'events')).every((e) => Number.isInteger(e.time))).toBe(true);
+    await s.purge();
+  });
+});
+
 describe('visitor rights', () => {
   it('should forget one product: its events and its share of every derived preference, also after compaction', async () => {
     const dbName = uniqueDbName();

@@ -89,4 +89,17 @@ describe('build output', () => {
     for (const name of ['Recommendations', 'RecommendationList', 'WhyButton', 'PrivacyPanel', 'mountWidget'])
       expect(typeof mod[name], name).toBe('function');
   });
+
+  it("should ship none of the profile store's test-only fault hooks (S5, S7, S8 faults are compiled out)", () => {
+    const files = [`${DIST}vitrine.js`, `${DIST}lib/vitrine.mjs`];
+    for (const dir of [`${DIST}assets/`, `${DIST}lib/assets/`]) {
+      for (const file of assetsIn(dir)) if (file.endsWith('.js') || file.endsWith('.mjs')) files.push(dir + file);
+    }
+    for (const file of files) {
+      const code = readFileSync(file, 'utf8');
+      for (const hook of ['openNeverSettles', 'failMigration', 'delayInsideTx', 'terminateAfterPut', 'injected migration fault']) {
+        expect(code.includes(hook), `${hook} in ${file}`).toBe(false);
+      }
+    }
+  });
 });

@@ -368,3 +368,46 @@ describe('bestseller claims', () => {
     for (const item of modest) expect(global[demo.bundle.products.indexOf(item.productId)]!).toBeLessThan(floor);
   });
 });
+
+describe('S15: explanations never show a future date or an absurd price (issue 12, failure 3)', () => {
+  const reduced = () => dummyData().products.filter((p) => p.discountPercentage > 1);
+
+  it('should not cite a price the visitor cannot have seen (a reported price in cents, or garbage) as "Was …"', () => {
+    const [absurd, cents, fine] = reduced() as [
+      ReturnType<typeof reduced>[number],
+      ReturnType<typeof reduced>[number],
+      ReturnType<typeof reduced>[number],
+    ];
+    const list: StoredEvent[] = [
+      { type: 'view', product: String(absurd.id), price: 100_000_000, time: NOW - 2 * DAY },
+      { type: 'view', product: String(cents.id), price: Math.round(cents.price * 100), time: NOW - 2 * DAY + 1 },
+      { type: 'view', product: String(fine.id), price: fine.price, time: NOW - 2 * DAY + 2 },
+    ];
+    const result = recommend(loaded, request({ placement: 'now_reduced', locale: 'en', limit: 20 }), visitor(list));
+    const drops = result.items.flatMap((item) =>
+      item.why.filter((r) => r.component === 'priceDrop').map((r) => [item.productId, r] as const),
+    );
+    // The plausible one is still explained; the two impossible ones are not believed at all.
+    expect(drops.map(([id]) => id)).toEqual([String(fine.id)]);
+    for (const [, reason] of drops) {
+      expect(reason.params.oldPrice!).toBeLessThan(10 * reason.params.price!);
+      expect(reason.text).not.toMatch(/100,000,000/);
+    }
+  });
+
+  it('should leave the date out of a reason whose event lies in the future of the engine clock', () => {
+    const [product] = reduced() as [ReturnType<typeof reduced>[number]];
+    const future = NOW + 400 * DAY; // read back from a record stored before times were checked, or a clock set back
+    const list: StoredEvent[] = [{ type: 'view', product: String(product.id), price: product.price, time: future }];
+    const items = [
+      ...recommend(loaded, request({ placement: 'now_reduced', locale: 'en', limit: 20 }), visitor(list)).items,
+      ...recommend(loaded, request({ placement: 'for_you', includeViewed: true, locale: 'en', limit: 20 }), visitor(list)).items,
+    ];
+    const reasons = items.flatMap((item) => item.why).filter((r) => r.message === 'priceDrop' || r.message === 'lookedAgain');
+    expect(reasons.map((r) => r.message)).toContain('priceDrop');
+    for (const reason of reasons) {
+      expect(reason.params.date).toBeUndefined();
+      expect(reason.text).not.toMatch(/2025/);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateEvent } from '../../src/shared/events.ts';
+import { EVENT_TIME_FLOOR, MAX_EVENT_FUTURE_MS, validateEvent } from '../../src/shared/events.ts';
 import { isVitrineError } from '../../src/shared/errors.ts';
 import { computeAffinities, decay, foldEvent, priceLevel, validAggregate, type ProductInfo } from '../../src/worker/profile/affinities.ts';
 import { buildExport, buildSummary } from '../../src/worker/profile/rights.ts';
@@ -32,6 +32,30 @@ describe('validateEvent', () => {
     expect(fieldOf({ type: 'click', product: 'a', placement: 7 })).toBe('placement');
   });
 
+  it('should refuse event times outside a sane window with INVALID_EVENT naming time (S15: future timestamps)', () => {
+    // Past what a Date holds: stored, it made every later export throw an untyped RangeError.
+    expect(fieldOf({ type: 'view', product: 'a', time: 8.64e15 + 1 })).toBe('time');
+    expect(fieldOf({ type: 'view', product: 'a', time: 8.64e15 })).toBe('time');
+    expect(fieldOf({ type: 'view', product: 'a', time: Number.POSITIVE_INFINITY })).toBe('time');
+    expect(fieldOf({ type: 'view', product: 'a', time: Number.NaN })).toBe('time');
+    // A year ahead, or just past the allowed clock difference.
+    expect(fieldOf({ type: 'view', product: 'a', time: NOW + 365 * DAY })).toBe('time');
+    expect(fieldOf({ type: 'view', product: 'a', time: NOW + MAX_EVENT_FUTURE_MS + 1 })).toBe('time');
+    // Seconds instead of milliseconds (January 1970), negative, before 2000.
+    expect(fieldOf({ type: 'view', product: 'a', time: Math.floor(NOW / 1000) })).toBe('time');
+    expect(fieldOf({ type: 'view', product: 'a', time: -1 })).toBe('time');
+    expect(fieldOf({ type: 'view', product: 'a', time: EVENT_TIME_FLOOR - 1 })).toBe('time');
+    // The window's edges are accepted: a page clock slightly ahead of the worker's is normal.
+    expect(validateEvent({ type: 'view', product: 'a', time: NOW + MAX_EVENT_FUTURE_MS }, NOW).time).toBe(NOW + MAX_EVENT_FUTURE_MS);
+    expect(validateEvent({ type: 'view', product: 'a', time: EVENT_TIME_FLOOR }, NOW).time).toBe(EVENT_TIME_FLOOR);
+    expect(validateEvent({ type: 'view', product: 'a', time: NOW - 400 * DAY }, NOW).time).toBe(NOW - 400 * DAY);
+  });
+
+  it('should let a reader of stored records pass a later bound, but never past a valid date', () => {
+    expect(validateEvent({ type: 'view', product: 'a', time: NOW + 30 * DAY }, NOW, NOW + 365 * DAY).time).toBe(NOW + 30 * DAY);
+    expect(() => validateEvent({ type: 'view', product: 'a', time: 8.64e15 + 1 }, NOW, NOW + 365 * DAY)).toThrow(/time/);
+  });
+
   it('should keep only known fields and default the time to now', () => {
     const event = validateEvent({ type: 'view', product: 'a', price: 3, extra: 'dropped', __proto__: { polluted: true } }, NOW);
     expect(event).toEqual({ type: 'view', product: 'a', price: 3, time: NOW });
@@ -43,7 +67,7 @@ describe('affinities', () => {
   const info: ProductInfo = { title: 'Red dress', category: ['Clothing', 'Dresses'], brand: 'Acme', price: 40, colour: 'red', size: 'M' };
   const resolve = (id: string): ProductInfo | null => (id === 'a' ? info : null);
 
-  it("should halve an event's weight every half-life and never grow it for future times", () => {
+  it("S15: should halve an event's weight every half-life and never grow it for future times", () => {
     expect(decay(NOW - HALF, NOW, HALF)).toBeCloseTo(0.5, 12);
     expect(decay(NOW + DAY, NOW, HALF)).toBe(1);
   });

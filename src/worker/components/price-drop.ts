@@ -3,6 +3,7 @@
  * saw; the score is the fraction it dropped by.
  */
 import type { Bundle } from '../../shared/bundle/types.ts';
+import { MAX_EVENT_FUTURE_MS } from '../../shared/events.ts';
 import type { Query } from '../query.ts';
 import type { ScoreComponent } from './types.ts';
 
@@ -14,6 +15,12 @@ export interface PriceDrop {
   /** When the visitor looked at it (the latest view with a price). */
   time: number;
 }
+
+/**
+ * A larger drop is not believed: the page reported a price the visitor cannot have seen (cents for
+ * units, a placeholder like 99999999), and "Was €100,000,000" would be a false claim.
+ */
+const MAX_BELIEVED_DROP = 0.9;
 
 /** Current price: the sale price when reduced, else the regular one (NaN when none). */
 export function currentPrice(bundle: Bundle, row: number): number {
@@ -33,8 +40,9 @@ function priceDrops(query: Query): Map<number, PriceDrop> {
     // today's price (9.99, stored as 9.98999977) would count as a drop.
     const seen = Math.fround(event.price);
     if (Number.isNaN(now) || seen <= 0) continue;
-    if (now < seen)
-      drops.set(event.row, { row: event.row, seen: event.price, now, fraction: (event.price - now) / event.price, time: event.time });
+    const fraction = (event.price - now) / event.price;
+    if (now < seen && fraction <= MAX_BELIEVED_DROP)
+      drops.set(event.row, { row: event.row, seen: event.price, now, fraction, time: event.time });
     else drops.delete(event.row);
   }
   return drops;
@@ -60,7 +68,18 @@ export const priceDrop: ScoreComponent<Map<number, PriceDrop>> = {
     return {
       contribution: at.value,
       message: 'priceDrop',
-      params: { oldPrice: drop.seen, price: drop.now, currency: products.currency(at.row), date: drop.time, title: products.title(at.row) },
+      params: {
+        oldPrice: drop.seen,
+        price: drop.now,
+        currency: products.currency(at.row),
+        date: shownDate(drop.time, query.visitor.now),
+        title: products.title(at.row),
+      },
     };
   },
 };
+
+/** An event's date for a reason, or undefined when it lies in the engine clock's future ("you looked at it on Dec 3, 2027"). */
+export function shownDate(time: number, now: number): number | undefined {
+  return time <= now + MAX_EVENT_FUTURE_MS ? time : undefined;
+}

@@ -1,5 +1,6 @@
 /** A product seen in this session again, by recency: people return to what they compare. */
 import { sessionSeeds } from '../query.ts';
+import { shownDate } from './price-drop.ts';
 import type { ScoreComponent } from './types.ts';
 
 export const revisit: ScoreComponent<void> = {
@@ -15,6 +16,6 @@ export const revisit: ScoreComponent<void> = {
   },
   explain(query, at) {
     const last = [...query.visitor.session].reverse().find((event) => event.row === at.row);
-    return { contribution: at.value, message: 'lookedAgain', params: last ? { date: last.time } : {} };
+    return { contribution: at.value, message: 'lookedAgain', params: { date: last && shownDate(last.time, query.visitor.now) } };
   },
 };

@@ -78,7 +78,8 @@ export function emptyAffinities(): Affinities {
 }
 
 function add(into: Record<string, number>, key: string | number | null, weight: number): void {
-  if (key === null || key === '') return;
+  // `== null`: a feature missing from an older stored aggregate (undefined) is no preference either.
+  if (key == null || key === '') return;
   into[key] = (into[key] ?? 0) + weight;
 }
 
@@ -169,7 +170,9 @@ export function validAggregate(value: unknown): ProductAggregate | null {
   if (typeof value !== 'object' || value === null) return null;
   const a = value as Partial<ProductAggregate>;
   if (a.v !== RECORD_VERSION || typeof a.product !== 'string' || a.product === '') return null;
-  for (const n of [a.weight, a.at, a.events, a.firstTime, a.lastTime]) if (typeof n !== 'number' || !Number.isFinite(n)) return null;
+  for (const n of [a.weight, a.events]) if (typeof n !== 'number' || !Number.isFinite(n)) return null;
+  // A time no Date can hold (|t| > 8.64e15) would make every export throw RangeError.
+  for (const t of [a.at, a.firstTime, a.lastTime]) if (typeof t !== 'number' || !(Math.abs(t) <= 8.64e15)) return null;
   const f = a.features;
   if (typeof f !== 'object' || f === null || !Array.isArray(f.category)) return null;
   return a as ProductAggregate;

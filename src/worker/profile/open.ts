@@ -4,16 +4,31 @@
  * becomes a `VitrineError` with a storage code, after at most `timeoutMs`.
  */
 import type { IDBPDatabase } from 'idb';
-import { VitrineError } from '../../shared/errors.ts';
+import { VitrineError, isVitrineError } from '../../shared/errors.ts';
 import { openProfileDB, type OpenCallbacks, type ProfileDB } from './schema.ts';
 
-/** Test-only faults, injected through `createProfileStore({ faults })`. */
+/**
+ * Test-only faults, injected through `createProfileStore({ faults })` (RELIABILITY "fault-injection
+ * surface"). Every use is guarded by `import.meta.env.MODE === 'test'`, which Vite replaces at build
+ * time, so production builds contain none of them (test/node/build-output.test.ts checks).
+ */
 export interface StorageFaults {
   /** The open request never fires success nor error (the Safari 14 class of bug, idb#227). */
   openNeverSettles?: boolean;
+  /** A migration step throws inside the versionchange transaction, as one would on a legacy record it cannot convert (S5). */
+  failMigration?: boolean;
+  /** A batch awaits a timer between two requests of its transaction: the premature-commit bug the detector must catch (S7). */
+  delayInsideTx?: boolean;
+  /**
+   * Called inside a batch's transaction after its events are put and before its aggregates and
+   * counters are; returning true keeps the transaction busy, never committing, so a test can
+   * terminate the worker right there (S8).
+   */
+  terminateAfterPut?: () => boolean;
 }
 
 function classifyOpenError(error: unknown): VitrineError {
+  if (isVitrineError(error)) return error;
   const name = error instanceof Error || error instanceof DOMException ? error.name : '';
   const message = error instanceof Error || error instanceof DOMException ? error.message : String(error);
   if (name === 'VersionError')
@@ -33,15 +48,20 @@ export async function openWithTimeout(
   let opening: Promise<IDBPDatabase<ProfileDB>>;
   try {
     if (typeof indexedDB === 'undefined') throw new DOMException('indexedDB is not defined', 'NotSupportedError');
-    opening = faults.openNeverSettles
-      ? new Promise<never>(() => {})
-      : openProfileDB(name, {
-          ...callbacks,
-          blocked: () => {
-            blocked = true;
-            callbacks.blocked?.();
-          },
-        });
+    opening =
+      import.meta.env.MODE === 'test' && faults.openNeverSettles
+        ? new Promise<never>(() => {})
+        : openProfileDB(
+            name,
+            {
+              ...callbacks,
+              blocked: () => {
+                blocked = true;
+                callbacks.blocked?.();
+              },
+            },
+            faults,
+          );
   } catch (error) {
     // An opaque origin (sandboxed iframe) throws SecurityError synchronously from open() (V9).
     throw classifyOpenError(error);

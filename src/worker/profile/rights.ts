@@ -16,6 +16,11 @@ function iso(time: number): string {
   return new Date(time).toISOString();
 }
 
+/** A time `iso()` can show (|t| <= 8.64e15 ms, ECMA-262 §21.4.1.22); anything else would throw RangeError. */
+function isDate(time: number): boolean {
+  return Math.abs(time) <= 8.64e15;
+}
+
 function ranked(scores: Record<string, number>, label: (key: string) => string = (k) => k): ExportedPreference[] {
   return Object.entries(scores)
     .filter(([, score]) => score > 0)
@@ -36,14 +41,20 @@ export function buildExport(
   resolve: ResolveProduct,
   now: number,
 ): ProfileExport {
+  // Records are checked when stored and when read back; one that still has an impossible time is
+  // left out and counted, never allowed to fail the whole export.
+  const shown = events.filter((e) => isDate(e.time));
+  const all = [...aggregates];
+  const kept = all.filter((a) => isDate(a.firstTime) && isDate(a.lastTime));
+  const left = events.length - shown.length + all.length - kept.length;
   return {
     format: 'vitrine-profile',
     formatVersion: 1,
     exportedAt: iso(now),
     storedIn:
       status.mode === 'persistent' ? "this browser's IndexedDB, on this device only" : "this tab's memory only; gone when the tab closes",
-    status,
-    events: events.map((e) => ({
+    status: left ? { ...status, skippedRecords: status.skippedRecords + left } : status,
+    events: shown.map((e) => ({
       type: e.type,
       product: e.product ?? null,
       productTitle: e.product === undefined ? null : (resolve(e.product)?.title ?? null),
@@ -53,7 +64,7 @@ export function buildExport(
       arm: e.arm ?? null,
       time: iso(e.time),
     })),
-    compacted: [...aggregates].map((a) => ({
+    compacted: kept.map((a) => ({
       product: a.product,
       productTitle: resolve(a.product)?.title ?? a.title,
       events: a.events,
@@ -87,6 +98,7 @@ const REASON_WORDS: Partial<Record<ErrorCode, string>> = {
   STORAGE_QUOTA: 'the storage space for this site is full',
   STORAGE_CLEARED: 'the site data was cleared while the page was open',
   STORAGE_VERSION: 'another tab uses a newer version of this shop; reload to save again',
+  STORAGE_MIGRATION_FAILED: 'an update could not convert what was saved; it is kept and tried again on the next visit',
 };
 
 export function buildSummary(data: ProfileExport): ProfileSummary {

@@ -10,7 +10,9 @@
  * (after a rollback) is recognised and skipped instead of misread.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import { VitrineError } from '../../shared/errors.ts';
 import type { StoredEvent } from '../../shared/events.ts';
+import type { StorageFaults } from './open.ts';
 
 /** Current schema version of the profile database. */
 export const DB_VERSION = 2;
@@ -119,12 +121,30 @@ export function migrate(
   }
 }
 
-/** Opens (creating or upgrading) the profile database. Rejects like `indexedDB.open()` would. */
-export function openProfileDB(name: string, callbacks: OpenCallbacks = {}): Promise<IDBPDatabase<ProfileDB>> {
+/**
+ * Opens (creating or upgrading) the profile database. Rejects like `indexedDB.open()` would, or
+ * with `STORAGE_MIGRATION_FAILED` when a migration step throws: the versionchange transaction is
+ * aborted, so the database stays at its old version with all its data, and the next start retries.
+ */
+export function openProfileDB(name: string, callbacks: OpenCallbacks = {}, faults: StorageFaults = {}): Promise<IDBPDatabase<ProfileDB>> {
+  let failed: VitrineError | null = null;
   return openDB<ProfileDB>(name, DB_VERSION, {
-    upgrade: (db, oldVersion, _newVersion, tx) => migrate(db, oldVersion, tx),
+    upgrade: (db, oldVersion, _newVersion, tx) => {
+      try {
+        if (import.meta.env.MODE === 'test' && faults.failMigration) throw new Error('injected migration fault');
+        migrate(db, oldVersion, tx);
+      } catch (error) {
+        // Aborted here, not thrown: a throw from the event handler would also surface as an uncaught error.
+        failed = new VitrineError('STORAGE_MIGRATION_FAILED', `migration from version ${oldVersion} failed: ${error}`, {
+          fromVersion: oldVersion,
+          toVersion: DB_VERSION,
+        });
+        tx.done.catch(() => undefined);
+        tx.abort();
+      }
+    },
     blocked: () => callbacks.blocked?.(),
     blocking: (_current, newVersion) => callbacks.blocking?.(newVersion),
     terminated: () => callbacks.terminated?.(),
-  });
+  }).catch((error: unknown) => Promise.reject(failed ?? error));
 }

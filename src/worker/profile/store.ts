@@ -33,7 +33,7 @@ import type { ProfileExport, ProfileSummary } from '../../shared/profile-export.
 import type { ProfileStatus } from '../../shared/request.ts';
 import type { ProfileDB } from './schema.ts';
 import { TabSync, type TabMessage } from './tab-sync.ts';
-import { WriteFailure, clearProfile, forgetProduct, readSnapshot, writeBatch, type BatchChange } from './transactions.ts';
+import { WriteFailure, clearProfile, forgetProduct, isInactive, readSnapshot, writeBatch, type BatchChange } from './transactions.ts';
 import { WriteQueue, type Batch } from './write-queue.ts';
 import { coalesce } from './coalesce.ts';
 import { loadPart } from '../lazy-part.ts';
@@ -91,6 +91,8 @@ class Store implements ProfileStore {
   #wantPersistence = false;
   #reason: ErrorCode | null = null;
   #epoch = 0;
+  /** Site data was cleared under us: true until the next record reopens (once), then false for good. */
+  #reopenAfterClear: boolean | undefined;
 
   constructor(options: ProfileStoreOptions) {
     this.#settings = settingsFrom(options);
@@ -141,6 +143,10 @@ class Store implements ProfileStore {
   record(event: StoredEvent): Promise<void> {
     if (this.#mode !== 'persistent') {
       this.#memory.hold(event);
+      if (this.#reopenAfterClear && this.#wantPersistence) {
+        this.#reopenAfterClear = false;
+        void this.enablePersistence();
+      }
       return Promise.resolve();
     }
     return this.#writes.add(event);
@@ -177,21 +183,28 @@ class Store implements ProfileStore {
     return buildSummary(await this.export());
   }
 
+  /**
+   * Deletes the database the way a revocation does, because only that reaches every tab before it
+   * resolves: the deletion completes once every other connection has closed, and each tab closes
+   * in its `versionchange` handler after dropping what it holds and what waits to be written
+   * (clearing the stores instead let another tab's queued batches land afterwards). The store then
+   * opens a fresh database if consent wants one, and tells the other tabs to reopen theirs.
+   */
   async delete(): Promise<void> {
-    await this.#writes.flushNow();
+    const reopen = this.#wantPersistence;
+    // Empties the stores first (the transaction starts now, before the connection closes): should an
+    // old build keep the database from being deleted, nothing in it stays readable meanwhile.
+    const emptied = this.#db && clearProfile(this.#db).catch(() => undefined);
+    this.#disconnect();
+    this.#reason = null;
     this.#clear();
-    const db = this.#db;
-    if (!db) return;
-    await this.#writes.run(async () => {
-      try {
-        await clearProfile(db);
-      } catch (error) {
-        this.#fault(error, null);
-        return;
-      }
-      this.#clear();
-      this.#tabs.post({ type: 'changed' });
-    });
+    await emptied;
+    await this.#deletion.delete();
+    if (!reopen) return;
+    // A stale open (started before the deletion) ends without a connection; then open afresh.
+    await this.#opening;
+    await this.enablePersistence();
+    this.#tabs.post({ type: 'deleted' });
   }
 
   async forget(productId: string): Promise<void> {
@@ -229,7 +242,7 @@ class Store implements ProfileStore {
         openTimeoutMs,
         {
           blocking: (newVersion) => this.#onBlocking(newVersion),
-          terminated: () => this.#toMemory('STORAGE_CLEARED'),
+          terminated: () => this.#onCleared(),
         },
         faults,
       );
@@ -299,7 +312,7 @@ class Store implements ProfileStore {
     if (!db) return;
     const epoch = this.#epoch;
     try {
-      const snapshot = await readSnapshot(db);
+      const snapshot = await readSnapshot(db, this.#settings.now());
       if (epoch === this.#epoch) this.#memory.replace(snapshot);
     } catch (error) {
       this.#fault(error, null, epoch);
@@ -307,9 +320,14 @@ class Store implements ProfileStore {
   }
 
   #onTabMessage(message: TabMessage): void {
-    if (message.type === 'batch') this.#memory.apply(message.change);
-    else if (message.type === 'changed') void this.#reload();
-    else if (message.type === 'purge') this.#onBlocking(null);
+    if (message.type === 'purge') this.#onBlocking(null);
+    else if (message.type === 'deleted') {
+      if (this.#wantPersistence && !this.#db) void this.enablePersistence();
+    }
+    // Only a mirror takes changes: a tab waiting to reopen would write them again as its own.
+    else if (!this.#db) return;
+    else if (message.type === 'batch') this.#memory.apply(message.change);
+    else void this.#reload();
   }
 
   /** A storage error during use: classify it and continue in memory. */
@@ -318,19 +336,33 @@ class Store implements ProfileStore {
     if (epoch !== this.#epoch) return;
     // Quota is not classified here: `#writeNext` passes it, after its one retry.
     const name = (error as { name?: unknown } | null)?.name;
-    this.#toMemory(reason ?? (name === 'InvalidStateError' || name === 'UnknownError' ? 'STORAGE_CLEARED' : 'STORAGE_UNAVAILABLE'));
+    const cleared = name === 'InvalidStateError' || name === 'UnknownError';
+    this.#toMemory(reason ?? (cleared ? 'STORAGE_CLEARED' : isInactive(error) ? 'STORAGE_TX_INACTIVE' : 'STORAGE_UNAVAILABLE'));
   }
 
   #onBlocking(newVersion: number | null): void {
     if (newVersion === null) {
-      // Another tab deletes the database (consent revoked there): forget everything here too.
+      // Another tab deletes the database (consent revoked, or `delete()`): forget everything here too,
+      // and keep listening for its `deleted` message, after which a `delete()` reopens.
       this.#disconnect();
       this.#reason = null;
       this.#clear();
+      if (this.#wantPersistence) this.#tabs.open();
       return;
     }
     // A newer build upgrades the schema: step aside so it is not blocked, keep going in memory.
     this.#toMemory('STORAGE_VERSION');
+  }
+
+  /**
+   * The browser closed the connection: site data cleared (by the visitor, or a storage purge). What
+   * was stored is gone, and so is this tab's copy of it; the next record reopens a fresh, empty
+   * database if consent still wants one, once per page load (a purge that repeats cannot loop).
+   */
+  #onCleared(): void {
+    this.#toMemory('STORAGE_CLEARED');
+    this.#clear();
+    this.#reopenAfterClear ??= true;
   }
 
   #onDeletionCompleted(): void {

@@ -1,19 +1,21 @@
 /**
  * Tells the other tabs of this origin what this tab changed in the profile database, and hears
  * what they changed, over a BroadcastChannel named after the database. Open only while the store
- * is persistent; without BroadcastChannel every call does nothing.
+ * is persistent (or waits to reopen after another tab's `delete()`); without BroadcastChannel every call does nothing.
  *
  * Messages:
  * - `batch`: a committed write, with its change, so other mirrors update without a read;
- * - `changed`: anything else changed (`delete()`, `forget()`): re-read the database;
- * - `purge`: consent was revoked and the database is being deleted: forget everything.
+ * - `changed`: anything else changed (`forget()`): re-read the database;
+ * - `purge`: consent was revoked and the database is being deleted: forget everything;
+ * - `deleted`: `delete()` deleted the database and opened a fresh one: open it too. Heard also while
+ *   not persistent: a tab keeps its channel open after that deletion closed its connection.
  */
 import type { BatchChange } from './transactions.ts';
 
 /** Prefix of the channel name; the database name follows. */
 const CHANNEL_PREFIX = 'vitrine-profile:';
 
-export type TabMessage = { type: 'batch'; change: BatchChange } | { type: 'changed' } | { type: 'purge' };
+export type TabMessage = { type: 'batch'; change: BatchChange } | { type: 'changed' } | { type: 'purge' } | { type: 'deleted' };
 
 export class TabSync {
   readonly #name: string;

@@ -13,7 +13,7 @@
  */
 import type { IDBPDatabase } from 'idb';
 import { validateEvent, type StoredEvent } from '../../shared/events.ts';
-import { foldEvent, mergeAggregates, validAggregate, type ResolveProduct } from './affinities.ts';
+import { DAY_MS, foldEvent, mergeAggregates, validAggregate, type ResolveProduct } from './affinities.ts';
 import type { ProfileSettings } from './settings.ts';
 import { ALL_STORES, RECORD_VERSION, type EventRecord, type ProductAggregate, type ProfileDB } from './schema.ts';
 
@@ -56,6 +56,11 @@ export class WriteFailure extends Error {
   }
 }
 
+/** The transaction had committed already when a request was made: something was awaited inside it (S7). */
+export function isInactive(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'TransactionInactiveError';
+}
+
 export function isQuota(error: unknown, txError: DOMException | null | undefined): boolean {
   const name = (error as { name?: unknown } | null)?.name;
   // Chromium reports quota at commit: the transaction's error is QuotaExceededError and pending
@@ -82,7 +87,10 @@ export async function writeBatch(
     if (!infos.has(id)) infos.set(id, resolveProduct(id));
     return infos.get(id)!;
   };
-  const tx = db.transaction(['events', 'derived', 'meta', 'session'], 'readwrite');
+  // A purchase must survive a crash right after `record()` resolved (S14): flushed to disk before
+  // the commit is reported. Other batches keep the browser's default.
+  const durability = batch.some((event) => event.type === 'purchase') ? 'strict' : 'default';
+  const tx = db.transaction(['events', 'derived', 'meta', 'session'], 'readwrite', { durability });
   // Every request of an aborted transaction rejects; the one failure that matters is read from
   // the awaited requests and `tx.error` below, the rest must not surface as unhandled rejections.
   const settle = (request: Promise<unknown>): void => void request.catch(() => {});
@@ -93,6 +101,10 @@ export async function writeBatch(
     const meta = tx.objectStore('meta');
     const adds = batch.map((event) => events.add({ ...event, v: RECORD_VERSION }));
     for (const add of adds) settle(add);
+    if (import.meta.env.MODE === 'test') {
+      if (settings.faults.delayInsideTx) await new Promise((resolve) => setTimeout(resolve, 0));
+      if (settings.faults.terminateAfterPut?.()) for (;;) await events.count();
+    }
     const touched = new Map<string, ProductAggregate | undefined>();
     const aggregate = async (id: string): Promise<ProductAggregate | undefined> => {
       if (!touched.has(id)) touched.set(id, validAggregate(await derived.get(id)) ?? undefined);
@@ -111,7 +123,7 @@ export async function writeBatch(
     const overflow = Math.max(0, excess - aged);
     const removed: number[] = [];
     for (const record of oldest) {
-      const valid = eventOf(record);
+      const valid = eventOf(record, now);
       if (!valid) skip(`events:${String(record.id)}`);
       else if (valid.product !== undefined) {
         touched.set(valid.product, foldEvent(await aggregate(valid.product), valid, info(valid.product), now, halfLifeMs));
@@ -139,12 +151,22 @@ export async function writeBatch(
     } catch {
       // Already finished or aborted: its error is what we report.
     }
+    // Committed although requests were still to come (the later ones throw TransactionInactiveError
+    // or, once it finished, InvalidStateError): something was awaited inside it (S7).
+    if (
+      await tx.done.then(
+        () => true,
+        () => false,
+      )
+    ) {
+      throw new WriteFailure({ name: 'TransactionInactiveError', message: 'committed early' }, false);
+    }
     throw new WriteFailure(error, isQuota(error, tx.error));
   }
 }
 
-/** Reads everything the mirror holds, skipping (and naming) the records that cannot be used. */
-export async function readSnapshot(db: IDBPDatabase<ProfileDB>): Promise<Snapshot> {
+/** Reads everything the mirror holds, skipping (and naming) the records that cannot be used; `now` is the engine clock. */
+export async function readSnapshot(db: IDBPDatabase<ProfileDB>, now: number): Promise<Snapshot> {
   const tx = db.transaction(['events', 'derived', 'meta'], 'readonly');
   const [records, derived, counters] = await Promise.all([
     tx.objectStore('events').getAll(),
@@ -154,7 +176,7 @@ export async function readSnapshot(db: IDBPDatabase<ProfileDB>): Promise<Snapsho
   ]);
   const snapshot: Snapshot = { events: [], aggregates: [], overflow: counters?.overflow ?? 0, skipped: [] };
   for (const record of records) {
-    const event = eventOf(record);
+    const event = eventOf(record, now);
     if (event) snapshot.events.push([record.id!, event]);
     else snapshot.skipped.push(`events:${String((record as { id?: unknown }).id)}`);
   }
@@ -166,7 +188,7 @@ export async function readSnapshot(db: IDBPDatabase<ProfileDB>): Promise<Snapsho
   return snapshot;
 }
 
-/** Empties every store (`delete()`: the database stays, the visitor's data goes). */
+/** Empties every store (`delete()`, before the database itself is deleted). */
 export async function clearProfile(db: IDBPDatabase<ProfileDB>): Promise<void> {
   const tx = db.transaction(ALL_STORES, 'readwrite');
   await Promise.all([...ALL_STORES.map((name) => tx.objectStore(name).clear()), tx.done]);
@@ -180,13 +202,19 @@ export async function forgetProduct(db: IDBPDatabase<ProfileDB>, productId: stri
   await Promise.all([...keys.map((key) => events.delete(key)), tx.objectStore('derived').delete(productId), tx.done]);
 }
 
-/** A stored record as an event, or null when it is corrupt or written by a newer build. */
-function eventOf(record: unknown): StoredEvent | null {
+/**
+ * How far past the clock a stored time may be. Far more than `track()` allows: a clock set back (a
+ * day, a month) must not make the visit's own records unreadable; a time no Date can hold is refused.
+ */
+const STORED_FUTURE_SLACK_MS = 365 * DAY_MS;
+
+/** A stored record as an event, or null when it is corrupt (a time out of range too) or written by a newer build. */
+function eventOf(record: unknown, now: number): StoredEvent | null {
   if (typeof record !== 'object' || record === null || (record as EventRecord).v !== RECORD_VERSION) return null;
   const time = (record as EventRecord).time;
   if (typeof time !== 'number') return null;
   try {
-    return validateEvent(record, time);
+    return validateEvent(record, time, now + STORED_FUTURE_SLACK_MS);
   } catch {
     // Not silent: the caller counts the record in `skippedRecords`.
     return null;

@@ -1,6 +1,7 @@
 /**
  * Test page for the profile store's Playwright specs: the store runs on this page (the same code
- * the worker runs), driven through `window.profileTest`. Query: `?db=<name>&max=<maxEvents>`.
+ * the worker runs), driven through `window.profileTest`. Query: `?db=<name>&max=<maxEvents>`, optionally
+ * `&timeout=<openTimeoutMs>` and `&fault=<StorageFaults key>` (repeatable).
  * Inside an iframe it runs the sandbox scenario by itself and reports to the parent.
  */
 import { validateEvent, type TrackEvent } from '../../../src/shared/events.ts';
@@ -10,7 +11,9 @@ const params = new URLSearchParams(location.search);
 const store = createProfileStore({
   dbName: params.get('db') ?? 'vitrine-e2e',
   maxEvents: Number(params.get('max') ?? 5000),
-  openTimeoutMs: 2000,
+  openTimeoutMs: Number(params.get('timeout') ?? 2000),
+  // Test-only faults by name (`&fault=failMigration`); the spec's server runs in mode 'test' so they are compiled in.
+  faults: Object.fromEntries(params.getAll('fault').map((name) => [name, true])),
 });
 
 const api = {
