@@ -182,6 +182,11 @@ export interface ProfileStatus {
   /** Stored records that were corrupt or from a newer build: skipped (left untouched) and counted. */
   skippedRecords: number;
   /**
+   * Events `track()` dropped this page view because 10,000 were already waiting on the page
+   * (each such call resolved `{ recorded: false, reason: 'queue-full' }`). Counted by the page.
+   */
+  dropped?: number;
+  /**
    * A deletion of the stored profile waits for another connection (reason `STORAGE_BLOCKED`):
    * nothing is read or written until it completes; it is retried on the next page load.
    * Absent from workers built before this field existed.

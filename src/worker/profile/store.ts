@@ -44,8 +44,11 @@ export { isQuota } from './transactions.ts';
 
 export interface ProfileStore {
   status(): ProfileStatus;
-  /** Adds a validated event; resolves once it is written (persistent) or held (memory). Never rejects for storage faults. */
-  record(event: StoredEvent): Promise<void>;
+  /**
+   * Adds validated events (a batch is written in one transaction, held events are capped once);
+   * resolves once they are written (persistent) or held (memory). Never rejects for storage faults.
+   */
+  record(...events: StoredEvent[]): Promise<void>;
   /** Personalization consent given: opens IndexedDB and moves the in-memory session into it. */
   enablePersistence(): Promise<void>;
   /** Personalization revoked: deletes everything persisted (other tabs close first), then memory-only and empty. */
@@ -138,12 +141,12 @@ class Store implements ProfileStore {
     return computeAffinities(this.events(), this.#memory.aggregates(), resolveProduct, now(), halfLifeMs);
   }
 
-  record(event: StoredEvent): Promise<void> {
+  record(...events: StoredEvent[]): Promise<void> {
     if (this.#mode !== 'persistent') {
-      this.#memory.hold(event);
+      this.#memory.hold(events);
       return Promise.resolve();
     }
-    return this.#writes.add(event);
+    return this.#writes.add(events);
   }
 
   enablePersistence(): Promise<void> {
