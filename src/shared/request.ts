@@ -175,7 +175,10 @@ export interface ProfileStatus {
   mode: 'persistent' | 'memory';
   /** Why the profile is in memory although persistence was asked for (a `STORAGE_*` code), else null. */
   reason: ErrorCode | null;
-  /** Raw events held (stored plus not yet written). */
+  /**
+   * Raw events held (stored plus not yet written), never more than the cap (`maxEvents`): the
+   * oldest past it are folded into aggregates on the way in and counted in `overflow`.
+   */
   events: number;
   /** Events moved out of the raw log into per-product aggregates because the count cap was reached. */
   overflow: number;

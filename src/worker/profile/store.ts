@@ -125,7 +125,7 @@ class Store implements ProfileStore {
     return {
       mode: this.#mode === 'persistent' ? 'persistent' : 'memory',
       reason: this.#reason,
-      events: this.#memory.size + this.#writes.size,
+      events: Math.min(this.#memory.size + this.#writes.size, this.#settings.maxEvents),
       overflow: this.#memory.overflow,
       skippedRecords: this.#memory.skippedRecords,
       deletionPending: this.#deletion.pending,
@@ -133,7 +133,10 @@ class Store implements ProfileStore {
   }
 
   events(): StoredEvent[] {
-    return [...this.#memory.events(), ...this.#writes.events()].sort((a, b) => a.time - b.time);
+    const events = [...this.#memory.events(), ...this.#writes.events()].sort((a, b) => a.time - b.time);
+    // A batch on its way into IndexedDB may take the log past the cap until its transaction folds
+    // the oldest into the aggregates (and counts them): the profile never shows more than the cap.
+    return events.slice(-this.#settings.maxEvents);
   }
 
   affinities(): Affinities {
