@@ -26,47 +26,46 @@ export const TRACK_BATCH = 500;
 interface Waiting {
   event: TrackEvent;
   timeoutMs: number | undefined;
-  /** Settles the call once; later settlements (an answer after an abort) are ignored. */
-  settle: (finish: () => void) => void;
-  resolve: (outcome: TrackOutcome) => void;
-  reject: (reason: unknown) => void;
+  /** Set once the call settled (answered, failed or aborted); an aborted call is not sent. */
   settled: boolean;
+  resolve(outcome: TrackOutcome): void;
+  reject(reason: unknown): void;
 }
 
 export interface TrackQueue {
   track(event: TrackEvent, options?: CallControl): Promise<TrackOutcome>;
-  /** Events dropped because the queue was full, since the page loaded. */
+  /** Events dropped because the queue was full, since this engine was created. */
   readonly dropped: number;
 }
 
 export function createTrackQueue(bridge: EngineBridge): TrackQueue {
   const queued: Waiting[] = [];
-  /** Events sent and not answered yet. */
-  let sent = 0;
+  /** Events of the batch on its way (sent, not answered yet). */
+  let inFlight = 0;
   let draining = false;
   let dropped = 0;
 
   /** Sends the queue batch by batch, each after the previous one was answered. */
   const drain = async (): Promise<void> => {
     while (queued.length) {
-      // Calls aborted while they waited are not sent.
       const batch = queued.splice(0, TRACK_BATCH).filter((waiting) => !waiting.settled);
-      sent = batch.length;
+      if (!batch.length) continue;
+      inFlight = batch.length;
       const deadlines = batch.flatMap(({ timeoutMs }) => (timeoutMs === undefined ? [] : [timeoutMs]));
       try {
         const refused = await bridge.run((engine) => engine.trackBatch(batch.map(({ event }) => event)), {
           label: 'track',
           timeoutMs: deadlines.length ? Math.min(...deadlines) : undefined,
         });
-        batch.forEach(({ resolve, reject }, i) => {
+        batch.forEach((waiting, i) => {
           const error = refused[i];
-          if (error) reject(VitrineError.fromJSON(error));
-          else resolve({ recorded: true });
+          if (error) waiting.reject(VitrineError.fromJSON(error));
+          else waiting.resolve({ recorded: true });
         });
       } catch (error) {
-        for (const { reject } of batch) reject(error);
+        for (const waiting of batch) waiting.reject(error);
       }
-      sent = 0;
+      inFlight = 0;
     }
     draining = false;
   };
@@ -75,33 +74,35 @@ export function createTrackQueue(bridge: EngineBridge): TrackQueue {
     get dropped() {
       return dropped;
     },
-    track(event, { signal, timeoutMs } = {}) {
+    track(event, options) {
+      // Everything below runs inside the executor: a bad argument rejects, never throws into the page.
       return new Promise<TrackOutcome>((resolve, reject) => {
-        // Only known fields, as plain data: a function or DOM node would otherwise fail the batch
-        // as an opaque DataCloneError. A throw here rejects this call alone.
+        const { signal, timeoutMs } = options ?? {};
+        // Only known fields, as plain data: a function or DOM node would otherwise fail the whole
+        // batch as an opaque DataCloneError.
         const picked = pickEventFields(event);
         if (signal?.aborted) return reject(signal.reason);
-        if (queued.length + sent >= MAX_QUEUED_EVENTS) {
+        if (queued.length + inFlight >= MAX_QUEUED_EVENTS) {
           dropped++;
           return resolve({ recorded: false, reason: 'queue-full' });
         }
-        const onAbort = (): void => waiting.reject(signal?.reason);
+        const settle = (finish: () => void): void => {
+          if (waiting.settled) return;
+          waiting.settled = true;
+          signal?.removeEventListener('abort', onAbort);
+          finish();
+        };
+        const onAbort = (): void => settle(() => reject(signal?.reason));
         const waiting: Waiting = {
           event: picked,
           timeoutMs,
           settled: false,
-          settle(finish) {
-            if (waiting.settled) return;
-            waiting.settled = true;
-            signal?.removeEventListener('abort', onAbort);
-            finish();
-          },
-          resolve: (outcome) => waiting.settle(() => resolve(outcome)),
-          reject: (reason) => waiting.settle(() => reject(reason)),
+          resolve: (outcome) => settle(() => resolve(outcome)),
+          reject: (reason) => settle(() => reject(reason)),
         };
         signal?.addEventListener('abort', onAbort, { once: true });
         queued.push(waiting);
-        // Everything tracked in this task goes together, in call order.
+        // Everything tracked in this task leaves together, in call order, once the task is done.
         if (!draining) {
           draining = true;
           queueMicrotask(() => void drain());
