@@ -10,6 +10,8 @@ import { MAX_QUEUED_EVENTS, TRACK_BATCH } from '../../src/embed/track-queue.ts';
 import { startModuleWorker } from '../../src/embed/worker-start.ts';
 import engineWorkerUrl from '../../src/worker/index.ts?worker&url';
 import { enginesClosedAfterEach } from './engine-fixture.ts';
+import { readRaw, store, uniqueDbName } from './profile-helpers.ts';
+import { validateEvent } from '../../src/shared/events.ts';
 
 const engine = enginesClosedAfterEach();
 
@@ -100,5 +102,17 @@ describe('track() in a burst', () => {
     const kept = vitrine.track({ type: 'view', product: 'sku-2' });
     expect(await tally([aborted, kept])).toEqual({ recorded: 1, 'rejected:AbortError': 1 });
     expect((await vitrine.status()).profile!.events).toBe(1);
+  });
+
+  it('should resolve an event recorded while the database opens only once it is written there', async () => {
+    const dbName = uniqueDbName();
+    const s = store({ dbName });
+    const opening = s.enablePersistence();
+    // Recorded while the open runs: held in memory, then moved in with the first batch.
+    await s.record(validateEvent({ type: 'view', product: 'p1' }, Date.now()));
+    expect(s.status().mode).toBe('persistent');
+    const stored = await readRaw<{ product: string }>(dbName, 'events');
+    expect(stored.map((event) => event.product)).toEqual(['p1']);
+    await opening;
   });
 });

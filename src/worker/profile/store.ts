@@ -147,7 +147,9 @@ class Store implements ProfileStore {
   record(...events: StoredEvent[]): Promise<void> {
     if (this.#mode !== 'persistent') {
       this.#memory.hold(events);
-      return Promise.resolve();
+      // Consent given and the database opening: these move in with its first batch; answer after
+      // it, so `{ recorded: true }` does not come before the write a navigation could cut short.
+      return this.#mode === 'opening' ? this.#opening!.catch(() => undefined) : Promise.resolve();
     }
     return this.#writes.add(events);
   }
