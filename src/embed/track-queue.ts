@@ -51,11 +51,12 @@ export function createTrackQueue(bridge: EngineBridge): TrackQueue {
       const batch = queued.splice(0, TRACK_BATCH).filter((waiting) => !waiting.settled);
       if (!batch.length) continue;
       inFlight = batch.length;
-      const deadlines = batch.flatMap(({ timeoutMs }) => (timeoutMs === undefined ? [] : [timeoutMs]));
+      // The batch keeps the shortest deadline one of its calls asked for.
+      const deadline = Math.min(...batch.map(({ timeoutMs }) => timeoutMs ?? Infinity));
       try {
         const refused = await bridge.run((engine) => engine.trackBatch(batch.map(({ event }) => event)), {
           label: 'track',
-          timeoutMs: deadlines.length ? Math.min(...deadlines) : undefined,
+          timeoutMs: deadline < Infinity ? deadline : undefined,
         });
         batch.forEach((waiting, i) => {
           const error = refused[i];

@@ -115,4 +115,18 @@ describe('track() in a burst', () => {
     expect(stored.map((event) => event.product)).toEqual(['p1']);
     await opening;
   });
+
+  it('should reject the calls of a batch whose worker died with WORKER_CRASHED, and send later ones to a new worker', async () => {
+    let started = 0;
+    const vitrine = engine({
+      createWorker: () =>
+        started++ === 0
+          ? new Worker(URL.createObjectURL(new Blob(["throw new Error('the engine worker died on start');"])))
+          : startModuleWorker(engineWorkerUrl),
+    });
+    const first = Array.from({ length: 3 }, () => vitrine.track({ type: 'view', product: 'sku-1' }));
+    expect(await tally(first)).toEqual({ 'rejected:WORKER_CRASHED': 3 });
+    expect(await tally([vitrine.track({ type: 'view', product: 'sku-2' })])).toEqual({ recorded: 1 });
+    expect((await vitrine.status()).profile!.events).toBe(1);
+  });
 });
