@@ -16,7 +16,7 @@ export type { EngineApi } from './worker/index.ts';
 export type { ProfileLimits } from './shared/profile-limits.ts';
 export type { ConsentChoice, ConsentRecord, ConsentScope, ConsentSource, ConsentState } from './shared/consent-record.ts';
 export type { MeasurementBatch, MeasurementStatus } from './shared/measurement-status.ts';
-export type { EventType, TrackEvent } from './shared/events.ts';
+export type { EventType, TrackEvent, TrackOutcome } from './shared/events.ts';
 export type { ProfileExport, ProfileSummary, SummarySection, ExportedEvent, ExportedPreference } from './shared/profile-export.ts';
 export type {
   BundleStatus,

@@ -1,7 +1,8 @@
 /**
  * `npm run bench:browser`, the Playwright driver: serves bench/browser/ with Vite on loopback, opens it in headless
  * Chromium (Playwright, Debian's binary) and prints what the page's worker measures: the kernel
- * scans, the time to load a 100k bundle, and full recommendation requests on a realistic one.
+ * scans, the time to load a 100k bundle, full recommendation requests on a realistic one, and
+ * bursts of `track()` on the built script tag (./burst-bench.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
@@ -14,6 +15,7 @@ import type { BenchRow } from '../cases/kernel-scan.ts';
 import type { RecommendRow } from '../cases/recommend-requests.ts';
 import { minimalBundle, syntheticBundle } from '../cases/synthetic-bundle.ts';
 import { recommendTargetLine, targetLines } from '../cases/targets.ts';
+import { burstText, measureBursts } from './burst-bench.ts';
 import { printSizes } from './download-sizes.ts';
 import type { BenchOptions } from './options.ts';
 import { printer } from './printer.ts';
@@ -24,6 +26,8 @@ const BUNDLE_PATH = '/__bench/bundle-100000x64.vtb';
 const CATALOG_PATH = '/__bench/catalog-100000x64.vtb';
 /** Where the built dist/ and bench/browser/embed.html are served raw. */
 const EMBED_PATH = '/__embed';
+/** Bench pages served from bench/browser/ next to dist/. */
+const EMBED_PAGES = ['embed.html', 'burst.html'];
 const EMBED_TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 /** Timed requests per recommendation case, after warm-up. */
 const RECOMMEND_RUNS = 250;
@@ -59,8 +63,9 @@ export async function runBrowserBench(options: BenchOptions): Promise<number> {
           // transforms and without its client script, so every main-thread task is the page's or Vitrine's.
           s.middlewares.use(EMBED_PATH, (req, res) => {
             const name = (req.url ?? '/').split('?')[0]!.slice(1);
-            const file = name === 'embed.html' ? join(ROOT, 'bench/browser/embed.html') : join(ROOT, 'dist', normalize(name));
-            if (!(name === 'embed.html' || file.startsWith(join(ROOT, 'dist'))) || !existsSync(file)) {
+            const page = EMBED_PAGES.includes(name);
+            const file = page ? join(ROOT, 'bench/browser', name) : join(ROOT, 'dist', normalize(name));
+            if (!(page || file.startsWith(join(ROOT, 'dist'))) || !existsSync(file)) {
               res.statusCode = 404;
               return res.end();
             }
@@ -134,6 +139,9 @@ export async function runBrowserBench(options: BenchOptions): Promise<number> {
       const metric = await measureLongTasks(browser, `http://127.0.0.1:${address.port}`);
       out.note(longTaskText(metric), metric);
     }
+    out.note('\nbursts of track() on the script tag (issue 12, RELIABILITY S13):');
+    for (const metric of await measureBursts(browser, `http://127.0.0.1:${address.port}${EMBED_PATH}/burst.html`))
+      out.note(burstText(metric), metric);
   } finally {
     await browser.close();
     await server.close();

@@ -5,7 +5,9 @@
  * (profile caps, the measurement endpoint and its last flush).
  */
 import { EngineBridge, type BridgeOptions } from './bridge.ts';
-import { makePageMethods, PAGE_METHODS, type PageApi } from './page-methods.ts';
+import { makePageMethods, PAGE_METHODS, type CallControl, type PageApi } from './page-methods.ts';
+import { createTrackQueue } from './track-queue.ts';
+import type { TrackEvent, TrackOutcome } from '../shared/events.ts';
 import { isVitrineError } from '../shared/errors.ts';
 import { validateLimits, type ProfileLimits } from '../shared/profile-limits.ts';
 
@@ -35,8 +37,19 @@ export interface VitrineOptions {
   profileLimits?: ProfileLimits;
 }
 
-/** The page API: one method per entry of the method table (page-methods.ts), and `close()`. */
+/** The page API: one method per entry of the method table (page-methods.ts), `track()` and `close()`. */
 export interface Vitrine extends PageApi<typeof PAGE_METHODS> {
+  /**
+   * Reports what the visitor did. Kept in worker memory for the session; persisted only with
+   * `personalization` consent; counted (type only) for measurement only with `measurement` consent.
+   * Safe to fire and forget, even in a burst: events go to the worker in batches, and the call
+   * resolves with `{ recorded: true }` once the event is in the profile, or at once with
+   * `{ recorded: false, reason: 'queue-full' }` when 10,000 events already wait (the event is
+   * dropped and counted in `status().profile.dropped`). It rejects only for a malformed event
+   * (`INVALID_EVENT`, nothing recorded), an aborted signal, or an engine that is gone.
+   * @example await vitrine.track({ type: 'view', product: 'sku-1', price: 19.9 })
+   */
+  track(event: TrackEvent, options?: CallControl): Promise<TrackOutcome>;
   /** Stops the worker; every later call rejects with `WORKER_CRASHED` (reason `closed`). */
   close(): void;
 }
@@ -93,8 +106,17 @@ export function createEngine({
     });
   }
 
+  const methods = makePageMethods(PAGE_METHODS, { bridge, loadTimeoutMs });
+  const tracking = createTrackQueue(bridge);
   const vitrine: Vitrine = {
-    ...makePageMethods(PAGE_METHODS, { bridge, loadTimeoutMs }),
+    ...methods,
+    // The page's own count joins the worker's: what the queue dropped never reached the worker.
+    status: async (options) => {
+      const status = await methods.status(options);
+      if (status.profile) status.profile.dropped = tracking.dropped;
+      return status;
+    },
+    track: tracking.track,
     close: () => bridge.terminate(),
   };
   return { vitrine, bridge };

@@ -9,7 +9,6 @@
 import { transfer } from './worker-calls.ts';
 import type { EngineApi } from '../worker/index.ts';
 import type { ConsentChoice, ConsentSignal } from '../shared/consent-record.ts';
-import { pickEventFields, type TrackEvent } from '../shared/events.ts';
 import type { CallOptions, EngineBridge } from './bridge.ts';
 import type { CrashRecovery } from './crash-recovery.ts';
 
@@ -119,18 +118,6 @@ export const PAGE_METHODS = {
    */
   traits: { call: 'traits', control: 0, bundle: true },
   status: { call: 'status', control: 0 },
-  /**
-   * Reports what the visitor did. Kept in worker memory for the session; persisted only with
-   * `personalization` consent; counted (type only) for measurement only with `measurement` consent.
-   * @example await vitrine.track({ type: 'view', product: 'sku-1', price: 19.9 })
-   */
-  track: {
-    call: 'track',
-    control: 1,
-    // Known fields only, as plain data (the worker validates them): a function or DOM node would
-    // otherwise fail as an opaque DataCloneError. Without a time the engine clock decides.
-    wire: ([event]: [event: TrackEvent]) => [pickEventFields(event)],
-  },
   /** Consent: the page collects signals, the worker enforces them. */
   consent: {
     /**

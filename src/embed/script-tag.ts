@@ -22,7 +22,7 @@
 import { createEngine, type Vitrine } from './create-vitrine.ts';
 import type { WidgetEngine } from '../../widgets/index.ts';
 import { VitrineError, type ErrorCode } from '../shared/errors.ts';
-import type { EventType, TrackEvent } from '../shared/events.ts';
+import type { EventType, TrackEvent, TrackOutcome } from '../shared/events.ts';
 import type { EngineStatus } from '../shared/request.ts';
 import { runCommand, type Command } from './command-queue.ts';
 import type { CallControl } from './page-methods.ts';
@@ -35,8 +35,8 @@ export interface VitrineGlobal extends Omit<Vitrine, 'track'> {
   /** Resolves when the `data-bundle` load finished: the status, or null when it failed or none was given. */
   ready: Promise<EngineStatus | null>;
   /** `track({ type: 'view', product })`, or the queue's form `track('view', { product })`. */
-  track(event: TrackEvent, options?: CallControl): Promise<void>;
-  track(type: EventType, fields?: Omit<TrackEvent, 'type'>, options?: CallControl): Promise<void>;
+  track(event: TrackEvent, options?: CallControl): Promise<TrackOutcome>;
+  track(type: EventType, fields?: Omit<TrackEvent, 'type'>, options?: CallControl): Promise<TrackOutcome>;
   /** Runs queued-style commands now (`['track', 'view', { product }]`, or a function); resolves with their results. */
   push(...commands: Command<VitrineGlobal>[]): Promise<unknown[]>;
   /**

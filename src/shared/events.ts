@@ -29,6 +29,13 @@ export interface StoredEvent extends TrackEvent {
   time: number;
 }
 
+/**
+ * What became of one `track()` call: recorded (in the profile: written to IndexedDB with consent,
+ * else held in worker memory), or dropped at once because too many events were already waiting on
+ * the page (`queue-full`; counted in `status().profile.dropped`). A dropped event is not retried.
+ */
+export type TrackOutcome = { recorded: true } | { recorded: false; reason: 'queue-full' };
+
 /** The fields an event may carry; anything else is dropped (`validateEvent`, `pickEventFields`). */
 export const EVENT_FIELDS = ['type', 'product', 'query', 'price', 'placement', 'arm', 'time'] as const;
 

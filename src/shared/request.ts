@@ -175,12 +175,20 @@ export interface ProfileStatus {
   mode: 'persistent' | 'memory';
   /** Why the profile is in memory although persistence was asked for (a `STORAGE_*` code), else null. */
   reason: ErrorCode | null;
-  /** Raw events held (stored plus not yet written). */
+  /**
+   * Raw events held (stored plus not yet written), never more than the cap (`maxEvents`): the
+   * oldest past it are folded into aggregates on the way in and counted in `overflow`.
+   */
   events: number;
   /** Events moved out of the raw log into per-product aggregates because the count cap was reached. */
   overflow: number;
   /** Stored records that were corrupt or from a newer build: skipped (left untouched) and counted. */
   skippedRecords: number;
+  /**
+   * Events `track()` dropped this page view because 10,000 were already waiting on the page
+   * (each such call resolved `{ recorded: false, reason: 'queue-full' }`). Counted by the page.
+   */
+  dropped?: number;
   /**
    * A deletion of the stored profile waits for another connection (reason `STORAGE_BLOCKED`):
    * nothing is read or written until it completes; it is retried on the next page load.

@@ -6,7 +6,8 @@ import { expose } from 'comlink';
 import { registerErrorTransfer } from '../shared/error-transfer.ts';
 import { PROTOCOL_VERSION, WorkerMessageType, type WorkerReadyMessage } from '../shared/worker-ready.ts';
 import type { EngineStatus, RecommendOptions, RecommendRequest, RequestContext, SimilarOptions } from '../shared/request.ts';
-import { validateEvent, type TrackEvent } from '../shared/events.ts';
+import { validateEvent, type StoredEvent, type TrackEvent } from '../shared/events.ts';
+import type { SerializedVitrineError, VitrineError } from '../shared/errors.ts';
 import { ConsentGate } from './consent-gate.ts';
 import { Engine } from './engine.ts';
 import { Measurement } from './measurement.ts';
@@ -50,11 +51,26 @@ const api = {
   traits: () => engine.traits(visitor()),
   /** What is loaded, which kernels run, the last error, where the profile lives. */
   status: (): EngineStatus => ({ ...engine.status(), profile: profile.status() }),
-  /** Records a visitor event: in the profile (persisted only with `personalization`) and, with `measurement`, in the aggregate counts. */
-  track: async (event: TrackEvent): Promise<void> => {
-    const stored = validateEvent(event, Date.now());
-    measurement.count(stored.type);
-    await profile.record(stored);
+  /**
+   * Records a batch of visitor events (the page's track queue sends one message per batch): in the
+   * profile (persisted only with `personalization`, one transaction per batch) and, with
+   * `measurement`, in the aggregate counts. Resolves once they are in the profile, with one entry
+   * per event: null when recorded, else why it was refused (`INVALID_EVENT`).
+   */
+  trackBatch: async (events: TrackEvent[]): Promise<(SerializedVitrineError | null)[]> => {
+    const now = Date.now();
+    const valid: StoredEvent[] = [];
+    const refused = events.map((event) => {
+      try {
+        valid.push(validateEvent(event, now));
+        measurement.count(valid[valid.length - 1]!.type);
+        return null;
+      } catch (error) {
+        return (error as VitrineError).toJSON();
+      }
+    });
+    await profile.record(...valid);
+    return refused;
   },
   /** Everything the profile holds, as readable JSON (titles, ISO dates). */
   profileExport: () => profile.export(),

@@ -44,7 +44,7 @@ afterEach(() => {
 });
 
 describe('ConsentGate', () => {
-  it('should start at necessary only, with source default', () => {
+  it('C1: should start at necessary only, with source default', () => {
     const consent = gate(new RecordingStore());
     expect(consent.record()).toEqual({ personalization: false, measurement: false, source: 'default', updatedAt: 0, history: [] });
     expect(consent.allows('necessary')).toBe(true);
@@ -112,7 +112,7 @@ describe('ConsentGate', () => {
     expect(store.persistent).toBe(false);
   });
 
-  it('should end a burst of 50 grant/revoke signals in the state of the last one', async () => {
+  it('C3: should end a burst of 50 grant/revoke signals in the state of the last one', async () => {
     const store = new RecordingStore(false);
     const consent = gate(store);
     const timer = setInterval(() => store.release(), 1);

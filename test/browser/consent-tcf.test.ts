@@ -67,7 +67,7 @@ describe('tcfDecision', () => {
     expect(tcfDecision(null, true)).toBeNull();
   });
 
-  it('should send no signal when GDPR does not apply or is unknown', () => {
+  it('C1: should send no signal when GDPR does not apply or is unknown', () => {
     expect(tcfDecision(tcData([1, 5, 6], { gdprApplies: false }), true)).toBeNull();
     expect(tcfDecision(tcData([1, 5, 6], { gdprApplies: undefined }), true)).toBeNull();
   });
@@ -87,7 +87,7 @@ describe('listenTcf', () => {
     expect(listenTcf({ __tcfapi: 'not a function' }, vi.fn())).toBeNull();
   });
 
-  it('should forward nothing while the dialog is shown, then the decision after useractioncomplete', () => {
+  it('C2: should forward nothing while the dialog is shown, then the decision after useractioncomplete', () => {
     const cmp = scriptedCmp();
     const onDecision = vi.fn();
     listenTcf(cmp.win, onDecision);
@@ -109,7 +109,7 @@ describe('listenTcf', () => {
     expect(onDecision).toHaveBeenCalledTimes(1);
   });
 
-  it('should treat a CMP that throws as no CMP', () => {
+  it('C1: should treat a CMP that throws as no CMP', () => {
     const win = {
       __tcfapi: () => {
         throw new Error('broken CMP');

@@ -57,7 +57,7 @@ describe('profile store with persistence', () => {
     await second.purge();
   });
 
-  it('should persist a 10,000-event burst in batches, losing nothing up to the cap and counting the rest, while the page stays responsive', async () => {
+  it('S13 (store): should persist a 10,000-event burst in batches, losing nothing up to the cap and counting the rest, while the page stays responsive', async () => {
     const dbName = uniqueDbName();
     const s = createProfileStore({ dbName, maxEvents: 5000, now: () => T0 + 20_000, resolveProduct: catalog });
     await s.enablePersistence();

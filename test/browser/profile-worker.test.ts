@@ -7,7 +7,7 @@ const engine = enginesClosedAfterEach();
 describe('profile through the worker (no consent given)', () => {
   it('should hold tracked events in memory and report them in status().profile', async () => {
     const vitrine = engine();
-    await vitrine.track({ type: 'view', product: 'sku-1' });
+    expect(await vitrine.track({ type: 'view', product: 'sku-1' })).toEqual({ recorded: true });
     await vitrine.track({ type: 'search', query: 'red dress' });
     expect((await vitrine.status()).profile).toEqual({
       mode: 'memory',
@@ -16,6 +16,7 @@ describe('profile through the worker (no consent given)', () => {
       overflow: 0,
       skippedRecords: 0,
       deletionPending: false,
+      dropped: 0,
     });
   });
 

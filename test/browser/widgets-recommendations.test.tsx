@@ -369,7 +369,8 @@ describe('Recommendations with the real engine', () => {
     );
     unmount = () => render(null, host);
     const inner = host.querySelector('div')!;
-    await vi.waitFor(() => expect(inner.shadowRoot!.querySelector('slot')).not.toBeNull());
+    // The engine worker must start to answer NOT_READY: seconds, not vi.waitFor's default 1 s, on a busy machine.
+    await vi.waitFor(() => expect(inner.shadowRoot!.querySelector('slot')).not.toBeNull(), { timeout: 5000 });
     expect(onError.mock.calls[0]![0].code).toBe('NOT_READY');
     expect(inner.querySelector('a')!.checkVisibility()).toBe(true);
     expect(inner.shadowRoot!.querySelector('slot')!.assignedElements()[0]!.textContent).toBe('Our bestsellers');

@@ -55,7 +55,7 @@ test.afterEach(async () => {
 });
 
 test.describe('revoking personalization', () => {
-  test('should delete the whole profile before resolving, with a second tab holding the database open', async ({ browser }) => {
+  test('C3: should delete the whole profile before resolving, with a second tab holding the database open', async ({ browser }) => {
     const context = await browser.newContext();
     shopServer = await startWitnessedShop(context);
     const tab1 = await context.newPage();
@@ -92,7 +92,71 @@ test.describe('revoking personalization', () => {
     await context.close();
   });
 
-  test('should end a burst of 50 grant/revoke signals in the last state, with no database resurrected', async ({ browser }) => {
+  test('C3: should stop writes in flight in both tabs, clear the stored history from memory and never cite it again', async ({
+    browser,
+  }) => {
+    const context = await browser.newContext();
+    shopServer = await startWitnessedShop(context);
+    const tab1 = await context.newPage();
+    const tab2 = await context.newPage();
+    await tab1.goto(`${shopServer.origin}/privacy.html`);
+    await tab2.goto(`${shopServer.origin}/privacy.html`);
+    const one = vitrineOf(tab1);
+    const two = vitrineOf(tab2);
+    expect(await one.ready()).toBe(true);
+    expect(await two.ready()).toBe(true);
+    await one.consent({ personalization: true });
+    await expect.poll(async () => (await two.consentState()).personalization).toBe(true);
+    // The stored history that the revocation must erase everywhere.
+    await one.views(['1', '2']);
+    // Both tabs start a burst of views and keep writing batches while tab 1 revokes.
+    const burst = (page: Page) =>
+      page.evaluate(() => {
+        const vitrine = (window as unknown as { vitrine: VitrineGlobal; burst: Promise<string[]> }).vitrine;
+        const calls = Array.from({ length: 3000 }, (_, i) =>
+          vitrine.track({ type: 'view', product: String(10 + (i % 20)), price: 3 }).then(
+            (outcome) => (outcome.recorded ? 'recorded' : outcome.reason),
+            (error: { code?: string }) => `rejected ${error.code}`,
+          ),
+        );
+        (window as unknown as { burst: Promise<string[]> }).burst = Promise.all(calls);
+      });
+    await burst(tab1);
+    await burst(tab2);
+    await expect.poll(async () => (await profileTraces(tab1)).counts.events ?? 0).toBeGreaterThan(2);
+    expect(await one.consent({ personalization: false })).toMatchObject({ personalization: false });
+    expect(await profileTraces(tab1)).toEqual({ exists: false, counts: {} });
+    expect(await profileTraces(tab2)).toEqual({ exists: false, counts: {} });
+
+    // Every call settles as recorded (the later ones in memory only), and nothing is resurrected.
+    for (const tab of [tab1, tab2]) {
+      const outcomes = await tab.evaluate(() => (window as unknown as { burst: Promise<string[]> }).burst);
+      expect(new Set(outcomes)).toEqual(new Set(['recorded']));
+    }
+    await tab2.waitForTimeout(500);
+    expect(await profileTraces(tab2)).toEqual({ exists: false, counts: {} });
+    for (const tab of [tab1, tab2]) {
+      const seen = await tab.evaluate(async () => {
+        const vitrine = (window as unknown as { vitrine: VitrineGlobal }).vitrine;
+        const exported = await vitrine.profile.export();
+        const forYou = await vitrine.recommend({ placement: 'for_you', limit: 8 });
+        return {
+          mode: (await vitrine.status()).profile!.mode,
+          products: exported.events.map((event) => event.product),
+          cited: forYou.items.flatMap((item) => item.why.map((why) => why.evidenceProduct)),
+        };
+      });
+      expect(seen.mode).toBe('memory');
+      // The stored history (products 1 and 2) is gone from memory too, and "Why?" never cites it.
+      expect(seen.products).not.toContain('1');
+      expect(seen.products).not.toContain('2');
+      expect(seen.cited).not.toContain('1');
+      expect(seen.cited).not.toContain('2');
+    }
+    await context.close();
+  });
+
+  test('C3: should end a burst of 50 grant/revoke signals in the last state, with no database resurrected', async ({ browser }) => {
     const context = await browser.newContext();
     shopServer = await startWitnessedShop(context);
     const page = await context.newPage();
@@ -119,7 +183,9 @@ test.describe('revoking personalization', () => {
     await context.close();
   });
 
-  test('should report a deletion blocked by a tab that ignores versionchange, and finish it when that tab lets go', async ({ browser }) => {
+  test('C4: should report a deletion blocked by a tab that ignores versionchange, and finish it when that tab lets go', async ({
+    browser,
+  }) => {
     const context = await browser.newContext();
     shopServer = await startWitnessedShop(context);
     const tab1 = await context.newPage();

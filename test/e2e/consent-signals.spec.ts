@@ -61,7 +61,7 @@ test.afterEach(async () => {
 });
 
 test.describe('IAB TCF v2.2 through the script tag', () => {
-  test('should write nothing while the dialog is shown, and persist after useractioncomplete grants 1, 5, 6', async ({ browser }) => {
+  test('C2: should write nothing while the dialog is shown, and persist after useractioncomplete grants 1, 5, 6', async ({ browser }) => {
     const context = await browser.newContext();
     shopServer = await startWitnessedShop(context);
     await context.addInitScript(installCmp, {
@@ -98,7 +98,7 @@ test.describe('IAB TCF v2.2 through the script tag', () => {
     ],
   ];
   for (const [name, setup] of noDecision) {
-    test(`should persist nothing with ${name}`, async ({ browser }) => {
+    test(`C1: should persist nothing with ${name}`, async ({ browser }) => {
       const context = await browser.newContext();
       shopServer = await startWitnessedShop(context);
       await context.addInitScript(installCmp, setup);
@@ -174,7 +174,7 @@ test.describe('IAB TCF v2.2 through the script tag', () => {
     await context.close();
   });
 
-  test('should let a later explicit revocation win over the CMP grant', async ({ browser }) => {
+  test('C2, C3: should persist on a tcloaded grant, and let a later explicit revocation win over it', async ({ browser }) => {
     const context = await browser.newContext();
     shopServer = await startWitnessedShop(context);
     await context.addInitScript(installCmp, {

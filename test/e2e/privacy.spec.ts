@@ -75,7 +75,7 @@ test.describe('privacy-first on-device mode', () => {
     await shopServer?.close();
   });
 
-  test('should fetch only its own files and the bundle, and store nothing, without a consent signal', async ({ browser }) => {
+  test('C1, C5, C6: should fetch only its own files and the bundle, and store nothing, without a consent signal', async ({ browser }) => {
     const requestLists: string[][] = [];
     const journeys: Journey[] = [
       { query: 'zebra-striped-umbrella-7731', views: 5 },
@@ -157,7 +157,35 @@ test.describe('privacy-first on-device mode', () => {
     expect(requestLists[1]).toEqual(requestLists[0]);
   });
 
-  test('should send only aggregate counts, batched, with measurement consent and an endpoint', async ({ browser }) => {
+  test('C6: should copy no page URL parameter into a request, a referrer or the stored profile', async ({ browser }) => {
+    const context = await browser.newContext();
+    shopServer = await startWitnessedShop(context);
+    const page = await context.newPage();
+    const pii = ['alice.smith%40example.com', 'alice.smith@example.com', 'tok-5f2a9c'];
+    await page.goto(`${shopServer.origin}/privacy.html?email=${pii[0]}&token=${pii[2]}`);
+    // With consent, so that there is a stored profile to search too.
+    await page.evaluate(() => (window as unknown as { vitrine: VitrineGlobal }).vitrine.consent.set({ personalization: true }));
+    await shop(page, { query: 'plain-query', views: 4 });
+    await page.waitForTimeout(500);
+    const stored = await page.evaluate(async () => {
+      const vitrine = (window as unknown as { vitrine: VitrineGlobal }).vitrine;
+      return JSON.stringify([await vitrine.profile.export(), await vitrine.status(), await vitrine.consent.get()]);
+    });
+    expect(JSON.parse(stored)[1].profile.mode).toBe('persistent');
+    for (const secret of pii) expect(stored).not.toContain(secret);
+    for (const request of shopServer.server) {
+      // The page's own address carries them; nothing Vitrine asks for does, in its URL or body.
+      if (request.url.startsWith('/privacy.html')) continue;
+      for (const secret of pii) expect(`${request.url} ${request.body}`, request.url).not.toContain(secret);
+      // Vitrine's fetches send no referrer at all; only the browser's own script loads from the shop's
+      // origin (vitrine.js, the worker script and its chunks) carry the shop's address, to the shop itself.
+      if (request.headers.referer !== undefined)
+        expect(request.url, String(request.headers.referer)).toMatch(/^\/vitrine\/(vitrine\.js|assets\/worker-[\w-]+\.js)$/);
+    }
+    await context.close();
+  });
+
+  test('C5: should send only aggregate counts, batched, with measurement consent and an endpoint', async ({ browser }) => {
     const context = await browser.newContext();
     shopServer = await startWitnessedShop(context);
     const page = await context.newPage();
@@ -210,7 +238,7 @@ test.describe('privacy-first on-device mode', () => {
     await context.close();
   });
 
-  test("should add only the shown products' images, without referrer, when widgets render and the visitor uses them", async ({
+  test("C5, C6: should add only the shown products' images, without referrer, when widgets render and the visitor uses them", async ({
     browser,
   }) => {
     const context = await browser.newContext();

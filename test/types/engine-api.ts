@@ -20,6 +20,7 @@ import type {
   RerankResult,
   SimilarOptions,
   TrackEvent,
+  TrackOutcome,
   Vitrine,
   VisitorTraits,
 } from '../../src/index.ts';
@@ -64,7 +65,7 @@ export type PageSignatures = [
   >,
   Assert<Equals<Vitrine['traits'], (options?: CallControl) => Promise<VisitorTraits>>>,
   Assert<Equals<Vitrine['status'], (options?: CallControl) => Promise<EngineStatus>>>,
-  Assert<Equals<Vitrine['track'], (event: TrackEvent, options?: CallControl) => Promise<void>>>,
+  Assert<Equals<Vitrine['track'], (event: TrackEvent, options?: CallControl) => Promise<TrackOutcome>>>,
   Assert<
     Equals<
       Vitrine['consent']['set'],
@@ -91,7 +92,7 @@ export type PageSignatures = [
 
 // The methods stay assignable, as on the hand-written interface (no `readonly` from the table).
 export function replaceable(vitrine: Vitrine): void {
-  vitrine.track = () => Promise.resolve();
+  vitrine.track = () => Promise.resolve({ recorded: true });
   vitrine.consent.get = vitrine.consent.get.bind(vitrine.consent);
 }
 

@@ -49,7 +49,7 @@ export function RecommendationsView(props: RecommendationsProps) {
     if (!isAbort(error)) latest.current.onError?.(error);
   };
   // A report must never break the page: callers send failures to onError, never up.
-  const track = (type: 'click' | 'impression' | 'dismiss', item: ResultItem): Promise<void> =>
+  const track = (type: 'click' | 'impression' | 'dismiss', item: ResultItem): Promise<unknown> =>
     Promise.resolve().then(() => vitrine.track({ type, product: item.productId, placement }));
 
   const request = JSON.stringify([placement, product, limit, locale, category, rules]);

@@ -59,9 +59,9 @@ export class MemoryProfile {
     return this.#aggregates.values();
   }
 
-  /** Holds an event recorded while not persistent, then applies the caps. */
-  hold(event: StoredEvent): void {
-    this.#events.set(this.#memoryKey--, event);
+  /** Holds events recorded while not persistent, then applies the caps once (a burst sorts once per batch, not per event). */
+  hold(events: readonly StoredEvent[]): void {
+    for (const event of events) this.#events.set(this.#memoryKey--, event);
     this.#compact();
   }
 

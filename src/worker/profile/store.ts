@@ -44,8 +44,11 @@ export { isQuota } from './transactions.ts';
 
 export interface ProfileStore {
   status(): ProfileStatus;
-  /** Adds a validated event; resolves once it is written (persistent) or held (memory). Never rejects for storage faults. */
-  record(event: StoredEvent): Promise<void>;
+  /**
+   * Adds validated events (a batch is written in one transaction, held events are capped once);
+   * resolves once they are written (persistent) or held (memory). Never rejects for storage faults.
+   */
+  record(...events: StoredEvent[]): Promise<void>;
   /** Personalization consent given: opens IndexedDB and moves the in-memory session into it. */
   enablePersistence(): Promise<void>;
   /** Personalization revoked: deletes everything persisted (other tabs close first), then memory-only and empty. */
@@ -124,7 +127,7 @@ class Store implements ProfileStore {
     return {
       mode: this.#mode === 'persistent' ? 'persistent' : 'memory',
       reason: this.#reason,
-      events: this.#memory.size + this.#writes.size,
+      events: Math.min(this.#memory.size + this.#writes.size, this.#settings.maxEvents),
       overflow: this.#memory.overflow,
       skippedRecords: this.#memory.skippedRecords,
       deletionPending: this.#deletion.pending,
@@ -132,7 +135,10 @@ class Store implements ProfileStore {
   }
 
   events(): StoredEvent[] {
-    return [...this.#memory.events(), ...this.#writes.events()].sort((a, b) => a.time - b.time);
+    const events = [...this.#memory.events(), ...this.#writes.events()].sort((a, b) => a.time - b.time);
+    // A batch on its way into IndexedDB may take the log past the cap until its transaction folds
+    // the oldest into the aggregates (and counts them): the profile never shows more than the cap.
+    return events.slice(-this.#settings.maxEvents);
   }
 
   affinities(): Affinities {
@@ -140,16 +146,18 @@ class Store implements ProfileStore {
     return computeAffinities(this.events(), this.#memory.aggregates(), resolveProduct, now(), halfLifeMs);
   }
 
-  record(event: StoredEvent): Promise<void> {
+  record(...events: StoredEvent[]): Promise<void> {
     if (this.#mode !== 'persistent') {
-      this.#memory.hold(event);
+      this.#memory.hold(events);
       if (this.#reopenAfterClear && this.#wantPersistence) {
         this.#reopenAfterClear = false;
         void this.enablePersistence();
       }
-      return Promise.resolve();
+      // Consent given and the database opening: these move in with its first batch; answer after
+      // it, so `{ recorded: true }` does not come before the write a navigation could cut short.
+      return this.#mode === 'opening' ? this.#opening!.catch(() => undefined) : Promise.resolve();
     }
-    return this.#writes.add(event);
+    return this.#writes.add(events);
   }
 
   enablePersistence(): Promise<void> {

@@ -57,11 +57,11 @@ export class WriteQueue {
     return this.#queued.map((queued) => queued.event);
   }
 
-  /** Queues an event; resolves once it is written (or storage gave up on it). */
-  add(event: StoredEvent): Promise<void> {
-    const written = new Promise<void>((done) => this.#queued.push({ event, done }));
+  /** Queues events; resolves once they are written (or storage gave up on them). */
+  add(events: readonly StoredEvent[]): Promise<void> {
+    const written = Promise.all(events.map((event) => new Promise<void>((done) => this.#queued.push({ event, done }))));
     this.schedule();
-    return written;
+    return written.then(() => undefined);
   }
 
   /** Persistence starts: the memory profile's events go first, its aggregates with the next batch. */
