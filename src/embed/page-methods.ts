@@ -36,6 +36,11 @@ interface MethodSpec<C extends EngineCall> {
   /** A long call: its deadline defaults to `loadTimeoutMs`, not the per-call `timeoutMs`. */
   long?: true;
   /**
+   * The worker call that stops this one when the page stops waiting for it (deadline or abort),
+   * unless a newer call of this method came since (the worker dropped the older one for it then).
+   */
+  stop?: EngineCall;
+  /**
    * The worker's arguments from the page's (those before the control one) and the rest of the
    * control argument; a throw rejects the call before the worker starts. Its parameter types are
    * the page method's. Default: the page's arguments as they are.
@@ -96,6 +101,8 @@ export const PAGE_METHODS = {
     call: 'load',
     control: 1,
     long: true,
+    // A download that stalls must not hold the worker's load queue once the page gave up on it.
+    stop: 'abortLoad',
     // The worker's base URL is its own script, not the page: resolve relative URLs here.
     wire: ([source]: [source: string | URL | ArrayBuffer]) => [
       source instanceof ArrayBuffer ? transfer(source, [source]) : new URL(source, document.baseURI).href,
@@ -193,13 +200,15 @@ type Hook = (...args: unknown[]) => unknown;
 type LooseSpec = Omit<MethodSpec<EngineCall>, 'wire' | 'done' | 'failed'> & { wire?: Hook; done?: Hook; failed?: Hook };
 
 function pageMethod(
-  { call, control, forward, bundle, long, wire, done, failed }: LooseSpec,
+  { call, control, forward, bundle, long, stop, wire, done, failed }: LooseSpec,
   label: string,
   { bridge, loadTimeoutMs }: MethodContext,
 ): (...args: unknown[]) => Promise<unknown> {
   const { recovery } = bridge;
+  let calls = 0;
   // Async: a throw in `wire` (a bad argument) rejects the call like any other failure.
   return async (...args) => {
+    const number = ++calls;
     const { signal, timeoutMs = long ? loadTimeoutMs : undefined, ...options } = (args[control] ?? {}) as CallControl;
     const given = Array.from({ length: control }, (_, i) => args[i]);
     const sent = wire ? (wire(given, options) as unknown[]) : forward ? [...given, options] : given;
@@ -216,6 +225,9 @@ function pageMethod(
       return value;
     } catch (error) {
       failed?.(recovery, error, given, sent);
+      if (stop && number == calls && (signal?.aborted || (error as { code?: string }).code == 'TIMEOUT')) {
+        bridge.run((engine) => (engine[stop] as () => Promise<unknown>)(), { label }).catch(() => 0);
+      }
       throw error;
     }
   };

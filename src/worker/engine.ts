@@ -8,6 +8,9 @@
  * - During a reload, queries keep using the old bundle until the swap (they do not wait).
  *   With nothing loaded yet, they fail with `NOT_READY`.
  * - Loads (and background revalidations) run one at a time, in call order.
+ * - A newer `load()` supersedes an older one still waiting or downloading, and `abortLoad()` (the
+ *   page stopped waiting: deadline or abort) stops the latest: its download is aborted and it rejects
+ *   with an `AbortError`, so a stalled download never holds the queue (RELIABILITY.md V13).
  */
 import { decodeBundle } from '../shared/bundle/index.ts';
 import type { Bundle } from '../shared/bundle/types.ts';
@@ -31,6 +34,15 @@ import type { VisitorTraits } from '../shared/visitor-traits.ts';
 import { computeTraits } from './traits.ts';
 import { NO_VISITOR, sessionStartOf, type VisitorInput } from './visitor.ts';
 
+/** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    signal.throwIfAborted();
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    promise.then(resolve, reject);
+  });
+}
+
 function errorSummary(error: unknown): { code: string; message: string } {
   if (isVitrineError(error)) return { code: error.code, message: error.message };
   return { code: 'WORKER_CRASHED', message: error instanceof Error ? error.message : String(error) };
@@ -43,6 +55,8 @@ export class Engine {
   #factory: KernelFactory | null = null;
   /** Tail of the load queue: each load/revalidation chains onto it. */
   #queue: Promise<unknown> = Promise.resolve();
+  /** Aborts the latest load (its download, or its wait for an older one) and its background revalidation. */
+  #latest = new AbortController();
   readonly #getFactory: () => Promise<KernelFactory>;
 
   constructor(getFactory: () => Promise<KernelFactory> = kernelFactory) {
@@ -54,20 +68,29 @@ export class Engine {
     if (typeof source !== 'string' && !(source instanceof ArrayBuffer)) {
       return Promise.reject(new VitrineError('INVALID_REQUEST', 'source: must be a URL string or an ArrayBuffer', { field: 'source' }));
     }
+    this.abortLoad();
+    const { signal } = (this.#latest = new AbortController());
     return this.#enqueue(async () => {
+      signal.throwIfAborted();
       this.#state = 'loading';
       try {
-        if (typeof source === 'string') await this.#loadUrl(source);
-        else await this.#swapIn(source, null, 'buffer');
+        if (typeof source === 'string') await this.#loadUrl(source, signal);
+        else await this.#swapIn(source, null, 'buffer', signal);
         this.#lastError = null;
       } catch (error) {
-        this.#lastError = errorSummary(error);
+        // Cancelled, not failed: lastError keeps what it said.
+        if (!signal.aborted) this.#lastError = errorSummary(error);
         throw error;
       } finally {
         this.#state = this.#current ? 'ready' : this.#lastError ? 'error' : 'idle';
       }
       return this.status();
     });
+  }
+
+  /** Stops the latest load: it rejects with an `AbortError`, and a URL's download is aborted. */
+  abortLoad(): void {
+    this.#latest.abort();
   }
 
   /** `visitor`: the visitor's events and affinities (the worker passes the profile's; tests their own). */
@@ -123,18 +146,18 @@ export class Engine {
   }
 
   /** Cache first (then revalidate in the background), else the network. */
-  async #loadUrl(url: string): Promise<void> {
+  async #loadUrl(url: string, signal: AbortSignal): Promise<void> {
     const cached = await readCached(url);
     const current = this.#current;
     if (cached && current?.url === url && cached.contentHash === current.bundle.contentHash) {
       // Already serving this exact bundle: only ask the server whether it changed.
-      void this.#revalidate(url, cached.validators, current.bundle.contentHash);
+      void this.#revalidate(url, cached.validators, current.bundle.contentHash, signal);
       return;
     }
     if (cached) {
       try {
-        const loaded = await this.#swapIn(cached.bytes, url, 'cache');
-        void this.#revalidate(url, cached.validators, loaded.bundle.contentHash);
+        const loaded = await this.#swapIn(cached.bytes, url, 'cache', signal);
+        void this.#revalidate(url, cached.validators, loaded.bundle.contentHash, signal);
         return;
       } catch (error) {
         // A cached copy that no longer decodes (e.g. written by an older reader) is dropped.
@@ -142,10 +165,10 @@ export class Engine {
         await deleteCached(url);
       }
     }
-    const fetched = await fetchBundle(url);
+    const fetched = await fetchBundle(url, signal);
     const bytes = fetched.bytes!;
     // Decode before caching: corrupt bytes must never reach the cache.
-    const loaded = await this.#swapIn(bytes, url, 'network');
+    const loaded = await this.#swapIn(bytes, url, 'network', signal);
     await writeCached(url, bytes, loaded.bundle.contentHash, fetched.validators);
   }
 
@@ -154,33 +177,41 @@ export class Engine {
    * queue, so it is ordered with explicit loads) unless another bundle was loaded meanwhile.
    * Failures are recorded in `lastError`; the cached version keeps serving.
    */
-  #revalidate(url: string, validators: Validators, contentHash: string): Promise<void> {
+  #revalidate(url: string, validators: Validators, contentHash: string, signal: AbortSignal): Promise<void> {
     const work = async (): Promise<void> => {
-      const fetched = await fetchBundle(url, validators);
+      const fetched = await fetchBundle(url, signal, validators);
       if (!fetched.bytes) return; // 304: the cached copy is current
       const bytes = fetched.bytes;
       const serving = await this.#enqueue(async () => {
         const current = this.#current;
         if (current?.url !== url || current.bundle.contentHash !== contentHash) return null;
-        return this.#swapIn(bytes, url, 'network', contentHash);
+        return this.#swapIn(bytes, url, 'network', signal, contentHash);
       });
       // Also when unchanged: the entry gets the server's new validators.
       if (serving) await writeCached(url, bytes, serving.bundle.contentHash, fetched.validators);
     };
     return work().catch((error: unknown) => {
-      this.#lastError = errorSummary(error);
+      if (!signal.aborted) this.#lastError = errorSummary(error);
     });
   }
 
   /**
    * Decodes, loads the bundle completely, then swaps it in with one assignment. With
-   * `unlessHash`, a bundle whose content hash equals it is not swapped (nothing changed).
+   * `unlessHash`, a bundle whose content hash equals it is not swapped (nothing changed). An abort
+   * before the swap leaves the serving bundle as it was.
    */
-  async #swapIn(bytes: ArrayBuffer, url: string | null, source: BundleStatus['source'], unlessHash?: string): Promise<LoadedBundle> {
+  async #swapIn(
+    bytes: ArrayBuffer,
+    url: string | null,
+    source: BundleStatus['source'],
+    signal: AbortSignal,
+    unlessHash?: string,
+  ): Promise<LoadedBundle> {
     const startedAt = performance.now();
     const bundle = decodeBundle(bytes);
     if (unlessHash !== undefined && bundle.contentHash === unlessHash) return this.#current!;
-    this.#factory ??= await this.#getFactory();
+    // The kernels' first download is shared with later loads: stop waiting for it, not it.
+    this.#factory ??= await abortable(this.#getFactory(), signal);
     let kernels;
     try {
       kernels = await this.#factory.create();
@@ -189,6 +220,7 @@ export class Engine {
       this.#factory = referenceFactory(classifyWasmError(error, this.#factory.impl));
       kernels = await this.#factory.create();
     }
+    signal.throwIfAborted();
     const loaded = createLoadedBundle(bundle, kernels, { url, source, startedAt });
     this.#current = loaded;
     // Build the bundle's indexes right after the load, one per task between messages, instead of
