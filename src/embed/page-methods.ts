@@ -7,6 +7,7 @@
  * so a new engine call is one entry here, and its page signature follows the worker's.
  */
 import { transfer } from './worker-calls.ts';
+import { unsendable } from './unsendable.ts';
 import type { EngineApi } from '../worker/index.ts';
 import type { ConsentChoice, ConsentSignal } from '../shared/consent-record.ts';
 import { pickEventFields, type TrackEvent } from '../shared/events.ts';
@@ -33,6 +34,8 @@ interface MethodSpec<C extends EngineCall> {
   forward?: true;
   /** Needs the bundle: after a restart that lost it, the call fails with `NOT_READY` until `load()` again. */
   bundle?: true;
+  /** Names of the worker's arguments where there are several, for an error naming a field that cannot be sent. */
+  params?: string[];
   /** A long call: its deadline defaults to `loadTimeoutMs`, not the per-call `timeoutMs`. */
   long?: true;
   /**
@@ -110,11 +113,11 @@ export const PAGE_METHODS = {
     done: (recovery, _status, [source]) => recovery.loaded(source),
   },
   /** @example await vitrine.similar('sku-1', { limit: 4 }) */
-  similar: { call: 'similar', control: 1, forward: true, bundle: true },
+  similar: { call: 'similar', control: 1, forward: true, bundle: true, params: ['productId', 'options'] },
   /** @example await vitrine.recommend({ placement: 'for_you', context: { recent: ['sku-9'] } }) */
   recommend: { call: 'recommend', control: 1, bundle: true },
   /** @example await vitrine.rerank(['sku-1', 'sku-2'], { recent: ['sku-9'] }, { locale: 'de' }) */
-  rerank: { call: 'rerank', control: 2, forward: true, bundle: true },
+  rerank: { call: 'rerank', control: 2, forward: true, bundle: true, params: ['productIds', 'context', 'options'] },
   /**
    * The visitor's intent (browsing / buying) and buyer type (bargain / premium, brand-loyal /
    * exploring), each with a confidence and the evidence, computed on the device.
@@ -168,7 +171,7 @@ export const PAGE_METHODS = {
     /** Deletes everything stored about the visitor (consent stays as it is). */
     delete: { call: 'profileDelete', control: 0 },
     /** Removes one product from the profile: its events and its influence on derived preferences. @example await vitrine.profile.forget('sku-1') */
-    forget: { call: 'profileForget', control: 1 },
+    forget: { call: 'profileForget', control: 1, params: ['productId'] },
     /** What is stored, in plain English sentences, for a privacy panel. */
     summary: { call: 'profileSummary', control: 0 },
   },
@@ -200,7 +203,7 @@ type Hook = (...args: unknown[]) => unknown;
 type LooseSpec = Omit<MethodSpec<EngineCall>, 'wire' | 'done' | 'failed'> & { wire?: Hook; done?: Hook; failed?: Hook };
 
 function pageMethod(
-  { call, control, forward, bundle, long, stop, wire, done, failed }: LooseSpec,
+  { call, control, forward, bundle, long, stop, params, wire, done, failed }: LooseSpec,
   label: string,
   { bridge, loadTimeoutMs }: MethodContext,
 ): (...args: unknown[]) => Promise<unknown> {
@@ -223,7 +226,9 @@ function pageMethod(
       );
       done?.(recovery, value, sent);
       return value;
-    } catch (error) {
+    } catch (thrown) {
+      // What postMessage could not copy (a function, a DOM node, ...) is the caller's input error.
+      const error = (thrown as Error)?.name == 'DataCloneError' ? unsendable(sent, params, 'INVALID_REQUEST') : thrown;
       failed?.(recovery, error, given, sent);
       if (stop && number == calls && (signal?.aborted || (error as { code?: string }).code == 'TIMEOUT')) {
         bridge.run((engine) => (engine[stop] as () => Promise<unknown>)(), { label }).catch(() => 0);

@@ -81,7 +81,7 @@ function settle(page: Page, url: string, options: { timeoutMs?: number; abortAft
       return vitrine.load(url, { timeoutMs, signal: controller.signal }).then(
         (status) => `loaded ${status.bundle?.products}`,
         // A DOMException has a numeric `code` too: only a VitrineError's code is a name.
-        (error: { code?: string; name?: string }) => (error.name === 'VitrineError' ? error.code : error.name),
+        (error: { code?: string; name?: string }) => String(error.name === 'VitrineError' ? error.code : error.name),
       );
     },
     { url, ...options },
