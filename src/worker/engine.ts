@@ -95,21 +95,44 @@ export class Engine {
 
   /** `visitor`: the visitor's events and affinities (the worker passes the profile's; tests their own). */
   similar(productId: unknown, options: unknown, visitor: VisitorInput = NO_VISITOR): RecommendResult {
-    const loaded = this.#ready();
-    if (typeof productId !== 'string' || productId === '') {
-      throw new VitrineError('INVALID_REQUEST', 'productId: must be a non-empty string', { field: 'productId' });
-    }
-    return ranking.similar(loaded, productId, normalizeOptions(options, 'options.'), visitor);
+    return this.#query((loaded) => {
+      if (typeof productId !== 'string' || productId === '') {
+        throw new VitrineError('INVALID_REQUEST', 'productId: must be a non-empty string', { field: 'productId' });
+      }
+      return ranking.similar(loaded, productId, normalizeOptions(options, 'options.'), visitor);
+    });
   }
 
   recommend(request: unknown, visitor: VisitorInput = NO_VISITOR): RecommendResult {
-    return ranking.recommend(this.#ready(), normalizeRequest(request), visitor);
+    return this.#query((loaded) => ranking.recommend(loaded, normalizeRequest(request), visitor));
   }
 
   rerank(productIds: unknown, context: unknown, options?: unknown, visitor: VisitorInput = NO_VISITOR): RerankResult {
+    return this.#query((loaded) => {
+      const normalized = normalizeRerank(productIds, context, options);
+      return ranking.rerank(loaded, normalized.ids, normalized.options, visitor);
+    });
+  }
+
+  /**
+   * Runs a query on the serving bundle. A kernel trap (WebAssembly `RuntimeError`, or an
+   * AssemblyScript `abort`) fails this query with `KERNEL_TRAP`; the bundle is set up again on a
+   * fresh kernels instance at once, since the trapped one's memory cannot be trusted.
+   */
+  #query<T>(run: (loaded: LoadedBundle) => T): T {
     const loaded = this.#ready();
-    const normalized = normalizeRerank(productIds, context, options);
-    return ranking.rerank(loaded, normalized.ids, normalized.options, visitor);
+    try {
+      return run(loaded);
+    } catch (error) {
+      const trap = (error as Error)?.name == 'RuntimeError' || (isVitrineError(error) && error.code == 'KERNEL_TRAP');
+      const renew = loaded.kernels.renew;
+      if (!trap || !renew) throw error;
+      if (this.#current === loaded) {
+        this.#current = createLoadedBundle(loaded.bundle, renew(), loaded);
+        void this.#current.warm(() => this.#current?.bundle === loaded.bundle);
+      }
+      throw isVitrineError(error) ? error : new VitrineError('KERNEL_TRAP', `the scoring kernels failed: ${(error as Error).message}`);
+    }
   }
 
   /** Intent and buyer type of the visitor, with the evidence (needs a bundle for prices and brands). */
