@@ -168,3 +168,38 @@ test.describe('V13: a bundle download that stalls or trickles', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+test.describe('W5: the kernels served with the wrong content type, or not at all', () => {
+  test('should still run the WebAssembly kernels when .wasm comes as application/octet-stream', async ({ page }) => {
+    let served = 0;
+    await page.context().route(/\/assets\/kernels[^/]*\.wasm$/, async (route) => {
+      served++;
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
+    });
+    await page.goto(`${shop.origin}/failures.html`);
+    await expect(page.locator('[data-vitrine="trending"] [data-vitrine-item]')).toHaveCount(6);
+    const status = await statusOf(page);
+    expect(served).toBeGreaterThan(0);
+    expect(status.kernels).toBe('wasm-simd');
+    expect(status.kernelsFallback).toBeNull();
+    expect(await page.evaluate(() => (window as unknown as { vitrineWarnings: string[] }).vitrineWarnings)).toEqual([]);
+  });
+
+  test('should fall back to the JavaScript kernels, once and without a retry loop, when .wasm answers 404 HTML', async ({ page }) => {
+    const asked: string[] = [];
+    await page.context().route(/\/assets\/kernels[^/]*\.wasm$/, (route) => {
+      asked.push(route.request().url());
+      return route.fulfill({ status: 404, contentType: 'text/html', body: '<h1>Not found</h1>' });
+    });
+    await page.goto(`${shop.origin}/failures.html`);
+    await expect(page.locator('[data-vitrine="trending"] [data-vitrine-item]')).toHaveCount(6);
+    const status = await statusOf(page);
+    expect(status.kernels).toBe('js');
+    expect(status.kernelsFallback?.code).toBe('WASM_UNAVAILABLE');
+    await page.waitForTimeout(500);
+    // The SIMD build, then the plain one: each asked once.
+    expect(asked).toHaveLength(2);
+    expect(new Set(asked).size).toBe(2);
+  });
+});
