@@ -77,4 +77,35 @@ describe('W11: non-cloneable input to the public API', () => {
     expect(result.items).toHaveLength(3);
     expect(Object.keys(Object.prototype)).toEqual([]);
   });
+
+  it('should settle a cyclic request with an answer or a typed error, not hang', async () => {
+    const request: Record<string, unknown> = { placement: 'trending', limit: 3 };
+    request.self = request;
+    const context: Record<string, unknown> = { recent: ['sku-1'] };
+    context.parent = context;
+    request.context = context;
+    const outcome = await vitrine.recommend(request as never, { timeoutMs: 5000 }).then(
+      (result) => result.items.length,
+      (error: { name?: string; code?: string }) => `${error.name} ${error.code}`,
+    );
+    expect([3, 'VitrineError INVALID_REQUEST']).toContain(outcome);
+  });
+
+  it('should reject 10 MB strings with typed errors within the deadline', async () => {
+    const huge = 'x'.repeat(10_000_000);
+    const similar = await vitrineRejection(vitrine.similar(huge, { timeoutMs: 5000 }));
+    expect(['INVALID_REQUEST', 'UNKNOWN_PRODUCT']).toContain(similar.code);
+    const track = await vitrineRejection(vitrine.track({ type: 'view', product: huge }, { timeoutMs: 5000 }));
+    expect(track).toMatchObject({ code: 'INVALID_EVENT', details: { field: 'product' } });
+  });
+
+  it('should not let __proto__ or constructor keys grant consent or pollute prototypes', async () => {
+    const choice = JSON.parse('{"__proto__": {"personalization": true, "polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}');
+    await vitrine.consent.set(choice).catch(() => undefined);
+    expect((await vitrine.consent.get()).personalization).toBe(false);
+    const request = JSON.parse('{"placement": "trending", "limit": 2, "__proto__": {"limit": 50, "polluted": 1}}');
+    expect((await vitrine.recommend(request)).items).toHaveLength(2);
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(Object.keys(Object.prototype)).toEqual([]);
+  });
 });

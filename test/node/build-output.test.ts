@@ -89,4 +89,20 @@ describe('build output', () => {
     for (const name of ['Recommendations', 'RecommendationList', 'WhyButton', 'PrivacyPanel', 'mountWidget'])
       expect(typeof mod[name], name).toBe('function');
   });
+
+  it('should ship no test-only fault hooks (RELIABILITY.md "fault-injection surface", W7)', () => {
+    const files = [...assetsIn(`${DIST}assets`).map((file) => `${DIST}assets/${file}`), `${DIST}vitrine.js`];
+    files.push(
+      ...assetsIn(`${DIST}lib`)
+        .filter((file) => file.endsWith('.mjs'))
+        .map((file) => `${DIST}lib/${file}`),
+    );
+    files.push(...assetsIn(`${DIST}lib/assets`).map((file) => `${DIST}lib/assets/${file}`));
+    for (const file of files.filter((name) => /\.m?js$/.test(name))) {
+      const code = readFileSync(file, 'utf8');
+      expect(code, file).not.toContain('__vitrineTest');
+      // Test code is never bundled: the W7 test swaps kernel exports with a helper of this name.
+      expect(code, file).not.toMatch(/\bsabotage\b/);
+    }
+  });
 });
