@@ -34,15 +34,6 @@ import type { VisitorTraits } from '../shared/visitor-traits.ts';
 import { computeTraits } from './traits.ts';
 import { NO_VISITOR, sessionStartOf, type VisitorInput } from './visitor.ts';
 
-/** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    signal.throwIfAborted();
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-    promise.then(resolve, reject);
-  });
-}
-
 function errorSummary(error: unknown): { code: string; message: string } {
   if (isVitrineError(error)) return { code: error.code, message: error.message };
   return { code: 'WORKER_CRASHED', message: error instanceof Error ? error.message : String(error) };
@@ -57,9 +48,9 @@ export class Engine {
   #queue: Promise<unknown> = Promise.resolve();
   /** Aborts the latest load (its download, or its wait for an older one) and its background revalidation. */
   #latest = new AbortController();
-  readonly #getFactory: () => Promise<KernelFactory>;
+  readonly #getFactory: (signal: AbortSignal) => Promise<KernelFactory>;
 
-  constructor(getFactory: () => Promise<KernelFactory> = kernelFactory) {
+  constructor(getFactory: (signal: AbortSignal) => Promise<KernelFactory> = kernelFactory) {
     this.#getFactory = getFactory;
   }
 
@@ -233,8 +224,7 @@ export class Engine {
     const startedAt = performance.now();
     const bundle = decodeBundle(bytes);
     if (unlessHash !== undefined && bundle.contentHash === unlessHash) return this.#current!;
-    // The kernels' first download is shared with later loads: stop waiting for it, not it.
-    this.#factory ??= await abortable(this.#getFactory(), signal);
+    this.#factory ??= await this.#getFactory(signal);
     let kernels;
     try {
       kernels = await this.#factory.create();

@@ -138,6 +138,23 @@ test.describe('V13: a bundle download that stalls or trickles', () => {
     expect(await settle(page, `${slow.origin}/good.vtb`, { timeoutMs: 5000 })).toMatch(/^loaded \d+$/);
   });
 
+  test('should start the kernels download again for the next load when the first one stalled', async ({ page }) => {
+    // The shop's bundle fails at once, so only the loads below reach the kernels.
+    await page.route('**/vitrine/shop.vtb', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    let wasmRequests = 0;
+    await page.context().route(/\/assets\/kernels[^/]*\.wasm$/, (route) => {
+      // The first .wasm request never gets an answer; later ones do.
+      if (wasmRequests++ === 0) return;
+      return route.continue();
+    });
+    await page.goto(`${shop.origin}/failures.html`);
+    expect(await settle(page, `${slow.origin}/good.vtb`, { timeoutMs: 2000 })).toBe('TIMEOUT');
+    expect(await settle(page, `${slow.origin}/good.vtb`, { timeoutMs: 10_000 })).toMatch(/^loaded \d+$/);
+    // Not a fallback to the JavaScript kernels: the WebAssembly ones, fetched again.
+    expect((await statusOf(page)).kernels).toBe('wasm-simd');
+    expect(wasmRequests).toBe(2);
+  });
+
   test('should not leave the first load stuck in loading when it stalls: the state goes back to idle', async ({ page }) => {
     // No data-bundle load reaches the shop's bundle: every load in this page goes to the stalling server.
     await page.route('**/vitrine/shop.vtb', (route) => route.fulfill({ status: 404, body: 'gone' }));
