@@ -228,7 +228,7 @@ function pageMethod(
       return value;
     } catch (thrown) {
       // What postMessage could not copy (a function, a DOM node, ...) is the caller's input error.
-      const error = (thrown as Error)?.name == 'DataCloneError' ? unsendable(sent, params, 'INVALID_REQUEST') : thrown;
+      const error = (thrown as Error)?.name == 'DataCloneError' ? unsendable(sent, params) : thrown;
       failed?.(recovery, error, given, sent);
       if (stop && number == calls && (signal?.aborted || (error as { code?: string }).code == 'TIMEOUT')) {
         bridge.run((engine) => (engine[stop] as () => Promise<unknown>)(), { label }).catch(() => 0);

@@ -24,11 +24,12 @@ function unsendablePart(value: unknown, path: string): string {
 }
 
 /**
- * The typed error for arguments `postMessage` refused. `names` are the arguments' names when there
+ * The `INVALID_REQUEST` for arguments `postMessage` refused (events never get here: `track` copies
+ * their known fields first). `names` are the arguments' names when there
  * are several (`productId`, `options`); a single argument's fields are named as the worker names
  * them (`context.recent[1]`), and the argument itself `request`.
  */
-export function unsendable(args: unknown[], names: string[] | undefined, code: 'INVALID_REQUEST' | 'INVALID_EVENT'): VitrineError {
+export function unsendable(args: unknown[], names: string[] | undefined): VitrineError {
   let field = 'request';
   for (const [i, arg] of args.entries()) {
     try {
@@ -38,5 +39,5 @@ export function unsendable(args: unknown[], names: string[] | undefined, code: '
       break;
     }
   }
-  return new VitrineError(code, `${field}: not plain data, cannot be sent to the engine`, { field });
+  return new VitrineError('INVALID_REQUEST', `${field}: not plain data, cannot be sent to the engine`, { field });
 }
