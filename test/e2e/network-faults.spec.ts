@@ -4,11 +4,12 @@
  * issue 12 failure 4). The server itself is the witness that the worker's download was aborted:
  * it sees the connection closed.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type Worker } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { VitrineGlobal } from '../../src/embed/script-tag.ts';
+import type { Vitrine } from '../../src/index.ts';
 import { startShop, type Shop } from './shop-harness.ts';
 
 const BUNDLE = readFileSync('demo/build/shop.vtb');
@@ -23,7 +24,7 @@ interface SlowServer {
 }
 
 /**
- * `/stall.vtb`: headers and 100 bytes, then nothing. `/trickle.vtb?ms=N`: the demo bundle in 4 KB
+ * `/stall.vtb`: headers and 100 bytes, then nothing (so does `/once.vtb` after its first answer). `/trickle.vtb?ms=N`: the demo bundle in 4 KB
  * pieces spread over about N ms. `/good.vtb`: the demo bundle at once. All with CORS, as a CDN.
  */
 async function startSlowServer(): Promise<SlowServer> {
@@ -37,8 +38,9 @@ async function startSlowServer(): Promise<SlowServer> {
       'access-control-allow-origin': '*',
       'cache-control': 'no-store',
     });
-    if (url.pathname === '/good.vtb') return void res.end(BUNDLE);
-    if (url.pathname === '/stall.vtb') {
+    const times = state.received.filter((path) => path === url.pathname).length;
+    if (url.pathname === '/good.vtb' || (url.pathname === '/once.vtb' && times === 1)) return void res.end(BUNDLE);
+    if (url.pathname === '/stall.vtb' || url.pathname === '/once.vtb') {
       res.write(BUNDLE.subarray(0, 100));
       res.on('close', () => state.closed++);
       return;
@@ -153,6 +155,52 @@ test.describe('V13: a bundle download that stalls or trickles', () => {
     // Not a fallback to the JavaScript kernels: the WebAssembly ones, fetched again.
     expect((await statusOf(page)).kernels).toBe('wasm-simd');
     expect(wasmRequests).toBe(2);
+  });
+
+  test('should not hold a restarted engine when reloading its bundle stalls: the replay gives up after loadTimeoutMs', async ({ page }) => {
+    const workers: Worker[] = [];
+    page.on('worker', (worker) => workers.push(worker));
+    await page.goto(`${shop.origin}/library.html`);
+    await page.waitForFunction(() => 'engine' in window);
+    expect(
+      await page.evaluate(
+        async (url) => (await (window as unknown as { engine: Vitrine }).engine.load(url)).state,
+        `${slow.origin}/once.vtb`,
+      ),
+    ).toBe('ready');
+    // No cached copy to fall back on: the restart's replay must download it again, and that stalls.
+    await page.evaluate(() => caches.delete('vitrine-bundles-v1'));
+    await workers.at(-1)!.evaluate(() =>
+      setTimeout(() => {
+        throw new Error('engine crashed on purpose');
+      }, 0),
+    );
+    const after = await page.evaluate(() =>
+      (window as unknown as { engine: Vitrine }).engine.status().then(
+        (status) => status.state,
+        (error: { code?: string }) => error.code,
+      ),
+    );
+    expect(after).not.toBe('TIMEOUT');
+    expect(workers).toHaveLength(2);
+    await expect.poll(() => slow.closed).toBe(1);
+    // The bundle is lost until load() again, which works at once.
+    const query = await page.evaluate(() =>
+      (window as unknown as { engine: Vitrine }).engine.recommend({ placement: 'trending' }).then(
+        () => 'answered',
+        (error: { code?: string; details?: { reason?: string } }) => `${error.code} ${error.details?.reason}`,
+      ),
+    );
+    expect(query).toBe('NOT_READY restarted');
+    expect(
+      await page.evaluate(
+        async (url) => (await (window as unknown as { engine: Vitrine }).engine.load(url)).state,
+        `${slow.origin}/good.vtb`,
+      ),
+    ).toBe('ready');
+    expect(
+      (await page.evaluate(() => (window as unknown as { engine: Vitrine }).engine.recommend({ placement: 'trending' }))).items.length,
+    ).toBeGreaterThan(0);
   });
 
   test('should not leave the first load stuck in loading when it stalls: the state goes back to idle', async ({ page }) => {
