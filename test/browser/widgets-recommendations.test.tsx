@@ -350,7 +350,8 @@ describe('Recommendations with the real engine', () => {
     );
     unmount = () => render(null, host);
     const inner = host.querySelector('div')!;
-    await vi.waitFor(() => expect(inner.shadowRoot!.querySelector('slot')).not.toBeNull());
+    // A fresh worker answers first (about 1 s in the dev server on a busy machine, vi.waitFor's default).
+    await vi.waitFor(() => expect(inner.shadowRoot!.querySelector('slot')).not.toBeNull(), { timeout: 5000 });
     expect(onError.mock.calls[0]![0].code).toBe('NOT_READY');
     expect(inner.querySelector('a')!.checkVisibility()).toBe(true);
     expect(inner.shadowRoot!.querySelector('slot')!.assignedElements()[0]!.textContent).toBe('Our bestsellers');
