@@ -18,7 +18,7 @@ let sheets: CSSStyleSheet[] | undefined;
 /**
  * Renders `vnode` into `host`'s open shadow root (attached on first use), with the widget
  * stylesheets adopted. Calling it again re-renders in place. Returns the unmount function.
- * @throws DOMException when `host` cannot have a shadow root (e.g. a `<p>`, or a closed root).
+ * @throws DOMException when `host` cannot have a shadow root (e.g. a `<ul>` or `<button>`, or a closed root).
  * @example
  * const unmount = mountWidget(div, <RecommendationsView vitrine={vitrine} placement="similar" product="SKU-1" />);
  */

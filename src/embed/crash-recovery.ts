@@ -38,6 +38,11 @@ export interface CrashRecoveryOptions {
   maxRestarts?: number;
   /** Window over which crashes are counted, ms. Default `60000`. */
   restartWindowMs?: number;
+  /**
+   * How long a restart's replay waits for the bundle to load again (calls queue behind it), ms; then
+   * the download is stopped and the bundle counts as lost. Default `60000`.
+   */
+  replayLoadTimeoutMs?: number;
 }
 
 /** The reason of a crash worth one more try: the worker was running and died under the call. */
@@ -92,6 +97,7 @@ export interface CrashRecovery {
 export function createCrashRecovery({
   maxRestarts = DEFAULT_MAX_RESTARTS,
   restartWindowMs = DEFAULT_RESTART_WINDOW_MS,
+  replayLoadTimeoutMs = 60_000,
 }: CrashRecoveryOptions = {}): CrashRecovery {
   /** Times of recent crashes, oldest first, within the restart window. */
   let crashes: number[] = [];
@@ -151,8 +157,18 @@ export function createCrashRecovery({
           { reason: 'restarted' },
         );
       } else if (url !== null) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
         try {
-          await engine.load(url, bundleIntegrity);
+          // A download that stalls must not hold every call queued behind the replay (RELIABILITY.md V13).
+          await Promise.race([
+            engine.load(url, bundleIntegrity),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => {
+                engine.abortLoad().catch(() => 0);
+                reject(new VitrineError('TIMEOUT', `took longer than ${replayLoadTimeoutMs} ms`, { timeoutMs: replayLoadTimeoutMs }));
+              }, replayLoadTimeoutMs);
+            }),
+          ]);
         } catch (error) {
           const cause = isVitrineError(error) ? error : null;
           recovery.bundleLost = new VitrineError(
@@ -160,6 +176,8 @@ export function createCrashRecovery({
             `the engine worker restarted and reloading ${url} failed: ${cause?.message ?? String(error)}`,
             { reason: 'restarted', url, cause: cause?.code },
           );
+        } finally {
+          clearTimeout(timer);
         }
       }
     },

@@ -79,7 +79,7 @@ export function createEngine({
   measurementIntervalMs,
   profileLimits,
 }: VitrineOptions = {}): { vitrine: Vitrine; bridge: EngineBridge } {
-  const bridge = new EngineBridge({ timeoutMs, createWorker });
+  const bridge = new EngineBridge({ timeoutMs, createWorker, replayLoadTimeoutMs: loadTimeoutMs });
   const { recovery } = bridge;
 
   if (profileLimits) {

@@ -7,6 +7,7 @@
  * so a new engine call is one entry here, and its page signature follows the worker's.
  */
 import { transfer } from './worker-calls.ts';
+import { unsendable } from './unsendable.ts';
 import type { EngineApi } from '../worker/index.ts';
 import type { ConsentChoice, ConsentSignal } from '../shared/consent-record.ts';
 import type { CallOptions, EngineBridge } from './bridge.ts';
@@ -32,8 +33,15 @@ interface MethodSpec<C extends EngineCall> {
   forward?: true;
   /** Needs the bundle: after a restart that lost it, the call fails with `NOT_READY` until `load()` again. */
   bundle?: true;
+  /** Names of the worker's arguments where there are several, for an error naming a field that cannot be sent. */
+  params?: string[];
   /** A long call: its deadline defaults to `loadTimeoutMs`, not the per-call `timeoutMs`. */
   long?: true;
+  /**
+   * The worker call that stops this one when the page stops waiting for it (deadline or abort),
+   * unless a newer call of this method came since (the worker dropped the older one for it then).
+   */
+  stop?: EngineCall;
   /**
    * The worker's arguments from the page's (those before the control one) and the rest of the
    * control argument; a throw rejects the call before the worker starts. Its parameter types are
@@ -99,6 +107,8 @@ export const PAGE_METHODS = {
     call: 'load',
     control: 1,
     long: true,
+    // A download that stalls must not hold the worker's load queue once the page gave up on it.
+    stop: 'abortLoad',
     // The worker's base URL is its own script, not the page: resolve relative URLs here.
     wire: ([source]: [source: string | URL | ArrayBuffer], { integrity }: { integrity?: string }) => [
       source instanceof ArrayBuffer ? transfer(source, [source]) : new URL(source, document.baseURI).href,
@@ -107,11 +117,11 @@ export const PAGE_METHODS = {
     done: (recovery, _status, [source, integrity]) => recovery.loaded(source, integrity),
   },
   /** @example await vitrine.similar('sku-1', { limit: 4 }) */
-  similar: { call: 'similar', control: 1, forward: true, bundle: true },
+  similar: { call: 'similar', control: 1, forward: true, bundle: true, params: ['productId', 'options'] },
   /** @example await vitrine.recommend({ placement: 'for_you', context: { recent: ['sku-9'] } }) */
   recommend: { call: 'recommend', control: 1, bundle: true },
   /** @example await vitrine.rerank(['sku-1', 'sku-2'], { recent: ['sku-9'] }, { locale: 'de' }) */
-  rerank: { call: 'rerank', control: 2, forward: true, bundle: true },
+  rerank: { call: 'rerank', control: 2, forward: true, bundle: true, params: ['productIds', 'context', 'options'] },
   /**
    * The visitor's intent (browsing / buying) and buyer type (bargain / premium, brand-loyal /
    * exploring), each with a confidence and the evidence, computed on the device.
@@ -153,7 +163,7 @@ export const PAGE_METHODS = {
     /** Deletes everything stored about the visitor (consent stays as it is). */
     delete: { call: 'profileDelete', control: 0 },
     /** Removes one product from the profile: its events and its influence on derived preferences. @example await vitrine.profile.forget('sku-1') */
-    forget: { call: 'profileForget', control: 1 },
+    forget: { call: 'profileForget', control: 1, params: ['productId'] },
     /** What is stored, in plain English sentences, for a privacy panel. */
     summary: { call: 'profileSummary', control: 0 },
   },
@@ -185,13 +195,15 @@ type Hook = (...args: unknown[]) => unknown;
 type LooseSpec = Omit<MethodSpec<EngineCall>, 'wire' | 'done' | 'failed'> & { wire?: Hook; done?: Hook; failed?: Hook };
 
 function pageMethod(
-  { call, control, forward, bundle, long, wire, done, failed }: LooseSpec,
+  { call, control, forward, bundle, long, stop, params, wire, done, failed }: LooseSpec,
   label: string,
   { bridge, loadTimeoutMs }: MethodContext,
 ): (...args: unknown[]) => Promise<unknown> {
   const { recovery } = bridge;
+  let calls = 0;
   // Async: a throw in `wire` (a bad argument) rejects the call like any other failure.
   return async (...args) => {
+    const number = ++calls;
     const { signal, timeoutMs = long ? loadTimeoutMs : undefined, ...options } = (args[control] ?? {}) as CallControl;
     const given = Array.from({ length: control }, (_, i) => args[i]);
     const sent = wire ? (wire(given, options) as unknown[]) : forward ? [...given, options] : given;
@@ -206,8 +218,13 @@ function pageMethod(
       );
       done?.(recovery, value, sent);
       return value;
-    } catch (error) {
+    } catch (thrown) {
+      // What postMessage could not copy (a function, a DOM node, ...) is the caller's input error.
+      const error = (thrown as Error)?.name == 'DataCloneError' ? unsendable(sent, params) : thrown;
       failed?.(recovery, error, given, sent);
+      if (stop && number == calls && (signal?.aborted || (error as { code?: string }).code == 'TIMEOUT')) {
+        bridge.run((engine) => (engine[stop] as () => Promise<unknown>)(), { label }).catch(() => 0);
+      }
       throw error;
     }
   };

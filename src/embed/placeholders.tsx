@@ -135,7 +135,7 @@ export function createPlaceholders({ engine, locale, pageProduct, warn }: Placeh
       entry.unmount = mountWidget(element, view);
       mounted.set(element, entry);
     } catch (error) {
-      // E.g. an element that cannot host a shadow root (`<p>`, or one with a closed root already).
+      // E.g. an element that cannot host a shadow root (`<ul>`, `<button>`, or one with a closed root already).
       warn(invalid('data-vitrine', `cannot render into <${element.localName}>: ${error}`));
     }
   };

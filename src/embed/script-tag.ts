@@ -21,6 +21,7 @@
  */
 import { createEngine, type Vitrine } from './create-vitrine.ts';
 import type { WidgetEngine } from '../../widgets/index.ts';
+import { isAbort } from '../../widgets/errors.ts';
 import { VitrineError, type ErrorCode } from '../shared/errors.ts';
 import type { EventType, TrackEvent, TrackOutcome } from '../shared/events.ts';
 import type { EngineStatus } from '../shared/request.ts';
@@ -129,7 +130,12 @@ function start(script: HTMLScriptElement | null): void {
   const engine: WidgetEngine = {
     ...api,
     async recommend(request, options) {
-      if ((await loading) === null && loadFailure) throw loadFailure;
+      // The latest load: a newer one may replace (and abort) the one awaited meanwhile.
+      let awaited, status;
+      do status = await (awaited = loading);
+      while (awaited !== loading);
+      // A stopped load is no failure: the engine answers from the bundle it has, or NOT_READY.
+      if (status === null && loadFailure && !isAbort(loadFailure)) throw loadFailure;
       return bridge.recovery.retry(() => vitrine.recommend(request, options));
     },
   };

@@ -45,10 +45,16 @@ export function wrap<T>(endpoint: Pick<Worker, 'postMessage' | 'addEventListener
         const id = `${++lastId}`;
         waiting.set(id, ({ type, value }) => (type == 'RAW' ? resolve(value) : reject(thrown(value))));
         const argumentList = args.map((value) => ({ type: 'RAW', value }));
-        endpoint.postMessage(
-          { id, type: 'APPLY', path: [method], argumentList },
-          args.flatMap((arg) => transfers.get(arg as object) ?? []),
-        );
+        try {
+          endpoint.postMessage(
+            { id, type: 'APPLY', path: [method], argumentList },
+            args.flatMap((arg) => transfers.get(arg as object) ?? []),
+          );
+        } catch (error) {
+          // Not sent (e.g. a DataCloneError): no answer will come, so nothing may wait for one.
+          waiting.delete(id);
+          reject(error);
+        }
       });
   // Casting: every property is a method call, which is what Remote<T> promises for T's methods (the
   // only members the page uses). `then` stays undefined, so the remote is not taken for a promise.

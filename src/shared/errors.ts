@@ -35,6 +35,8 @@ export const ERROR_CODES = [
   'WASM_BLOCKED',
   'WASM_UNAVAILABLE',
   'WORKER_CRASHED',
+  /** A scoring kernel trapped (WebAssembly `unreachable`, out-of-bounds, AssemblyScript `abort`): that query fails, the next runs on fresh kernels. */
+  'KERNEL_TRAP',
   /** A worker call missed its deadline (the bridge's `timeoutMs`). */
   'TIMEOUT',
   /** A part of Vitrine's own code that loads when first needed could not be fetched; `details.part` names it. */

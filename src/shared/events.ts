@@ -50,7 +50,8 @@ export function pickEventFields(value: unknown): TrackEvent {
   for (const field of EVENT_FIELDS) {
     const given = (value as Record<string, unknown>)[field];
     if (given === undefined) continue;
-    if (typeof given == 'object' || typeof given == 'function') throw invalidEvent(field, 'must be a string or a number');
+    // Also a Symbol, which postMessage cannot copy either.
+    if (typeof given != 'string' && typeof given != 'number') throw invalidEvent(field, 'must be a string or a number');
     event[field] = given;
   }
   return event as unknown as TrackEvent;

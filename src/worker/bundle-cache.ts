@@ -71,23 +71,26 @@ export interface Fetched {
 }
 
 /**
- * GETs the bundle. With `validators`, asks conditionally and bypasses the HTTP cache so the
- * server, not a stale intermediary copy, decides whether the bundle changed.
- */
-/**
  * Vitrine's own fetches carry nothing about the visitor: no cookies (not even the shop's own
  * same-origin ones) and no referrer (which would name the page being viewed).
  */
 export const ANONYMOUS_FETCH: RequestInit = { credentials: 'omit', referrerPolicy: 'no-referrer' };
 
-export async function fetchBundle(url: string, validators?: Validators): Promise<Fetched> {
+/**
+ * GETs the bundle until `signal` aborts it (then it rejects with the signal's reason). With
+ * `validators`, asks conditionally and bypasses the HTTP cache so the server, not a stale
+ * intermediary copy, decides whether the bundle changed.
+ */
+export async function fetchBundle(url: string, signal: AbortSignal, validators?: Validators): Promise<Fetched> {
   const headers = new Headers();
   if (validators?.etag) headers.set('if-none-match', validators.etag);
   if (validators?.lastModified) headers.set('if-modified-since', validators.lastModified);
   let response: Response;
   try {
-    response = await fetch(url, validators ? { ...ANONYMOUS_FETCH, headers, cache: 'no-store' } : ANONYMOUS_FETCH);
+    // The signal also aborts reading the body: a download that stalls after its headers stops too.
+    response = await fetch(url, { ...ANONYMOUS_FETCH, signal, ...(validators && { headers, cache: 'no-store' }) });
   } catch (error) {
+    signal.throwIfAborted();
     throw new VitrineError('BUNDLE_FETCH_FAILED', `could not fetch ${url}: ${String(error)}`, { url });
   }
   if (response.status === 304) return { bytes: null, validators: validators ?? validatorsOf(response) };

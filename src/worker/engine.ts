@@ -8,6 +8,9 @@
  * - During a reload, queries keep using the old bundle until the swap (they do not wait).
  *   With nothing loaded yet, they fail with `NOT_READY`.
  * - Loads (and background revalidations) run one at a time, in call order.
+ * - A newer `load()` supersedes an older one still waiting or downloading, and `abortLoad()` (the
+ *   page stopped waiting: deadline or abort) stops the latest: its download is aborted and it rejects
+ *   with an `AbortError`, so a stalled download never holds the queue (RELIABILITY.md V13).
  */
 import { decodeBundle } from '../shared/bundle/index.ts';
 import type { Bundle } from '../shared/bundle/types.ts';
@@ -44,9 +47,11 @@ export class Engine {
   #factory: KernelFactory | null = null;
   /** Tail of the load queue: each load/revalidation chains onto it. */
   #queue: Promise<unknown> = Promise.resolve();
-  readonly #getFactory: () => Promise<KernelFactory>;
+  /** Aborts the latest load (its download, or its wait for an older one) and its background revalidation. */
+  #latest = new AbortController();
+  readonly #getFactory: (signal: AbortSignal) => Promise<KernelFactory>;
 
-  constructor(getFactory: () => Promise<KernelFactory> = kernelFactory) {
+  constructor(getFactory: (signal: AbortSignal) => Promise<KernelFactory> = kernelFactory) {
     this.#getFactory = getFactory;
   }
 
@@ -58,14 +63,18 @@ export class Engine {
     if (typeof source !== 'string' && !(source instanceof ArrayBuffer)) {
       return Promise.reject(new VitrineError('INVALID_REQUEST', 'source: must be a URL string or an ArrayBuffer', { field: 'source' }));
     }
+    this.abortLoad();
+    const { signal } = (this.#latest = new AbortController());
     return this.#enqueue(async () => {
+      signal.throwIfAborted();
       this.#state = 'loading';
       try {
-        if (typeof source === 'string') await this.#loadUrl(source, integrity);
-        else await this.#swapIn(source, null, 'buffer', integrity);
+        if (typeof source === 'string') await this.#loadUrl(source, signal, integrity);
+        else await this.#swapIn(source, null, 'buffer', signal, integrity);
         this.#lastError = null;
       } catch (error) {
-        this.#lastError = errorSummary(error);
+        // Cancelled, not failed: lastError keeps what it said.
+        if (!signal.aborted) this.#lastError = errorSummary(error);
         throw error;
       } finally {
         this.#state = this.#current ? 'ready' : this.#lastError ? 'error' : 'idle';
@@ -74,23 +83,51 @@ export class Engine {
     });
   }
 
+  /** Stops the latest load: it rejects with an `AbortError`, and a URL's download is aborted. */
+  abortLoad(): void {
+    this.#latest.abort();
+  }
+
   /** `visitor`: the visitor's events and affinities (the worker passes the profile's; tests their own). */
   similar(productId: unknown, options: unknown, visitor: VisitorInput = NO_VISITOR): RecommendResult {
-    const loaded = this.#ready();
-    if (typeof productId !== 'string' || productId === '') {
-      throw new VitrineError('INVALID_REQUEST', 'productId: must be a non-empty string', { field: 'productId' });
-    }
-    return ranking.similar(loaded, productId, normalizeOptions(options, 'options.'), visitor);
+    return this.#query((loaded) => {
+      if (typeof productId !== 'string' || productId === '') {
+        throw new VitrineError('INVALID_REQUEST', 'productId: must be a non-empty string', { field: 'productId' });
+      }
+      return ranking.similar(loaded, productId, normalizeOptions(options, 'options.'), visitor);
+    });
   }
 
   recommend(request: unknown, visitor: VisitorInput = NO_VISITOR): RecommendResult {
-    return ranking.recommend(this.#ready(), normalizeRequest(request), visitor);
+    return this.#query((loaded) => ranking.recommend(loaded, normalizeRequest(request), visitor));
   }
 
   rerank(productIds: unknown, context: unknown, options?: unknown, visitor: VisitorInput = NO_VISITOR): RerankResult {
+    return this.#query((loaded) => {
+      const normalized = normalizeRerank(productIds, context, options);
+      return ranking.rerank(loaded, normalized.ids, normalized.options, visitor);
+    });
+  }
+
+  /**
+   * Runs a query on the serving bundle. A kernel trap (WebAssembly `RuntimeError`, or an
+   * AssemblyScript `abort`) fails this query with `KERNEL_TRAP`; the bundle is set up again on a
+   * fresh kernels instance at once, since the trapped one's memory cannot be trusted.
+   */
+  #query<T>(run: (loaded: LoadedBundle) => T): T {
     const loaded = this.#ready();
-    const normalized = normalizeRerank(productIds, context, options);
-    return ranking.rerank(loaded, normalized.ids, normalized.options, visitor);
+    try {
+      return run(loaded);
+    } catch (error) {
+      const trap = (error as Error)?.name == 'RuntimeError' || (isVitrineError(error) && error.code == 'KERNEL_TRAP');
+      const renew = loaded.kernels.renew;
+      if (!trap || !renew) throw error;
+      if (this.#current === loaded) {
+        this.#current = createLoadedBundle(loaded.bundle, renew(), loaded);
+        void this.#current.warm(() => this.#current?.bundle === loaded.bundle);
+      }
+      throw isVitrineError(error) ? error : new VitrineError('KERNEL_TRAP', `the scoring kernels failed: ${(error as Error).message}`);
+    }
   }
 
   /** Intent and buyer type of the visitor, with the evidence (needs a bundle for prices and brands). */
@@ -127,19 +164,19 @@ export class Engine {
   }
 
   /** Cache first (then revalidate in the background), else the network. */
-  async #loadUrl(url: string, integrity?: string): Promise<void> {
+  async #loadUrl(url: string, signal: AbortSignal, integrity?: string): Promise<void> {
     const cached = await readCached(url);
     const current = this.#current;
     if (cached && current?.url === url && cached.contentHash === current.bundle.contentHash && !integrity) {
       // Already serving this exact bundle: only ask the server whether it changed. (With a
       // declared hash the cached copy is checked against it below, whatever was served before.)
-      void this.#revalidate(url, cached.validators, current.bundle.contentHash, integrity);
+      void this.#revalidate(url, cached.validators, current.bundle.contentHash, signal, integrity);
       return;
     }
     if (cached) {
       try {
-        const loaded = await this.#swapIn(cached.bytes, url, 'cache', integrity);
-        void this.#revalidate(url, cached.validators, loaded.bundle.contentHash, integrity);
+        const loaded = await this.#swapIn(cached.bytes, url, 'cache', signal, integrity);
+        void this.#revalidate(url, cached.validators, loaded.bundle.contentHash, signal, integrity);
         return;
       } catch (error) {
         // A cached copy that no longer decodes (e.g. written by an older reader) is dropped.
@@ -147,10 +184,10 @@ export class Engine {
         await deleteCached(url);
       }
     }
-    const fetched = await fetchBundle(url);
+    const fetched = await fetchBundle(url, signal);
     const bytes = fetched.bytes!;
     // Decode before caching: corrupt bytes must never reach the cache.
-    const loaded = await this.#swapIn(bytes, url, 'network', integrity);
+    const loaded = await this.#swapIn(bytes, url, 'network', signal, integrity);
     await writeCached(url, bytes, loaded.bundle.contentHash, fetched.validators);
   }
 
@@ -159,32 +196,34 @@ export class Engine {
    * queue, so it is ordered with explicit loads) unless another bundle was loaded meanwhile.
    * Failures are recorded in `lastError`; the cached version keeps serving.
    */
-  #revalidate(url: string, validators: Validators, contentHash: string, integrity?: string): Promise<void> {
+  #revalidate(url: string, validators: Validators, contentHash: string, signal: AbortSignal, integrity?: string): Promise<void> {
     const work = async (): Promise<void> => {
-      const fetched = await fetchBundle(url, validators);
+      const fetched = await fetchBundle(url, signal, validators);
       if (!fetched.bytes) return; // 304: the cached copy is current
       const bytes = fetched.bytes;
       const serving = await this.#enqueue(async () => {
         const current = this.#current;
         if (current?.url !== url || current.bundle.contentHash !== contentHash) return null;
-        return this.#swapIn(bytes, url, 'network', integrity, contentHash);
+        return this.#swapIn(bytes, url, 'network', signal, integrity, contentHash);
       });
       // Also when unchanged: the entry gets the server's new validators.
       if (serving) await writeCached(url, bytes, serving.bundle.contentHash, fetched.validators);
     };
     return work().catch((error: unknown) => {
-      this.#lastError = errorSummary(error);
+      if (!signal.aborted) this.#lastError = errorSummary(error);
     });
   }
 
   /**
    * Decodes, loads the bundle completely, then swaps it in with one assignment. With
-   * `unlessHash`, a bundle whose content hash equals it is not swapped (nothing changed).
+   * `unlessHash`, a bundle whose content hash equals it is not swapped (nothing changed). An abort
+   * before the swap leaves the serving bundle as it was.
    */
   async #swapIn(
     bytes: ArrayBuffer,
     url: string | null,
     source: BundleStatus['source'],
+    signal: AbortSignal,
     integrity?: string,
     unlessHash?: string,
   ): Promise<LoadedBundle> {
@@ -192,7 +231,7 @@ export class Engine {
     if (integrity !== undefined) await (await loadPart('integrity check', () => import('./integrity.ts'))).checkIntegrity(bytes, integrity);
     const bundle = decodeBundle(bytes);
     if (unlessHash !== undefined && bundle.contentHash === unlessHash) return this.#current!;
-    this.#factory ??= await this.#getFactory();
+    this.#factory ??= await this.#getFactory(signal);
     let kernels;
     try {
       kernels = await this.#factory.create();
@@ -201,6 +240,7 @@ export class Engine {
       this.#factory = referenceFactory(classifyWasmError(error, this.#factory.impl));
       kernels = await this.#factory.create();
     }
+    signal.throwIfAborted();
     const loaded = createLoadedBundle(bundle, kernels, { url, source, startedAt });
     this.#current = loaded;
     // Build the bundle's indexes right after the load, one per task between messages, instead of

@@ -40,6 +40,8 @@ function visitor(): VisitorInput {
 const api = {
   /** Loads a bundle: an absolute URL (fetched once, then cached) or its bytes (transfer them in), checked against `integrity` when given. */
   load: (source: string | ArrayBuffer, integrity?: string) => engine.load(source, integrity),
+  /** Stops the latest load (the page stopped waiting for it): its download is aborted, it rejects with an AbortError. */
+  abortLoad: () => engine.abortLoad(),
   /** Products similar to `productId` (content + co-visitation + co-purchase), re-ranked for the visitor. */
   similar: (productId: string, options?: SimilarOptions) => engine.similar(productId, options, visitor()),
   /** Recommendations for one placement, each item with its score components and "why". */

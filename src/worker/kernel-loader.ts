@@ -42,8 +42,8 @@ export function classifyWasmError(error: unknown, impl: KernelImpl): VitrineErro
   return new VitrineError(code, `could not use the ${impl} kernels: ${message}`, { impl });
 }
 
-async function fetchBytes(url: URL): Promise<ArrayBuffer> {
-  const response = await fetch(url, ANONYMOUS_FETCH);
+async function fetchBytes(url: URL, signal?: AbortSignal): Promise<ArrayBuffer> {
+  const response = await fetch(url, { ...ANONYMOUS_FETCH, signal });
   if (!response.ok) throw new VitrineError('WASM_UNAVAILABLE', `kernel file answered HTTP ${response.status}`, { url: url.href });
   return response.arrayBuffer();
 }
@@ -51,12 +51,15 @@ async function fetchBytes(url: URL): Promise<ArrayBuffer> {
 async function compileFirstWorking(
   order: Array<'wasm-simd' | 'wasm'>,
   compile: Compile,
+  signal?: AbortSignal,
 ): Promise<{ impl: 'wasm-simd' | 'wasm'; module: WebAssembly.Module } | VitrineError> {
   let failure: VitrineError | null = null;
   for (const impl of order) {
     try {
-      return { impl, module: await compile(await fetchBytes(WASM_URLS[impl])) };
+      return { impl, module: await compile(await fetchBytes(WASM_URLS[impl], signal)) };
     } catch (error) {
+      // Stopped, not failed: no fallback to the JavaScript kernels for that.
+      signal?.throwIfAborted();
       failure = classifyWasmError(error, impl);
       // A policy refusal applies to every module: trying the next build would fail the same way.
       if (failure.code === 'WASM_BLOCKED') break;
@@ -77,13 +80,14 @@ export function referenceFactory(fallback: VitrineError | null): KernelFactory {
 export async function loadKernelFactory({
   compile = (bytes) => WebAssembly.compile(bytes),
   prefer = 'auto',
-}: { compile?: Compile; prefer?: 'auto' | 'js' } = {}): Promise<KernelFactory> {
+  signal,
+}: { compile?: Compile; prefer?: 'auto' | 'js'; signal?: AbortSignal } = {}): Promise<KernelFactory> {
   if (prefer === 'js') return referenceFactory(null);
   if (typeof WebAssembly !== 'object') {
     return referenceFactory(new VitrineError('WASM_UNAVAILABLE', 'this browser has no WebAssembly'));
   }
   const order: Array<'wasm-simd' | 'wasm'> = simdSupported() ? ['wasm-simd', 'wasm'] : ['wasm'];
-  const compiled = await compileFirstWorking(order, compile);
+  const compiled = await compileFirstWorking(order, compile, signal);
   if (isVitrineError(compiled)) return referenceFactory(compiled);
   const { impl, module } = compiled;
   return { impl, fallback: null, create: () => instantiateKernels(module, impl) };
@@ -91,8 +95,12 @@ export async function loadKernelFactory({
 
 let cached: Promise<KernelFactory> | null = null;
 
-/** The worker's one kernel factory (compiled on first use). */
-export function kernelFactory(): Promise<KernelFactory> {
-  cached ??= loadKernelFactory();
-  return cached;
+/**
+ * The worker's one kernel factory, compiled on first use. `signal` (the first load's) stops its
+ * download: a stalled .wasm must not hold every later load; the next one downloads it again.
+ */
+export function kernelFactory(signal?: AbortSignal): Promise<KernelFactory> {
+  const factory = (cached ??= loadKernelFactory({ signal }));
+  factory.catch(() => cached === factory && (cached = null));
+  return factory;
 }

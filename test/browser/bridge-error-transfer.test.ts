@@ -52,7 +52,7 @@ afterEach(() => {
   ports = [];
 });
 
-describe('error transfer handler', () => {
+describe('W11: error transfer handler', () => {
   it('should deliver a thrown VitrineError with its code, message and details', async () => {
     const error = await rejection(connect().vitrine());
     expect(isVitrineError(error)).toBe(true);

@@ -52,7 +52,7 @@ describe('EngineBridge', () => {
     expect(error.details).toMatchObject({ method: 'status', timeoutMs: 30 });
   });
 
-  it('should reject every pending call with WORKER_CRASHED when the worker throws, then start a new worker', async () => {
+  it('W9: should reject every pending call with WORKER_CRASHED when the worker throws, then start a new worker', async () => {
     const made = { count: 0 };
     const b = bridge(scriptWorker(THROWS, made), 5_000);
     const calls = [b.run((engine) => engine.status()), b.run((engine) => engine.recommend({ placement: 'trending' }))];

@@ -96,7 +96,7 @@ describe('EngineBridge restarts', () => {
     expect(workers.made).toHaveLength(2);
   });
 
-  it('should give up for good after maxRestarts crashes within the window, with no further worker', async () => {
+  it('W10: should give up for good after maxRestarts crashes within the window, with no further worker', async () => {
     const made = { count: 0 };
     const b = new EngineBridge({ createWorker: throwingWorker(made), maxRestarts: 2, restartWindowMs: 60_000 });
     bridges.push(b);
@@ -162,7 +162,7 @@ afterAll(async () => {
 });
 
 describe('createVitrine after a worker crash', () => {
-  it('should replay consent, reload the URL bundle and read the persisted profile again', async () => {
+  it('W9: should replay consent, reload the URL bundle and read the persisted profile again', async () => {
     await commands.writeFile(FILE, base64(makeEngineBundle({ rows: 40, seed: 7 }).bytes), 'base64');
     const workers = workerFactory();
     const vitrine = createVitrine({ createWorker: workers.create });

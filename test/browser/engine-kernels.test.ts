@@ -42,7 +42,7 @@ describe('kernel loader', () => {
     expect(Array.from(kernels.scoreQuery(Float32Array.from([0, 2, 0, 0]), 0))).toEqual([0, 2]);
   });
 
-  it('should fall back to the JS reference with WASM_BLOCKED when a CSP refuses compilation', async () => {
+  it('W1: should fall back to the JS reference with WASM_BLOCKED when a CSP refuses compilation', async () => {
     const message = await realCspRefusal();
     expect(message).not.toBe('compiled');
     let attempts = 0;
@@ -58,7 +58,7 @@ describe('kernel loader', () => {
     expect((await factory.create()).impl).toBe('js');
   });
 
-  it('should try the plain WASM build when the SIMD one fails to compile for another reason', async () => {
+  it('W6: should try the plain WASM build when the SIMD one fails to compile for another reason', async () => {
     let attempts = 0;
     const simdBroken: Compile = async (bytes) => {
       attempts++;

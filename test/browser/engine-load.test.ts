@@ -13,7 +13,7 @@ describe('engine load (through the real worker)', () => {
     expect((await vitrine.status()).state).toBe('idle');
   });
 
-  it('should answer NOT_READY (state loading) to queries made while the first bundle loads', async () => {
+  it('W13: should answer NOT_READY (state loading) to queries made while the first bundle loads', async () => {
     const vitrine = engine();
     const loading = vitrine.load(makeEngineBundle({ rows: 2000, dim: 32 }).bytes);
     const early = await rejection(vitrine.recommend({ placement: 'trending' }));
@@ -23,7 +23,7 @@ describe('engine load (through the real worker)', () => {
     expect((await vitrine.recommend({ placement: 'trending' })).items.length).toBeGreaterThan(0);
   });
 
-  it('should transfer the ArrayBuffer (detached on the page) and report the bundle', async () => {
+  it('W12: should transfer the ArrayBuffer (detached on the page) and report the bundle', async () => {
     const { input, bytes } = makeEngineBundle({ rows: 50, dim: 8 });
     const size = bytes.byteLength;
     const status = await engine().load(bytes);

@@ -31,7 +31,7 @@ async function answersInIsolation(): Promise<Map<string, { tag: string; trending
 }
 
 describe('engine reload', () => {
-  it('should never answer with a mix of two bundle versions while versions are swapped', async () => {
+  it('W13: should never answer with a mix of two bundle versions while versions are swapped', async () => {
     const answers = await answersInIsolation();
     expect(answers.size).toBe(2);
     const vitrine = createVitrine();
@@ -64,6 +64,35 @@ describe('engine reload', () => {
       // The queries really ran across swaps: both versions answered some of them.
       expect(seen.size).toBe(2);
       expect(results).toHaveLength(90);
+    } finally {
+      vitrine.close();
+    }
+  });
+
+  it('W13: should answer 200 concurrent queries made while the first bundle loads either NOT_READY or from that bundle, then from v2 after a reload', async () => {
+    const answers = await answersInIsolation();
+    const [first, second] = [...answers.keys()];
+    const vitrine = createVitrine();
+    try {
+      const loading = vitrine.load(bytesOf(VERSIONS[0]));
+      const outcomes = await Promise.all(
+        Array.from({ length: 200 }, () =>
+          vitrine.recommend({ placement: 'trending', limit: 5 }).then(
+            (result) => result.bundleVersion,
+            (error: { code?: string }) => error.code,
+          ),
+        ),
+      );
+      await loading;
+      for (const outcome of outcomes) expect([first, 'NOT_READY']).toContain(outcome);
+      // While v2 loads, the calls in flight get v1 or v2, each whole; afterwards only v2.
+      const during = Array.from({ length: 50 }, () => vitrine.recommend({ placement: 'trending', limit: 5 }));
+      await vitrine.load(bytesOf(VERSIONS[1]));
+      for (const result of await Promise.all(during)) {
+        expect([first, second]).toContain(result.bundleVersion);
+        expect(result.items.map((item) => item.productId)).toEqual(answers.get(result.bundleVersion)!.trending);
+      }
+      expect((await vitrine.recommend({ placement: 'trending', limit: 5 })).bundleVersion).toBe(second);
     } finally {
       vitrine.close();
     }

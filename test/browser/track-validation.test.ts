@@ -4,7 +4,7 @@ import type { TrackEvent } from '../../src/shared/events.ts';
 import { vitrineRejection } from '../fixtures/rejection.ts';
 import { makeEngineBundle } from './engine-fixture.ts';
 
-describe('vitrine.track input checks (page side)', () => {
+describe('W11: vitrine.track input checks (page side)', () => {
   let vitrine: Vitrine;
 
   beforeAll(async () => {

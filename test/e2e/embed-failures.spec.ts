@@ -78,7 +78,7 @@ test.describe('the script tag when things fail', () => {
     expect(watched.errors).toEqual([]);
   });
 
-  test('should give up after a few attempts when the worker cannot start, and warn once', async ({ page }) => {
+  test('W10: should give up after a few attempts when the worker cannot start, and warn once', async ({ page }) => {
     shop = await startShop();
     const watched = watch(page);
     let workerRequests = 0;
@@ -99,7 +99,7 @@ test.describe('the script tag when things fail', () => {
     expect(watched.errors).toEqual([]);
   });
 
-  test('should restart a crashed engine with its bundle, then stop after a crash loop and show fallbacks', async ({ page }) => {
+  test('W9, W10: should restart a crashed engine with its bundle, then stop after a crash loop and show fallbacks', async ({ page }) => {
     shop = await startShop();
     const watched = watch(page);
     const workers: Worker[] = [];

@@ -107,7 +107,7 @@ test.describe('a plain page with only the script tag and placeholders', () => {
     expect(await warnings(page)).toEqual(['INVALID_REQUEST']);
   });
 
-  test('should mount placeholders added later, follow attribute changes and unmount removed ones', async ({ page }) => {
+  test('X3: should mount placeholders added later, follow attribute changes and unmount removed ones', async ({ page }) => {
     shop = await startShop();
     await page.goto(`${shop.origin}/widgets.html`);
     await expect(widget(page, 'trending').locator('[data-vitrine-item]').first()).toBeVisible();

@@ -29,7 +29,7 @@ describe('kernel memory', () => {
     expect(buffer.byteLength).toBe(bytes);
   });
 
-  it('should grow memory while loading a large catalog, and re-take its views', async () => {
+  it('W8: should grow memory while loading a large catalog, and re-take its views', async () => {
     const k = await freshKernels();
     k.setMatrix(randomF32(10, 64, 3));
     const small = k.slot(0);

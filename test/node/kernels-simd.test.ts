@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadNodeKernels } from '../../src/cli/kernels-node.ts';
 import { simdSupported } from '../../src/shared/kernels/simd.ts';
 
-describe('simdSupported', () => {
+describe('W6: simdSupported', () => {
   it('should detect SIMD in Node 20 (V8 validates v128)', () => {
     expect(simdSupported()).toBe(true);
   });

@@ -1,8 +1,8 @@
 /**
  * The visitor's own view of their data: where it lives (on this device, or only in this tab's
  * memory), what is stored, their consent choices, and the rights to export, forget one product
- * and delete everything. Every change is followed by a fresh read, so the panel shows what the
- * engine holds, not what the panel assumes.
+ * and delete everything. Every change is followed by a fresh read, and while in view the panel
+ * follows changes made elsewhere, so it shows what the engine holds, not what the panel assumes.
  */
 import { h, Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -14,6 +14,9 @@ import { pick } from '../i18n.ts';
 import { uid } from '../ids.ts';
 import { shadowHost } from '../mount.tsx';
 import type { PrivacyPanelProps } from '../types.ts';
+
+/** How often a panel in view checks whether the profile or the consent changed, ms. */
+export const LIVE_MS = 1000;
 
 /** Preferences listed per kind (category, brand, …): the strongest few say enough. */
 const TOP_PREFERENCES = 3;
@@ -49,12 +52,32 @@ export function PrivacyPanelView({ vitrine, locale, onClose }: PrivacyPanelProps
         }),
     );
   // Read whenever the panel comes into view: a panel at the foot of the page shows what the
-  // engine holds when the visitor gets there, not what it held when the page loaded.
+  // engine holds when the visitor gets there, not what it held when the page loaded. While in
+  // view it follows the engine: a cheap look at the profile's status and the consent every
+  // LIVE_MS, and a full read when they changed (a consent applied late, another tab's or the
+  // page's events, a storage fallback).
   const root = useRef<HTMLElement>(null);
   useEffect(() => {
-    const observer = new IntersectionObserver(([entry]) => entry!.isIntersecting && load().catch(() => setState(null)));
+    let seen = '';
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const look = () =>
+      Promise.all([vitrine.status(), vitrine.consent.get()]).then(([status, consent]) => {
+        const now = JSON.stringify([status.profile, consent]);
+        if (now != seen) return load().then(() => (seen = now));
+      });
+    const observer = new IntersectionObserver(([entry]) => {
+      clearInterval(timer);
+      if (!entry!.isIntersecting) return;
+      seen = '';
+      look().catch(() => setState(null));
+      // A failed look is tried again on the next tick; what is shown stays meanwhile.
+      timer = setInterval(() => look().catch(() => 0), LIVE_MS);
+    });
     observer.observe(root.current!);
-    return () => observer.disconnect();
+    return () => {
+      observer.disconnect();
+      clearInterval(timer);
+    };
   }, [vitrine]);
   useEffect(() => {
     if (confirming) confirmButton.current!.focus();

@@ -2,7 +2,8 @@
  * The connected list: asks the engine for a placement, reports clicks, impressions and dismissals,
  * and degrades in two steps when the engine fails: to the non-personalised bestsellers (`trending`)
  * while the engine still answers, then to the shop's own fallback (the host's children, through a
- * `<slot>`) when it does not.
+ * `<slot>`) when it does not. A first answer slower than `FALLBACK_AFTER_MS` shows the shop's
+ * fallback meanwhile and replaces it when it comes.
  */
 import { h, Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
@@ -14,6 +15,12 @@ import { shadowHost } from '../mount.tsx';
 import { PrivacyPanelView } from '../PrivacyPanel/index.tsx';
 import { RecommendationList } from '../RecommendationList/index.tsx';
 import type { RecommendationsProps } from '../types.ts';
+
+/**
+ * How long the skeleton may stand before the shop's own fallback shows instead (the answer still
+ * fills the widget when it comes): a bundle that downloads slowly must not hide the shop's content.
+ */
+export const FALLBACK_AFTER_MS = 3000;
 
 /**
  * What the widget shows: items (null while loading), the bestsellers instead, "now reduced" filled
@@ -87,7 +94,12 @@ export function RecommendationsView(props: RecommendationsProps) {
       (next) => signal.aborted || setShown(next),
       () => {}, // cancelled or outdated: nothing to show, nothing to report
     );
-    return () => controller.abort();
+    // Only a skeleton gives way: a refill keeps its list.
+    const slow = setTimeout(() => setShown((now) => (now != 'slot' && !now.items ? 'slot' : now)), FALLBACK_AFTER_MS);
+    return () => {
+      controller.abort();
+      clearTimeout(slow);
+    };
   }, [vitrine, request, refill]);
 
   useLayoutEffect(() => {

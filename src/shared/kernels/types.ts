@@ -24,6 +24,12 @@ export interface Kernels {
   readonly rows: number;
   readonly dim: number;
 
+  /**
+   * A fresh, empty instance of the same build, made synchronously (call `setMatrix` next): after a
+   * trap, the old instance's memory cannot be trusted. Absent where nothing can trap (the JS reference).
+   */
+  renew?(): Kernels;
+
   /** Copies the matrix into kernel memory (replacing any previous one) and reserves query buffers. */
   setMatrix(matrix: EmbeddingMatrix, options?: { scoreSlots?: number }): void;
 

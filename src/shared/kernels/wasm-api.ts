@@ -23,6 +23,7 @@ interface WasmNamespace {
   compile(bytes: ArrayBuffer | ArrayBufferView): Promise<WasmModule>;
   instantiate(module: WasmModule, imports: Record<string, Record<string, unknown>>): Promise<WasmInstance>;
   Module: abstract new (...args: never[]) => WasmModule;
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => WasmInstance;
 }
 
 /** The host's WebAssembly, or undefined where it is missing or disabled (some locked-down browsers). */

@@ -156,6 +156,7 @@ class WasmKernels implements Kernels {
   constructor(
     readonly impl: 'wasm-simd' | 'wasm',
     private readonly x: KernelExports,
+    readonly renew: () => Kernels,
   ) {}
 
   /**
@@ -336,11 +337,11 @@ async function toModule(source: WasmSource): Promise<WasmModule> {
   }
 }
 
-async function instantiate(source: WasmSource, impl: 'wasm-simd' | 'wasm'): Promise<Kernels> {
-  if (impl === 'wasm-simd' && !simdSupported()) {
-    throw new VitrineError('WASM_UNAVAILABLE', 'this engine lacks WebAssembly SIMD; load the non-SIMD build (impl "wasm")');
-  }
-  const module = await toModule(source);
+/**
+ * A new instance of a compiled module. Synchronous, so a trapped instance can be replaced within the
+ * query that trapped (Chromium allows it on the main thread for modules up to 8 MB; ours are 4 KB).
+ */
+function instanceOf(module: WasmModule, impl: 'wasm-simd' | 'wasm'): WasmKernels {
   let memory: WasmMemory | undefined;
   const imports = {
     env: {
@@ -348,17 +349,23 @@ async function instantiate(source: WasmSource, impl: 'wasm-simd' | 'wasm'): Prom
       abort(messagePtr: number, filePtr: number, line: number, column: number): never {
         const message = memory ? readAsString(memory, messagePtr) : '';
         const file = memory ? readAsString(memory, filePtr) : '';
-        throw new VitrineError('INVALID_REQUEST', `kernel aborted: ${message}`, { file, line, column });
+        throw new VitrineError('KERNEL_TRAP', `kernel aborted: ${message}`, { file, line, column });
       },
     },
   };
-  const instance = await wasmApi()!.instantiate(module, imports);
-  const x = instance.exports as unknown as KernelExports;
+  const x = new (wasmApi()!.Instance)(module, imports).exports as unknown as KernelExports;
   memory = x.memory;
   if (x.rowAlign() !== ROW_ALIGN || x.f32DimAlign() !== F32_DIM_ALIGN || x.i8DimAlign() !== I8_DIM_ALIGN) {
     throw new VitrineError('WASM_UNAVAILABLE', 'kernel build does not match this loader (layout constants differ); rebuild wasm');
   }
-  return new WasmKernels(impl, x);
+  return new WasmKernels(impl, x, () => instanceOf(module, impl));
+}
+
+async function instantiate(source: WasmSource, impl: 'wasm-simd' | 'wasm'): Promise<Kernels> {
+  if (impl === 'wasm-simd' && !simdSupported()) {
+    throw new VitrineError('WASM_UNAVAILABLE', 'this engine lacks WebAssembly SIMD; load the non-SIMD build (impl "wasm")');
+  }
+  return instanceOf(await toModule(source), impl);
 }
 
 /** One instance per source object and impl: instantiate once, share the promise. */
