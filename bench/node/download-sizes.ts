@@ -22,6 +22,7 @@ export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: strin
   rights: { budget: 3_000, what: 'visitor rights: profile export and summary (the privacy panel)' },
   reference: { budget: 2_000, what: 'JavaScript kernels (only where the page refuses WebAssembly)' },
   integrity: { budget: 1_000, what: 'the bundle integrity check (only where the shop declares a hash)' },
+  measurement: { budget: 1_500, what: 'aggregate measurement (only where the shop configures an endpoint)' },
 };
 
 export interface DistSizes {

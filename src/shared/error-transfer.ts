@@ -35,7 +35,7 @@ function isVitrineThrown(wire: unknown): wire is VitrineThrown {
 export function registerErrorTransfer(): void {
   if (registered) return;
   const original = transferHandlers.get(THROW_HANDLER_NAME);
-  if (!original) throw new Error('comlink has no built-in "throw" transfer handler; its API changed');
+  if (!original) throw new Error('comlink has no "throw" transfer handler');
   const handler: TransferHandler<unknown, unknown> = {
     canHandle: (value): value is unknown => original.canHandle(value),
     serialize(thrown) {

@@ -5,6 +5,9 @@
 import type { ErrorCode } from './errors.ts';
 import type { EventType } from './events.ts';
 
+/** Default length of one counting window: one request per minute at most. */
+export const DEFAULT_MEASUREMENT_INTERVAL_MS = 60_000;
+
 /** The body of one measurement request. */
 export interface MeasurementBatch {
   counts: Partial<Record<EventType, number>>;
@@ -34,4 +37,9 @@ export interface MeasurementStatus {
   /** Batches lost to a failed request (counts are not retried: they are statistics, not records). */
   failed: number;
   lastError: { code: ErrorCode; message: string } | null;
+}
+
+/** The status before a shop configures measurement (its code loads only then). */
+export function unconfiguredMeasurement(): MeasurementStatus {
+  return { active: false, endpoint: null, intervalMs: DEFAULT_MEASUREMENT_INTERVAL_MS, pending: 0, sent: 0, failed: 0, lastError: null };
 }

@@ -10,10 +10,11 @@ import { validateEvent, type StoredEvent, type TrackEvent } from '../shared/even
 import type { SerializedVitrineError, VitrineError } from '../shared/errors.ts';
 import { ConsentGate } from './consent-gate.ts';
 import { Engine } from './engine.ts';
-import { Measurement } from './measurement.ts';
+import { loadPart } from './lazy-part.ts';
+import type { Measurement } from './measurement.ts';
 import { createProfileStore } from './profile/index.ts';
 import { bundleResolver } from './profile/catalog.ts';
-import type { MeasurementConfig } from '../shared/measurement-status.ts';
+import { unconfiguredMeasurement, type MeasurementConfig } from '../shared/measurement-status.ts';
 import type { ProfileLimits } from '../shared/profile-limits.ts';
 import type { VisitorInput } from './visitor.ts';
 
@@ -23,10 +24,11 @@ const profile = createProfileStore({ resolveProduct: bundleResolver(() => engine
 const consent = new ConsentGate(profile, {
   // A measurement revocation drops the counts not sent yet, at once.
   onChange: (state) => {
-    if (!state.measurement) measurement.discard();
+    if (!state.measurement) measurement?.discard();
   },
 });
-const measurement = new Measurement({ allowed: () => consent.allows('measurement') });
+/** Aggregate measurement: its code loads once a shop configures an endpoint, which few pages do. */
+let measurement: Measurement | undefined;
 
 /**
  * The visitor as the ranking sees them: this worker's events (memory, or the stored profile with
@@ -65,7 +67,7 @@ const api = {
     const refused = events.map((event) => {
       try {
         valid.push(validateEvent(event, now));
-        measurement.count(valid[valid.length - 1]!.type);
+        measurement?.count(valid[valid.length - 1]!.type);
         return null;
       } catch (error) {
         return (error as VitrineError).toJSON();
@@ -89,11 +91,15 @@ const api = {
   /** The shop's caps on the stored profile (events count, age in days); apply from the next write. */
   configureProfile: (limits: ProfileLimits) => profile.setLimits(limits),
   /** Sets (or with `endpoint: null` removes) the aggregate measurement endpoint. */
-  configureMeasurement: (config: MeasurementConfig) => measurement.configure(config),
+  configureMeasurement: async (config: MeasurementConfig) => {
+    const { Measurement } = await loadPart('measurement', () => import('./measurement.ts'));
+    measurement ??= new Measurement({ allowed: () => consent.allows('measurement') });
+    measurement.configure(config);
+  },
   /** Sends the open measurement window now (the page calls it when it is hidden). */
-  flushMeasurement: () => measurement.flush(),
+  flushMeasurement: async () => measurement?.flush(),
   /** Whether measurement is active, what is pending, what was sent. */
-  measurement: () => measurement.status(),
+  measurement: () => measurement?.status() ?? unconfiguredMeasurement(),
 };
 
 export type EngineApi = typeof api;

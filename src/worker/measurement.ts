@@ -9,10 +9,12 @@
  */
 import type { EventType } from '../shared/events.ts';
 import { VitrineError } from '../shared/errors.ts';
-import type { MeasurementBatch, MeasurementConfig, MeasurementStatus } from '../shared/measurement-status.ts';
-
-/** Default length of one counting window: one request per minute at most. */
-export const DEFAULT_MEASUREMENT_INTERVAL_MS = 60_000;
+import {
+  DEFAULT_MEASUREMENT_INTERVAL_MS,
+  type MeasurementBatch,
+  type MeasurementConfig,
+  type MeasurementStatus,
+} from '../shared/measurement-status.ts';
 /** Shortest allowed window, so a misconfiguration cannot turn counts into a per-event stream. */
 export const MIN_MEASUREMENT_INTERVAL_MS = 100;
 

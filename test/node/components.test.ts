@@ -95,6 +95,6 @@ describe('the registry', () => {
       /two score components are named popularity/,
     );
     const { fill: _fill, ...unfilled } = onSale;
-    expect(() => new ComponentRegistry([unfilled])).toThrow(/exactly one of fill and fillOnLoad/);
+    expect(() => new ComponentRegistry([unfilled])).toThrow(/one of fill, fillOnLoad/);
   });
 });

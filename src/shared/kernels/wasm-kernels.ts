@@ -229,7 +229,7 @@ class WasmKernels implements Kernels {
     const buffer = this.x.memory.buffer;
     if (this.views && this.views.buffer === buffer) return this.views;
     const l = this.layout;
-    if (!l) throw new VitrineError('NOT_READY', 'kernels have no matrix yet: call setMatrix first');
+    if (!l) throw new VitrineError('NOT_READY', 'no matrix: call setMatrix first');
     const rows = this.rows;
     this.views = {
       buffer,
@@ -248,7 +248,7 @@ class WasmKernels implements Kernels {
   }
 
   private requireLayout(): Layout {
-    if (!this.layout) throw new VitrineError('NOT_READY', 'kernels have no matrix yet: call setMatrix first');
+    if (!this.layout) throw new VitrineError('NOT_READY', 'no matrix: call setMatrix first');
     return this.layout;
   }
 
@@ -356,14 +356,14 @@ function instanceOf(module: WasmModule, impl: 'wasm-simd' | 'wasm'): WasmKernels
   const x = new (wasmApi()!.Instance)(module, imports).exports as unknown as KernelExports;
   memory = x.memory;
   if (x.rowAlign() !== ROW_ALIGN || x.f32DimAlign() !== F32_DIM_ALIGN || x.i8DimAlign() !== I8_DIM_ALIGN) {
-    throw new VitrineError('WASM_UNAVAILABLE', 'kernel build does not match this loader (layout constants differ); rebuild wasm');
+    throw new VitrineError('WASM_UNAVAILABLE', 'kernel layout differs from the loader: rebuild wasm');
   }
   return new WasmKernels(impl, x, () => instanceOf(module, impl));
 }
 
 async function instantiate(source: WasmSource, impl: 'wasm-simd' | 'wasm'): Promise<Kernels> {
   if (impl === 'wasm-simd' && !simdSupported()) {
-    throw new VitrineError('WASM_UNAVAILABLE', 'this engine lacks WebAssembly SIMD; load the non-SIMD build (impl "wasm")');
+    throw new VitrineError('WASM_UNAVAILABLE', 'no WebAssembly SIMD here: use impl "wasm"');
   }
   return instanceOf(await toModule(source), impl);
 }

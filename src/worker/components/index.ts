@@ -27,7 +27,7 @@ export class ComponentRegistry {
     list.forEach((component, slot) => {
       if (this.#slots.has(component.name)) throw new Error(`two score components are named ${component.name}`);
       if (!component.fill === !component.fillOnLoad)
-        throw new Error(`score component ${component.name} needs exactly one of fill and fillOnLoad`);
+        throw new Error(`component ${component.name}: one of fill, fillOnLoad`);
       this.#slots.set(component.name, slot);
     });
   }

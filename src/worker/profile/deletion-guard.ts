@@ -87,7 +87,7 @@ export class DeletionGuard {
     }
     throw new VitrineError(
       'STORAGE_BLOCKED',
-      'deletion pending: another tab keeps the profile database open; it completes when that tab closes, and is retried on the next page load',
+      'deletion pending until another tab closes the profile database (retried on the next load)',
       { pending: true, queued: !blocked, marked },
     );
   }

@@ -7,7 +7,8 @@ import type { ProfileStatus } from '../../shared/request.ts';
 import type { StoredEvent } from '../../shared/events.ts';
 import type { ExportedPreference, ProfileExport, ProfileSummary, SummarySection } from '../../shared/profile-export.ts';
 import { priceLevelRange, type Affinities, type ResolveProduct } from './affinities.ts';
-import type { ProductAggregate } from './schema.ts';
+import type { IDBPDatabase } from 'idb';
+import type { ProductAggregate, ProfileDB } from './schema.ts';
 
 /** Number of preferences per dimension in summaries. */
 const SUMMARY_TOP = 3;
@@ -164,4 +165,12 @@ export function buildSummary(data: ProfileExport): ProfileSummary {
     ? `This shop remembers ${plural(data.events.length, 'thing')} you did, on this device only.`
     : `This shop remembers ${plural(data.events.length, 'thing')} you did, in this tab only.`;
   return { mode: status.mode, reason: status.reason, headline, sections };
+}
+
+/** Removes one product's events (found by the `by-product` index) and its aggregate: `forget()`. */
+export async function forgetProduct(db: IDBPDatabase<ProfileDB>, productId: string): Promise<void> {
+  const tx = db.transaction(['events', 'derived'], 'readwrite');
+  const events = tx.objectStore('events');
+  const keys = await events.index('by-product').getAllKeys(productId);
+  await Promise.all([...keys.map((key) => events.delete(key)), tx.objectStore('derived').delete(productId), tx.done]);
 }

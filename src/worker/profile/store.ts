@@ -33,7 +33,7 @@ import type { ProfileExport, ProfileSummary } from '../../shared/profile-export.
 import type { ProfileStatus } from '../../shared/request.ts';
 import type { ProfileDB } from './schema.ts';
 import { TabSync, type TabMessage } from './tab-sync.ts';
-import { WriteFailure, clearProfile, forgetProduct, isInactive, readSnapshot, writeBatch, type BatchChange } from './transactions.ts';
+import { WriteFailure, clearProfile, isInactive, readSnapshot, writeBatch, type BatchChange } from './transactions.ts';
 import { WriteQueue, type Batch } from './write-queue.ts';
 import { coalesce } from './coalesce.ts';
 import { loadPart } from '../lazy-part.ts';
@@ -219,6 +219,8 @@ class Store implements ProfileStore {
     if (typeof productId !== 'string' || productId === '') {
       throw new VitrineError('INVALID_REQUEST', 'productId: must be a non-empty string', { field: 'productId' });
     }
+    // The visitor-rights chunk (the privacy panel's code) holds the database side.
+    const { forgetProduct } = await loadPart('profile export', () => import('./rights.ts'));
     await this.#writes.flushNow();
     this.#memory.forget(productId);
     const db = this.#db;
