@@ -218,7 +218,9 @@ describe('RecommendationsView with a fake engine', () => {
     expect(await heading({ ...bestsellers, fallback: { ...bestsellers.fallback, strategy: 'also_bought' } })).toBe('Customers also bought');
     expect(await heading(bestsellers, 'de')).not.toBe('Passt gut dazu');
     // Topped up by the fallback, the list is still mostly what its heading says.
-    expect(await heading({ ...bestsellers, fallback: { ...bestsellers.fallback, count: 1, reason: 'too-few-items' } })).toBe('Goes well with');
+    expect(await heading({ ...bestsellers, fallback: { ...bestsellers.fallback, count: 1, reason: 'too-few-items' } })).toBe(
+      'Goes well with',
+    );
   });
 
   it('should show the shop fallback when the bestsellers fail too, reporting both failures', async () => {

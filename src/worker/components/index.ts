@@ -26,8 +26,7 @@ export class ComponentRegistry {
   constructor(readonly list: readonly ScoreComponent[]) {
     list.forEach((component, slot) => {
       if (this.#slots.has(component.name)) throw new Error(`two score components are named ${component.name}`);
-      if (!component.fill === !component.fillOnLoad)
-        throw new Error(`component ${component.name}: one of fill, fillOnLoad`);
+      if (!component.fill === !component.fillOnLoad) throw new Error(`component ${component.name}: one of fill, fillOnLoad`);
       this.#slots.set(component.name, slot);
     });
   }

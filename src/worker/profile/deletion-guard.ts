@@ -85,11 +85,11 @@ export class DeletionGuard {
       marked = false;
       this.#marking = null;
     }
-    throw new VitrineError(
-      'STORAGE_BLOCKED',
-      'deletion pending until another tab closes the profile database (retried on the next load)',
-      { pending: true, queued: !blocked, marked },
-    );
+    throw new VitrineError('STORAGE_BLOCKED', 'deletion pending until another tab closes the profile database (retried on the next load)', {
+      pending: true,
+      queued: !blocked,
+      marked,
+    });
   }
 
   /** A marker left by an earlier load (or another tab): retry that deletion. Coalesced. */
