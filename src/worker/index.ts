@@ -29,6 +29,8 @@ const consent = new ConsentGate(profile, {
 });
 /** Aggregate measurement: its code loads once a shop configures an endpoint, which few pages do. */
 let measurement: Measurement | undefined;
+/** The latest configuration: status and flush wait for it, as if it were synchronous (events count once it is done). */
+let configured: Promise<unknown> = Promise.resolve();
 
 /**
  * The visitor as the ranking sees them: this worker's events (memory, or the stored profile with
@@ -91,15 +93,19 @@ const api = {
   /** The shop's caps on the stored profile (events count, age in days); apply from the next write. */
   configureProfile: (limits: ProfileLimits) => profile.setLimits(limits),
   /** Sets (or with `endpoint: null` removes) the aggregate measurement endpoint. */
-  configureMeasurement: async (config: MeasurementConfig) => {
-    const { Measurement } = await loadPart('measurement', () => import('./measurement.ts'));
-    measurement ??= new Measurement({ allowed: () => consent.allows('measurement') });
-    measurement.configure(config);
+  configureMeasurement: (config: MeasurementConfig): Promise<void> => {
+    const done = configured.then(async () => {
+      const { Measurement } = await loadPart('measurement', () => import('./measurement.ts'));
+      measurement ??= new Measurement({ allowed: () => consent.allows('measurement') });
+      measurement.configure(config);
+    });
+    configured = done.catch(() => undefined);
+    return done;
   },
   /** Sends the open measurement window now (the page calls it when it is hidden). */
-  flushMeasurement: async () => measurement?.flush(),
+  flushMeasurement: () => configured.then(() => measurement?.flush()),
   /** Whether measurement is active, what is pending, what was sent. */
-  measurement: () => measurement?.status() ?? unconfiguredMeasurement(),
+  measurement: () => configured.then(() => measurement?.status() ?? unconfiguredMeasurement()),
 };
 
 export type EngineApi = typeof api;

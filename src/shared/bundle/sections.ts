@@ -35,7 +35,7 @@ export function openBlocks(bytes: Uint8Array, entry: SectionEntry, blocks: reado
   const plan = planBlocks(blocks);
   if (plan.length !== entry.length) {
     const code = plan.length > entry.length ? 'BUNDLE_SECTION_OUT_OF_RANGE' : 'BUNDLE_SECTION_MALFORMED';
-    throw new VitrineError(code, `section ${entry.name}: its counts imply ${plan.length} bytes, the table declares ${entry.length}`, {
+    throw new VitrineError(code, `section ${entry.name}: counts imply ${plan.length} bytes, table says ${entry.length}`, {
       section: entry.name,
       offset: entry.offset + countField * 4,
       expected: plan.length,

@@ -60,7 +60,7 @@ export function checkTopK(k: number, rows: number, allow: Uint8Array | undefined
 
 export function checkMmr(candidates: Int32Array, relevance: Float32Array, k: number, lambda: number, rows: number): void {
   if (candidates.length !== relevance.length) {
-    fail('candidates and relevance must have the same length', { candidates: candidates.length, relevance: relevance.length });
+    fail('candidates and relevance differ in length', { candidates: candidates.length, relevance: relevance.length });
   }
   if (candidates.length > rows) fail('more candidates than rows', { candidates: candidates.length, rows });
   if (!isCount(k)) fail('k must be a non-negative integer', { k });

@@ -325,7 +325,7 @@ async function toModule(source: WasmSource): Promise<WasmModule> {
   if (!api) throw new VitrineError('WASM_UNAVAILABLE', 'this engine has no WebAssembly');
   if (source instanceof api.Module) return source;
   if (!(source instanceof ArrayBuffer) && !ArrayBuffer.isView(source)) {
-    throw new VitrineError('INVALID_REQUEST', 'kernel source must be .wasm bytes or a WebAssembly.Module');
+    throw new VitrineError('INVALID_REQUEST', 'kernel source: .wasm bytes or a WebAssembly.Module');
   }
   try {
     return await api.compile(source);
