@@ -202,27 +202,6 @@ describe('RecommendationsView with a fake engine', () => {
     expect(await heading({ ...filled, placement: 'for_you' }, { placement: 'for_you' })).toBe('Recommended for you');
   });
 
-  it('should head a list filled entirely by a fallback by what it is, not by what it could not be', async () => {
-    // An empty cart: nothing "goes well with" it, so the engine answered with its fallback alone.
-    const bestsellers = {
-      ...result('goes_with', ['sku-1', 'sku-2']),
-      fallback: { strategy: 'trending' as const, count: 2, reason: 'no-signal' as const },
-    };
-    const heading = async (answer: RecommendResult, locale = 'en'): Promise<string> => {
-      unmount(); // a fresh widget per answer: equal props would not ask again
-      const root = mountView({ vitrine: fakeEngine(async () => answer), placement: 'goes_with', product: undefined, locale });
-      await vi.waitFor(() => expect(shownIds(root)).toHaveLength(2));
-      return root.querySelector('h2')!.textContent!;
-    };
-    expect(await heading(bestsellers)).toBe('Trending now');
-    expect(await heading({ ...bestsellers, fallback: { ...bestsellers.fallback, strategy: 'also_bought' } })).toBe('Customers also bought');
-    expect(await heading(bestsellers, 'de')).not.toBe('Passt gut dazu');
-    // Topped up by the fallback, the list is still mostly what its heading says.
-    expect(await heading({ ...bestsellers, fallback: { ...bestsellers.fallback, count: 1, reason: 'too-few-items' } })).toBe(
-      'Goes well with',
-    );
-  });
-
   it('should show the shop fallback when the bestsellers fail too, reporting both failures', async () => {
     const onError = vi.fn();
     const vitrine = fakeEngine(async (request) => {

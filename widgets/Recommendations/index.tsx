@@ -7,7 +7,7 @@
  */
 import { h, Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { Placement, RecommendResult, ResultItem } from '../../src/shared/request.ts';
+import type { ResultItem } from '../../src/shared/request.ts';
 import { isAbort, isFatal } from '../errors.ts';
 import { tag } from '../format.ts';
 import { pick } from '../i18n.ts';
@@ -26,19 +26,7 @@ export const FALLBACK_AFTER_MS = 3000;
  * What the widget shows: items (null while loading), the bestsellers instead, "now reduced" filled
  * up with other products on sale (headed as such), or the shop's fallback.
  */
-/** Which heading the list shows: its placement's, or another's when the engine fell back. */
-type HeadingAs = Placement | 'on_sale' | false;
-type Shown = { items: ResultItem[] | null; as?: HeadingAs } | 'slot';
-
-/**
- * The heading a list earns when the engine fell back: a list filled entirely by the fallback says
- * what it is ("Trending now"), not what it could not be ("Goes well with" for an empty cart).
- */
-function headingOf(placement: Placement, fallback: RecommendResult['fallback'], count: number): HeadingAs {
-  if (!fallback) return false;
-  if (placement == 'now_reduced') return 'on_sale';
-  return fallback.count >= count && fallback.strategy != 'rerank' && fallback.strategy;
-}
+type Shown = { items: ResultItem[] | null; as?: 'trending' | 'on_sale' | false } | 'slot';
 
 export function RecommendationsView(props: RecommendationsProps) {
   const { vitrine, placement, product, limit = 6, layout, heading, category, rules, onManageData } = props;
@@ -76,7 +64,7 @@ export function RecommendationsView(props: RecommendationsProps) {
     const ask = async (): Promise<Shown> => {
       try {
         const { items, fallback } = await vitrine.recommend({ placement, product, category, rules, ...options }, { signal });
-        return { items, as: headingOf(placement, fallback, items.length) };
+        return { items, as: !!fallback && placement == 'now_reduced' && 'on_sale' };
       } catch (error) {
         failed(error);
         if (isFatal(error)) return 'slot';
