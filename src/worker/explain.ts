@@ -24,7 +24,7 @@ export class Explainer {
     private readonly stopwatch: Stopwatch,
   ) {}
 
-  /** Reasons for `row`, the largest claimed part of the score first. `components` are its weighted component values. */
+  /** Reasons for `row`, strongest first. `components` are its weighted component values. */
   explain(row: number, components: Record<string, number>): WhyReason[] {
     const { query, filled } = this;
     const { components: registry, kernels } = query.loaded;
@@ -32,9 +32,8 @@ export class Explainer {
       .filter(([, value]) => value > MIN_CONTRIBUTION)
       .sort((a, b) => b[1] - a[1]);
     const reasons: WhyReason[] = [];
-    // Every component is drafted: what a reason claims (its evidence's part) can rank it below a
-    // smaller component whose reason claims all of it.
     for (const [name, value] of ranked) {
+      if (reasons.length === MAX_REASONS) break;
       const slot = registry.slotOf(name);
       const at = { row, score: kernels.slot(slot)[row]!, value, weight: filled.weights[slot]! };
       const draft = registry.list[slot]!.explain(query, at, filled.states[slot]);
@@ -43,6 +42,6 @@ export class Explainer {
       }
       this.stopwatch.lap(query.strategy, 'explain', name);
     }
-    return reasons.sort((a, b) => b.contribution - a.contribution).slice(0, MAX_REASONS);
+    return reasons;
   }
 }

@@ -19,7 +19,6 @@ import {
   type ResultItem,
   type WhyReason,
 } from '../../src/shared/request.ts';
-import { DOMINANT_SHARE } from '../../src/worker/components/evidence.ts';
 import { recommend, rerank } from '../../src/worker/ranking.ts';
 import type { LoadedBundle } from '../../src/worker/loaded-bundle.ts';
 import {
@@ -169,31 +168,18 @@ describe('faithful explanations: removing the cited evidence lowers the componen
 
   it('should hold for session-kNN on real multi-click yoochoose sessions, whichever click it cites', () => {
     let checked = 0;
-    let summarised = 0;
     const cited = new Set<number>();
     const sessions = yoochoose.testSessions.filter((s) => new Set(s.items.slice(0, 5)).size >= 3).slice(0, 40);
     for (const session of sessions) {
       const prefix = session.items.slice(0, 5);
       const { scenario: s, result } = scenario({ placement: 'for_you', limit: 10 }, views(prefix), yoochoose.loaded);
-      const n = expectFaithful(s, result, (reason) => reason.component === 'sessionKnn' && cites(reason)).sessionKnn ?? 0;
+      const n = expectFaithful(s, result, (reason) => reason.component === 'sessionKnn').sessionKnn ?? 0;
       checked += n;
       for (const item of result.items) {
-        for (const reason of item.why.filter((r) => r.component === 'sessionKnn')) {
-          if (cites(reason)) {
-            cited.add(prefix.lastIndexOf(reason.evidenceProduct!));
-            // A cited click accounts for most of the component's part, never "1% of the score".
-            expect(reason.contribution).toBeGreaterThanOrEqual(DOMINANT_SHARE * item.components.sessionKnn! * (1 - F32_RELATIVE));
-          } else {
-            // No click dominates: the reason names the whole session and claims the whole part.
-            summarised++;
-            expect(reason.text).toBe('Because of what you viewed');
-            expect(reason.contribution).toBeCloseTo(item.components.sessionKnn!, 12);
-          }
-        }
+        for (const reason of item.why.filter((r) => r.component === 'sessionKnn')) cited.add(prefix.lastIndexOf(reason.evidenceProduct!));
       }
     }
     expect(checked).toBeGreaterThan(20);
-    expect(summarised).toBeGreaterThan(0);
     // Not only the latest click gets the credit.
     expect(cited.size).toBeGreaterThan(1);
   });

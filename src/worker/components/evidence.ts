@@ -27,21 +27,6 @@ export function strongestSeed(seeds: readonly Seed[], dropOf: (seed: Seed) => nu
   return best;
 }
 
-/** A product "explains" a component when removing it takes at least this share of the component's part away. */
-export const DOMINANT_SHARE = 0.5;
-
-/**
- * The reason for a component that combines the visitor's products non-linearly (the session vector,
- * session-kNN): the product that accounts for most of the component's part, cited with its drop;
- * otherwise the short form "Because of what you viewed", claiming the whole part. When several products
- * each suffice (three phones viewed), removing any one changes little, and citing it would show
- * "Because you viewed iPhone 13 — 1% of the score".
- */
-export function citeDominant(query: Query, evidence: Evidence | null, value: number, message: MessageId): ReasonDraft {
-  if (evidence && evidence.drop >= DOMINANT_SHARE * value) return cite(query, evidence, message);
-  return { contribution: value, message: 'viewed', params: {} };
-}
-
 /** A reason citing the evidence's product by title. */
 export function cite(query: Query, evidence: Evidence, message: MessageId): ReasonDraft {
   const { products } = query.loaded.bundle;

@@ -9,7 +9,7 @@
  * 0.674 to 0.696 and from 0.430 to 0.473 (docs/eval/fitting-results.md).
  */
 import { sessionKnnScores, type SessionKnnIndex } from '../vstan.ts';
-import { citeDominant, MAX_EVIDENCE_SEEDS, perRequest, strongestSeed } from './evidence.ts';
+import { cite, MAX_EVIDENCE_SEEDS, perRequest, strongestSeed } from './evidence.ts';
 import { rootShare } from './scaled.ts';
 import type { ScoreComponent } from './types.ts';
 
@@ -54,6 +54,6 @@ export const sessionKnn: ScoreComponent<(row: number) => (item: number) => numbe
   },
   explain(query, at, scoreWithout) {
     const best = strongestSeed(query.seeds.slice(0, MAX_EVIDENCE_SEEDS), (seed) => at.weight * (at.score - scoreWithout(seed.row)(at.row)));
-    return citeDominant(query, best, at.value, 'viewedTogether');
+    return best && cite(query, best, 'viewedTogether');
   },
 };

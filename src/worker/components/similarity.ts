@@ -4,7 +4,7 @@
  */
 import type { EmbeddingMatrix } from '../../shared/bundle/types.ts';
 import { seedsWithout, type Seed } from '../query.ts';
-import { citeDominant, MAX_EVIDENCE_SEEDS, perRequest, strongestSeed } from './evidence.ts';
+import { cite, MAX_EVIDENCE_SEEDS, perRequest, strongestSeed } from './evidence.ts';
 import type { ScoreComponent } from './types.ts';
 
 /** Adds `weight * row` (dequantised) to `into`. */
@@ -57,6 +57,6 @@ export const similarity: ScoreComponent<(row: number) => Float32Array | null> = 
       const without = vectorWithout(seed.row);
       return at.weight * (at.score - (without ? dotRow(embeddings, at.row, without) : 0));
     });
-    return citeDominant(query, best, at.value, 'viewed');
+    return best && cite(query, best, 'viewed');
   },
 };
