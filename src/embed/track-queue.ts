@@ -25,6 +25,8 @@ export const TRACK_BATCH = 500;
 
 interface Waiting {
   event: TrackEvent;
+  /** When `track()` was called (system clock): the worker drops what a deletion overtook. */
+  at: number;
   timeoutMs: number | undefined;
   /** Set once the call settled (answered, failed or aborted); an aborted call is not sent. */
   settled: boolean;
@@ -54,10 +56,17 @@ export function createTrackQueue(bridge: EngineBridge): TrackQueue {
       // The batch keeps the shortest deadline one of its calls asked for.
       const deadline = Math.min(...batch.map(({ timeoutMs }) => timeoutMs ?? Infinity));
       try {
-        const refused = await bridge.run((engine) => engine.trackBatch(batch.map(({ event }) => event)), {
-          label: 'track',
-          timeoutMs: deadline < Infinity ? deadline : undefined,
-        });
+        const refused = await bridge.run(
+          (engine) =>
+            engine.trackBatch(
+              batch.map(({ event }) => event),
+              batch.map(({ at }) => at),
+            ),
+          {
+            label: 'track',
+            timeoutMs: deadline < Infinity ? deadline : undefined,
+          },
+        );
         batch.forEach((waiting, i) => {
           const error = refused[i];
           if (error) waiting.reject(VitrineError.fromJSON(error));
@@ -96,6 +105,7 @@ export function createTrackQueue(bridge: EngineBridge): TrackQueue {
         const onAbort = (): void => settle(() => reject(signal?.reason));
         const waiting: Waiting = {
           event: picked,
+          at: Date.now(),
           timeoutMs,
           settled: false,
           resolve: (outcome) => settle(() => resolve(outcome)),

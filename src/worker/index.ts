@@ -61,15 +61,18 @@ const api = {
    * Records a batch of visitor events (the page's track queue sends one message per batch): in the
    * profile (persisted only with `personalization`, one transaction per batch) and, with
    * `measurement`, in the aggregate counts. Resolves once they are in the profile, with one entry
-   * per event: null when recorded, else why it was refused (`INVALID_EVENT`).
+   * per event: null when recorded, else why it was refused (`INVALID_EVENT`). `trackedAt` (when
+   * the page's `track()` ran) lets a deletion that came in between take the events with it.
    */
-  trackBatch: async (events: TrackEvent[]): Promise<(SerializedVitrineError | null)[]> => {
+  trackBatch: async (events: TrackEvent[], trackedAt: number[] = []): Promise<(SerializedVitrineError | null)[]> => {
     const now = Date.now();
     const valid: StoredEvent[] = [];
-    const refused = events.map((event) => {
+    const refused = events.map((event, i) => {
       try {
-        valid.push(validateEvent(event, now));
-        measurement?.count(valid[valid.length - 1]!.type);
+        const stored = validateEvent(event, now);
+        // Tracked before the profile was deleted, sent after: deleted with it.
+        if (!(trackedAt[i]! < profile.deletedAt)) valid.push(stored);
+        measurement?.count(stored.type);
         return null;
       } catch (error) {
         return (error as VitrineError).toJSON();

@@ -49,6 +49,12 @@ export interface ProfileStore {
    * resolves once they are written (persistent) or held (memory). Never rejects for storage faults.
    */
   record(...events: StoredEvent[]): Promise<void>;
+  /**
+   * When this tab last dropped the profile (`delete()`, a revocation, another tab's deletion, site
+   * data cleared), by the system clock: events the page tracked before it but sent after are part
+   * of what was deleted.
+   */
+  readonly deletedAt: number;
   /** Personalization consent given: opens IndexedDB and moves the in-memory session into it. */
   enablePersistence(): Promise<void>;
   /** Personalization revoked: deletes everything persisted (other tabs close first), then memory-only and empty. */
@@ -96,6 +102,7 @@ class Store implements ProfileStore {
   #epoch = 0;
   /** Site data was cleared under us: true until the next record reopens (once), then false for good. */
   #reopenAfterClear: boolean | undefined;
+  deletedAt = 0;
 
   constructor(options: ProfileStoreOptions) {
     this.#settings = settingsFrom(options);
@@ -400,6 +407,7 @@ class Store implements ProfileStore {
 
   /** Forgets every event and aggregate, held or waiting to be written. */
   #clear(): void {
+    this.deletedAt = Date.now();
     this.#memory.clear();
     this.#writes.clear();
   }
