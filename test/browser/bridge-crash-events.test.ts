@@ -6,25 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createVitrine, type Vitrine } from '../../src/index.ts';
+import { crashableWorkers as workerFactory } from './crashable-workers.ts';
 import { makeEngineBundle } from './engine-fixture.ts';
-
-function workerFactory(): { create: () => Worker; made: Worker[]; crash: () => Promise<void> } {
-  const made: Worker[] = [];
-  return {
-    made,
-    create: () => {
-      const worker = new Worker(new URL('../../src/worker/index.ts', import.meta.url), { type: 'module' });
-      made.push(worker);
-      return worker;
-    },
-    crash: () => {
-      const worker = made.at(-1)!;
-      const crashed = new Promise<void>((resolve) => worker.addEventListener('error', () => resolve(), { once: true }));
-      worker.postMessage({ argumentList: 1 });
-      return crashed;
-    },
-  };
-}
 
 const engines: Vitrine[] = [];
 afterEach(async () => {

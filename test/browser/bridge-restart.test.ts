@@ -10,27 +10,8 @@ import { EngineBridge } from '../../src/embed/bridge.ts';
 import { createVitrine, type Vitrine, type VitrineError } from '../../src/index.ts';
 import { CACHE_NAME } from '../../src/worker/bundle-cache.ts';
 import { rejection } from '../fixtures/rejection.ts';
+import { crashableWorkers as workerFactory } from './crashable-workers.ts';
 import { makeEngineBundle } from './engine-fixture.ts';
-
-/** Makes real engine workers and keeps them, so a test can crash the current one. */
-function workerFactory(): { create: () => Worker; made: Worker[]; crash: () => Promise<void> } {
-  const made: Worker[] = [];
-  return {
-    made,
-    create: () => {
-      const worker = new Worker(new URL('../../src/worker/index.ts', import.meta.url), { type: 'module' });
-      made.push(worker);
-      return worker;
-    },
-    // Resolves on the worker's `error` event: the bridge listened first, so it has dropped the worker.
-    crash: () => {
-      const worker = made.at(-1)!;
-      const crashed = new Promise<void>((resolve) => worker.addEventListener('error', () => resolve(), { once: true }));
-      worker.postMessage({ argumentList: 1 });
-      return crashed;
-    },
-  };
-}
 
 /** A classic worker that throws on every message: a crash on each call. */
 function throwingWorker(made: { count: number }): () => Worker {
