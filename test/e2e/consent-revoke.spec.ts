@@ -3,7 +3,7 @@
  * second tab holding the database open, and nothing comes back afterwards. Checked from the page:
  * `indexedDB.databases()` and the object stores' contents. Runs on the real script tag from dist/.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import type { VitrineGlobal } from '../../src/embed/script-tag.ts';
 import { startWitnessedShop, type Witnesses } from './privacy-harness.ts';
 import { holdOpen, letGo } from './old-build.ts';
@@ -54,18 +54,24 @@ test.afterEach(async () => {
   await shopServer?.close();
 });
 
+/** Two tabs of one context on the witnessed shop's privacy page, both engines ready. */
+async function twoTabs(browser: Browser) {
+  const context = await browser.newContext();
+  shopServer = await startWitnessedShop(context);
+  const tab1 = await context.newPage();
+  const tab2 = await context.newPage();
+  await tab1.goto(`${shopServer.origin}/privacy.html`);
+  await tab2.goto(`${shopServer.origin}/privacy.html`);
+  const one = vitrineOf(tab1);
+  const two = vitrineOf(tab2);
+  expect(await one.ready()).toBe(true);
+  expect(await two.ready()).toBe(true);
+  return { context, tab1, tab2, one, two };
+}
+
 test.describe('revoking personalization', () => {
   test('C3: should delete the whole profile before resolving, with a second tab holding the database open', async ({ browser }) => {
-    const context = await browser.newContext();
-    shopServer = await startWitnessedShop(context);
-    const tab1 = await context.newPage();
-    const tab2 = await context.newPage();
-    await tab1.goto(`${shopServer.origin}/privacy.html`);
-    await tab2.goto(`${shopServer.origin}/privacy.html`);
-    const one = vitrineOf(tab1);
-    const two = vitrineOf(tab2);
-    expect(await one.ready()).toBe(true);
-    expect(await two.ready()).toBe(true);
+    const { context, tab1, tab2, one, two } = await twoTabs(browser);
 
     // Events before consent live in memory; the grant moves them into IndexedDB.
     await one.views(['1', '2']);
@@ -95,16 +101,7 @@ test.describe('revoking personalization', () => {
   test('C3: should stop writes in flight in both tabs, clear the stored history from memory and never cite it again', async ({
     browser,
   }) => {
-    const context = await browser.newContext();
-    shopServer = await startWitnessedShop(context);
-    const tab1 = await context.newPage();
-    const tab2 = await context.newPage();
-    await tab1.goto(`${shopServer.origin}/privacy.html`);
-    await tab2.goto(`${shopServer.origin}/privacy.html`);
-    const one = vitrineOf(tab1);
-    const two = vitrineOf(tab2);
-    expect(await one.ready()).toBe(true);
-    expect(await two.ready()).toBe(true);
+    const { context, tab1, tab2, one, two } = await twoTabs(browser);
     await one.consent({ personalization: true });
     await expect.poll(async () => (await two.consentState()).personalization).toBe(true);
     // The stored history that the revocation must erase everywhere.
