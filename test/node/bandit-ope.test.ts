@@ -225,8 +225,10 @@ describe('vitrine bandit ope', () => {
     const small = join(dir, 'priors.json');
     writeFileSync(small, JSON.stringify({ tiny: { alpha: [1, 1], beta: [9, 9] } }));
     const beyond = await rejection(runBanditOpe(['--log', RANDOM_MEN, '--policy', 'bts', '--priors', small, '--campaign', 'tiny']));
-    expect(beyond).toMatchObject({ code: 'INPUT_INVALID_ROW', details: { field: 'item_id' } });
-    expect(String((beyond as Error).message)).toMatch(/item_id \d+, but the campaign in the priors file has only items 0\.\.1/);
+    expect(beyond).toMatchObject({ code: 'INPUT_INVALID_ROW', details: { field: 'item_id', line: expect.any(Number) } });
+    expect(String((beyond as Error).message)).toMatch(
+      /men\.csv:\d+: item_id \d+ is out of range: the campaign in the priors file has only items 0\.\.1/,
+    );
   });
 
   it('should reject bad options with typed errors, and answer --help', async () => {

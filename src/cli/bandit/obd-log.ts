@@ -12,6 +12,8 @@ import { parseCsv } from '../bundle-builder/csv.ts';
 export interface BanditLog {
   file: string;
   n: number;
+  /** 1-based line of each row in the file, for errors. */
+  line: Int32Array;
   item: Int32Array;
   /** 0-based position. */
   position: Int32Array;
@@ -56,6 +58,7 @@ export function parseObdLog(text: string, file: string): BanditLog {
   const log: BanditLog = {
     file,
     n,
+    line: new Int32Array(n),
     item: new Int32Array(n),
     position: new Int32Array(n),
     click: new Uint8Array(n),
@@ -74,6 +77,7 @@ export function parseObdLog(text: string, file: string): BanditLog {
         throw invalid(file, line, name, `must be an integer from ${min} to ${max}, got "${text}"`);
       return value;
     };
+    log.line[r] = line;
     log.item[r] = whole('item_id', 0, 1_000_000);
     log.position[r] = whole('position', 1, 1000) - 1;
     log.click[r] = whole('click', 0, 1);

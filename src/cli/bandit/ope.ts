@@ -69,24 +69,19 @@ const NOT_APPLICABLE =
 /** Checks the log against the policy's items and slots: an item id or position out of range is named with its row. */
 function checkRange(log: BanditLog, items: number, slots: number, itemsFrom: string): void {
   for (let r = 0; r < log.n; r++) {
+    const where = { file: log.file, line: log.line[r] };
     if (log.item[r]! >= items)
       throw new VitrineError(
         'INPUT_INVALID_ROW',
-        `${log.file}: row ${r + 1} has item_id ${log.item[r]}, but ${itemsFrom} has only items 0..${items - 1}`,
-        {
-          file: log.file,
-          row: r + 1,
-          field: 'item_id',
-          item: log.item[r],
-        },
+        `${log.file}:${log.line[r]}: item_id ${log.item[r]} is out of range: ${itemsFrom} has only items 0..${items - 1}`,
+        { ...where, field: 'item_id', item: log.item[r] },
       );
     if (log.position[r]! >= slots)
       throw new VitrineError(
         'INPUT_INVALID_ROW',
-        `${log.file}: row ${r + 1} has position ${log.position[r]! + 1}, beyond --slots ${slots}`,
+        `${log.file}:${log.line[r]}: position ${log.position[r]! + 1} is beyond --slots ${slots}`,
         {
-          file: log.file,
-          row: r + 1,
+          ...where,
           field: 'position',
         },
       );
