@@ -183,30 +183,30 @@ export function runPolicy(name: SimPolicyName, world: World, traffic: Traffic, s
   const next = mulberry32(seed);
   const bin = world.horizon / SHARE_BINS;
   const shown = new Array<number>(SHARE_BINS).fill(0);
-  const best = new Array<number>(SHARE_BINS).fill(0);
+  const onBest = new Array<number>(SHARE_BINS).fill(0);
   const checkpoint = world.changeAt / CHECKPOINTS_PER_PHASE;
   const identified: boolean[] = [];
-  let bestBefore = bestArms(world, false);
+  const best = [bestArms(world, false), bestArms(world, true)];
   let regret = 0;
   for (let t = 0; t < world.horizon; t++) {
     const changed = t >= world.changeAt;
-    const rates = (changed ? world.after : world.before)[traffic.segment[t]!]!;
-    const bestArm = (changed ? bestArms(world, true) : bestBefore)[traffic.segment[t]!]!;
-    const arm = policy.choose(next, traffic.segment[t]!);
+    const segment = traffic.segment[t]!;
+    const rates = (changed ? world.after : world.before)[segment]!;
+    const bestArm = best[changed ? 1 : 0]![segment]!;
+    const arm = policy.choose(next, segment);
     regret += rates[bestArm]! - rates[arm]!;
     const b = Math.min(SHARE_BINS - 1, Math.floor(t / bin));
     shown[b]! += 1;
-    if (arm === bestArm) best[b]! += 1;
-    policy.learn(arm, traffic.segment[t]!, traffic.clickDraw[t]! < rates[arm]! ? 1 : 0);
-    // After impression t + 1: a checkpoint ends every `checkpoint` impressions of each phase.
+    if (arm === bestArm) onBest[b]! += 1;
+    policy.learn(arm, segment, traffic.clickDraw[t]! < rates[arm]! ? 1 : 0);
+    // A checkpoint ends every `checkpoint` impressions of each phase.
     const seen = t + 1 - (changed ? world.changeAt : 0);
     if (Math.floor(seen / checkpoint) !== Math.floor((seen - 1) / checkpoint)) {
-      const truth = bestArms(world, changed);
-      identified.push(policy.leaders().every((arm, s) => arm === truth[s]));
+      const truth = best[changed ? 1 : 0]!;
+      identified.push(policy.leaders().every((leader, s) => leader === truth[s]));
     }
-    if (t + 1 === world.changeAt) bestBefore = bestArms(world, true);
   }
-  return { regret, shares: shown.map((n, i) => (n > 0 ? best[i]! / n : 0)), identified };
+  return { regret, shares: shown.map((n, i) => (n > 0 ? onBest[i]! / n : 0)), identified };
 }
 
 export interface PolicySummary {
