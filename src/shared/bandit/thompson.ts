@@ -68,7 +68,9 @@ export function slateFromDraws(draws: ArrayLike<number>, arms: readonly BetaArm[
   // Positions given up by surplus lucky arms go to the best-by-mean arms not shown yet.
   for (const arm of byMean) {
     if (picks.length == slots) break;
-    if (!taken.has(arm)) (picks.push({ arm, explore: false }), taken.add(arm));
+    if (taken.has(arm)) continue;
+    picks.push({ arm, explore: false });
+    taken.add(arm);
   }
   return picks;
 }

@@ -4,12 +4,15 @@
  * bytes (src/cli/bandit-kernels-node.ts).
  */
 import { VitrineError } from '../errors.ts';
-import { simdSupported } from '../kernels/simd.ts';
-import { WASM_PAGE_BYTES, wasmApi, type WasmMemory, type WasmModule, type WasmSource } from '../kernels/wasm-api.ts';
+import type { WasmMemory, WasmModule, WasmNamespace, WasmSource } from '../kernels/wasm-api.ts';
 import type { SeededRandom } from '../random.ts';
 import { checkArms, checkLinTs, checkUpdate, type BanditKernels } from './kernels.ts';
 import type { LinTsState } from './lin-ts.ts';
 import { slateFromDraws, type BetaArm } from './thompson.ts';
+
+// Type-only imports from ../kernels: the worker's lazy bandit chunk then needs nothing more from the
+// worker file every page loads (each shared value would add an export there; it has no bytes to spare).
+const PAGE_BYTES = 65536;
 
 /** The exports of wasm/bandit.ts: numbers and pointers only; draw kernels return the advanced mulberry32 state. */
 interface BanditExports {
@@ -54,8 +57,8 @@ class WasmBanditKernels implements BanditKernels {
       return start;
     });
     const memory = this.x.memory;
-    const needPages = Math.ceil(at / WASM_PAGE_BYTES);
-    const havePages = memory.buffer.byteLength / WASM_PAGE_BYTES;
+    const needPages = Math.ceil(at / PAGE_BYTES);
+    const havePages = memory.buffer.byteLength / PAGE_BYTES;
     if (needPages > havePages) {
       try {
         memory.grow(needPages - havePages);
@@ -136,15 +139,19 @@ class WasmBanditKernels implements BanditKernels {
 /**
  * Bandit kernels from the bytes of bandit.simd.wasm (`impl` 'wasm-simd') or bandit.wasm ('wasm'),
  * or a module compiled from them. Fails with WASM_BLOCKED (a CSP refused compiling) or
- * WASM_UNAVAILABLE (no WebAssembly, no SIMD for 'wasm-simd', bad bytes).
+ * WASM_UNAVAILABLE (no WebAssembly, bytes this engine does not validate, e.g. SIMD where it has none).
  */
 export async function instantiateBanditKernels(source: WasmSource, impl: 'wasm-simd' | 'wasm'): Promise<BanditKernels> {
-  const api = wasmApi();
+  const api = (globalThis as { WebAssembly?: WasmNamespace }).WebAssembly;
   if (!api) throw new VitrineError('WASM_UNAVAILABLE', 'this runtime has no WebAssembly');
-  if (impl === 'wasm-simd' && !simdSupported()) throw new VitrineError('WASM_UNAVAILABLE', 'no WebAssembly SIMD here: use impl "wasm"');
+  const isModule = source instanceof api.Module;
+  // Validation is the SIMD feature test: bandit.simd.wasm validates exactly where v128 does.
+  if (!isModule && !api.validate(source as ArrayBufferView)) {
+    throw new VitrineError('WASM_UNAVAILABLE', `this engine cannot run the ${impl} bandit kernels`);
+  }
   let module: WasmModule;
   try {
-    module = source instanceof api.Module ? source : await api.compile(source as ArrayBuffer | ArrayBufferView);
+    module = isModule ? source : await api.compile(source as ArrayBufferView);
   } catch (error) {
     const text = String(error);
     const blocked = /unsafe-eval|Content Security Policy|Refused/i.test(text);
