@@ -36,11 +36,15 @@ function randomArms(seed: number, count: number): BetaArm[] {
   }));
 }
 
-function expectClose(actual: Float64Array, expected: Float64Array, tolerance = DRAW_TOLERANCE): void {
+/**
+ * Each actual value within DRAW_TOLERANCE of the expected one, relative to `scales[i]` (default:
+ * the expected value itself; for a LinTS score |mean| + |score − mean|, since only the normal
+ * variate, not the mean, can differ and their sum may cancel).
+ */
+function expectClose(actual: Float64Array, expected: Float64Array, scales: ArrayLike<number> = expected.map(Math.abs)): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
-    const scale = Math.max(Math.abs(expected[i]!), Number.MIN_VALUE);
-    if (Math.abs(actual[i]! - expected[i]!) / scale > tolerance) expect(actual[i], `index ${i}`).toBe(expected[i]);
+    if (Math.abs(actual[i]! - expected[i]!) > DRAW_TOLERANCE * scales[i]!) expect(actual[i], `index ${i}`).toBe(expected[i]);
   }
 }
 
@@ -154,7 +158,11 @@ describe('linear TS kernels: wasm equals the reference', () => {
         wasmBuilds.forEach((k, i) => {
           const rng = seededRandom(step);
           const scores = k.drawScores(rng, states[i + 1]!, context);
-          expectClose(scores, expected, 1e-12);
+          expectClose(
+            scores,
+            expected,
+            expected.map((score, a) => Math.abs(expectedMeans[a]!) + Math.abs(score - expectedMeans[a]!)),
+          );
           expect(argmax(scores), `${k.impl} step ${step}`).toBe(argmax(expected));
           expect(rng.state).toBe(expectedRng.state);
           // The means involve no log: bit-identical.
