@@ -248,3 +248,15 @@ describe('reference samplers: statistics a wrong algorithm would fail', () => {
     });
   }
 });
+
+describe('worker loader', () => {
+  it('should fall back to the TypeScript reference, not reject, where the wasm cannot be fetched', async () => {
+    // Node's fetch refuses the file: URLs the loader resolves here, as a blocked or missing asset would fail.
+    const { loadBanditKernels } = await import('../../src/worker/bandit-kernels.ts');
+    const kernels = await loadBanditKernels();
+    expect(kernels.impl).toBe('js');
+    expect(await loadBanditKernels()).toBe(kernels);
+    const arms = randomArms(3, 10);
+    expect(kernels.thompsonSlate(seededRandom(3), arms, 2)).toEqual(reference.thompsonSlate(seededRandom(3), arms, 2));
+  });
+});
