@@ -56,12 +56,13 @@ export function distSizes(dist: string): DistSizes {
     if (chunk && !loaded.has(name)) lazy[chunk[1]!] = (lazy[chunk[1]!] ?? 0) + gzipped(join(folder, name));
   }
   // The engine's wasm is the scoring kernels; other modules (bandit.wasm) load lazily, the larger build counted.
-  const wasmSizes = (prefix: string): number[] =>
-    assets.filter((name) => name.startsWith(`${prefix}.`) && name.endsWith('.wasm')).map((name) => gzipped(join(folder, name)));
-  const wasm = Math.max(0, ...wasmSizes('kernels'));
-  for (const module of new Set(assets.filter((name) => name.endsWith('.wasm')).map((name) => name.split(/[.-]/)[0]!))) {
-    if (module !== 'kernels') lazy[`${module}.wasm`] = Math.max(...wasmSizes(module));
-  }
+  // `kernels.simd-<hash>.wasm`, `kernels-<hash>.wasm`: the module name is what precedes the first '.' or '-'.
+  const wasmFiles = assets.filter((name) => name.endsWith('.wasm'));
+  const moduleOf = (name: string): string => name.split(/[.-]/)[0]!;
+  const wasmSize = (module: string): number =>
+    Math.max(0, ...wasmFiles.filter((name) => moduleOf(name) === module).map((name) => gzipped(join(folder, name))));
+  const wasm = wasmSize('kernels');
+  for (const module of new Set(wasmFiles.map(moduleOf))) if (module !== 'kernels') lazy[`${module}.wasm`] = wasmSize(module);
   return {
     metric: 'gzip_bytes',
     script: gzipped(join(dist, 'vitrine.js')),
