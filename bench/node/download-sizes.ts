@@ -23,6 +23,8 @@ export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: strin
   reference: { budget: 2_000, what: 'JavaScript kernels (only where the page refuses WebAssembly)' },
   integrity: { budget: 1_000, what: 'the bundle integrity check (only where the shop declares a hash)' },
   measurement: { budget: 1_500, what: 'aggregate measurement (only where the shop configures an endpoint)' },
+  'bandit-kernels': { budget: 2_700, what: 'bandit kernels loader and TypeScript policies (only where a page runs a bandit)' },
+  'bandit.wasm': { budget: 2_800, what: 'bandit kernels wasm, the larger build (only where a page runs a bandit)' },
 };
 
 export interface DistSizes {
@@ -53,7 +55,14 @@ export function distSizes(dist: string): DistSizes {
     const chunk = /^worker-chunk-(.+)-[\w-]{8}\.js$/.exec(name);
     if (chunk && !loaded.has(name)) lazy[chunk[1]!] = (lazy[chunk[1]!] ?? 0) + gzipped(join(folder, name));
   }
-  const wasm = Math.max(0, ...assets.filter((name) => name.endsWith('.wasm')).map((name) => gzipped(join(folder, name))));
+  // The engine's wasm is the scoring kernels; other modules (bandit.wasm) load lazily, the larger build counted.
+  // `kernels.simd-<hash>.wasm`, `kernels-<hash>.wasm`: the module name is what precedes the first '.' or '-'.
+  const wasmFiles = assets.filter((name) => name.endsWith('.wasm'));
+  const moduleOf = (name: string): string => name.split(/[.-]/)[0]!;
+  const wasmSize = (module: string): number =>
+    Math.max(0, ...wasmFiles.filter((name) => moduleOf(name) === module).map((name) => gzipped(join(folder, name))));
+  const wasm = wasmSize('kernels');
+  for (const module of new Set(wasmFiles.map(moduleOf))) if (module !== 'kernels') lazy[`${module}.wasm`] = wasmSize(module);
   return {
     metric: 'gzip_bytes',
     script: gzipped(join(dist, 'vitrine.js')),

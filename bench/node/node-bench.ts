@@ -1,7 +1,9 @@
-/** `npm run bench`: the kernel scans in Node next to the C yardstick, int8 recall, then the targets of issue #2. */
+/** `npm run bench`: the kernel scans in Node next to the C yardstick, int8 recall, the targets of issue #2, then the bandit kernels. */
 import type { EmbeddingMatrix } from '../../src/shared/bundle/types.ts';
 import { quantizeInt8 } from '../../src/shared/bundle/quantize.ts';
 import { loadNodeKernels } from '../../src/cli/kernels-node.ts';
+import { loadNodeBanditKernels } from '../../src/cli/bandit-kernels-node.ts';
+import { banditTableLines, benchBandit, type BanditBenchRow } from '../cases/bandit-kernels.ts';
 import { int8Recall, type RecallResult } from '../cases/int8-recall.ts';
 import { benchQuery, type BenchRow } from '../cases/kernel-scan.ts';
 import { randomMatrix } from '../cases/matrices.ts';
@@ -59,6 +61,14 @@ export async function runNodeBench(options: BenchOptions): Promise<number> {
     }
   }
   for (const line of targetLines(rows, recall)) out.note(line.text, line.data);
+  if (options.bandit) {
+    const banditRows: BanditBenchRow[] = [];
+    for (const impl of options.impls) banditRows.push(...benchBandit(await loadNodeBanditKernels(impl), options.budgetMs));
+    if (options.json)
+      for (const row of banditRows)
+        out.note('', { bandit: row.case, ...row, per_ms: +row.per_ms.toFixed(1), call_us: +row.call_us.toFixed(3) });
+    else out.note(banditTableLines(banditRows).join('\n'));
+  }
   printSizes(out);
   return 0;
 }

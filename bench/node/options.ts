@@ -13,7 +13,7 @@ export const HELP = `Usage: npm run bench -- [options]
 Times one query (score every row + exact top-10) for each kernel implementation, f32 and int8,
 over n in {${SIZES_N.join(', ')}} and d in {${SIZES_D.join(', ')}}, next to a C AVX2/FMA baseline
 (compiled with gcc at bench time when gcc exists), then int8 recall@10 against exact f32 on the
-Flipkart sample's embeddings.
+Flipkart sample's embeddings, then the bandit kernels (draws, slates and updates per millisecond).
 
 Options:
   --n N              run only this row count (default: all of ${SIZES_N.join(', ')})
@@ -28,6 +28,8 @@ Options:
                      Flipkart sample with \`vitrine bundle build\`)
   --skip-c           do not build or run the C baseline
   --skip-recall      do not measure int8 recall
+  --skip-bandit      do not time the bandit kernels (Thompson draws and slates at 50 arms, linear TS
+                     score draws and Sherman–Morrison updates at d = 16)
   --budget-ms MS     measured time per case before stopping early (default 1500; at least 7 runs)
   -h, --help         this text
 
@@ -45,6 +47,7 @@ const OPTIONS = {
   bundle: { type: 'string' },
   'skip-c': { type: 'boolean' },
   'skip-recall': { type: 'boolean' },
+  'skip-bandit': { type: 'boolean' },
   'budget-ms': { type: 'string' },
 } as const;
 
@@ -69,6 +72,7 @@ export interface BenchOptions {
   bundle: string | undefined;
   c: boolean;
   recall: boolean;
+  bandit: boolean;
   budgetMs: number;
 }
 
@@ -97,6 +101,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     bundle: values.bundle,
     c: !values['skip-c'],
     recall: !values['skip-recall'],
+    bandit: !values['skip-bandit'],
     budgetMs: budget,
   };
 }

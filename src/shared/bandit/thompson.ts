@@ -45,8 +45,13 @@ export function posteriorMeans(arms: readonly BetaArm[]): Float64Array {
  * draw order; at most one of them is marked `explore` (see the module comment).
  */
 export function thompsonSlate(next: Uniform, arms: readonly BetaArm[], k = 1): SlatePick[] {
+  return slateFromDraws(drawRates(next, arms), arms, k);
+}
+
+/** The slate `thompsonSlate` fills from given draws (one per arm): shared by the reference and the wasm kernels. */
+export function slateFromDraws(draws: ArrayLike<number>, arms: readonly BetaArm[], k = 1): SlatePick[] {
   const slots = Math.min(k, arms.length);
-  const byDraw = rankByValue(drawRates(next, arms));
+  const byDraw = rankByValue(draws);
   const byMean = rankByValue(posteriorMeans(arms));
   const expected = new Set(byMean.slice(0, slots));
   const picks: SlatePick[] = [];

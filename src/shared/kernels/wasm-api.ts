@@ -18,7 +18,7 @@ interface WasmInstance {
   readonly exports: Record<string, unknown>;
 }
 
-interface WasmNamespace {
+export interface WasmNamespace {
   validate(bytes: ArrayBuffer | ArrayBufferView): boolean;
   compile(bytes: ArrayBuffer | ArrayBufferView): Promise<WasmModule>;
   instantiate(module: WasmModule, imports: Record<string, Record<string, unknown>>): Promise<WasmInstance>;
