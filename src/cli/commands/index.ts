@@ -1,4 +1,6 @@
 import type { Command } from '../command.ts';
+import { banditFold } from './bandit-fold.ts';
+import { banditReceive } from './bandit-receive.ts';
 import { bundleBuild } from './bundle-build.ts';
 import { bundleInspect } from './bundle-inspect.ts';
 import { evalCommand } from './eval.ts';
@@ -6,4 +8,4 @@ import { evalSimilar } from './eval-similar.ts';
 import { splitCommand } from './split.ts';
 
 /** Every sub-command, in the order `vitrine --help` lists them. */
-export const commands: Command[] = [bundleBuild, bundleInspect, evalCommand, evalSimilar, splitCommand];
+export const commands: Command[] = [bundleBuild, bundleInspect, evalCommand, evalSimilar, splitCommand, banditFold, banditReceive];
