@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { debiasSuccesses, type ArmPrior, type PriorsFile, type ReceivedCount } from '../../shared/bandit/counts.ts';
 import { PRIORS_LIMITS, validatePriorsFile } from '../../shared/bandit/priors-file.ts';
 import { VitrineError } from '../../shared/errors.ts';
-import { checkCount, checkEpsilon } from './receiver.ts';
+import { checkCount, checkEpsilon, plainMessage } from './receiver.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -37,7 +37,7 @@ export interface FoldSummary {
 /** One line of a counts file, checked: a count, `receivedAt` (ISO 8601) and optional `epsilon`. */
 export function parseReceivedLine(text: string, file: string, line: number): ReceivedCount {
   const where = (error: unknown) =>
-    new VitrineError('COUNTS_INVALID', `${file}:${line}: ${(error as Error).message}`, {
+    new VitrineError('COUNTS_INVALID', `${file}:${line}: ${plainMessage(error)}`, {
       file,
       line,
       field: (error as VitrineError).details?.field,
@@ -126,13 +126,9 @@ export function foldCounts(
   try {
     validatePriorsFile(priors);
   } catch (error) {
-    throw new VitrineError(
-      'COUNTS_INVALID',
-      `the folded priors break a limit (${JSON.stringify(PRIORS_LIMITS)}): ${(error as Error).message}`,
-      {
-        field: (error as VitrineError).details.field,
-      },
-    );
+    throw new VitrineError('COUNTS_INVALID', `the folded priors break a limit (${JSON.stringify(PRIORS_LIMITS)}): ${plainMessage(error)}`, {
+      field: (error as VitrineError).details.field,
+    });
   }
   return { priors, summary };
 }

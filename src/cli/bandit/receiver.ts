@@ -35,6 +35,11 @@ function plainObject(value: unknown, field: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** An error's message without the `CODE: ` prefix a VitrineError's message carries. */
+export function plainMessage(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/^[A-Z][A-Z0-9_]*: /, '');
+}
+
 /** Checks an epsilon: a number in (0, 20]. */
 export function checkEpsilon(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_EPSILON)
@@ -113,7 +118,7 @@ export function receiveBatch(method: string, contentType: string | undefined, bo
   try {
     batch = parseArmCountBatch(body);
   } catch (error) {
-    return { status: 400, body: `${(error as Error).message}\n`, headers };
+    return { status: 400, body: `${plainMessage(error)}\n`, headers };
   }
   appendFileSync(out, receivedLines(batch, now));
   return { status: 204, body: '', headers };
@@ -126,12 +131,10 @@ export function readLimited(req: IncomingMessage, limit = MAX_BODY_BYTES): Promi
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        done(null);
-        req.destroy();
-      } else chunks.push(chunk);
+      // Past the cap the rest is read and dropped (not reset), so the client hears the 413.
+      if (size <= limit) chunks.push(chunk);
     });
-    req.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => done(size > limit ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', fail);
   });
 }

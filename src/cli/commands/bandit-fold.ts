@@ -6,6 +6,7 @@ import { VitrineError } from '../../shared/errors.ts';
 import type { Command } from '../command.ts';
 import { badOption, parsingOptions } from '../options.ts';
 import { foldCounts, readCounts } from '../bandit/fold.ts';
+import { plainMessage } from '../bandit/receiver.ts';
 
 const help = `Usage: vitrine bandit fold --counts FILE... --priors PRIORS --out PRIORS [options]
 
@@ -53,7 +54,7 @@ export async function runBanditFold(argv: string[], out: (line: string) => void 
       previous = parsePriorsFile(readFileSync(values.priors, 'utf8'));
     } catch (error) {
       const cause = error as VitrineError;
-      throw new VitrineError(cause.code ?? 'PRIORS_INVALID', `${values.priors}: ${cause.message}`, {
+      throw new VitrineError(cause.code ?? 'PRIORS_INVALID', `${values.priors}: ${plainMessage(cause)}`, {
         ...cause.details,
         file: values.priors,
       });
