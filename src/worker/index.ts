@@ -12,7 +12,7 @@ import { ConsentGate } from './consent-gate.ts';
 import { Engine } from './engine.ts';
 import { loadPart } from './lazy-part.ts';
 import type { Measurement } from './measurement.ts';
-import type { BanditLearning } from './bandit-learning.ts';
+import type { BanditLearning } from './learning.ts';
 import type { BanditLearningConfig } from '../shared/bandit/learning-status.ts';
 import { createProfileStore } from './profile/index.ts';
 import { bundleResolver } from './profile/catalog.ts';
@@ -121,12 +121,10 @@ const api = {
    * randomised response, counts endpoint) if given, resolving once the priors file was fetched or
    * failed; returns which priors are in use and the arm counts pending and sent.
    */
-  bandits: async (config?: BanditLearningConfig) => {
-    const { BanditLearning } = await loadPart('bandit-learning', () => import('./bandit-learning.ts'));
-    learning ??= new BanditLearning(consent, () => measurement?.status());
-    if (config) await learning.configure(config);
-    return learning.status();
-  },
+  bandits: (config?: BanditLearningConfig) =>
+    loadPart('learning', () => import('./learning.ts')).then(({ BanditLearning }) =>
+      (learning ??= new BanditLearning(consent, () => measurement)).use(config),
+    ),
 };
 
 export type EngineApi = typeof api;

@@ -6,7 +6,7 @@
  */
 import { VitrineError } from '../shared/errors.ts';
 import type { BanditLearningConfig, BanditLearningStatus } from '../shared/bandit/learning-status.ts';
-import type { MeasurementStatus } from '../shared/measurement-status.ts';
+import type { Measurement } from './measurement.ts';
 import { ArmCounter } from './bandit/arm-counts.ts';
 import { PriorsBook } from './bandit/priors.ts';
 import type { ConsentGate } from './consent-gate.ts';
@@ -29,12 +29,12 @@ export class BanditLearning {
   readonly priors = new PriorsBook();
   readonly counts: ArmCounter;
 
-  /** `measurement` is the measurement state (its endpoint and window), undefined until the shop configures it. */
-  constructor(consent: Pick<ConsentGate, 'allows'>, measurement: () => MeasurementStatus | undefined) {
+  /** `measurement` is aggregate measurement (its endpoint and window), undefined until the shop configures it. */
+  constructor(consent: Pick<ConsentGate, 'allows'>, measurement: () => Measurement | undefined) {
     this.counts = new ArmCounter({
       allowed: () => consent.allows('measurement'),
-      endpoint: () => measurement()?.endpoint ?? null,
-      intervalMs: () => measurement()?.intervalMs ?? 60_000,
+      endpoint: () => measurement()?.status().endpoint ?? null,
+      intervalMs: () => measurement()?.status().intervalMs ?? 60_000,
     });
   }
 
@@ -48,6 +48,12 @@ export class BanditLearning {
     this.counts.setEpsilon(epsilon); // refused: no arm count is sent until a valid config comes
     this.counts.setCountsEndpoint(counts);
     await this.priors.setFileUrl(priorsUrl);
+  }
+
+  /** Applies `config` when given (see `configure`), then returns the status: the worker API's `bandits()`. */
+  async use(config?: BanditLearningConfig): Promise<BanditLearningStatus> {
+    if (config) await this.configure(config);
+    return this.status();
   }
 
   status(): BanditLearningStatus {
