@@ -23,6 +23,10 @@ export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: strin
   reference: { budget: 2_000, what: 'JavaScript kernels (only where the page refuses WebAssembly)' },
   integrity: { budget: 1_000, what: 'the bundle integrity check (only where the shop declares a hash)' },
   measurement: { budget: 1_500, what: 'aggregate measurement (only where the shop configures an endpoint)' },
+  learning: {
+    budget: 3_500,
+    what: 'bandits learning across visitors: the priors file and the arm counts (only where a page uses bandits)',
+  },
 };
 
 export interface DistSizes {
