@@ -43,10 +43,16 @@ export class BanditLearning {
    * priors file was fetched or failed (a failure shows in `status().priors.lastError`, not here).
    */
   async configure({ priors, epsilon, countsEndpoint, base }: BanditLearningConfig): Promise<void> {
-    const priorsUrl = absolute(priors, base, 'priors');
-    const counts = absolute(countsEndpoint, base, 'countsEndpoint');
-    this.counts.setEpsilon(epsilon); // refused: no arm count is sent until a valid config comes
-    this.counts.setCountsEndpoint(counts);
+    let priorsUrl: string | null;
+    try {
+      priorsUrl = absolute(priors, base, 'priors');
+      this.counts.setCountsEndpoint(absolute(countsEndpoint, base, 'countsEndpoint'));
+      this.counts.setEpsilon(epsilon);
+    } catch (error) {
+      // Fail closed: counts never go out under a configuration other than the one the shop wrote.
+      this.counts.refuse();
+      throw error;
+    }
     await this.priors.setFileUrl(priorsUrl);
   }
 

@@ -15,6 +15,8 @@ import { thompsonSlate } from '../../src/shared/bandit/thompson.ts';
 import { mulberry32 } from '../../src/shared/random.ts';
 import { ArmCounter } from '../../src/worker/bandit/arm-counts.ts';
 import { PRIORS_CACHE, PriorsBook } from '../../src/worker/bandit/priors.ts';
+import { BanditLearning } from '../../src/worker/learning.ts';
+import { Measurement } from '../../src/worker/measurement.ts';
 
 /** Served path, relative to the project root (the extension keeps Vite from transforming it). */
 const FILE = `test/browser/served/priors-${Date.now()}-${Math.floor(Math.random() * 1e6)}.priors`;
@@ -195,5 +197,20 @@ describe('ArmCounter', () => {
     expect(Math.abs(never.successes - 20_000 * q)).toBeLessThan(5 * sd);
     expect(Math.abs(20_000 - always.successes - 20_000 * q)).toBeLessThan(5 * sd);
     expect(never.successes).toBeGreaterThan(0);
+  });
+
+  it('should stop counting when any part of the configuration is refused (fail closed)', async () => {
+    const measurement = new Measurement({ allowed: () => true });
+    measurement.configure({ endpoint: 'http://127.0.0.1/stats' });
+    const learning = new BanditLearning({ allows: () => true }, () => measurement);
+    await learning.configure({ epsilon: 1, countsEndpoint: '/counts', base: 'http://127.0.0.1/shop/' });
+    expect(learning.status().counts).toMatchObject({ active: true, epsilon: 1, endpoint: 'http://127.0.0.1/counts' });
+    // A bad priors URL refuses the whole configuration: no counts with an epsilon the shop did not ask for.
+    await expect(learning.configure({ priors: 'javascript:alert(1)', epsilon: 2 })).rejects.toThrow(/priors/);
+    expect(learning.status().counts.active).toBe(false);
+    await expect(learning.configure({ epsilon: 99 })).rejects.toThrow(/epsilon/);
+    expect(learning.status().counts.active).toBe(false);
+    await learning.configure({ epsilon: 2 });
+    expect(learning.status().counts).toMatchObject({ active: true, epsilon: 2 });
   });
 });

@@ -74,11 +74,17 @@ export class ArmCounter {
    * must not send counts without the protection the shop asked for.
    */
   setEpsilon(epsilon: unknown): void {
-    this.#refused = true;
+    this.refuse();
     const next = validateEpsilon(epsilon);
     this.#refused = false;
     if (next !== this.#epsilon) this.discard();
     this.#epsilon = next;
+  }
+
+  /** Stops counting (and drops what is unsent) until the next valid `setEpsilon`: the shop's configuration was refused. */
+  refuse(): void {
+    this.#refused = true;
+    this.discard();
   }
 
   /** Sends batches to `url` (absolute http(s), checked by the caller) instead of the measurement endpoint; null: to that one. */

@@ -75,13 +75,15 @@ export class PriorsBook {
     this.#lastError = null;
     if (url === null) return;
     const cache = await openCache(url);
-    const cached = await cache?.match(url).catch(() => undefined);
+    let cached = await cache?.match(url).catch(() => undefined);
     if (cached && current() && !this.#file) {
       try {
         this.#file = parsePriorsFile(await cached.clone().text());
         this.#source = 'cache';
       } catch {
-        await cache?.delete(url).catch(() => undefined); // a cached copy that no longer validates is dropped
+        // A cached copy that no longer validates is dropped, and not offered for a 304.
+        await cache?.delete(url).catch(() => undefined);
+        cached = undefined;
       }
     }
     try {
