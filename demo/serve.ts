@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { receiveBatch } from '../src/cli/bandit/receiver.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -27,6 +28,8 @@ export type Mounts = [prefix: string, directory: string][];
 
 export const DEMO_MOUNTS: Mounts = [
   ['/vitrine/shop.vtb', join(ROOT, 'demo/build/shop.vtb')],
+  // Written by `vitrine bandit fold` from the counts below (404 until the first fold: flat priors).
+  ['/vitrine/priors.json', join(ROOT, 'demo/build/priors.json')],
   ['/vitrine/', join(ROOT, 'dist')],
   ['/images/', join(ROOT, 'demo/build/images')],
   ['/', join(ROOT, 'demo')],
@@ -112,9 +115,26 @@ export function startStaticServer(
   });
 }
 
+/** Where the demo receives the bandits' arm counts (the page's `data-bandit-counts-endpoint`). */
+export const DEMO_COUNTS_PATH = '/bandit/counts';
+/** Where the demo page's aggregate measurement goes: accepted and dropped (the demo keeps no statistics). */
+export const DEMO_STATS_PATH = '/stats/vitrine';
+
+/** The demo's own endpoints: the reference receiver appends arm counts to `countsFile`. */
+export function demoEndpoints(countsFile: string): StaticServerOptions['onRequest'] {
+  return ({ method, url, headers, body }) => {
+    const path = new URL(url, 'http://localhost').pathname;
+    if (path === DEMO_STATS_PATH) return { status: method === 'POST' ? 204 : 405 };
+    if (path !== DEMO_COUNTS_PATH) return;
+    const header = headers['content-type'];
+    return receiveBatch(method, Array.isArray(header) ? header[0] : header, body, countsFile);
+  };
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   const port = Number(process.env.PORT ?? 5173);
-  startStaticServer(DEMO_MOUNTS, port).then(
+  const countsFile = process.env.VITRINE_COUNTS ?? join(ROOT, 'demo/build/counts.jsonl');
+  startStaticServer(DEMO_MOUNTS, port, '127.0.0.1', { onRequest: demoEndpoints(countsFile) }).then(
     () => console.log(`Vitrine demo: http://127.0.0.1:${port}/`),
     (error: unknown) => {
       console.error(`Cannot serve the demo on port ${port}: ${String(error)}`);

@@ -25,6 +25,10 @@ export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: strin
   measurement: { budget: 1_500, what: 'aggregate measurement (only where the shop configures an endpoint)' },
   'bandit-kernels': { budget: 2_700, what: 'bandit kernels loader and TypeScript policies (only where a page runs a bandit)' },
   'bandit.wasm': { budget: 2_800, what: 'bandit kernels wasm, the larger build (only where a page runs a bandit)' },
+  learning: {
+    budget: 3_500,
+    what: 'bandits learning across visitors: the priors file and the arm counts (only where a page uses bandits)',
+  },
 };
 
 export interface DistSizes {

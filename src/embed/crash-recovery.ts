@@ -26,6 +26,7 @@ import {
 } from '../shared/consent-record.ts';
 import { isVitrineError, VitrineError } from '../shared/errors.ts';
 import type { MeasurementConfig } from '../shared/measurement-status.ts';
+import type { BanditLearningConfig } from '../shared/bandit/learning-status.ts';
 import type { ProfileLimits } from '../shared/profile-limits.ts';
 
 /** Crashes tolerated within `DEFAULT_RESTART_WINDOW_MS`; one more and the engine stops for good. */
@@ -70,6 +71,8 @@ export interface CrashRecovery {
   limits: ProfileLimits | null;
   /** The measurement endpoint, from when it is configured; cleared if the worker refuses it. */
   measurement: MeasurementConfig | null;
+  /** The bandits' priors file, epsilon and counts endpoint, from when they are configured; cleared if the worker refuses them. */
+  bandits: BanditLearningConfig | null;
   /** A consent state seen from the worker (or another tab) replaces ours unless ours is newer. */
   decided(state: ConsentState): void;
   /**
@@ -130,6 +133,7 @@ export function createCrashRecovery({
     },
     limits: null,
     measurement: null,
+    bandits: null,
     decided({ personalization, measurement, source, updatedAt: time }) {
       decide({ personalization, measurement, source, time });
     },
@@ -149,6 +153,7 @@ export function createCrashRecovery({
       if (consent.source !== 'default') await engine.setConsent(consent);
       if (recovery.limits) await engine.configureProfile(recovery.limits);
       if (recovery.measurement) await engine.configureMeasurement(recovery.measurement);
+      if (recovery.bandits) await engine.bandits(recovery.bandits);
       const url = bundle;
       if (url === 'bytes') {
         recovery.bundleLost = new VitrineError(

@@ -10,6 +10,7 @@ import { createTrackQueue } from './track-queue.ts';
 import type { TrackEvent, TrackOutcome } from '../shared/events.ts';
 import { isVitrineError } from '../shared/errors.ts';
 import { validateLimits, type ProfileLimits } from '../shared/profile-limits.ts';
+import type { BanditLearningConfig } from '../shared/bandit/learning-status.ts';
 
 /** Deadline of `load()` when none is given: a large bundle on a slow connection takes a while. */
 export const DEFAULT_LOAD_TIMEOUT_MS = 60_000;
@@ -28,6 +29,14 @@ export interface VitrineOptions {
   measurementEndpoint?: string;
   /** Length of one counting window (one request at most per window), ms. Default `60000`. */
   measurementIntervalMs?: number;
+  /**
+   * Bandits learning across visitors: the priors file (`data-bandit-priors`), randomised response
+   * for the arm counts (`data-bandit-epsilon`) and where they go. Default: none (the bundle's
+   * priors, else flat ones; counts, only with `measurement` consent, to `measurementEndpoint`).
+   * A bad value is refused as a whole, and then no arm count leaves the device.
+   * @example { priors: '/vitrine/priors.json', epsilon: 1 }
+   */
+  bandits?: BanditLearningConfig;
   /**
    * Caps on the stored profile: raw events kept (default 5000) and their age in days (default
    * 180); older or surplus events are folded into per-product aggregates.
@@ -78,6 +87,7 @@ export function createEngine({
   measurementEndpoint,
   measurementIntervalMs,
   profileLimits,
+  bandits,
 }: VitrineOptions = {}): { vitrine: Vitrine; bridge: EngineBridge } {
   const bridge = new EngineBridge({ timeoutMs, createWorker, replayLoadTimeoutMs: loadTimeoutMs });
   const { recovery } = bridge;
@@ -104,6 +114,16 @@ export function createEngine({
         void bridge.run((engine) => engine.flushMeasurement(), { label: 'flushMeasurement' }).catch(() => undefined);
       }
     });
+  }
+
+  if (bandits) {
+    // The worker resolves relative URLs against the page and checks every field; a refused config is not replayed.
+    const config = (recovery.bandits = { ...bandits, base: document.baseURI });
+    void bridge
+      .run((engine) => engine.bandits(config), { label: 'bandits' })
+      .catch((error: unknown) => {
+        if (!(isVitrineError(error) && error.code === 'WORKER_CRASHED')) recovery.bandits = null;
+      });
   }
 
   const methods = makePageMethods(PAGE_METHODS, { bridge, loadTimeoutMs });

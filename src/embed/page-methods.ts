@@ -156,6 +156,12 @@ export const PAGE_METHODS = {
   },
   /** State of aggregate measurement: active or not, pending counts, batches sent. */
   measurement: { call: 'measurement', control: 0 },
+  /**
+   * Bandits learning across visitors: applies `config` if given (as the `bandits` option does, but
+   * not replayed after a worker crash), then returns the priors in use (file, its `updatedAt`, the
+   * last priors error) and the arm counts pending and sent. @example await vitrine.bandits({ priors: '/vitrine/priors.json' })
+   */
+  bandits: { call: 'bandits', control: 1, params: ['config'] },
   /** The visitor's rights over their profile: see, export, edit, delete. */
   profile: {
     /** Everything stored about the visitor as readable JSON (product titles, ISO dates). @example JSON.stringify(await vitrine.profile.export(), null, 2) */

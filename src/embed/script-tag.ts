@@ -74,6 +74,15 @@ function start(script: HTMLScriptElement | null): void {
   const { vitrine, bridge } = createEngine({
     measurementEndpoint: data.measurementEndpoint || undefined,
     measurementIntervalMs: interval,
+    // A malformed epsilon reaches the worker as NaN and is refused: then no arm count is sent at all.
+    bandits:
+      data.banditPriors || data.banditEpsilon || data.banditCountsEndpoint
+        ? {
+            priors: data.banditPriors,
+            epsilon: data.banditEpsilon ? Number(data.banditEpsilon) : null,
+            countsEndpoint: data.banditCountsEndpoint,
+          }
+        : undefined,
     // Valid by construction (positive, the count a whole number >= 1): the page need not check them.
     profileLimits: maxEvents || maxAgeDays ? { maxEvents: maxEvents && Math.max(1, Math.floor(maxEvents)), maxAgeDays } : undefined,
   });

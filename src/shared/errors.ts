@@ -64,6 +64,13 @@ export const ERROR_CODES = [
   // Consent and measurement.
   /** An aggregate measurement batch was not accepted by the endpoint; reported in `measurement().lastError`, never thrown. */
   'MEASUREMENT_FAILED',
+  // Bandits learning across visitors.
+  /** A priors file or `banditPriors` section is malformed; `details.field` names the bad field. The bandits keep the previous priors. */
+  'PRIORS_INVALID',
+  /** The priors file could not be fetched (network, HTTP status); reported in status, the bandits keep the previous priors. */
+  'PRIORS_FETCH_FAILED',
+  /** An arm-count batch (receiver) or a counts file line (`bandit fold`) is malformed; `details.field` / `details.line` say where. */
+  'COUNTS_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -12,6 +12,8 @@ import { ConsentGate } from './consent-gate.ts';
 import { Engine } from './engine.ts';
 import { loadPart } from './lazy-part.ts';
 import type { Measurement } from './measurement.ts';
+import type { BanditLearning } from './learning.ts';
+import type { BanditLearningConfig } from '../shared/bandit/learning-status.ts';
 import { createProfileStore } from './profile/index.ts';
 import { bundleResolver } from './profile/catalog.ts';
 import { unconfiguredMeasurement, type MeasurementConfig } from '../shared/measurement-status.ts';
@@ -22,15 +24,20 @@ const engine = new Engine();
 /** Memory-only until `personalization` is granted: no signal means nothing persisted. */
 const profile = createProfileStore({ resolveProduct: bundleResolver(() => engine.bundle) });
 const consent = new ConsentGate(profile, {
-  // A measurement revocation drops the counts not sent yet, at once.
+  // A measurement revocation drops the counts (events and arm counts) not sent yet, at once.
   onChange: (state) => {
-    if (!state.measurement) measurement?.discard();
+    if (!state.measurement) {
+      measurement?.discard();
+      learning?.counts.discard();
+    }
   },
 });
 /** Aggregate measurement: its code loads once a shop configures an endpoint, which few pages do. */
 let measurement: Measurement | undefined;
 /** The latest configuration: status and flush wait for it, as if it were synchronous (events count once it is done). */
 let configured: Promise<unknown> = Promise.resolve();
+/** Learning across visitors (priors file, arm counts): its code loads once a page uses bandits. */
+let learning: BanditLearning | undefined;
 
 /**
  * The visitor as the ranking sees them: this worker's events (memory, or the stored profile with
@@ -105,10 +112,19 @@ const api = {
     configured = done.catch(() => undefined);
     return done;
   },
-  /** Sends the open measurement window now (the page calls it when it is hidden). */
-  flushMeasurement: () => configured.then(() => measurement?.flush()),
+  /** Sends the open measurement window and arm counts now (the page calls it when it is hidden). */
+  flushMeasurement: () => configured.then(() => (learning?.counts.flush(), measurement?.flush())),
   /** Whether measurement is active, what is pending, what was sent. */
   measurement: () => configured.then(() => measurement?.status() ?? unconfiguredMeasurement()),
+  /**
+   * Learning across visitors (its code loads on the first call): applies `config` (priors file,
+   * randomised response, counts endpoint) if given, resolving once the priors file was fetched or
+   * failed; returns which priors are in use and the arm counts pending and sent.
+   */
+  bandits: (config?: BanditLearningConfig) =>
+    loadPart('learning', () => import('./learning.ts')).then(({ BanditLearning }) =>
+      (learning ??= new BanditLearning(consent, () => measurement)).use(config),
+    ),
 };
 
 export type EngineApi = typeof api;

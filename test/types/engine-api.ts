@@ -5,6 +5,7 @@
  */
 import type { Remote } from 'comlink';
 import type { EngineApi } from '../../src/worker/index.ts';
+import type { BanditLearningConfig, BanditLearningStatus } from '../../src/shared/bandit/learning-status.ts';
 import type {
   CallControl,
   ConsentChoice,
@@ -74,6 +75,7 @@ export type PageSignatures = [
   >,
   Assert<Equals<Vitrine['consent']['get'], (options?: CallControl) => Promise<ConsentRecord>>>,
   Assert<Equals<Vitrine['measurement'], (options?: CallControl) => Promise<MeasurementStatus>>>,
+  Assert<Equals<Vitrine['bandits'], (config?: BanditLearningConfig, options?: CallControl) => Promise<BanditLearningStatus>>>,
   Assert<Equals<Vitrine['profile']['export'], (options?: CallControl) => Promise<ProfileExport>>>,
   Assert<Equals<Vitrine['profile']['delete'], (options?: CallControl) => Promise<void>>>,
   Assert<Equals<Vitrine['profile']['forget'], (productId: string, options?: CallControl) => Promise<void>>>,
@@ -83,7 +85,18 @@ export type PageSignatures = [
   Assert<
     Equals<
       keyof Vitrine,
-      'load' | 'similar' | 'recommend' | 'rerank' | 'traits' | 'status' | 'track' | 'consent' | 'measurement' | 'profile' | 'close'
+      | 'load'
+      | 'similar'
+      | 'recommend'
+      | 'rerank'
+      | 'traits'
+      | 'status'
+      | 'track'
+      | 'consent'
+      | 'measurement'
+      | 'bandits'
+      | 'profile'
+      | 'close'
     >
   >,
   Assert<Equals<keyof Vitrine['consent'], 'set' | 'get'>>,
