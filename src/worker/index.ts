@@ -12,11 +12,14 @@ import { ConsentGate } from './consent-gate.ts';
 import { Engine } from './engine.ts';
 import { loadPart } from './lazy-part.ts';
 import type { Measurement } from './measurement.ts';
+import type { Experiments } from './bandit/experiments.ts';
 import { createProfileStore } from './profile/index.ts';
 import { bundleResolver } from './profile/catalog.ts';
 import { unconfiguredMeasurement, type MeasurementConfig } from '../shared/measurement-status.ts';
 import type { ProfileLimits } from '../shared/profile-limits.ts';
 import type { VisitorInput } from './visitor.ts';
+import type { ArmFeedback, ExperimentSpec } from '../shared/experiment.ts';
+import type { ExperimentContext } from './bandit/context.ts';
 
 const engine = new Engine();
 /** Memory-only until `personalization` is granted: no signal means nothing persisted. */
@@ -31,6 +34,11 @@ const consent = new ConsentGate(profile, {
 let measurement: Measurement | undefined;
 /** The latest configuration: status and flush wait for it, as if it were synchronous (events count once it is done). */
 let configured: Promise<unknown> = Promise.resolve();
+
+/** On-device experiments (bandits): their code loads on a page's first experiment call. */
+let bandits: Promise<Experiments> | undefined;
+const experiments = () =>
+  (bandits ??= loadPart('bandit', () => import('./bandit/experiments.ts')).then((m) => new m.Experiments(profile, engine, visitor)));
 
 /**
  * The visitor as the ranking sees them: this worker's events (memory, or the stored profile with
@@ -79,6 +87,7 @@ const api = {
       }
     });
     await profile.record(...valid);
+    bandits?.then((b) => b.observe(valid));
     return refused;
   },
   /** Everything the profile holds, as readable JSON (titles, ISO dates). */
@@ -109,9 +118,16 @@ const api = {
   flushMeasurement: () => configured.then(() => measurement?.flush()),
   /** Whether measurement is active, what is pending, what was sent. */
   measurement: () => configured.then(() => measurement?.status() ?? unconfiguredMeasurement()),
+  /** Which arms of an experiment to show now (validates the spec: `INVALID_REQUEST` naming the field). */
+  experiment: (spec: ExperimentSpec, context?: ExperimentContext) => experiments().then((b) => b.choose(spec, context)),
+  /** What the page saw of chosen arms: viewable impressions (trials), clicks, add-to-carts, purchases (successes). */
+  reward: (feedback: ArmFeedback[]) => experiments().then((b) => b.feedback(feedback)),
 };
 
 export type EngineApi = typeof api;
+
+// Test builds only (gone from production code): sessions end after SESSION_GAP_MS of engine time.
+if (import.meta.env.MODE === 'test') Object.assign(api, { advanceBanditClock: (ms: number) => experiments().then((b) => b.advanceClock(ms)) });
 
 registerErrorTransfer();
 expose(api);

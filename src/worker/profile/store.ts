@@ -190,7 +190,7 @@ class Store implements ProfileStore {
     const { buildExport } = await loadPart('profile export', () => import('./rights.ts'));
     await this.#writes.flushNow();
     const { resolveProduct, now } = this.#settings;
-    return buildExport(this.status(), this.events(), this.#memory.aggregates(), this.affinities(), resolveProduct, now());
+    return buildExport(this.status(), this.events(), this.#memory.aggregates(), this.affinities(), resolveProduct, now(), this.#db);
   }
 
   async summary(): Promise<ProfileSummary> {
