@@ -25,6 +25,8 @@ const en = {
   why: 'Why?',
   whyTitle: 'Why this recommendation?',
   noReason: 'No personal reason: a general pick.',
+  /** An experiment's exploration position (the policy tried an arm that is not among the best so far). */
+  exploring: "We're trying something new here",
   share: (percent: string) => `${percent} of the score`,
   notInterested: 'Not interested',
   manageData: 'Manage my data',
@@ -87,6 +89,7 @@ const de: Strings = {
   rated: (rating) => `Bewertet mit ${rating} von 5`,
   why: 'Warum?',
   whyTitle: 'Warum empfohlen?',
+  exploring: 'Hier probieren wir etwas Neues aus',
   noReason: 'Kein persönlicher Grund: eine allgemeine Auswahl.',
   share: (percent) => `${percent} der Bewertung`,
   notInterested: 'Kein Interesse',

@@ -29,6 +29,7 @@ import { runCommand, type Command } from './command-queue.ts';
 import type { CallControl } from './page-methods.ts';
 import { watchConsentSignals } from './consent-signals/index.ts';
 import { trackPage } from './page-tracking.ts';
+import { scanSlots } from './slots.ts';
 import { createPlaceholders, PLACEHOLDER_ATTRIBUTES } from './placeholders.tsx';
 import { createWarnings, type WarningListener } from './warnings.ts';
 
@@ -140,13 +141,15 @@ function start(script: HTMLScriptElement | null): void {
     },
   };
   const tracking = trackPage(document, (event) => api.track(event), warn);
+  const locale = data.locale || document.documentElement.lang || 'en';
   const widgets = createPlaceholders({
     engine,
-    locale: data.locale || document.documentElement.lang || 'en',
+    locale,
     pageProduct: () => tracking.pageProduct(),
     warn,
   });
   const scan = (root: ParentNode): void => {
+    scanSlots(root, api, locale, warn);
     const product = tracking.pageProduct();
     tracking.scan(root); // first: it finds the JSON-LD product that placeholders may default to
     // JSON-LD that came late (a single-page app): the placeholders naming no product follow it.

@@ -45,8 +45,7 @@ const experiments = () =>
  * consent) and, only with personalization consent, the long-term affinities.
  */
 function visitor(): VisitorInput {
-  const now = Date.now();
-  return { events: profile.events(), affinities: consent.allows('personalization') ? profile.affinities() : null, now };
+  return { events: profile.events(), affinities: consent.allows('personalization') ? profile.affinities() : null, now: Date.now() };
 }
 
 const api = {
@@ -119,15 +118,16 @@ const api = {
   /** Whether measurement is active, what is pending, what was sent. */
   measurement: () => configured.then(() => measurement?.status() ?? unconfiguredMeasurement()),
   /** Which arms of an experiment to show now (validates the spec: `INVALID_REQUEST` naming the field). */
-  experiment: (spec: ExperimentSpec, context?: ExperimentContext) => experiments().then((b) => b.choose(spec, context)),
+  experiment: (spec: ExperimentSpec, context?: ExperimentContext) => experiments().then((b) => b.experiment(spec, context)),
   /** What the page saw of chosen arms: viewable impressions (trials), clicks, add-to-carts, purchases (successes). */
-  reward: (feedback: ArmFeedback[]) => experiments().then((b) => b.feedback(feedback)),
+  reward: (feedback: ArmFeedback[]) => experiments().then((b) => b.reward(feedback)),
 };
 
 export type EngineApi = typeof api;
 
 // Test builds only (gone from production code): sessions end after SESSION_GAP_MS of engine time.
-if (import.meta.env.MODE === 'test') Object.assign(api, { advanceBanditClock: (ms: number) => experiments().then((b) => b.advanceClock(ms)) });
+if (import.meta.env.MODE === 'test')
+  Object.assign(api, { advanceBanditClock: (ms: number) => experiments().then((b) => b.advanceClock(ms)) });
 
 registerErrorTransfer();
 expose(api);

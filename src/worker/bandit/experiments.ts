@@ -17,7 +17,7 @@
 import { ALL_VISITORS } from '../../shared/bandit/counts.ts';
 import { VitrineError } from '../../shared/errors.ts';
 import type { StoredEvent } from '../../shared/events.ts';
-import type { ArmChoice, ArmReward } from '../../shared/experiment.ts';
+import type { ArmChoice, ArmFeedback, ArmReward, ExperimentSpec } from '../../shared/experiment.ts';
 import { mulberry32 } from '../../shared/random.ts';
 import type { Engine } from '../engine.ts';
 import type { ProfileStore } from '../profile/index.ts';
@@ -47,7 +47,7 @@ export class Experiments {
   readonly #records = new Map<string, ExperimentRecord>();
   readonly #specs = new Map<string, Experiment>();
   readonly #chosen = new Map<string, Chosen>();
-  readonly #storage = new BanditStorage(() => this.#clear());
+  readonly #storage = new BanditStorage(() => this.profile.db);
   readonly #next: Uniform;
   /** One call at a time: storage reads and writes never interleave with changes. */
   #queue: Promise<unknown> = Promise.resolve();
@@ -69,7 +69,8 @@ export class Experiments {
     this.#deletedAt = profile.deletedAt;
   }
 
-  choose(spec: unknown, context?: ExperimentContext): Promise<ArmChoice> {
+  /** Which arms to show now. `spec` comes from the page: it is checked here. */
+  experiment(spec: ExperimentSpec, context?: ExperimentContext): Promise<ArmChoice> {
     return this.#serial(async () => {
       const experiment = validateSpec(spec);
       await this.#sync();
@@ -112,7 +113,7 @@ export class Experiments {
    * an arm not in it, is ignored (the page asks again after a reload). A malformed item rejects the
    * whole call with `INVALID_REQUEST` before anything counts.
    */
-  feedback(items: unknown): Promise<void> {
+  reward(items: ArmFeedback[]): Promise<void> {
     return this.#serial(async () => {
       if (!Array.isArray(items)) throw new VitrineError('INVALID_REQUEST', 'feedback: must be an array', { field: 'feedback' });
       const checked = items.map(validateFeedback);
@@ -124,7 +125,8 @@ export class Experiments {
         const chosen = this.#chosen.get(experiment);
         if (!spec || !chosen || !spec.arms.includes(arm)) continue;
         const record = this.#record(experiment);
-        const changedHere = kind == 'impression' ? this.#trial(spec, record, chosen, arm, products) : this.#success(spec, record, chosen.segment, arm, kind);
+        const changedHere =
+          kind == 'impression' ? this.#trial(spec, record, chosen, arm, products) : this.#success(spec, record, chosen.segment, arm, kind);
         if (changedHere) changed.add(record);
       }
       await this.#save(changed);
@@ -152,7 +154,7 @@ export class Experiments {
   }
 
   /** Test builds only: moves the engine's clock (sessions end after `SESSION_GAP_MS` without activity). */
-  advanceClock(ms: number): void {
+  async advanceClock(ms: number): Promise<void> {
     if (import.meta.env.MODE === 'test') this.#clockOffset += ms;
   }
 
@@ -221,8 +223,7 @@ export class Experiments {
       this.#deletedAt = this.profile.deletedAt;
       this.#clear();
     }
-    if (this.profile.status().mode != 'persistent') {
-      if (this.#loaded) this.#storage.close();
+    if (!this.profile.db) {
       this.#loaded = false;
       return;
     }
@@ -239,7 +240,7 @@ export class Experiments {
   async #save(records: Set<ExperimentRecord>): Promise<void> {
     const now = this.#now();
     for (const record of records) Object.assign(record, { sessionStart: this.#sessionStart, lastActive: this.#lastActive, updatedAt: now });
-    if (this.#loaded && this.profile.status().mode == 'persistent') await this.#storage.write([...records]);
+    if (this.#loaded) await this.#storage.write([...records]);
   }
 
   #clear(): void {

@@ -37,7 +37,8 @@ export function validateSpec(spec: unknown): Experiment {
   if (bad >= 0) throw invalid(`arms[${bad}]`, `must be a string of 1 to ${MAX_NAME} characters`);
   if (new Set(arms).size != arms.length) throw invalid('arms', 'must be distinct');
   if (policy != 'ts' && policy != 'lin-ts') throw invalid('policy', 'must be "ts" or "lin-ts"');
-  if (!Number.isInteger(slots) || slots < 1 || slots > arms.length) throw invalid('slots', `must be a whole number from 1 to ${arms.length}`);
+  if (!Number.isInteger(slots) || slots < 1 || slots > arms.length)
+    throw invalid('slots', `must be a whole number from 1 to ${arms.length}`);
   if (typeof reward != 'object' || reward === null) throw invalid('reward', 'must be an object');
   const weights = { click: 1, add_to_cart: 1, purchase: 1 };
   for (const [kind, weight] of Object.entries(reward)) {

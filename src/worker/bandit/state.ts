@@ -43,7 +43,8 @@ export function mergeRecords(stored: ExperimentRecord, held: ExperimentRecord): 
       const into = tallyOf(merged, segment, arm);
       into.trials += tally.trials;
       into.successes += tally.successes;
-      if (tally.session >= into.session) Object.assign(into, { session: tally.session, rewarded: tally.rewarded, products: tally.products });
+      if (tally.session >= into.session)
+        Object.assign(into, { session: tally.session, rewarded: tally.rewarded, products: tally.products });
     }
   }
   merged.samples = [...merged.samples, ...held.samples].slice(-MAX_SAMPLES);

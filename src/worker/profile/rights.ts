@@ -39,7 +39,14 @@ async function storedBandits(db: IDBPDatabase<ProfileDB> | null): Promise<Export
   const records = db ? await db.getAll('bandit').catch(() => []) : [];
   return records.flatMap(({ key, segments, updatedAt }) =>
     Object.entries(segments).flatMap(([segment, arms]) =>
-      Object.entries(arms).map(([arm, { trials, successes }]) => ({ experiment: key, segment, arm, trials, successes, updatedAt: iso(updatedAt) })),
+      Object.entries(arms).map(([arm, { trials, successes }]) => ({
+        experiment: key,
+        segment,
+        arm,
+        trials,
+        successes,
+        updatedAt: iso(updatedAt),
+      })),
     ),
   );
 }
