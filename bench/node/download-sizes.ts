@@ -23,6 +23,7 @@ export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: strin
   reference: { budget: 2_000, what: 'JavaScript kernels (only where the page refuses WebAssembly)' },
   integrity: { budget: 1_000, what: 'the bundle integrity check (only where the shop declares a hash)' },
   measurement: { budget: 1_500, what: 'aggregate measurement (only where the shop configures an endpoint)' },
+  experiments: { budget: 5_000, what: 'on-device experiments: bandit policies and state (only pages with experiments or content slots)' },
 };
 
 export interface DistSizes {
