@@ -17,6 +17,8 @@ const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 /** Budgets in bytes (1 KB = 1000 bytes, the stricter reading). */
 export const SCRIPT_BUDGET = 20_000;
 export const ENGINE_BUDGET = 40_000;
+/** `dist/vitrine-slots.js`: the content-slot code, which vitrine.js adds only to pages with a `data-vitrine-slot`. */
+export const SLOTS_BUDGET = 2_000;
 /** Lazily loaded worker chunks, by the name of their module. */
 export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: string }>> = {
   rights: { budget: 3_000, what: 'visitor rights: profile export and summary (the privacy panel)' },
@@ -29,6 +31,8 @@ export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: strin
 export interface DistSizes {
   metric: 'gzip_bytes';
   script: number;
+  /** `vitrine-slots.js` (0 when the build has none). */
+  slots: number;
   worker: number;
   wasm: number;
   /** Worker plus the larger wasm: what one visitor downloads for the engine. */
@@ -58,6 +62,7 @@ export function distSizes(dist: string): DistSizes {
   return {
     metric: 'gzip_bytes',
     script: gzipped(join(dist, 'vitrine.js')),
+    slots: existsSync(join(dist, 'vitrine-slots.js')) ? gzipped(join(dist, 'vitrine-slots.js')) : 0,
     worker,
     wasm,
     engine: worker + wasm,

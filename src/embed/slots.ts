@@ -14,7 +14,7 @@
  */
 import type { ArmChoice, ExperimentSpec } from '../shared/experiment.ts';
 import { isVitrineError, VitrineError } from '../shared/errors.ts';
-import { pick } from '../../widgets/i18n.ts';
+import { EXPLORING } from '../../widgets/i18n.ts';
 import { within } from './page-tracking.ts';
 import type { Vitrine } from './create-vitrine.ts';
 
@@ -69,7 +69,7 @@ async function mountSlot(slot: HTMLElement, vitrine: Experimenter, locale: strin
     slot.dataset.vitrineExplore = arm;
     const label = document.createElement('small');
     label.dataset.vitrineExploreLabel = '';
-    label.textContent = pick(locale).exploring;
+    label.textContent = /^de(-|$)/i.test(locale) ? EXPLORING.de : EXPLORING.en;
     slot.append(label);
   }
   let timer: ReturnType<typeof setTimeout> | undefined;

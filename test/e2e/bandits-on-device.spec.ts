@@ -1,7 +1,8 @@
 /**
  * On-device experiments through the real script tag (dist/vitrine.js): a content slot and
  * `vitrine.experiment()` / `reward()` in the default on-device mode make no request beyond
- * Vitrine's own files (the experiments engine is one more lazily loaded worker chunk), witnessed by
+ * Vitrine's own files (the slot code is vitrine-slots.js, added only to pages with a slot; the
+ * experiments engine is one more lazily loaded worker chunk), witnessed by
  * the browser and the server. With Vitrine off the slot shows the shop's first variant.
  */
 import { expect, test } from '@playwright/test';
@@ -11,6 +12,7 @@ import { startWitnessedShop, type Witnesses } from './privacy-harness.ts';
 const ALLOWED = [
   /^GET \/bandits\.html$/,
   /^GET \/vitrine\/vitrine\.js$/,
+  /^GET \/vitrine\/vitrine-slots\.js$/,
   /^GET \/vitrine\/assets\/worker-[\w-]+\.js$/,
   /^GET \/vitrine\/assets\/kernels(\.simd)?-[\w-]+\.wasm$/,
   /^GET \/vitrine\/shop\.vtb$/,
@@ -57,7 +59,8 @@ test('a content slot and the experiments API make no request in on-device mode',
       ALLOWED.some((allowed) => allowed.test(entry)),
       `unexpected request: ${entry}`,
     ).toBe(true);
-  // The experiments engine came as its own chunk, and nothing was posted anywhere.
+  // The slot code and the experiments engine came as files of their own, and nothing was posted anywhere.
+  expect(seen).toContain('GET /vitrine/vitrine-slots.js');
   expect(seen.some((entry) => /worker-chunk-experiments-/.test(entry))).toBe(true);
   expect(shop.browser.every((request) => request.postData === null)).toBe(true);
   expect(shop.server.every((request) => request.method == 'GET' && request.body === '')).toBe(true);
