@@ -38,7 +38,7 @@ const SOCIAL = /(^|\.)(facebook|instagram|t|twitter|x|pinterest|tiktok|linkedin|
 
 /** `'search'`, `'social'` or `'other'` (direct, internal, a malformed URL). */
 export function referrerKind(referrer: string | undefined): 'search' | 'social' | 'other' {
-  let host = '';
+  let host: string;
   try {
     host = new URL(referrer ?? '').hostname;
   } catch {
