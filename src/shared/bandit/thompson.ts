@@ -63,7 +63,9 @@ export function thompsonSlate(next: Uniform, arms: readonly BetaArm[], k = 1): S
   // Positions given up by surplus lucky arms go to the best-by-mean arms not shown yet.
   for (const arm of byMean) {
     if (picks.length == slots) break;
-    if (!taken.has(arm)) (picks.push({ arm, explore: false }), taken.add(arm));
+    if (taken.has(arm)) continue;
+    picks.push({ arm, explore: false });
+    taken.add(arm);
   }
   return picks;
 }
