@@ -24,6 +24,12 @@ const SCRIPT_TAG_BUILD: Rolldown = {
   },
 };
 
+/** `dist/vitrine-slots.js`: the content-slot code, which `vitrine.js` adds only to pages with a slot. */
+const SLOTS_BUILD: Rolldown = {
+  input: { 'vitrine-slots': 'src/embed/slots-script.ts' },
+  output: { format: 'iife', entryFileNames: '[name].js' },
+};
+
 const LIBRARY_BUILD: Rolldown = {
   input: { vitrine: 'src/index.ts', widgets: 'widgets/index.ts' },
   // The app brings its own Preact: one copy on the page, and hooks that work across both.
@@ -35,6 +41,7 @@ const LIBRARY_BUILD: Rolldown = {
 
 export default defineConfig(({ mode }) => {
   const scriptTag = mode === 'script-tag';
+  const slots = mode === 'slots';
   return {
     base: './',
     // Widgets are Preact components, in Preact's classic JSX form (`h`): smaller than the automatic runtime's.
@@ -67,12 +74,12 @@ export default defineConfig(({ mode }) => {
       },
     },
     build: {
-      outDir: scriptTag ? 'dist' : 'dist/lib',
-      // The script-tag build runs first and clears all of dist/; the lib build only its own folder.
-      emptyOutDir: true,
+      outDir: scriptTag || slots ? 'dist' : 'dist/lib',
+      // The script-tag build runs first and clears all of dist/; the slots build adds its file; the lib build clears only its own folder.
+      emptyOutDir: !slots,
       // Never inline the wasm or the worker as data: URLs (CSPs block those, and they defeat caching).
       assetsInlineLimit: 0,
-      rolldownOptions: scriptTag ? SCRIPT_TAG_BUILD : LIBRARY_BUILD,
+      rolldownOptions: scriptTag ? SCRIPT_TAG_BUILD : slots ? SLOTS_BUILD : LIBRARY_BUILD,
     },
   };
 });

@@ -5,6 +5,12 @@
  */
 import type { Placement } from '../src/shared/request.ts';
 
+/**
+ * An experiment's exploration position (the policy tried an arm that is not among the best so far).
+ * Its own table too: the content-slot script (vitrine-slots.js) needs only this sentence.
+ */
+export const EXPLORING = { en: "We're trying something new here", de: 'Hier probieren wir etwas Neues aus' };
+
 const en = {
   headings: {
     similar: 'Similar products',
@@ -25,6 +31,7 @@ const en = {
   why: 'Why?',
   whyTitle: 'Why this recommendation?',
   noReason: 'No personal reason: a general pick.',
+  exploring: EXPLORING.en,
   share: (percent: string) => `${percent} of the score`,
   notInterested: 'Not interested',
   manageData: 'Manage my data',
@@ -87,6 +94,7 @@ const de: Strings = {
   rated: (rating) => `Bewertet mit ${rating} von 5`,
   why: 'Warum?',
   whyTitle: 'Warum empfohlen?',
+  exploring: EXPLORING.de,
   noReason: 'Kein persönlicher Grund: eine allgemeine Auswahl.',
   share: (percent) => `${percent} der Bewertung`,
   notInterested: 'Kein Interesse',

@@ -17,6 +17,8 @@ const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 /** Budgets in bytes (1 KB = 1000 bytes, the stricter reading). */
 export const SCRIPT_BUDGET = 20_000;
 export const ENGINE_BUDGET = 40_000;
+/** `dist/vitrine-slots.js`: the content-slot code, which vitrine.js adds only to pages with a `data-vitrine-slot`. */
+export const SLOTS_BUDGET = 2_000;
 /** Lazily loaded worker chunks, by the name of their module. */
 export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: string }>> = {
   rights: { budget: 3_000, what: 'visitor rights: profile export and summary (the privacy panel)' },
@@ -25,15 +27,17 @@ export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: strin
   measurement: { budget: 1_500, what: 'aggregate measurement (only where the shop configures an endpoint)' },
   'bandit-kernels': { budget: 2_700, what: 'bandit kernels loader and TypeScript policies (only where a page runs a bandit)' },
   'bandit.wasm': { budget: 2_800, what: 'bandit kernels wasm, the larger build (only where a page runs a bandit)' },
-  learning: {
-    budget: 3_500,
-    what: 'bandits learning across visitors: the priors file and the arm counts (only where a page uses bandits)',
+  bandits: {
+    budget: 7_000,
+    what: 'bandits: on-device experiments, the priors file, the arm counts (only pages with experiments or content slots)',
   },
 };
 
 export interface DistSizes {
   metric: 'gzip_bytes';
   script: number;
+  /** `vitrine-slots.js` (0 when the build has none). */
+  slots: number;
   worker: number;
   wasm: number;
   /** Worker plus the larger wasm: what one visitor downloads for the engine. */
@@ -70,6 +74,7 @@ export function distSizes(dist: string): DistSizes {
   return {
     metric: 'gzip_bytes',
     script: gzipped(join(dist, 'vitrine.js')),
+    slots: existsSync(join(dist, 'vitrine-slots.js')) ? gzipped(join(dist, 'vitrine-slots.js')) : 0,
     worker,
     wasm,
     engine: worker + wasm,

@@ -154,6 +154,19 @@ export const PAGE_METHODS = {
       done: (recovery, record) => recovery.decided(record),
     },
   },
+  /**
+   * On-device experiments (bandits): which of the shop's arms to show this visitor now. Resolves with
+   * the chosen arms (`spec.slots` of them) and the one exploration position, if any (`explore`).
+   * A bad spec rejects with `INVALID_REQUEST` naming the field. See docs/bandits.md.
+   * @example const { arms } = await vitrine.experiment({ name: 'home-hero', arms: ['sale', 'new-in', 'free-shipping'] })
+   */
+  experiment: { call: 'experiment', control: 2, params: ['spec', 'context'] },
+  /**
+   * What the visitor saw of chosen arms: `'impression'` (viewable: the trial), `'click'`,
+   * `'add_to_cart'`, `'purchase'` (a success, once per session and arm, weighted by `spec.reward`).
+   * @example await vitrine.reward([{ experiment: 'home-hero', arm: 'sale', kind: 'click' }])
+   */
+  reward: { call: 'reward', control: 1, params: ['feedback'] },
   /** State of aggregate measurement: active or not, pending counts, batches sent. */
   measurement: { call: 'measurement', control: 0 },
   /**

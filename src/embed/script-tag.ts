@@ -28,7 +28,8 @@ import type { EngineStatus } from '../shared/request.ts';
 import { runCommand, type Command } from './command-queue.ts';
 import type { CallControl } from './page-methods.ts';
 import { watchConsentSignals } from './consent-signals/index.ts';
-import { trackPage } from './page-tracking.ts';
+import { trackPage, within } from './page-tracking.ts';
+import { scriptUrl } from './worker-start.ts';
 import { createPlaceholders, PLACEHOLDER_ATTRIBUTES } from './placeholders.tsx';
 import { createWarnings, type WarningListener } from './warnings.ts';
 
@@ -149,13 +150,22 @@ function start(script: HTMLScriptElement | null): void {
     },
   };
   const tracking = trackPage(document, (event) => api.track(event), warn);
+  let slots: HTMLScriptElement | undefined;
+  const locale = data.locale || document.documentElement.lang || 'en';
   const widgets = createPlaceholders({
     engine,
-    locale: data.locale || document.documentElement.lang || 'en',
+    locale,
     pageProduct: () => tracking.pageProduct(),
     warn,
   });
   const scan = (root: ParentNode): void => {
+    // Content slots: their code is a script of its own (vitrine-slots.js), added once a page has one.
+    if (!slots && within(root, '[data-vitrine-slot]').length) {
+      slots = document.createElement('script');
+      slots.src = scriptUrl(new URL(SLOTS_FILE, import.meta.url).href) as string;
+      slots.dataset.locale = locale;
+      document.head.append(slots);
+    }
     const product = tracking.pageProduct();
     tracking.scan(root); // first: it finds the JSON-LD product that placeholders may default to
     // JSON-LD that came late (a single-page app): the placeholders naming no product follow it.
@@ -194,6 +204,9 @@ function start(script: HTMLScriptElement | null): void {
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', begin, { once: true });
   else begin();
 }
+
+/** The content-slot script, next to this one in dist/ (a variable: not an asset for the bundler to resolve). */
+const SLOTS_FILE = 'vitrine-slots.js';
 
 try {
   // Only valid during this first synchronous run of the script.

@@ -27,8 +27,8 @@ export const TRUSTED_TYPES_POLICY = 'vitrine';
 const startable = new Set<string>();
 let policy: ScriptUrlPolicy | null = null;
 
-/** `url` as the Worker constructor accepts it on this page: a TrustedScriptURL where Trusted Types are on. */
-function scriptUrl(url: string): string | URL {
+/** `url` as the Worker constructor (or a script's `src`) accepts it on this page: a TrustedScriptURL where Trusted Types are on. */
+export function scriptUrl(url: string): string | URL {
   const factory = (globalThis as { trustedTypes?: TrustedTypesFactory }).trustedTypes;
   if (!factory) return url;
   startable.add(url);

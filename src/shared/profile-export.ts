@@ -48,6 +48,21 @@ export interface ProfileExport {
   }[];
   /** Derived preferences, strongest first. */
   preferences: Record<PreferenceDimension, ExportedPreference[]>;
+  /**
+   * On-device experiments: this visitor's tally per experiment, segment and arm, as stored in the
+   * profile (with personalization consent only; empty without it).
+   */
+  bandit: ExportedArm[];
+}
+
+/** One arm's tally in the export: viewable impressions (trials) and weighted successes of this visitor. */
+export interface ExportedArm {
+  experiment: string;
+  segment: string;
+  arm: string;
+  trials: number;
+  successes: number;
+  updatedAt: string;
 }
 
 export interface SummarySection {

@@ -12,13 +12,15 @@ import { ConsentGate } from './consent-gate.ts';
 import { Engine } from './engine.ts';
 import { loadPart } from './lazy-part.ts';
 import type { Measurement } from './measurement.ts';
-import type { BanditLearning } from './learning.ts';
 import type { BanditLearningConfig } from '../shared/bandit/learning-status.ts';
+import type { Bandits } from './bandits.ts';
 import { createProfileStore } from './profile/index.ts';
 import { bundleResolver } from './profile/catalog.ts';
 import { unconfiguredMeasurement, type MeasurementConfig } from '../shared/measurement-status.ts';
 import type { ProfileLimits } from '../shared/profile-limits.ts';
 import type { VisitorInput } from './visitor.ts';
+import type { ArmFeedback, ExperimentSpec } from '../shared/experiment.ts';
+import type { ExperimentContext } from './bandit/context.ts';
 
 const engine = new Engine();
 /** Memory-only until `personalization` is granted: no signal means nothing persisted. */
@@ -28,7 +30,7 @@ const consent = new ConsentGate(profile, {
   onChange: (state) => {
     if (!state.measurement) {
       measurement?.discard();
-      learning?.counts.discard();
+      bandits?.then((b) => b.learning.counts.discard());
     }
   },
 });
@@ -36,16 +38,23 @@ const consent = new ConsentGate(profile, {
 let measurement: Measurement | undefined;
 /** The latest configuration: status and flush wait for it, as if it were synchronous (events count once it is done). */
 let configured: Promise<unknown> = Promise.resolve();
-/** Learning across visitors (priors file, arm counts): its code loads once a page uses bandits. */
-let learning: BanditLearning | undefined;
+/** Bandits (experiments, priors, arm counts): their code loads on a page's first bandit call, which few pages make. */
+let bandits: Promise<Bandits> | undefined;
+const banditsPart = () =>
+  (bandits ??= loadPart('bandits', async () =>
+    (await import('./bandits.ts')).startBandits(consent, profile, engine, visitor, () => measurement),
+  ).catch((error) => {
+    // Not fetched (offline, a deploy removed the chunk): the next call tries again.
+    bandits = undefined;
+    throw error;
+  }));
 
 /**
  * The visitor as the ranking sees them: this worker's events (memory, or the stored profile with
  * consent) and, only with personalization consent, the long-term affinities.
  */
 function visitor(): VisitorInput {
-  const now = Date.now();
-  return { events: profile.events(), affinities: consent.allows('personalization') ? profile.affinities() : null, now };
+  return { events: profile.events(), affinities: consent.allows('personalization') ? profile.affinities() : null, now: Date.now() };
 }
 
 const api = {
@@ -86,6 +95,7 @@ const api = {
       }
     });
     await profile.record(...valid);
+    bandits?.then((b) => b.experiments.observe(valid));
     return refused;
   },
   /** Everything the profile holds, as readable JSON (titles, ISO dates). */
@@ -113,7 +123,7 @@ const api = {
     return done;
   },
   /** Sends the open measurement window and arm counts now (the page calls it when it is hidden). */
-  flushMeasurement: () => configured.then(() => (learning?.counts.flush(), measurement?.flush())),
+  flushMeasurement: () => configured.then(() => (bandits?.then((b) => b.learning.counts.flush()), measurement?.flush())),
   /** Whether measurement is active, what is pending, what was sent. */
   measurement: () => configured.then(() => measurement?.status() ?? unconfiguredMeasurement()),
   /**
@@ -121,13 +131,18 @@ const api = {
    * randomised response, counts endpoint) if given, resolving once the priors file was fetched or
    * failed; returns which priors are in use and the arm counts pending and sent.
    */
-  bandits: (config?: BanditLearningConfig) =>
-    loadPart('learning', () => import('./learning.ts')).then(({ BanditLearning }) =>
-      (learning ??= new BanditLearning(consent, () => measurement)).use(config),
-    ),
+  bandits: (config?: BanditLearningConfig) => banditsPart().then((b) => b.learning.use(config)),
+  /** Which arms of an experiment to show now (validates the spec: `INVALID_REQUEST` naming the field). */
+  experiment: (spec: ExperimentSpec, context?: ExperimentContext) => banditsPart().then((b) => b.experiments.experiment(spec, context)),
+  /** What the page saw of chosen arms: viewable impressions (trials), clicks, add-to-carts, purchases (successes). */
+  reward: (feedback: ArmFeedback[]) => banditsPart().then((b) => b.experiments.reward(feedback)),
 };
 
 export type EngineApi = typeof api;
+
+// Test builds only (gone from production code): sessions end after SESSION_GAP_MS of engine time.
+if (import.meta.env.MODE === 'test')
+  Object.assign(api, { advanceBanditClock: (ms: number) => banditsPart().then((b) => b.experiments.advanceClock(ms)) });
 
 registerErrorTransfer();
 expose(api);

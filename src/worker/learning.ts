@@ -1,8 +1,8 @@
 /**
  * Learning across visitors, the worker side: the priors every arm starts from (bundle, then the
  * shop's priors file) and the arm counts that go back (only with `measurement` consent and the
- * measurement endpoint). Loads as its own chunk on the page's first `configureBandits`, or when
- * the bandit engine first asks for it; pages without bandits never download it.
+ * measurement endpoint). Part of the lazy bandits chunk (bandits.ts): pages without bandits never
+ * download it.
  */
 import { VitrineError } from '../shared/errors.ts';
 import type { BanditLearningConfig, BanditLearningStatus } from '../shared/bandit/learning-status.ts';

@@ -47,6 +47,7 @@ const exported = (overrides: Partial<ProfileExport> = {}): ProfileExport => ({
   events: [],
   compacted: [],
   preferences: { category: [], brand: [], colour: [], size: [], priceLevel: [] },
+  bandit: [],
   ...overrides,
 });
 

@@ -91,7 +91,7 @@ describe('build output', () => {
   });
 
   it('should ship no test-only fault hooks (RELIABILITY.md "fault-injection surface": S5, S7, S8, W7)', () => {
-    const files = [`${DIST}vitrine.js`, `${DIST}lib/vitrine.mjs`];
+    const files = [`${DIST}vitrine.js`, `${DIST}vitrine-slots.js`, `${DIST}lib/vitrine.mjs`];
     for (const dir of [`${DIST}assets/`, `${DIST}lib/assets/`]) {
       for (const file of assetsIn(dir)) if (file.endsWith('.js') || file.endsWith('.mjs')) files.push(dir + file);
     }
@@ -101,7 +101,14 @@ describe('build output', () => {
       expect(code, file).not.toContain('__vitrineTest');
       // Test code is never bundled: the W7 test swaps kernel exports with a helper of this name.
       expect(code, file).not.toMatch(/\bsabotage\b/);
-      for (const hook of ['openNeverSettles', 'failMigration', 'delayInsideTx', 'terminateAfterPut', 'injected migration fault']) {
+      for (const hook of [
+        'openNeverSettles',
+        'failMigration',
+        'delayInsideTx',
+        'terminateAfterPut',
+        'injected migration fault',
+        'advanceBanditClock',
+      ]) {
         expect(code.includes(hook), `${hook} in ${file}`).toBe(false);
       }
     }

@@ -111,10 +111,10 @@ describe('affinities', () => {
 });
 
 describe('summary', () => {
-  it('should describe an empty memory profile in plain words', () => {
+  it('should describe an empty memory profile in plain words', async () => {
     const status = { mode: 'memory' as const, reason: null, events: 0, overflow: 0, skippedRecords: 0 };
     const empty = computeAffinities([], [], () => null, NOW, HALF);
-    const summary = buildSummary(buildExport(status, [], [], empty, () => null, NOW));
+    const summary = buildSummary(await buildExport(status, [], [], empty, () => null, NOW));
     expect(summary).toEqual({
       mode: 'memory',
       reason: null,

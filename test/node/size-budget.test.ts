@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { distSizes, ENGINE_BUDGET, LAZY_BUDGETS, SCRIPT_BUDGET } from '../../bench/node/download-sizes.ts';
+import { distSizes, ENGINE_BUDGET, LAZY_BUDGETS, SCRIPT_BUDGET, SLOTS_BUDGET } from '../../bench/node/download-sizes.ts';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 
@@ -37,6 +37,12 @@ describe('download budgets', () => {
     // A real script: an empty or truncated build must not pass as "small".
     expect(script).toBeGreaterThan(10_000);
     expect(script).toBeLessThanOrEqual(SCRIPT_BUDGET);
+  });
+
+  it('should keep the content-slot script (loaded only by pages with a slot) within its own budget', () => {
+    const { slots } = sizes();
+    expect(slots).toBeGreaterThan(500);
+    expect(slots).toBeLessThanOrEqual(SLOTS_BUDGET);
   });
 
   it('should keep the engine worker and its wasm within 40 KB gzip', () => {

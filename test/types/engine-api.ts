@@ -6,6 +6,8 @@
 import type { Remote } from 'comlink';
 import type { EngineApi } from '../../src/worker/index.ts';
 import type { BanditLearningConfig, BanditLearningStatus } from '../../src/shared/bandit/learning-status.ts';
+import type { ArmChoice, ArmFeedback, ExperimentSpec } from '../../src/shared/experiment.ts';
+import type { ExperimentContext } from '../../src/worker/bandit/context.ts';
 import type {
   CallControl,
   ConsentChoice,
@@ -81,7 +83,9 @@ export type PageSignatures = [
   Assert<Equals<Vitrine['profile']['forget'], (productId: string, options?: CallControl) => Promise<void>>>,
   Assert<Equals<Vitrine['profile']['summary'], (options?: CallControl) => Promise<ProfileSummary>>>,
   Assert<Equals<Vitrine['close'], () => void>>,
-  // Nothing more and nothing less than the page API has always had.
+  Assert<Equals<Vitrine['experiment'], (spec: ExperimentSpec, context?: ExperimentContext, options?: CallControl) => Promise<ArmChoice>>>,
+  Assert<Equals<Vitrine['reward'], (feedback: ArmFeedback[], options?: CallControl) => Promise<void>>>,
+  // Nothing more and nothing less than the page API has (experiments: issue 13).
   Assert<
     Equals<
       keyof Vitrine,
@@ -97,6 +101,8 @@ export type PageSignatures = [
       | 'bandits'
       | 'profile'
       | 'close'
+      | 'experiment'
+      | 'reward'
     >
   >,
   Assert<Equals<keyof Vitrine['consent'], 'set' | 'get'>>,

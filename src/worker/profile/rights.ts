@@ -5,7 +5,7 @@
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { ProfileStatus } from '../../shared/request.ts';
 import type { StoredEvent } from '../../shared/events.ts';
-import type { ExportedPreference, ProfileExport, ProfileSummary, SummarySection } from '../../shared/profile-export.ts';
+import type { ExportedArm, ExportedPreference, ProfileExport, ProfileSummary, SummarySection } from '../../shared/profile-export.ts';
 import { priceLevelRange, type Affinities, type ResolveProduct } from './affinities.ts';
 import type { IDBPDatabase } from 'idb';
 import type { ProductAggregate, ProfileDB } from './schema.ts';
@@ -34,14 +34,32 @@ function priceLabel(level: string): string {
   return `${Math.round(low)} to ${Math.round(high)}`;
 }
 
-export function buildExport(
+/** The bandit state the profile database holds (on-device experiments), one entry per experiment, segment and arm. */
+async function storedBandits(db: IDBPDatabase<ProfileDB> | null): Promise<ExportedArm[]> {
+  const records = db ? await db.getAll('bandit').catch(() => []) : [];
+  return records.flatMap(({ key, segments, updatedAt }) =>
+    Object.entries(segments).flatMap(([segment, arms]) =>
+      Object.entries(arms).map(([arm, { trials, successes }]) => ({
+        experiment: key,
+        segment,
+        arm,
+        trials,
+        successes,
+        updatedAt: iso(updatedAt),
+      })),
+    ),
+  );
+}
+
+export async function buildExport(
   status: ProfileStatus,
   events: readonly StoredEvent[],
   aggregates: Iterable<ProductAggregate>,
   affinities: Affinities,
   resolve: ResolveProduct,
   now: number,
-): ProfileExport {
+  db: IDBPDatabase<ProfileDB> | null = null,
+): Promise<ProfileExport> {
   // Records are checked when stored and when read back; one that still has an impossible time is
   // left out and counted, never allowed to fail the whole export.
   const shown = events.filter((e) => isDate(e.time));
@@ -80,6 +98,7 @@ export function buildExport(
       size: ranked(affinities.size),
       priceLevel: ranked(affinities.priceLevel, priceLabel),
     } satisfies Record<Exclude<keyof Affinities, 'products'>, ExportedPreference[]>,
+    bandit: await storedBandits(db),
   };
 }
 

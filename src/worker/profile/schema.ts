@@ -62,12 +62,21 @@ export interface SessionRecord {
   updatedAt: number;
 }
 
-/** Bandit state of the visitor: the store exists and is deleted with the profile; nothing writes it yet. */
+/**
+ * Bandit state of the visitor in one experiment (key: the experiment name), written by the
+ * experiments engine (src/worker/bandit/) with personalization consent only, deleted with the
+ * profile, listed in its export.
+ */
 export interface BanditRecord {
   key: string;
   v: number;
-  alpha: number;
-  beta: number;
+  /** segment → arm → this visitor's tally of the arm. */
+  segments: Record<string, Record<string, { trials: number; successes: number; session: number; rewarded: boolean; products: string[] }>>;
+  /** Contextual experiments: the last trials' contexts and rewards, which the linear model replays. */
+  samples: { arm: string; reward: number; x: number[] }[];
+  /** The session the engine is in (start, last activity): a reload within it counts nothing twice. */
+  sessionStart: number;
+  lastActive: number;
   updatedAt: number;
 }
 

@@ -55,6 +55,8 @@ export interface ProfileStore {
    * of what was deleted.
    */
   readonly deletedAt: number;
+  /** The database connection while persistent (personalization consent), else null: the experiments engine keeps its state there. */
+  readonly db: IDBPDatabase<ProfileDB> | null;
   /** Personalization consent given: opens IndexedDB and moves the in-memory session into it. */
   enablePersistence(): Promise<void>;
   /** Personalization revoked: deletes everything persisted (other tabs close first), then memory-only and empty. */
@@ -103,6 +105,10 @@ class Store implements ProfileStore {
   /** Site data was cleared under us: true until the next record reopens (once), then false for good. */
   #reopenAfterClear: boolean | undefined;
   deletedAt = 0;
+
+  get db(): IDBPDatabase<ProfileDB> | null {
+    return this.#db;
+  }
 
   constructor(options: ProfileStoreOptions) {
     this.#settings = settingsFrom(options);
@@ -190,7 +196,7 @@ class Store implements ProfileStore {
     const { buildExport } = await loadPart('profile export', () => import('./rights.ts'));
     await this.#writes.flushNow();
     const { resolveProduct, now } = this.#settings;
-    return buildExport(this.status(), this.events(), this.#memory.aggregates(), this.affinities(), resolveProduct, now());
+    return buildExport(this.status(), this.events(), this.#memory.aggregates(), this.affinities(), resolveProduct, now(), this.db);
   }
 
   async summary(): Promise<ProfileSummary> {
