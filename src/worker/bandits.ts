@@ -7,6 +7,8 @@ import { Experiments } from './bandit/experiments.ts';
 import type { ConsentGate } from './consent-gate.ts';
 import type { Engine } from './engine.ts';
 import { BanditLearning } from './learning.ts';
+import { loadPart } from './lazy-part.ts';
+import type { BanditKernels } from '../shared/bandit/kernels.ts';
 import type { Measurement } from './measurement.ts';
 import type { ProfileStore } from './profile/index.ts';
 import type { VisitorInput } from './visitor.ts';
@@ -16,15 +18,23 @@ export interface Bandits {
   learning: BanditLearning;
 }
 
-export async function startBandits(
+export function startBandits(
   consent: ConsentGate,
   profile: ProfileStore,
   engine: Engine,
   visitor: () => VisitorInput,
   measurement: () => Measurement | undefined,
-): Promise<Bandits> {
+): Bandits {
   const learning = new BanditLearning(consent, measurement);
-  // Its own chunk and wasm file; never rejects (falls back to the TypeScript reference).
-  const kernels = await (await import('./bandit-kernels.ts')).loadBanditKernels();
-  return { learning, experiments: new Experiments(profile, engine, visitor, learning, kernels) };
+  // Their own chunk and wasm file: loaded on the first choice; a chunk that could not be fetched is tried again next time.
+  let kernels: Promise<BanditKernels> | undefined;
+  const loadKernels = () =>
+    (kernels ??= loadPart('bandit kernels', () => import('./bandit-kernels.ts')).then(
+      (m) => m.loadBanditKernels(),
+      (error) => {
+        kernels = undefined;
+        throw error;
+      },
+    ));
+  return { learning, experiments: new Experiments(profile, engine, visitor, learning, loadKernels) };
 }

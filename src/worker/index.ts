@@ -30,7 +30,7 @@ const consent = new ConsentGate(profile, {
   onChange: (state) => {
     if (!state.measurement) {
       measurement?.discard();
-      bandits?.then((b) => b.learning.counts.discard());
+      bandits?.learning.counts.discard();
     }
   },
 });
@@ -39,15 +39,11 @@ let measurement: Measurement | undefined;
 /** The latest configuration: status and flush wait for it, as if it were synchronous (events count once it is done). */
 let configured: Promise<unknown> = Promise.resolve();
 /** Bandits (experiments, priors, arm counts): their code loads on a page's first bandit call, which few pages make. */
-let bandits: Promise<Bandits> | undefined;
+let bandits: Bandits | undefined;
 const banditsPart = () =>
-  (bandits ??= loadPart('bandits', async () =>
-    (await import('./bandits.ts')).startBandits(consent, profile, engine, visitor, () => measurement),
-  ).catch((error) => {
-    // Not fetched (offline, a deploy removed the chunk): the next call tries again.
-    bandits = undefined;
-    throw error;
-  }));
+  loadPart('bandits', () => import('./bandits.ts')).then(
+    (m) => (bandits ??= m.startBandits(consent, profile, engine, visitor, () => measurement)),
+  );
 
 /**
  * The visitor as the ranking sees them: this worker's events (memory, or the stored profile with
@@ -95,7 +91,7 @@ const api = {
       }
     });
     await profile.record(...valid);
-    bandits?.then((b) => b.experiments.observe(valid));
+    bandits?.experiments.observe(valid);
     return refused;
   },
   /** Everything the profile holds, as readable JSON (titles, ISO dates). */
@@ -123,7 +119,7 @@ const api = {
     return done;
   },
   /** Sends the open measurement window and arm counts now (the page calls it when it is hidden). */
-  flushMeasurement: () => configured.then(() => (bandits?.then((b) => b.learning.counts.flush()), measurement?.flush())),
+  flushMeasurement: () => configured.then(() => (bandits?.learning.counts.flush(), measurement?.flush())),
   /** Whether measurement is active, what is pending, what was sent. */
   measurement: () => configured.then(() => measurement?.status() ?? unconfiguredMeasurement()),
   /**

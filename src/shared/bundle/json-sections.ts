@@ -1,7 +1,10 @@
-/** Shape checks for the JSON sections (meta, bandit priors, model weights). */
+/**
+ * Shape checks for the JSON sections (meta, model weights, session model). The bandit priors are
+ * checked where they are used, by the lazily loaded bandits (src/worker/bandit/priors.ts).
+ */
 import { VitrineError } from '../errors.ts';
 import { RECENCY_UNITS, SESSION_MODEL_LIMITS } from './session-model.ts';
-import type { BanditPriors, BuildMeta, ModelWeights, SessionModel } from './types.ts';
+import type { BuildMeta, ModelWeights, SessionModel } from './types.ts';
 import type { SectionEntry } from './table.ts';
 
 function malformed(entry: SectionEntry, message: string): never {
@@ -36,20 +39,6 @@ export function validateMeta(entry: SectionEntry, value: unknown): BuildMeta {
   if (!isRecord(value.sourceCounts)) malformed(entry, 'sourceCounts must be an object');
   for (const [key, count] of Object.entries(value.sourceCounts)) finiteNumber(entry, count, `sourceCounts.${key}`);
   return value as unknown as BuildMeta;
-}
-
-export function validateBanditPriors(entry: SectionEntry, value: unknown): BanditPriors {
-  if (!isRecord(value)) malformed(entry, 'must be a JSON object');
-  for (const [placement, arms] of Object.entries(value)) {
-    if (!isRecord(arms)) malformed(entry, `${placement} must be an object of arms`);
-    for (const [arm, prior] of Object.entries(arms)) {
-      if (!isRecord(prior)) malformed(entry, `${placement}.${arm} must be { alpha, beta }`);
-      for (const key of ['alpha', 'beta'] as const) {
-        if (finiteNumber(entry, prior[key], `${placement}.${arm}.${key}`) <= 0) malformed(entry, `${placement}.${arm}.${key} must be > 0`);
-      }
-    }
-  }
-  return value as BanditPriors;
 }
 
 export function validateModelWeights(entry: SectionEntry, value: unknown): ModelWeights {

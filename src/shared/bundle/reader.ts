@@ -9,7 +9,7 @@ import { VitrineError } from '../errors.ts';
 import { checkBelow, checkFinite, checkFlags, checkIndexOrNone, checkNonNegative, checkOffsets } from './checks.ts';
 import { crc32Update } from './crc32.ts';
 import { ALIGN, DTYPE_CODE, HEADER, MAX_CATEGORY_DEPTH, MAX_VECTOR_NORM, type SectionName } from './format.ts';
-import { validateBanditPriors, validateMeta, validateModelWeights, validateSessionModel } from './json-sections.ts';
+import { validateMeta, validateModelWeights, validateSessionModel } from './json-sections.ts';
 import {
   brandsBlocks,
   categoriesBlocks,
@@ -100,7 +100,8 @@ export function decodeBundle(input: Uint8Array | ArrayBuffer, options: DecodeOpt
     covisitation,
     copurchase,
     embeddings,
-    banditPriors: priorsEntry ? validateBanditPriors(priorsEntry, readJson(bytes, priorsEntry)) : null,
+    // Checked by the bandits when a page uses them (PriorsBook): pages without bandits skip the work.
+    banditPriors: priorsEntry ? readJson(bytes, priorsEntry) : null,
     modelWeights: weightsEntry ? validateModelWeights(weightsEntry, readJson(bytes, weightsEntry)) : null,
     sessions,
     sessionModel: sessionModelEntry ? validateSessionModel(sessionModelEntry, readJson(bytes, sessionModelEntry)) : null,

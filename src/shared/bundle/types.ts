@@ -202,7 +202,8 @@ export interface Bundle {
   covisitation: CsrGraph;
   copurchase: CsrGraph;
   embeddings: EmbeddingMatrix;
-  banditPriors: BanditPriors | null;
+  /** The `banditPriors` section as parsed JSON, unchecked: the bandits check it when a page uses them (a malformed one is reported there, `PRIORS_INVALID`). */
+  banditPriors: unknown;
   modelWeights: ModelWeights | null;
   /** Fitted session-kNN constants, or null (then `DEFAULT_SESSION_MODEL` applies). */
   sessionModel: SessionModel | null;

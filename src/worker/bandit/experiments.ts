@@ -65,7 +65,7 @@ export class Experiments {
     /** Learning across visitors: the priors every arm starts from, the arm counts that go back. */
     private readonly learning: { priors: PriorsBook; counts: ArmCounter },
     /** The policies' kernels (`loadBanditKernels()`: wasm, or the TypeScript reference). */
-    private readonly kernels: BanditKernels,
+    private readonly kernels: () => Promise<BanditKernels>,
     seed = crypto.getRandomValues(new Uint32Array(1))[0]!,
   ) {
     this.#rng = seededRandom(seed);
@@ -76,6 +76,7 @@ export class Experiments {
   experiment(spec: ExperimentSpec, context?: ExperimentContext): Promise<ArmChoice> {
     return this.#serial(async () => {
       const experiment = validateSpec(spec);
+      const kernels = await this.kernels();
       // The loaded bundle's priors (the priors file, where the shop has one, overrides them per experiment).
       this.learning.priors.setBundlePriors(this.engine.bundle?.banditPriors ?? null);
       await this.#sync();
@@ -97,16 +98,16 @@ export class Experiments {
         const model = linTsFromPriors(means, CONTEXT_DIMS, LIN_TS_PRIOR_STRENGTH);
         for (const sample of record.samples) {
           const arm = arms.indexOf(sample.arm);
-          if (arm >= 0 && sample.x.length == CONTEXT_DIMS) this.kernels.updateLinTs(model, arm, sample.x, sample.reward);
+          if (arm >= 0 && sample.x.length == CONTEXT_DIMS) kernels.updateLinTs(model, arm, sample.x, sample.reward);
         }
-        picks = chooseLinTs(this.kernels, this.#rng, model, x, slots);
+        picks = chooseLinTs(kernels, this.#rng, model, x, slots);
       } else {
         const posteriors = arms.map((arm) => {
           const { alpha, beta } = this.learning.priors.prior(name, segment, arm);
           const { trials = 0, successes = 0 } = record.segments[segment]?.[arm] ?? {};
           return { alpha: alpha + successes, beta: beta + Math.max(0, trials - successes) };
         });
-        picks = chooseThompson(this.kernels, this.#rng, posteriors, slots);
+        picks = chooseThompson(kernels, this.#rng, posteriors, slots);
       }
       this.#chosen.set(name, { segment, x });
       return { experiment: name, arms: picks.map((p) => arms[p.arm]!), explore: picks.findIndex((p) => p.explore), segment };

@@ -10,7 +10,6 @@
  * `status().lastError` says why.
  */
 import { isVitrineError, VitrineError } from '../../shared/errors.ts';
-import type { BanditPriors } from '../../shared/bundle/types.ts';
 import { ALL_VISITORS, type ArmPrior, type PriorsFile } from '../../shared/bandit/counts.ts';
 import { parsePriorsFile, validateArms } from '../../shared/bandit/priors-file.ts';
 import type { PriorsStatus } from '../../shared/bandit/learning-status.ts';
@@ -44,9 +43,14 @@ export class PriorsBook {
   #generation = 0;
 
   /** The loaded bundle's `banditPriors` (segment `'all'`); null when it has none. A malformed experiment is skipped and reported. */
-  setBundlePriors(priors: BanditPriors | null): void {
+  setBundlePriors(priors: unknown): void {
     this.#bundle.clear();
-    for (const [experiment, arms] of Object.entries(priors ?? {})) {
+    if (priors === null || priors === undefined) return;
+    if (typeof priors != 'object' || Array.isArray(priors)) {
+      this.#lastError = failure(new VitrineError('PRIORS_INVALID', 'banditPriors: must be an object of experiments', { field: 'banditPriors' }));
+      return;
+    }
+    for (const [experiment, arms] of Object.entries(priors)) {
       try {
         this.#bundle.set(experiment, validateArms(arms, `banditPriors.${experiment}`));
       } catch (error) {
