@@ -45,14 +45,17 @@ export function posteriorMeans(arms: readonly BetaArm[]): Float64Array {
  * draw order; at most one of them is marked `explore` (see the module comment).
  */
 export function thompsonSlate(next: Uniform, arms: readonly BetaArm[], k = 1): SlatePick[] {
-  return slateFromDraws(drawRates(next, arms), arms, k);
+  return slateFromDraws(drawRates(next, arms), posteriorMeans(arms), k);
 }
 
-/** The slate `thompsonSlate` fills from given draws (one per arm): shared by the reference and the wasm kernels. */
-export function slateFromDraws(draws: ArrayLike<number>, arms: readonly BetaArm[], k = 1): SlatePick[] {
-  const slots = Math.min(k, arms.length);
+/**
+ * The slate filled from one sampled value per arm and the arms' posterior means: shared by Beta
+ * Thompson sampling (reference and wasm) and linear Thompson sampling (sampled and mean scores).
+ */
+export function slateFromDraws(draws: ArrayLike<number>, means: ArrayLike<number>, k = 1): SlatePick[] {
+  const slots = Math.min(k, draws.length);
   const byDraw = rankByValue(draws);
-  const byMean = rankByValue(posteriorMeans(arms));
+  const byMean = rankByValue(means);
   const expected = new Set(byMean.slice(0, slots));
   const picks: SlatePick[] = [];
   const taken = new Set<number>();

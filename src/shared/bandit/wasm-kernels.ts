@@ -8,7 +8,7 @@ import type { WasmMemory, WasmModule, WasmNamespace, WasmSource } from '../kerne
 import type { SeededRandom } from '../random.ts';
 import { checkArms, checkLinTs, checkUpdate, type BanditKernels } from './kernels.ts';
 import type { LinTsState } from './lin-ts.ts';
-import { slateFromDraws, type BetaArm } from './thompson.ts';
+import { posteriorMeans, slateFromDraws, type BetaArm } from './thompson.ts';
 
 // Type-only imports from ../kernels: the worker's lazy bandit chunk then needs nothing more from the
 // worker file every page loads (each shared value would add an export there; it has no bytes to spare).
@@ -93,7 +93,7 @@ class WasmBanditKernels implements BanditKernels {
 
   thompsonSlate(rng: SeededRandom, arms: readonly BetaArm[], k = 1) {
     checkArms(arms, k);
-    return slateFromDraws(this.drawRates(rng, arms), arms, k);
+    return slateFromDraws(this.drawRates(rng, arms), posteriorMeans(arms), k);
   }
 
   /** Copies the whole state and x in; returns the offsets the LinTS kernels take. */

@@ -2,7 +2,7 @@
  * The policies the experiments engine calls, in one place, run by the bandit kernels (wasm where the
  * browser allows it, else the TypeScript reference; both give the same choices on the same seed).
  */
-import { rankByValue, type BetaArm, type SlatePick } from '../../shared/bandit/thompson.ts';
+import { slateFromDraws, type BetaArm, type SlatePick } from '../../shared/bandit/thompson.ts';
 import { createLinTs, type LinTsState } from '../../shared/bandit/lin-ts.ts';
 import type { BanditKernels } from '../../shared/bandit/kernels.ts';
 import type { SeededRandom } from '../../shared/random.ts';
@@ -20,24 +20,7 @@ export function chooseThompson(kernels: BanditKernels, rng: SeededRandom, arms: 
  * further lucky arms give their position to the best-by-mean arms not shown yet.
  */
 export function chooseLinTs(kernels: BanditKernels, rng: SeededRandom, state: LinTsState, x: ArrayLike<number>, k: number): SlatePick[] {
-  const slots = Math.min(k, state.arms);
-  const byDraw = rankByValue(kernels.drawScores(rng, state, x));
-  const byMean = rankByValue(kernels.meanScores(state, x));
-  const expected = new Set(byMean.slice(0, slots));
-  const picks: SlatePick[] = [];
-  let explored = false;
-  for (const arm of byDraw) {
-    if (picks.length == slots) break;
-    const explore = !expected.has(arm);
-    if (explore && explored) continue;
-    explored ||= explore;
-    picks.push({ arm, explore });
-  }
-  for (const arm of byMean) {
-    if (picks.length == slots) break;
-    if (!picks.some((p) => p.arm == arm)) picks.push({ arm, explore: false });
-  }
-  return picks;
+  return slateFromDraws(kernels.drawScores(rng, state, x), kernels.meanScores(state, x), k);
 }
 
 /**
