@@ -50,6 +50,10 @@ describe('PriorsBook', () => {
     book.setBundlePriors({ hero: { a: { alpha: -1, beta: 1 } } });
     expect(book.prior('hero', 'all', 'a')).toEqual({ alpha: 1, beta: 1 });
     expect(book.status().lastError).toMatchObject({ code: 'PRIORS_INVALID', field: 'banditPriors.hero.a.alpha' });
+    // The bundle reader leaves the section unchecked: a section that is not an object of experiments is refused here.
+    book.setBundlePriors([{ alpha: 3, beta: 7 }]);
+    expect(book.prior('hero', 'all', 'a')).toEqual({ alpha: 1, beta: 1 });
+    expect(book.status().lastError).toMatchObject({ code: 'PRIORS_INVALID', field: 'banditPriors' });
   });
 
   it('should fetch the priors file, let it choose the arm, keep the cached copy on 304 and take a new file on change', async () => {

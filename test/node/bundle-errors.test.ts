@@ -122,6 +122,13 @@ describe('decodeBundle header and table checks', () => {
     expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_SECTION_MISSING').details.section).toBe('copurchase');
   });
 
+  it('should leave a malformed banditPriors section to the bandits: the bundle still loads (they report PRIORS_INVALID when used)', () => {
+    const priors = { hero: { a: { alpha: -1, beta: 1 } } };
+    const bundle = decodeBundle(encodeBundle({ ...input, banditPriors: priors }));
+    expect(bundle.banditPriors).toEqual(priors);
+    expect(bundle.products.count).toBe(input.products.length);
+  });
+
   it('should reject a section listed twice', () => {
     const bytes = fresh();
     view(bytes).setUint32(section(bytes, 'modelWeights').entry, SectionKind.banditPriors, true);
