@@ -104,6 +104,8 @@ export function createPlaceholders({ engine, locale, pageProduct, warn }: Placeh
     const data = element.dataset;
     const kind = data.vitrine ?? '';
     const widgetLocale = data.locale || locale;
+    // Variants: held back until the experiments script (vitrine-slots.js) chose the arm.
+    if (data.variants && data.vitrineArm == null) return;
     const entry = mounted.get(element) ?? { shown: [] };
     const repeats = element.closest('[data-repeat=allow]') !== null;
     // One that may repeat neither avoids nor holds products.
@@ -121,6 +123,7 @@ export function createPlaceholders({ engine, locale, pageProduct, warn }: Placeh
           layout={layoutOf(data.layout)}
           category={data.category || undefined}
           heading={data.heading}
+          arm={data.vitrineArm || undefined}
           locale={widgetLocale}
           onError={warn}
         />
