@@ -14,7 +14,7 @@
  * the arm's trial, with the products shown; a click on an item the arm's success. An exploration
  * is marked on the list (`data-vitrine-explore`, a small label) and in its first item's "Why?".
  */
-import type { ArmChoice, ArmReward, ExperimentSpec } from '../shared/experiment.ts';
+import type { ArmChoice, ArmFeedback, ArmReward, ExperimentSpec } from '../shared/experiment.ts';
 import { isVitrineError, VitrineError } from '../shared/errors.ts';
 import { MAX_LIMIT, PLACEMENTS } from '../shared/request.ts';
 import { within } from './page-tracking.ts';
@@ -49,7 +49,7 @@ const KEYS = ['name', 'strategy', 'heading', 'count', 'layout'];
 export function parseVariants(text: string, placement: string): ListVariant[] {
   const field = 'data-variants';
   let entries: unknown;
-  if (text.trim().startsWith('[')) {
+  if (/^\s*[[{]/.test(text)) {
     try {
       entries = JSON.parse(text);
     } catch {
@@ -118,7 +118,7 @@ export function scanVariants(root: ParentNode, vitrine: Experimenter, locale: st
   for (const host of within<HTMLElement>(root, VARIANTS_SELECTOR)) {
     if (asked.has(host) || host.dataset.vitrineArm !== undefined) continue;
     asked.add(host);
-    void mountVariants(host, vitrine, locale).catch((error: unknown) => {
+    void mountVariants(host, vitrine, locale, warn).catch((error: unknown) => {
       const where = `data-variants on data-vitrine="${host.dataset.vitrine ?? ''}"`;
       warn(isVitrineError(error) ? new VitrineError(error.code, `${where}: ${error.message}`, error.details) : error);
       // The placeholder's own attributes render, as without variants.
@@ -136,7 +136,7 @@ function show(host: HTMLElement, arm: string, variant?: ListVariant): void {
   host.setAttribute('data-vitrine', variant?.strategy ?? host.dataset.vitrine ?? '');
 }
 
-async function mountVariants(host: HTMLElement, vitrine: Experimenter, locale: string): Promise<void> {
+async function mountVariants(host: HTMLElement, vitrine: Experimenter, locale: string, warn: (error: unknown) => void): Promise<void> {
   const data = host.dataset;
   const variants = parseVariants(data.variants!, data.vitrine ?? '');
   const name = data.experiment || data.vitrine || '';
@@ -154,18 +154,17 @@ async function mountVariants(host: HTMLElement, vitrine: Experimenter, locale: s
   if (!items) return;
   const root = host.shadowRoot!;
   if (choice.explore >= 0) markExploration(host, root, data.locale || locale, items[0]!);
+  // A report that fails (the engine closed or crashed) loses that trial or success, nothing else.
+  const report = (feedback: ArmFeedback): void => void vitrine.reward([feedback]).catch(warn);
   const products = (): string[] => [...root.querySelectorAll<HTMLElement>('[data-vitrine-item]')].map((item) => item.dataset.vitrineItem!);
-  onViewable(
-    root.querySelector('section') ?? host,
-    () => void vitrine.reward([{ experiment: name, arm, kind: 'impression', products: products() }]),
-  );
+  onViewable(root.querySelector('section') ?? host, () => report({ experiment: name, arm, kind: 'impression', products: products() }));
   // A click (or a middle click) on an item's link is the arm's success; "Why?" and the carousel's buttons are not.
   const clicked = (event: MouseEvent): void => {
     if (event.type == 'auxclick' && event.button != 1) return;
     const path = event.composedPath() as Element[];
     const link = path.findIndex((node) => node.localName == 'a');
     const item = (path as HTMLElement[]).find((node, i) => i > link && node.dataset?.vitrineItem);
-    if (link >= 0 && item) void vitrine.reward([{ experiment: name, arm, kind: 'click', products: [item.dataset.vitrineItem!] }]);
+    if (link >= 0 && item) report({ experiment: name, arm, kind: 'click', products: [item.dataset.vitrineItem!] });
   };
   host.addEventListener('click', clicked);
   host.addEventListener('auxclick', clicked);
