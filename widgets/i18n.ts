@@ -7,7 +7,7 @@ import type { Placement } from '../src/shared/request.ts';
 
 /**
  * An experiment's exploration position (the policy tried an arm that is not among the best so far).
- * Its own table too: the content-slot script (vitrine-slots.js) needs only this sentence.
+ * Its own table, not in the widgets' strings: only the experiments script (vitrine-slots.js) shows it.
  */
 export const EXPLORING = { en: "We're trying something new here", de: 'Hier probieren wir etwas Neues aus' };
 
@@ -31,7 +31,6 @@ const en = {
   why: 'Why?',
   whyTitle: 'Why this recommendation?',
   noReason: 'No personal reason: a general pick.',
-  exploring: EXPLORING.en,
   share: (percent: string) => `${percent} of the score`,
   notInterested: 'Not interested',
   manageData: 'Manage my data',
@@ -94,7 +93,6 @@ const de: Strings = {
   rated: (rating) => `Bewertet mit ${rating} von 5`,
   why: 'Warum?',
   whyTitle: 'Warum empfohlen?',
-  exploring: EXPLORING.de,
   noReason: 'Kein persönlicher Grund: eine allgemeine Auswahl.',
   share: (percent) => `${percent} der Bewertung`,
   notInterested: 'Kein Interesse',

@@ -50,6 +50,8 @@ export interface RecommendationsProps {
   locale?: string;
   category?: string;
   rules?: BusinessRules;
+  /** The experiment arm this list shows (a placeholder's `data-variants`): its click, impression and dismiss events carry it. */
+  arm?: string;
   /**
    * Called with each failure (a `VitrineError` with its `code`). The widget then shows the
    * non-personalised bestsellers (`trending`) when the engine still answers, or else its

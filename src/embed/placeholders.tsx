@@ -9,6 +9,10 @@
  * `grid`), `data-category`, `data-heading`, `data-locale`. What the div holds is the shop's own
  * fallback: it shows through when Vitrine cannot recommend (the widget renders a `<slot>` then).
  *
+ * `data-variants` makes the placeholder an experiment between lists (src/embed/variants.ts, in the
+ * lazy experiments script): it is held back until that script chose the arm and set the ordinary
+ * attributes and `data-vitrine-arm`, which the widget's events then carry.
+ *
  * A page does not repeat itself: each placeholder's query asks the worker to leave out (`exclude`)
  * what the other placeholders show, so it gets the next-best products instead, as many. Queries run
  * one at a time in the order the widgets ask, which at load is document order: the first placement
@@ -104,6 +108,8 @@ export function createPlaceholders({ engine, locale, pageProduct, warn }: Placeh
     const data = element.dataset;
     const kind = data.vitrine ?? '';
     const widgetLocale = data.locale || locale;
+    // Variants: held back until the experiments script (vitrine-slots.js) chose the arm.
+    if (data.variants && data.vitrineArm == null) return;
     const entry = mounted.get(element) ?? { shown: [] };
     const repeats = element.closest('[data-repeat=allow]') !== null;
     // One that may repeat neither avoids nor holds products.
@@ -121,6 +127,7 @@ export function createPlaceholders({ engine, locale, pageProduct, warn }: Placeh
           layout={layoutOf(data.layout)}
           category={data.category || undefined}
           heading={data.heading}
+          arm={data.vitrineArm || undefined}
           locale={widgetLocale}
           onError={warn}
         />

@@ -159,8 +159,8 @@ function start(script: HTMLScriptElement | null): void {
     warn,
   });
   const scan = (root: ParentNode): void => {
-    // Content slots: their code is a script of its own (vitrine-slots.js), added once a page has one.
-    if (!slots && within(root, '[data-vitrine-slot]').length) {
+    // Content slots and placeholder variants: their code is a script of its own (vitrine-slots.js), added once a page has one.
+    if (!slots && within(root, '[data-vitrine-slot],[data-variants]').length) {
       slots = document.createElement('script');
       slots.src = scriptUrl(new URL(SLOTS_FILE, import.meta.url).href) as string;
       slots.dataset.locale = locale;
@@ -205,7 +205,7 @@ function start(script: HTMLScriptElement | null): void {
   else begin();
 }
 
-/** The content-slot script, next to this one in dist/ (a variable: not an asset for the bundler to resolve). */
+/** The experiments script (content slots, placeholder variants), next to this one in dist/ (a variable: not an asset for the bundler to resolve). */
 const SLOTS_FILE = 'vitrine-slots.js';
 
 try {

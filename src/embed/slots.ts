@@ -16,14 +16,14 @@ import type { ArmChoice, ExperimentSpec } from '../shared/experiment.ts';
 import { isVitrineError, VitrineError } from '../shared/errors.ts';
 import { EXPLORING } from '../../widgets/i18n.ts';
 import { within } from './page-tracking.ts';
+import { onViewable } from './viewable.ts';
 import type { Vitrine } from './create-vitrine.ts';
 
 const SELECTOR = '[data-vitrine-slot]';
-/** Part of the slot that must be visible, and for how long (the IAB rule, as widgets/impressions.ts). */
-const VISIBLE_RATIO = 0.5;
-const VISIBLE_MS = 1000;
+export type Experimenter = Pick<Vitrine, 'experiment' | 'reward'>;
 
-type Experimenter = Pick<Vitrine, 'experiment' | 'reward'>;
+/** "We're trying something new here", in German for `de*`. */
+export const exploringText = (locale: string): string => (/^de(-|$)/i.test(locale) ? EXPLORING.de : EXPLORING.en);
 
 /** Mounts every slot in `root` not mounted yet (each slot is asked for once per page). */
 export function scanSlots(root: ParentNode, vitrine: Experimenter, locale: string, warn: (error: unknown) => void): void {
@@ -69,23 +69,10 @@ async function mountSlot(slot: HTMLElement, vitrine: Experimenter, locale: strin
     slot.dataset.vitrineExplore = arm;
     const label = document.createElement('small');
     label.dataset.vitrineExploreLabel = '';
-    label.textContent = /^de(-|$)/i.test(locale) ? EXPLORING.de : EXPLORING.en;
+    label.textContent = exploringText(locale);
     slot.append(label);
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const observer = new IntersectionObserver(
-    ([entry]) => {
-      clearTimeout(timer);
-      if (entry!.intersectionRatio >= VISIBLE_RATIO) {
-        timer = setTimeout(() => {
-          observer.disconnect();
-          void vitrine.reward(choice.arms.map((arm) => ({ experiment: name, arm, kind: 'impression' })));
-        }, VISIBLE_MS);
-      }
-    },
-    { threshold: VISIBLE_RATIO },
-  );
-  observer.observe(slot);
+  onViewable(slot, () => void vitrine.reward(choice.arms.map((arm) => ({ experiment: name, arm, kind: 'impression' }))));
   // The success goes to the variant clicked in (a carousel shows several).
   slot.addEventListener('click', ({ target }) => {
     const arm = (target as Element).closest?.('a, button') && (target as Element).closest('[data-variant]')?.getAttribute('data-variant');

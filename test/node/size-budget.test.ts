@@ -39,7 +39,7 @@ describe('download budgets', () => {
     expect(script).toBeLessThanOrEqual(SCRIPT_BUDGET);
   });
 
-  it('should keep the content-slot script (loaded only by pages with a slot) within its own budget', () => {
+  it('should keep the experiments script (loaded only by pages with a slot or variants) within its own budget', () => {
     const { slots } = sizes();
     expect(slots).toBeGreaterThan(500);
     expect(slots).toBeLessThanOrEqual(SLOTS_BUDGET);

@@ -29,7 +29,7 @@ export const FALLBACK_AFTER_MS = 3000;
 type Shown = { items: ResultItem[] | null; as?: 'trending' | 'on_sale' | false } | 'slot';
 
 export function RecommendationsView(props: RecommendationsProps) {
-  const { vitrine, placement, product, limit = 6, layout, heading, category, rules, onManageData } = props;
+  const { vitrine, placement, product, limit = 6, layout, heading, category, rules, arm, onManageData } = props;
   const locale = tag(props.locale);
   const [shown, setShown] = useState<Shown>({ items: null });
   const [dismissed, setDismissed] = useState<readonly string[]>([]);
@@ -45,7 +45,7 @@ export function RecommendationsView(props: RecommendationsProps) {
   };
   // A report must never break the page: callers send failures to onError, never up.
   const track = (type: 'click' | 'impression' | 'dismiss', item: ResultItem): Promise<unknown> =>
-    Promise.resolve().then(() => vitrine.track({ type, product: item.productId, placement }));
+    Promise.resolve().then(() => vitrine.track({ type, product: item.productId, placement, arm }));
 
   const request = JSON.stringify([placement, product, limit, locale, category, rules]);
   const loaded = useRef<string | undefined>(undefined);
