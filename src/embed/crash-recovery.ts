@@ -156,11 +156,9 @@ export function createCrashRecovery({
       if (recovery.bandits) await engine.bandits(recovery.bandits);
       const url = bundle;
       if (url === 'bytes') {
-        recovery.bundleLost = new VitrineError(
-          'NOT_READY',
-          'the engine restarted, and a bundle loaded from an ArrayBuffer cannot be replayed: call load() again',
-          { reason: 'restarted' },
-        );
+        recovery.bundleLost = new VitrineError('NOT_READY', 'the engine restarted without the bundle given as bytes: call load() again', {
+          reason: 'restarted',
+        });
       } else if (url !== null) {
         let timer: ReturnType<typeof setTimeout> | undefined;
         try {

@@ -42,8 +42,6 @@ export const MESSAGE_IDS = [
   'pickedFor',
   /** "You looked at this {date}" — a recently viewed product shown again. */
   'lookedAgain',
-  /** "New to you: we're trying something different" — exploration. */
-  'exploration',
   /** "Featured by the shop" — a business-rule boost (said openly). */
   'featured',
   /** "Often bought together with {title}" — co-purchase with the product on the page. */
@@ -102,7 +100,6 @@ export const MESSAGE_TEMPLATES: Readonly<Record<Locale, Readonly<Record<MessageI
     matchesSearch: ['Matches your search “{query}”', 'Matches your search'],
     pickedFor: ['Picked for {category}', 'Picked for you'],
     lookedAgain: ['You looked at this on {date}', 'You looked at this before'],
-    exploration: ['New to you: we’re trying something different'],
     featured: ['Featured by the shop'],
     boughtTogether: ['Often bought together with {title}', 'Often bought together'],
     popular: ['Popular with other shoppers'],
@@ -128,7 +125,6 @@ export const MESSAGE_TEMPLATES: Readonly<Record<Locale, Readonly<Record<MessageI
     matchesSearch: ['Passt zu deiner Suche „{query}“', 'Passt zu deiner Suche'],
     pickedFor: ['Ausgewählt für {category}', 'Für dich ausgewählt'],
     lookedAgain: ['Du hast dir das am {date} angesehen', 'Du hast dir das schon einmal angesehen'],
-    exploration: ['Neu für dich: wir probieren etwas anderes aus'],
     featured: ['Vom Shop empfohlen'],
     boughtTogether: ['Wird oft zusammen mit {title} gekauft', 'Wird oft zusammen gekauft'],
     popular: ['Bei anderen Kund:innen beliebt'],

@@ -18,7 +18,7 @@ beforeEach(() => {
 afterEach(() => host.remove());
 
 const reason = (message: WhyReason['message'], text: string, contribution: number): WhyReason => ({
-  component: message == 'exploration' ? 'exploration' : 'similarity',
+  component: 'similarity',
   contribution,
   message,
   params: {},
@@ -113,15 +113,6 @@ describe('WhyButton', () => {
     expect(popover.querySelector('ul')).toBeNull();
     expect(popover.textContent).toContain('No personal reason: a general pick.');
     expect(popover.textContent).not.toContain('Popular');
-  });
-
-  it('should show an exploration reason as a note, not as a share of the score', async () => {
-    const text = 'New to you: we’re trying something different';
-    const { button, popover } = mount({ item: item([reason('exploration', text, 0.2)]) });
-    await openWithKeyboard(button, popover);
-    expect(popover.querySelector('.note')!.textContent).toBe(text);
-    expect(popover.querySelector('ul')).toBeNull();
-    expect(popover.textContent).not.toContain('No personal reason');
   });
 
   it('should call onDismiss from "Not interested" and close', async () => {

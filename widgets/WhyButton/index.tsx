@@ -63,8 +63,7 @@ export function WhyButton({ item, locale, onDismiss, onManageData }: WhyButtonPr
   }, [open]);
 
   const hide = () => pop.current!.hidePopover();
-  const reasons = item.why.filter((r) => r.message != 'exploration');
-  const exploration = item.why.find((r) => r.message == 'exploration');
+  const reasons = item.why;
 
   return (
     <>
@@ -106,7 +105,7 @@ export function WhyButton({ item, locale, onDismiss, onManageData }: WhyButtonPr
             })}
           </ul>
         )}
-        {exploration ? <p class="note">{clampText(exploration.text, MAX_REASON_LENGTH)}</p> : !reasons.length && <p>{t.noReason}</p>}
+        {!reasons.length && <p>{t.noReason}</p>}
         <div class="acts">
           {onDismiss && (
             <button type="button" onClick={() => (hide(), onDismiss())}>

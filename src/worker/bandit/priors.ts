@@ -47,7 +47,9 @@ export class PriorsBook {
     this.#bundle.clear();
     if (priors === null || priors === undefined) return;
     if (typeof priors != 'object' || Array.isArray(priors)) {
-      this.#lastError = failure(new VitrineError('PRIORS_INVALID', 'banditPriors: must be an object of experiments', { field: 'banditPriors' }));
+      this.#lastError = failure(
+        new VitrineError('PRIORS_INVALID', 'banditPriors: must be an object of experiments', { field: 'banditPriors' }),
+      );
       return;
     }
     for (const [experiment, arms] of Object.entries(priors)) {
