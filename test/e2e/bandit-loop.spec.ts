@@ -168,8 +168,14 @@ async function freshLoad(browser: Browser, url: string): Promise<string> {
 
 const run = promisify(execFile);
 
-/** The real CLI: `vitrine bandit fold --counts … --priors P --out P --json`; returns its summary. */
+/**
+ * The real CLI: `vitrine bandit fold --counts … --priors P --out P --json`; returns its summary.
+ * The receiver stamps arrivals to the second, rounded up, and a fold leaves lines stamped after its
+ * time to the next fold: so it runs once the second of the last arrival is over, as a nightly fold would.
+ */
 async function fold(shop: LoopShop): Promise<{ added: number; alreadyFolded: number; updatedAt: string }> {
+  const last = Math.max(0, ...countLines(shop).map((line) => Date.parse(line.receivedAt)));
+  if (last >= Date.now()) await new Promise((done) => setTimeout(done, last - Date.now() + 50));
   const { stdout } = await run(process.execPath, [
     join(ROOT, 'bin/vitrine.js'),
     'bandit',
@@ -395,7 +401,6 @@ test('a returning visitor picks up the next fold on reload (conditional request,
   expect(revalidations[1]!.headers['if-none-match']).toMatch(/^"[0-9a-f]{16}"$/);
 
   // New visitors find D far better than B (their counts arrive after the first fold); the second fold takes them in.
-  await new Promise((done) => setTimeout(done, 1_100));
   for (const arm of ARMS)
     await postBatch(shop, {
       v: 1,
