@@ -91,6 +91,34 @@ describe('PriorsBook', () => {
     expect(shareOfB(later)).toBeLessThan(0.1);
   });
 
+  it('should be ready once the file is in use: at once from the cache, else when the network answered', async () => {
+    await caches.delete(PRIORS_CACHE);
+    await commands.writeFile(FILE, JSON.stringify(priorsFile('2026-01-05T00:00:00.000Z', { alpha: 60, beta: 40 })));
+    // A first visit: no copy in Cache Storage, ready after the network answered.
+    const first = new PriorsBook();
+    const fetched = first.setFileUrl(URL_ABSOLUTE);
+    await first.ready();
+    expect(first.status()).toMatchObject({ source: 'network', updatedAt: '2026-01-05T00:00:00.000Z' });
+    expect(first.prior('hero', 'all', 'b')).toEqual({ alpha: 60, beta: 40 });
+    await fetched;
+    // The next page load: ready with the cached copy (its revalidation may still be under way).
+    const next = new PriorsBook();
+    const revalidated = next.setFileUrl(URL_ABSOLUTE);
+    await next.ready();
+    expect(next.prior('hero', 'all', 'b')).toEqual({ alpha: 60, beta: 40 });
+    await revalidated;
+    // No file, or a file that cannot be fetched: ready all the same (the choice goes on with what it has).
+    const none = new PriorsBook();
+    await none.setFileUrl(null);
+    await none.ready();
+    await commands.removeFile(FILE);
+    await caches.delete(PRIORS_CACHE);
+    const missing = new PriorsBook();
+    void missing.setFileUrl(URL_ABSOLUTE);
+    await missing.ready();
+    expect(missing.status().lastError).toMatchObject({ code: 'PRIORS_FETCH_FAILED' });
+  });
+
   it('should keep the previous priors when the file turns bad or goes missing, and say why', async () => {
     await commands.writeFile(FILE, JSON.stringify(priorsFile('2026-01-03T00:00:00.000Z', { alpha: 60, beta: 40 })));
     const book = new PriorsBook();

@@ -15,6 +15,7 @@ const ALLOWED = [
   /^GET \/vitrine\/vitrine-slots\.js$/,
   /^GET \/vitrine\/assets\/worker-[\w-]+\.js$/,
   /^GET \/vitrine\/assets\/kernels(\.simd)?-[\w-]+\.wasm$/,
+  /^GET \/vitrine\/assets\/bandit(\.simd)?-[\w-]+\.wasm$/,
   /^GET \/vitrine\/shop\.vtb$/,
 ];
 
@@ -59,9 +60,9 @@ test('a content slot and the experiments API make no request in on-device mode',
       ALLOWED.some((allowed) => allowed.test(entry)),
       `unexpected request: ${entry}`,
     ).toBe(true);
-  // The slot code and the experiments engine came as files of their own, and nothing was posted anywhere.
+  // The slot code and the bandits chunk (experiments engine, with its kernels' wasm) came as files of their own, and nothing was posted anywhere.
   expect(seen).toContain('GET /vitrine/vitrine-slots.js');
-  expect(seen.some((entry) => /worker-chunk-experiments-/.test(entry))).toBe(true);
+  expect(seen.some((entry) => /worker-chunk-bandits-/.test(entry))).toBe(true);
   expect(shop.browser.every((request) => request.postData === null)).toBe(true);
   expect(shop.server.every((request) => request.method == 'GET' && request.body === '')).toBe(true);
   await context.close();

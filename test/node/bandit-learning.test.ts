@@ -14,7 +14,7 @@ import { parsePriorsFile } from '../../src/shared/bandit/priors-file.ts';
 import { thompsonSlate } from '../../src/shared/bandit/thompson.ts';
 import { mulberry32 } from '../../src/shared/random.ts';
 import { foldCounts, readCounts } from '../../src/cli/bandit/fold.ts';
-import { startReceiver } from '../../src/cli/bandit/receiver.ts';
+import { receiveBatch, startReceiver } from '../../src/cli/bandit/receiver.ts';
 import { runBanditFold } from '../../src/cli/commands/bandit-fold.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vitrine-bandit-'));
@@ -106,6 +106,19 @@ describe('bandit fold', () => {
       alpha: 3,
       beta: 4,
     });
+  });
+
+  it('should fold a line that arrives in the same second as a fold, after it, exactly once (receiver and fold together)', () => {
+    // A fold runs at t0 + 500 ms while batches keep arriving: one came just before it, one just after.
+    const file = join(dir, 'same-second.jsonl');
+    const batch = (arm: string) => JSON.stringify({ v: 1, counts: [{ experiment: 'hero', arm, segment: 'all', trials: 1, successes: 1 }] });
+    expect(receiveBatch('POST', 'text/plain', batch('a'), file, new Date(t0 + 200)).status).toBe(204);
+    const first = foldCounts(null, readCounts([file]), { halfLifeDays: Infinity, now: t0 + 500 });
+    expect(receiveBatch('POST', 'text/plain', batch('b'), file, new Date(t0 + 800)).status).toBe(204);
+    const second = foldCounts(first.priors, readCounts([file]), { halfLifeDays: Infinity, now: t0 + 60_000 });
+    // Each arrival counted once over the two folds, none lost.
+    expect(second.priors.experiments.hero!.all).toEqual({ a: { alpha: 2, beta: 1 }, b: { alpha: 2, beta: 1 } });
+    expect(first.summary.added + second.summary.added).toBe(2);
   });
 
   it('should debias successes of lines sent with randomised response', () => {

@@ -85,9 +85,14 @@ export function parseArmCountBatch(text: string): ArmCountBatch {
   return epsilon === undefined ? { v: 1, counts } : { v: 1, counts, epsilon };
 }
 
-/** The JSONL lines of one accepted batch, stamped with its arrival time (to the second). */
+/**
+ * The JSONL lines of one accepted batch, stamped with its arrival time to the second, rounded up:
+ * a fold at time t adds the lines stamped <= t (all already in the file) and the next one those
+ * stamped later, so a line arriving in the same second as a fold, after it, is folded next time
+ * (rounded down it would look already folded, and be lost).
+ */
 export function receivedLines(batch: ArmCountBatch, receivedAt: Date): string {
-  const at = new Date(Math.floor(receivedAt.getTime() / 1000) * 1000).toISOString();
+  const at = new Date(Math.ceil(receivedAt.getTime() / 1000) * 1000).toISOString();
   return batch.counts
     .map((count) => {
       const line: ReceivedCount = { ...count, receivedAt: at, ...(batch.epsilon !== undefined && { epsilon: batch.epsilon }) };

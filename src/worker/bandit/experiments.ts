@@ -36,6 +36,13 @@ export type { ExperimentContext };
 /** Weight of the Beta prior's mean in the linear model (the ridge lambda): a few observations' worth. */
 const LIN_TS_PRIOR_STRENGTH = 2;
 
+/**
+ * Longest a choice waits for the shop's priors file when Cache Storage has no copy yet (a first
+ * visit): then it chooses with the priors it has, and a page's content slot is not held up by a
+ * slow or unreachable file. A cached copy applies at once.
+ */
+export const PRIORS_WAIT_MS = 2_000;
+
 /** The last choice of an experiment: the segment and context its feedback belongs to. */
 interface Chosen {
   segment: string;
@@ -77,6 +84,12 @@ export class Experiments {
     return this.#serial(async () => {
       const experiment = validateSpec(spec);
       const kernels = await this.kernels();
+      // The page's priors file (`data-bandit-priors`) is asked for as the page starts, but its
+      // answer can come after the page's first choice: wait for it (bounded), else the choice is
+      // made with flat priors.
+      let waited: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([this.learning.priors.ready(), new Promise((done) => (waited = setTimeout(done, PRIORS_WAIT_MS)))]);
+      clearTimeout(waited);
       // The loaded bundle's priors (the priors file, where the shop has one, overrides them per experiment).
       this.learning.priors.setBundlePriors(this.engine.bundle?.banditPriors ?? null);
       await this.#sync();

@@ -69,8 +69,30 @@ export class PriorsBook {
     return { alpha: found.alpha, beta: found.beta };
   }
 
+  /** Settles once the file set last is usable: its cached copy applied, or the network answered (or failed). */
+  #ready: Promise<void> = Promise.resolve();
+
+  /**
+   * Resolves once the priors file set last is in use: at once from Cache Storage when it holds a
+   * copy (the revalidation goes on), else when the network answered or failed. A choice made after
+   * it uses the shop's priors, not flat ones that happened to come first.
+   */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
   /** Uses the priors file at `url` (absolute http(s)), or none with `null`; resolves once fetched or failed (see status). */
   async setFileUrl(url: string | null): Promise<void> {
+    let settle!: () => void;
+    this.#ready = new Promise<void>((done) => (settle = done));
+    try {
+      await this.#useFile(url, settle);
+    } finally {
+      settle();
+    }
+  }
+
+  async #useFile(url: string | null, inUse: () => void): Promise<void> {
     const generation = ++this.#generation;
     const current = () => generation === this.#generation;
     if (url !== this.#url) {
@@ -80,12 +102,15 @@ export class PriorsBook {
     this.#url = url;
     this.#lastError = null;
     if (url === null) return;
+    // The same file again (a repeated configuration): the copy in memory stays in use meanwhile.
+    if (this.#file) inUse();
     const cache = await openCache(url);
     let cached = await cache?.match(url).catch(() => undefined);
     if (cached && current() && !this.#file) {
       try {
         this.#file = parsePriorsFile(await cached.clone().text());
         this.#source = 'cache';
+        inUse();
       } catch {
         // A cached copy that no longer validates is dropped, and not offered for a 304.
         await cache?.delete(url).catch(() => undefined);
@@ -111,6 +136,7 @@ export class PriorsBook {
       if (!current()) return;
       this.#file = file;
       this.#source = 'network';
+      inUse();
       const stored = new Headers({ 'content-type': 'application/json' });
       for (const name of ['etag', 'last-modified']) if (response.headers.has(name)) stored.set(name, response.headers.get(name)!);
       await cache?.put(url, new Response(text, { headers: stored })).catch(() => undefined);
