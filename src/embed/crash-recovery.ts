@@ -156,7 +156,7 @@ export function createCrashRecovery({
       if (recovery.bandits) await engine.bandits(recovery.bandits);
       const url = bundle;
       if (url === 'bytes') {
-        recovery.bundleLost = new VitrineError('NOT_READY', 'the engine restarted without the bundle given as bytes: call load() again', {
+        recovery.bundleLost = new VitrineError('NOT_READY', 'the engine restarted without the ArrayBuffer bundle: call load() again', {
           reason: 'restarted',
         });
       } else if (url !== null) {

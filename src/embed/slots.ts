@@ -30,17 +30,17 @@ export function scanSlots(root: ParentNode, vitrine: Experimenter, locale: strin
   for (const slot of within<HTMLElement>(root, SELECTOR)) {
     if (slot.dataset.vitrineArm !== undefined) continue;
     slot.dataset.vitrineArm = '';
-    void mountSlot(slot, vitrine, locale).catch((error: unknown) =>
+    const warnAboutSlot = (error: unknown): void =>
       warn(
         isVitrineError(error)
           ? new VitrineError(error.code, `data-vitrine-slot="${slot.dataset.vitrineSlot}": ${error.message}`, error.details)
           : error,
-      ),
-    );
+      );
+    void mountSlot(slot, vitrine, locale, warnAboutSlot).catch(warnAboutSlot);
   }
 }
 
-async function mountSlot(slot: HTMLElement, vitrine: Experimenter, locale: string): Promise<void> {
+async function mountSlot(slot: HTMLElement, vitrine: Experimenter, locale: string, warn: (error: unknown) => void): Promise<void> {
   const name = slot.dataset.vitrineSlot!;
   const variants = [...slot.children].filter(
     (child): child is HTMLElement => child instanceof HTMLElement && child.dataset.variant !== undefined,
@@ -72,10 +72,11 @@ async function mountSlot(slot: HTMLElement, vitrine: Experimenter, locale: strin
     label.textContent = exploringText(locale);
     slot.append(label);
   }
-  onViewable(slot, () => void vitrine.reward(choice.arms.map((arm) => ({ experiment: name, arm, kind: 'impression' }))));
+  // A reward the engine could not take (it crashed, the page closed it) is a warning, never an unhandled rejection.
+  onViewable(slot, () => void vitrine.reward(choice.arms.map((arm) => ({ experiment: name, arm, kind: 'impression' }))).catch(warn));
   // The success goes to the variant clicked in (a carousel shows several).
   slot.addEventListener('click', ({ target }) => {
     const arm = (target as Element).closest?.('a, button') && (target as Element).closest('[data-variant]')?.getAttribute('data-variant');
-    if (arm && choice.arms.includes(arm)) void vitrine.reward([{ experiment: name, arm, kind: 'click' }]);
+    if (arm && choice.arms.includes(arm)) void vitrine.reward([{ experiment: name, arm, kind: 'click' }]).catch(warn);
   });
 }

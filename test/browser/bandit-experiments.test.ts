@@ -157,6 +157,7 @@ describe('experiments engine', () => {
 describe('content slots', () => {
   it('should show the first variant until chosen, then converge to the variant that gets clicked', async () => {
     const { api, sent } = watched();
+    const warnings: unknown[] = [];
     const shown: string[] = [];
     for (let session = 0; session < 24; session++) {
       await nextSession();
@@ -164,7 +165,7 @@ describe('content slots', () => {
       const slot = addSlot('home-hero', ['sale', 'new-in', 'free-shipping']);
       // Before the engine answered: the shop's own first variant, as without Vitrine.
       expect(slot.querySelector('[data-variant]:not(template)')!.getAttribute('data-variant')).toBe('sale');
-      scanSlots(root, api, 'en', (error) => expect.fail(String(error)));
+      scanSlots(root, api, 'en', (error) => warnings.push(error));
       await vi.waitFor(() => expect(slot.dataset.vitrineArm).toBeTruthy(), { timeout: 10_000 });
       const arm = slot.dataset.vitrineArm!;
       shown.push(arm);
@@ -176,17 +177,29 @@ describe('content slots', () => {
     }
     expect(sent.filter((f) => f.kind == 'click').every((f) => f.arm == 'free-shipping')).toBe(true);
     expect(shown.slice(-8).filter((arm) => arm == 'free-shipping').length).toBeGreaterThanOrEqual(6);
+    expect(warnings).toEqual([]);
+  });
+
+  it('should warn, not leave an unhandled rejection, when the engine is gone before the impression is reported', async () => {
+    const warnings: unknown[] = [];
+    const slot = addSlot('closing', ['a', 'b']);
+    scanSlots(root, vitrine, 'en', (error) => warnings.push(error));
+    await vi.waitFor(() => expect(slot.dataset.vitrineArm).toBeTruthy(), { timeout: 10_000 });
+    vitrine.close(); // before the slot has been on screen for a second
+    await vi.waitFor(() => expect(warnings).toHaveLength(1), { timeout: 3000 });
+    expect(String(warnings[0])).toMatch(/WORKER_CRASHED/);
   });
 
   it('should mark an exploration choice and say so, and only then', async () => {
     const { api } = watched();
+    const warnings: unknown[] = [];
     let explored: HTMLElement | null = null;
     let exploited: HTMLElement | null = null;
     // Fresh experiments: every arm has the same posterior mean, so any arm but the first by mean
     // that wins the draw is exploration (two in three, per choice).
     for (let i = 0; i < 30 && !(explored && exploited); i++) {
       const slot = addSlot(`explore-${i}`, ['a', 'b', 'c']);
-      scanSlots(root, api, 'en', (error) => expect.fail(String(error)));
+      scanSlots(root, api, 'en', (error) => warnings.push(error));
       await vi.waitFor(() => expect(slot.dataset.vitrineArm).toBeTruthy(), { timeout: 10_000 });
       if (slot.dataset.vitrineExplore !== undefined) explored ??= slot;
       else exploited ??= slot;
@@ -197,6 +210,7 @@ describe('content slots', () => {
     expect(explored!.dataset.vitrineExplore).not.toBe('a');
     expect(explored!.querySelector('[data-vitrine-explore-label]')!.textContent).toBe("We're trying something new here");
     expect(exploited!.querySelector('[data-vitrine-explore-label]')).toBeNull();
+    expect(warnings).toEqual([]);
   });
 
   it('should say it in German on a German page', async () => {
