@@ -6,7 +6,9 @@
  * Each emits the engine worker and the `.wasm` kernels as separate hash-named files in its
  * `assets/`, resolved relative to the file that references them, so `dist/` works from any path.
  */
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type BuildOptions } from 'vite';
+import { PANEL_GLOBAL } from './src/embed/privacy-panel-global.ts';
 
 /** Runtime variable of the IIFE holding its own script URL (see `intro` below). */
 const SCRIPT_URL = '__vitrineScriptUrl';
@@ -30,6 +32,26 @@ const SLOTS_BUILD: Rolldown = {
   output: { format: 'iife', entryFileNames: '[name].js' },
 };
 
+/**
+ * `dist/vitrine-privacy.js`: the privacy panel, which `vitrine.js` adds only to pages that show it
+ * (src/embed/privacy-panel-loader.tsx). It renders with vitrine.js's Preact, handed over in a global.
+ */
+const PANEL_BUILD: Rolldown = {
+  input: { 'vitrine-privacy': 'src/embed/privacy-panel-script.ts' },
+  external: ['preact', 'preact/hooks'],
+  output: {
+    format: 'iife',
+    entryFileNames: '[name].js',
+    globals: { preact: `${PANEL_GLOBAL}.preact`, 'preact/hooks': `${PANEL_GLOBAL}.preact` },
+  },
+};
+
+/** In the script tag, the privacy panel's module is the loader of that script. */
+const PANEL_LOADER = {
+  find: /^\.\.?\/PrivacyPanel\/index\.tsx$/,
+  replacement: fileURLToPath(new URL('src/embed/privacy-panel-loader.tsx', import.meta.url)),
+};
+
 const LIBRARY_BUILD: Rolldown = {
   input: { vitrine: 'src/index.ts', widgets: 'widgets/index.ts' },
   // The app brings its own Preact: one copy on the page, and hooks that work across both.
@@ -42,11 +64,13 @@ const LIBRARY_BUILD: Rolldown = {
 export default defineConfig(({ mode }) => {
   const scriptTag = mode === 'script-tag';
   const slots = mode === 'slots';
+  const panel = mode === 'privacy-panel';
   return {
     base: './',
     // Widgets are Preact components, in Preact's classic JSX form (`h`): smaller than the automatic runtime's.
     oxc: { jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment' } },
     publicDir: false,
+    resolve: { alias: scriptTag ? [PANEL_LOADER] : [] },
     // The worker is a module worker (`type: 'module'`), so `import.meta.url` works inside it.
     worker: {
       format: 'es',
@@ -74,12 +98,12 @@ export default defineConfig(({ mode }) => {
       },
     },
     build: {
-      outDir: scriptTag || slots ? 'dist' : 'dist/lib',
+      outDir: scriptTag || slots || panel ? 'dist' : 'dist/lib',
       // The script-tag build runs first and clears all of dist/; the slots build adds its file; the lib build clears only its own folder.
-      emptyOutDir: !slots,
+      emptyOutDir: !slots && !panel,
       // Never inline the wasm or the worker as data: URLs (CSPs block those, and they defeat caching).
       assetsInlineLimit: 0,
-      rolldownOptions: scriptTag ? SCRIPT_TAG_BUILD : slots ? SLOTS_BUILD : LIBRARY_BUILD,
+      rolldownOptions: scriptTag ? SCRIPT_TAG_BUILD : slots ? SLOTS_BUILD : panel ? PANEL_BUILD : LIBRARY_BUILD,
     },
   };
 });

@@ -17,11 +17,11 @@ const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 /** Budgets in bytes (1 KB = 1000 bytes, the stricter reading). */
 export const SCRIPT_BUDGET = 20_000;
 export const ENGINE_BUDGET = 40_000;
-/**
- * `dist/vitrine-slots.js`, the experiments script: content slots and placeholder variants, which
- * vitrine.js adds only to pages with a `data-vitrine-slot` or a `data-variants`.
- */
-export const SLOTS_BUDGET = 3_000;
+/** Scripts of their own next to vitrine.js, which it adds to a page only when the page needs them. */
+export const PAGE_SCRIPT_BUDGETS: Readonly<Record<string, { budget: number; what: string }>> = {
+  'vitrine-slots.js': { budget: 3_000, what: 'experiments: content slots and placeholder variants (pages with one)' },
+  'vitrine-privacy.js': { budget: 4_000, what: 'the privacy panel (pages that show it, or a "Manage my data" click)' },
+};
 /** Lazily loaded worker chunks, by the name of their module. */
 export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: string }>> = {
   rights: { budget: 3_000, what: 'visitor rights: profile export and summary (the privacy panel)' },
@@ -39,8 +39,8 @@ export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: strin
 export interface DistSizes {
   metric: 'gzip_bytes';
   script: number;
-  /** `vitrine-slots.js` (0 when the build has none). */
-  slots: number;
+  /** Each page-side script vitrine.js adds when needed (`PAGE_SCRIPT_BUDGETS`), by file name; absent when not built. */
+  pageScripts: Record<string, number>;
   worker: number;
   wasm: number;
   /** Worker plus the larger wasm: what one visitor downloads for the engine. */
@@ -77,7 +77,11 @@ export function distSizes(dist: string): DistSizes {
   return {
     metric: 'gzip_bytes',
     script: gzipped(join(dist, 'vitrine.js')),
-    slots: existsSync(join(dist, 'vitrine-slots.js')) ? gzipped(join(dist, 'vitrine-slots.js')) : 0,
+    pageScripts: Object.fromEntries(
+      Object.keys(PAGE_SCRIPT_BUDGETS)
+        .filter((name) => existsSync(join(dist, name)))
+        .map((name) => [name, gzipped(join(dist, name))]),
+    ),
     worker,
     wasm,
     engine: worker + wasm,
@@ -107,6 +111,10 @@ export function sizeLines(sizes: DistSizes): string[] {
     '\nDownload sizes (gzip):',
     `  ${mark(sizes.script <= sizes.scriptBudget)} vitrine.js (loader + Preact + widgets): ${kb(sizes.script)} (budget ${kb(sizes.scriptBudget)})`,
     `  ${mark(sizes.engine <= sizes.engineBudget)} engine worker ${kb(sizes.worker)} + wasm ${kb(sizes.wasm)} = ${kb(sizes.engine)} (budget ${kb(sizes.engineBudget)})`,
+    ...Object.entries(sizes.pageScripts).map(([name, bytes]) => {
+      const { budget, what } = PAGE_SCRIPT_BUDGETS[name]!;
+      return `  ${mark(bytes <= budget)} added when needed: ${name}, ${what}: ${kb(bytes)} (budget ${kb(budget)})`;
+    }),
     ...Object.entries(sizes.lazy).map(([name, bytes]) => {
       const known = LAZY_BUDGETS[name];
       const line = `loaded lazily: ${name}, ${known?.what ?? 'no budget set'}: ${kb(bytes)}`;

@@ -52,6 +52,8 @@ function requestSet(urls: { method: string; url: string }[], origin: string): st
 const ALLOWED_STATIC = [
   /^GET \/privacy(-measurement|-widgets)?\.html$/,
   /^GET \/vitrine\/vitrine\.js$/,
+  // The privacy panel's own script, loaded when the visitor opens it.
+  /^GET \/vitrine\/vitrine-privacy\.js$/,
   /^GET \/vitrine\/assets\/worker-[\w-]+\.js$/,
   /^GET \/vitrine\/assets\/kernels(\.simd)?-[\w-]+\.wasm$/,
   /^GET \/vitrine\/shop\.vtb$/,

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { distSizes, ENGINE_BUDGET, LAZY_BUDGETS, SCRIPT_BUDGET, SLOTS_BUDGET } from '../../bench/node/download-sizes.ts';
+import { distSizes, ENGINE_BUDGET, LAZY_BUDGETS, PAGE_SCRIPT_BUDGETS, SCRIPT_BUDGET } from '../../bench/node/download-sizes.ts';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 
@@ -39,10 +39,13 @@ describe('download budgets', () => {
     expect(script).toBeLessThanOrEqual(SCRIPT_BUDGET);
   });
 
-  it('should keep the experiments script (loaded only by pages with a slot or variants) within its own budget', () => {
-    const { slots } = sizes();
-    expect(slots).toBeGreaterThan(500);
-    expect(slots).toBeLessThanOrEqual(SLOTS_BUDGET);
+  it('should keep each script vitrine.js adds only when a page needs it (experiments, privacy panel) within its own budget', () => {
+    const { pageScripts } = sizes();
+    expect(Object.keys(pageScripts).sort()).toEqual(Object.keys(PAGE_SCRIPT_BUDGETS).sort());
+    for (const [name, bytes] of Object.entries(pageScripts)) {
+      expect(bytes, name).toBeGreaterThan(500);
+      expect(bytes, name).toBeLessThanOrEqual(PAGE_SCRIPT_BUDGETS[name]!.budget);
+    }
   });
 
   it('should keep the engine worker and its wasm within 40 KB gzip', () => {
