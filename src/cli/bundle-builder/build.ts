@@ -210,4 +210,3 @@ function mergeLogs(logs: EventLog[]): EventLog | undefined {
   }
   return merged;
 }
-
