@@ -35,7 +35,9 @@ const SLOTS_BUILD: Rolldown = {
 
 /**
  * `dist/cli/main.js`: the `vitrine` command, compiled for Node so the published package runs without a
- * TypeScript runner. One file plus the chunks of its lazily imported parts, next to it.
+ * TypeScript runner. One file plus the chunks of its lazily imported parts, next to it. An SSR build
+ * keeps `new URL('../../wasm/build/…', import.meta.url)` as written: dist/cli/ sits two folders below
+ * the package root as src/cli/ does, so the CLI reads the kernels from the package's wasm/build/.
  */
 const CLI_BUILD: Rolldown = {
   input: { main: 'src/cli/main.ts' },

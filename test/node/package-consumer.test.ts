@@ -128,7 +128,7 @@ describe('the packed package in an app', () => {
         (error: { stdout: string; code: number }) => error,
       );
       expect(result.stdout).toBe('');
-    });
+    }, 120_000);
   }
 
   it('should import and require the library in Node (the worker starts only on a call)', async () => {
