@@ -100,7 +100,7 @@ export default defineConfig([
   },
   {
     name: 'vitrine/general/node-scripts',
-    files: ['scripts/**/*.mjs', '*.config.{js,ts}', 'eslint.config.js'],
+    files: ['scripts/**/*.mjs', 'bin/*.js', '*.config.{js,ts}', 'eslint.config.js'],
     languageOptions: { globals: globals.node },
   },
   {

@@ -1,10 +1,14 @@
 /**
- * Two builds from one config (`npm run build` runs both):
- * - `vite build --mode script-tag` → `dist/vitrine.js`, an IIFE for `<script src>`;
- * - `vite build` (mode `lib`)      → `dist/lib/vitrine.mjs` and `dist/lib/widgets.mjs`, the ES
- *   modules behind `import 'vitrine'` and `import 'vitrine/widgets'` (Preact left to the app).
- * Each emits the engine worker and the `.wasm` kernels as separate hash-named files in its
- * `assets/`, resolved relative to the file that references them, so `dist/` works from any path.
+ * The builds from one config, one per mode (`npm run build` runs them all):
+ * - `vite build --mode script-tag`    → `dist/vitrine.js`, an IIFE for `<script src>`;
+ * - `vite build --mode slots`         → `dist/vitrine-slots.js`, which `vitrine.js` adds to pages with a slot;
+ * - `vite build --mode privacy-panel` → `dist/vitrine-privacy.js`, which `vitrine.js` adds to pages showing the panel;
+ * - `vite build` (mode `lib`)         → `dist/lib/vitrine.mjs` and `dist/lib/widgets.mjs`, the ES
+ *   modules behind `import 'vitrine'` and `import 'vitrine/widgets'` (Preact left to the app);
+ * - `vite build --mode cli`           → `dist/cli/main.js`, the `vitrine` command for Node.
+ * The browser builds emit the engine worker and the `.wasm` kernels as separate hash-named files in
+ * `dist/assets/` (one copy for all), resolved relative to the file that references them, so `dist/`
+ * works from any path.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type BuildOptions } from 'vite';
@@ -52,19 +56,40 @@ const PANEL_LOADER = {
   replacement: fileURLToPath(new URL('src/embed/privacy-panel-loader.tsx', import.meta.url)),
 };
 
+/**
+ * `dist/cli/main.js`: the `vitrine` command, compiled for Node so the published package runs without a
+ * TypeScript runner. One file plus the chunks of its lazily imported parts, next to it. An SSR build
+ * keeps `new URL('../../wasm/build/…', import.meta.url)` as written: dist/cli/ sits two folders below
+ * the package root as src/cli/ does, so the CLI reads the kernels from the package's wasm/build/.
+ */
+const CLI_BUILD: Rolldown = {
+  input: { main: 'src/cli/main.ts' },
+  output: { format: 'es', entryFileNames: 'cli/[name].js', chunkFileNames: 'cli/[name]-[hash].js' },
+};
+
 const LIBRARY_BUILD: Rolldown = {
   input: { vitrine: 'src/index.ts', widgets: 'widgets/index.ts' },
   // The app brings its own Preact: one copy on the page, and hooks that work across both.
   external: (id) => /^preact(\/|$)/.test(id),
   // Keep the entries' exports: a non-library Vite build would otherwise drop them.
   preserveEntrySignatures: 'strict',
-  output: { format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'assets/[name]-[hash].mjs' },
+  // Into dist/ beside the script tag's build: the worker and its wasm are the same files for both, so they ship once, in dist/assets/.
+  output: { format: 'es', entryFileNames: 'lib/[name].mjs', chunkFileNames: 'lib/[name]-[hash].mjs' },
+};
+
+const BUILDS: Record<string, Rolldown> = {
+  'script-tag': SCRIPT_TAG_BUILD,
+  slots: SLOTS_BUILD,
+  'privacy-panel': PANEL_BUILD,
+  cli: CLI_BUILD,
+  production: LIBRARY_BUILD,
 };
 
 export default defineConfig(({ mode }) => {
   const scriptTag = mode === 'script-tag';
-  const slots = mode === 'slots';
-  const panel = mode === 'privacy-panel';
+  const cli = mode === 'cli';
+  const build = BUILDS[mode];
+  if (!build) throw new Error(`vite.config.ts: no build for mode "${mode}"; modes: ${Object.keys(BUILDS).join(', ')}`);
   return {
     base: './',
     // Widgets are Preact components, in Preact's classic JSX form (`h`): smaller than the automatic runtime's.
@@ -97,13 +122,17 @@ export default defineConfig(({ mode }) => {
         return { relative: true };
       },
     },
+    // The CLI bundles everything it imports: the published package has no runtime dependencies.
+    ssr: { noExternal: true },
     build: {
-      outDir: scriptTag || slots || panel ? 'dist' : 'dist/lib',
-      // The script-tag build runs first and clears all of dist/; the slots build adds its file; the lib build clears only its own folder.
-      emptyOutDir: !slots && !panel,
+      ssr: cli,
+      target: cli ? 'node20' : undefined,
+      outDir: 'dist',
+      // The script-tag build runs first and clears all of dist/; the others add their files.
+      emptyOutDir: scriptTag,
       // Never inline the wasm or the worker as data: URLs (CSPs block those, and they defeat caching).
       assetsInlineLimit: 0,
-      rolldownOptions: scriptTag ? SCRIPT_TAG_BUILD : slots ? SLOTS_BUILD : panel ? PANEL_BUILD : LIBRARY_BUILD,
+      rolldownOptions: build,
     },
   };
 });

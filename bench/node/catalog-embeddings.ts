@@ -27,12 +27,15 @@ function buildFlipkartBundle(dim: number): { bytes: Uint8Array; source: string }
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-recall-'));
   try {
     const out = join(dir, 'flipkart.vtb');
-    const bin = fileURLToPath(new URL('../../bin/vitrine.js', import.meta.url));
+    // The CLI from source, as the benchmarks run (no build needed): bin/vitrine.js would run the compiled dist/cli/.
+    const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
     const fields = FLIPKART_FIELDS.flatMap((f) => ['--field', f]);
     execFileSync(
       process.execPath,
       [
-        bin,
+        '--import',
+        'tsx',
+        cli,
         'bundle',
         'build',
         '--catalog',

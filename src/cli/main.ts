@@ -5,6 +5,9 @@
 import { isVitrineError } from '../shared/errors.ts';
 import { errorLine, runMain, type Command } from './command.ts';
 import { commands } from './commands/index.ts';
+import { packageVersion } from './version.ts';
+
+export { runMain };
 
 function usage(): string {
   const lines = commands.map((c) => `  vitrine ${c.path.join(' ').padEnd(16)} ${c.summary}`);
@@ -14,7 +17,7 @@ function usage(): string {
     'Commands:',
     ...lines,
     '',
-    'Run `vitrine <command> --help` for the options of one command.',
+    'Run `vitrine <command> --help` for the options of one command, `vitrine --version` for the version.',
   ].join('\n');
 }
 
@@ -32,6 +35,10 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | und
 export async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     console.log(usage());
+    return 0;
+  }
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    console.log(packageVersion());
     return 0;
   }
   const found = findCommand(argv);
@@ -54,6 +61,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Run when executed directly (bin/vitrine.js or `tsx src/cli/main.ts`), not when imported by tests.
-const entry = process.argv[1] ?? '';
-if (entry.endsWith('main.ts') || entry.endsWith('vitrine.js') || entry.endsWith('vitrine')) runMain(main);
+// Run when executed from source (`tsx src/cli/main.ts`, the repository's way without a build), not when
+// imported by tests; bin/vitrine.js runs the compiled dist/cli/main.js itself.
+if ((process.argv[1] ?? '').endsWith('main.ts')) runMain(main);

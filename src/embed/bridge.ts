@@ -12,7 +12,7 @@
  * Known limit: a worker that dies without an `error` event (`self.close()`, killed by the browser)
  * is not noticed until a call misses its deadline (`TIMEOUT`); it is not restarted.
  */
-import type { Remote } from 'comlink';
+import type { Remote } from './worker-calls.ts';
 import type { EngineApi } from '../worker/index.ts';
 import { VitrineError } from '../shared/errors.ts';
 import { isWorkerMessage } from '../shared/worker-ready.ts';

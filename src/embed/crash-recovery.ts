@@ -14,7 +14,7 @@
  *   script tag's widgets use it); a crash loop, a closed engine or a worker that cannot start
  *   stay down.
  */
-import type { Remote } from 'comlink';
+import type { Remote } from './worker-calls.ts';
 import type { EngineApi } from '../worker/index.ts';
 import {
   CONSENT_CHANNEL,

@@ -10,8 +10,14 @@
  * 'throw', value }` for a thrown error: `{ vitrine: VitrineError JSON }` from Vitrine's own handler
  * (src/shared/error-transfer.ts), else comlink's `{ isError, value }`.
  */
-import type { Remote } from 'comlink';
 import { VitrineError } from '../shared/errors.ts';
+
+/**
+ * What `wrap` returns: each method of `T`, called across the worker boundary, settling with its
+ * awaited result. Our own rather than comlink's `Remote`: the published declarations then need no
+ * comlink, which the package does not install (its worker bundles it).
+ */
+export type Remote<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never };
 
 /** What `transfer()` marked to be moved to the worker with a value instead of copied. */
 const transfers = new WeakMap<object, Transferable[]>();

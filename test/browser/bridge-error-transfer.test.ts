@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { expose, wrap, type Remote } from 'comlink';
 import { isVitrineError, VitrineError } from '../../src/shared/errors.ts';
 import { registerErrorTransfer } from '../../src/shared/error-transfer.ts';
-import { transfer, wrap as wrapOnPage } from '../../src/embed/worker-calls.ts';
+import { transfer, wrap as wrapOnPage, type Remote as PageRemote } from '../../src/embed/worker-calls.ts';
 import { rejection } from '../fixtures/rejection.ts';
 
 /** Something that throws in every way a worker API can. */
@@ -38,7 +38,7 @@ function connect(): Remote<typeof thrower> {
 }
 
 /** The worker side as the engine's (comlink's expose, Vitrine's handler), the page side as the script tag's. */
-function connectPage(): Remote<typeof thrower> {
+function connectPage(): PageRemote<typeof thrower> {
   registerErrorTransfer();
   const { port1, port2 } = new MessageChannel();
   ports.push(port1, port2);

@@ -65,15 +65,17 @@ describe('build output', () => {
     expect([...magic]).toEqual([0x00, 0x61, 0x73, 0x6d]);
   });
 
-  it('should emit the library entry dist/lib/vitrine.mjs that package.json exports', async () => {
+  it('should emit the library entry dist/lib/vitrine.mjs that package.json exports, starting the same worker as the script tag', async () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
       exports: { '.': { import: string } };
     };
     expect(pkg.exports['.'].import).toBe('./dist/lib/vitrine.mjs');
-    const { worker } = hashedAssets(`${DIST}lib/assets`);
+    // One copy of the worker and its wasm in the package: the library's are the script tag's, in dist/assets/.
+    const { worker } = hashedAssets(`${DIST}assets`);
+    expect(existsSync(`${DIST}lib/assets`)).toBe(false);
     const lib = readFileSync(`${DIST}lib/vitrine.mjs`, 'utf8');
     expect(lib).toMatch(/export\s*\{[^}]*\bcreateVitrine\b/);
-    expect(lib).toContain(`\`assets/${worker}\``);
+    expect(lib).toContain(`\`../assets/${worker}\``);
     // Importable as a module in Node (no worker is started until a call is made).
     const mod = (await import(`${DIST}lib/vitrine.mjs`)) as Record<string, unknown>;
     expect(typeof mod.createVitrine).toBe('function');
@@ -83,10 +85,14 @@ describe('build output', () => {
   it('should emit dist/lib/widgets.mjs for `vitrine/widgets`, importing Preact from the app rather than bundling it', async () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
       exports: Record<string, { import: string; types: string }>;
-      dependencies: Record<string, string>;
+      peerDependencies: Record<string, string>;
     };
-    expect(pkg.exports['./widgets']).toEqual({ types: './widgets/index.ts', import: './dist/lib/widgets.mjs' });
-    expect(pkg.dependencies.preact).toBeDefined();
+    expect(pkg.exports['./widgets']).toEqual({
+      types: './dist/types/widgets/index.d.ts',
+      import: './dist/lib/widgets.mjs',
+      default: './dist/lib/widgets.mjs',
+    });
+    expect(pkg.peerDependencies.preact).toBe('^10.0.0 || ^11.0.0');
     const code = readFileSync(`${DIST}lib/widgets.mjs`, 'utf8');
     expect(code).toMatch(/from\s*["']preact["']/);
     expect(code).toMatch(/from\s*["']preact\/hooks["']/);
@@ -99,10 +105,9 @@ describe('build output', () => {
 
   it('should ship no test-only fault hooks (RELIABILITY.md "fault-injection surface": S5, S7, S8, W7)', () => {
     const files = [`${DIST}vitrine.js`, `${DIST}vitrine-slots.js`, `${DIST}lib/vitrine.mjs`];
-    for (const dir of [`${DIST}assets/`, `${DIST}lib/assets/`]) {
+    for (const dir of [`${DIST}assets/`, `${DIST}lib/`, `${DIST}cli/`]) {
       for (const file of assetsIn(dir)) if (file.endsWith('.js') || file.endsWith('.mjs')) files.push(dir + file);
     }
-    for (const file of assetsIn(`${DIST}lib`)) if (file.endsWith('.mjs')) files.push(`${DIST}lib/${file}`);
     for (const file of new Set(files)) {
       const code = readFileSync(file, 'utf8');
       expect(code, file).not.toContain('__vitrineTest');

@@ -3,7 +3,6 @@
  * graphs and popularity, text → content vectors, optional imported vectors, optional int8.
  * Pure of CLI concerns (argument parsing, printing) so tests can call it directly.
  */
-import { readFileSync } from 'node:fs';
 import type { BundleInput, EmbeddingMatrix, ModelWeights, ProductInput, SessionModel } from '../../shared/bundle/types.ts';
 import { VitrineError } from '../../shared/errors.ts';
 import { loadCatalog } from './catalog.ts';
@@ -19,6 +18,7 @@ import { sessionGraphs } from './sessions.ts';
 import { contentEmbeddings } from './text-embeddings.ts';
 import { blendWithSessions } from './vectors.ts';
 import { quantizeInt8 } from '../../shared/bundle/quantize.ts';
+import { packageVersion } from '../version.ts';
 
 export interface BuildOptions {
   catalog: string;
@@ -171,7 +171,7 @@ export function assembleBundleInput(options: AssembleOptions): BundleInput {
   }
   progress.done();
   const input: BundleInput = {
-    meta: { builder: builderVersion(), builtAt: options.builtAt, dim, dtype: embeddings.dtype, sourceCounts, embeddingSource },
+    meta: { builder: packageVersion(), builtAt: options.builtAt, dim, dtype: embeddings.dtype, sourceCounts, embeddingSource },
     products,
     popularity,
     covisitation: graphs?.covisitation ?? emptyCsr(n),
@@ -209,10 +209,4 @@ function mergeLogs(logs: EventLog[]): EventLog | undefined {
     merged.unknownProducts += l.unknownProducts;
   }
   return merged;
-}
-
-/** The CLI's own version, from package.json, for `meta.builder`. */
-function builderVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return pkg.version ?? '0.0.0';
 }
