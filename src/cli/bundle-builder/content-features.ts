@@ -78,14 +78,23 @@ export function contentMatrix(
 ): ContentMatrix {
   const n = products.length;
   // Pass 1: every product's tokens (as vocabulary ids) and weights, and document frequencies.
+  // Typed arrays that grow by doubling: a 200,000-product catalog has millions of entries, which
+  // plain number arrays would hold at several times the bytes.
   const vocabulary = new Map<string, number>();
   const df: number[] = [];
   const rowStart = new Uint32Array(n + 1);
-  const ids: number[] = [];
-  const weights: number[] = [];
+  let ids = new Uint32Array(Math.max(1024, n * 16));
+  let weights = new Float32Array(ids.length); // sums of the small FIELD_WEIGHTS: exact in float32
+  let entries = 0;
   const scratch = new Map<string, number>();
   for (let p = 0; p < n; p++) {
-    for (const [token, weight] of productFeatures(products[p]!, descriptions[p] ?? '', scratch)) {
+    const features = productFeatures(products[p]!, descriptions[p] ?? '', scratch);
+    if (entries + features.size > ids.length) {
+      const capacity = Math.max(ids.length * 2, entries + features.size);
+      ids = grow(ids, capacity);
+      weights = grow(weights, capacity);
+    }
+    for (const [token, weight] of features) {
       let id = vocabulary.get(token);
       if (id === undefined) {
         id = df.length;
@@ -93,10 +102,10 @@ export function contentMatrix(
         df.push(0);
       }
       df[id]!++;
-      ids.push(id);
-      weights.push(weight);
+      ids[entries] = id;
+      weights[entries++] = weight;
     }
-    rowStart[p + 1] = ids.length;
+    rowStart[p + 1] = entries;
     if ((p & 1023) === 0) onProgress?.(p);
   }
   // Columns: tokens of two or more products, in first-seen order (deterministic).
@@ -108,13 +117,15 @@ export function contentMatrix(
       tokens.push(token);
     }
   }
+  vocabulary.clear();
   // Pass 2: (1 + ln weight) × smoothed idf. Rows are normalised over all their tokens, unshared
   // ones included, so a row's length is the share of the product that other products can match.
   const offsets = new Uint32Array(n + 1);
-  const indices: number[] = [];
-  const values: number[] = [];
+  const indices = new Uint32Array(entries); // at most every entry of pass 1
+  const values = new Float64Array(entries);
+  let kept = 0;
   for (let p = 0; p < n; p++) {
-    const start = values.length;
+    const start = kept;
     let norm = 0;
     for (let f = rowStart[p]!; f < rowStart[p + 1]!; f++) {
       const idf = Math.log((n + 1) / (df[ids[f]!]! + 1)) + 1;
@@ -122,12 +133,18 @@ export function contentMatrix(
       norm += value * value;
       const c = column[ids[f]!]!;
       if (c < 0) continue;
-      indices.push(c);
-      values.push(value);
+      indices[kept] = c;
+      values[kept++] = value;
     }
     const inverse = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let e = start; e < values.length; e++) values[e]! *= inverse;
-    offsets[p + 1] = values.length;
+    for (let e = start; e < kept; e++) values[e]! *= inverse;
+    offsets[p + 1] = kept;
   }
-  return { rows: n, cols: tokens.length, offsets, indices: Uint32Array.from(indices), values: Float64Array.from(values), tokens };
+  return { rows: n, cols: tokens.length, offsets, indices: indices.subarray(0, kept), values: values.subarray(0, kept), tokens };
+}
+
+function grow<T extends Uint32Array | Float32Array>(array: T, capacity: number): T {
+  const bigger = new (array.constructor as new (length: number) => T)(capacity);
+  bigger.set(array);
+  return bigger;
 }
