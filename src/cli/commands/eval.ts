@@ -42,7 +42,7 @@ Options:
                                        ItemId|product, time|timestamp|Time (s, ms or ISO 8601) or
                                        eventdate (+ timeframe, ms), as DIGINETICA's exports
                           jsonl        OTTO: {"session":1,"events":[{"aid":5,"ts":ms,"type":"clicks"}]}
-  --delimiter C         field separator of csv files (default ","; e.g. ";" for DIGINETICA)
+  --delimiter C         field separator of csv files (default: sniffed from the header; e.g. ";" for DIGINETICA)
   --cutoff K            largest list length scored (default 20): k = 5, 10, 20 up to K, plus K;
                         coverage and popularity bias are measured at K
   --models LIST         comma-separated, from ${EVAL_MODELS.join(', ')} (default: ${DEFAULT_MODELS.join(', ')});

@@ -28,8 +28,8 @@ Options:
   --valid-days N        the same for train_valid within train_full (default: as the test part)
   --valid-sessions N    the same, by session count
   --format F            ${SESSION_FORMATS.join(' | ')} (default: from the file, as \`vitrine eval\`)
-  --delimiter C         field separator of csv files (default "," or ";" when the header has only
-                        semicolons, e.g. DIGINETICA's train-item-views.csv)
+  --delimiter C         field separator of csv files (default: the most frequent of , ; | in the
+                        header, outside quotes; e.g. ";" for DIGINETICA's train-item-views.csv)
   --skip-invalid        report bad rows and go on (default: abort on the first bad row)
   --json                print the counts as JSON
   -h, --help            this text
