@@ -10,6 +10,7 @@ import { randomMatrix } from '../cases/matrices.ts';
 import { targetLines } from '../cases/targets.ts';
 import { compileCBaseline, type CBaseline } from './c-baseline.ts';
 import { catalogEmbeddings } from './catalog-embeddings.ts';
+import { measureCliMemory } from './cli-memory.ts';
 import { printSizes } from './download-sizes.ts';
 import type { BenchOptions } from './options.ts';
 import { printer } from './printer.ts';
@@ -68,6 +69,16 @@ export async function runNodeBench(options: BenchOptions): Promise<number> {
       for (const row of banditRows)
         out.note('', { bandit: row.case, ...row, per_ms: +row.per_ms.toFixed(1), call_us: +row.call_us.toFixed(3) });
     else out.note(banditTableLines(banditRows).join('\n'));
+  }
+  if (options.cliMemory) {
+    const memory = measureCliMemory();
+    if (typeof memory === 'string') out.note(`note: CLI memory skipped: ${memory}`, { note: 'cli memory skipped', reason: memory });
+    else
+      out.note(
+        `\nvitrine bundle build, ${memory.products.toLocaleString('en-US')}-product synthetic catalog: max RSS ${memory.maxRssMb} MB ` +
+          `(${memory.maxRssMb < memory.budgetMb ? 'within' : 'OVER'} the ${memory.budgetMb} MB budget), ${memory.seconds} s`,
+        { cliMemory: memory },
+      );
   }
   printSizes(out);
   return 0;

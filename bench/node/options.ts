@@ -30,6 +30,8 @@ Options:
   --skip-recall      do not measure int8 recall
   --skip-bandit      do not time the bandit kernels (Thompson draws and slates at 50 arms, linear TS
                      score draws and Sherman–Morrison updates at d = 16)
+  --skip-cli-memory  do not measure \`vitrine bundle build\`'s peak memory on a synthetic 200,000-product
+                     catalog (max RSS under /usr/bin/time; about a minute)
   --budget-ms MS     measured time per case before stopping early (default 1500; at least 7 runs)
   -h, --help         this text
 
@@ -48,6 +50,7 @@ const OPTIONS = {
   'skip-c': { type: 'boolean' },
   'skip-recall': { type: 'boolean' },
   'skip-bandit': { type: 'boolean' },
+  'skip-cli-memory': { type: 'boolean' },
   'budget-ms': { type: 'string' },
 } as const;
 
@@ -73,6 +76,7 @@ export interface BenchOptions {
   c: boolean;
   recall: boolean;
   bandit: boolean;
+  cliMemory: boolean;
   budgetMs: number;
 }
 
@@ -102,6 +106,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     c: !values['skip-c'],
     recall: !values['skip-recall'],
     bandit: !values['skip-bandit'],
+    cliMemory: !values['skip-cli-memory'],
     budgetMs: budget,
   };
 }

@@ -39,8 +39,10 @@ export interface BuildOptions {
   maxSessions?: number | undefined;
   modelWeights?: ModelWeights | undefined;
   sessionModel?: SessionModel | undefined;
+  /** Forces the separator of CSV/TSV inputs (`--delimiter`); default: sniffed per file. */
+  delimiter?: string | undefined;
   progress: Progress;
-  /** Where skipped-row and fallback notes go (stderr in the CLI). */
+  /** Where skipped-row, fallback and warning notes go (stderr in the CLI). */
   log: (line: string) => void;
 }
 
@@ -60,19 +62,31 @@ export function buildBundleInput(options: BuildOptions): BuildResult {
   const { progress, log } = options;
   const invalid = new InvalidRows(options.skipInvalid, log);
 
-  progress.step('reading catalog', 1);
-  const catalog = loadCatalog(options.catalog, { mapping: options.catalogFields, defaultCurrency: options.currency, invalid, warn: log });
+  const { delimiter } = options;
+  // A file's share read (its row count is not known before the end); the bar shows the rows read.
+  const onProgress = (bytes: number, size: number, rows: number) => progress.update(size > 0 ? bytes / size : 1, rows);
+  progress.step('reading catalog', 1, 'rows');
+  const catalog = loadCatalog(options.catalog, {
+    mapping: options.catalogFields,
+    defaultCurrency: options.currency,
+    invalid,
+    warn: log,
+    delimiter,
+    onProgress,
+  });
   const { products } = catalog;
 
   const logs: EventLog[] = [];
   for (const file of options.events) {
-    progress.step('reading events', 1);
-    logs.push(loadEvents(file, { mapping: options.eventFields, indexById: catalog.indexById, invalid }));
+    progress.step('reading events', 1, 'rows');
+    logs.push(loadEvents(file, { mapping: options.eventFields, indexById: catalog.indexById, invalid, warn: log, delimiter, onProgress }));
   }
   const log_ = mergeLogs(logs);
   if (log_ && log_.unknownProducts > 0) log(`note: ${log_.unknownProducts} events name products not in the catalog; ignored`);
 
-  const imported = options.embeddings ? importEmbeddings(options.embeddings, catalog.indexById, invalid) : undefined;
+  const imported = options.embeddings
+    ? importEmbeddings(options.embeddings, catalog.indexById, invalid, { delimiter, warn: log })
+    : undefined;
   const extraCounts: Record<string, number> = { catalogRows: catalog.rows, skippedRows: invalid.count };
   const input = assembleBundleInput({
     ...options,
@@ -130,7 +144,7 @@ export function assembleBundleInput(options: AssembleOptions): BundleInput {
   }
   const dim = imported?.dim ?? options.dim ?? DEFAULT_DIM;
 
-  progress.step('content embeddings', n);
+  progress.step('content embeddings', n, 'products');
   const content = contentEmbeddings(products, options.descriptions, { dim, seed: options.seed, onProgress: (d) => progress.update(d) });
 
   progress.step('session graphs', 1);

@@ -29,11 +29,14 @@ const STOP_WORDS = new Set(
   'a an and are as at be by for from in is it its of on or the to with this that your you our will can all has have not'.split(' '),
 );
 
+const NOT_WORD = /[^\p{L}\p{N}]+/u;
+
 /** Lower-cased letter/digit runs of two or more characters, minus stop words. */
 export function tokenize(text: string): string[] {
+  // Splitting on what is not a letter or digit gives the same runs as matching them, without a
+  // match object per token: 200,000 products make tens of millions of tokens.
   const out: string[] = [];
-  for (const match of text.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)) {
-    const token = match[0];
+  for (const token of text.toLowerCase().split(NOT_WORD)) {
     if (token.length >= 2 && !STOP_WORDS.has(token)) out.push(token);
   }
   return out;
@@ -78,14 +81,23 @@ export function contentMatrix(
 ): ContentMatrix {
   const n = products.length;
   // Pass 1: every product's tokens (as vocabulary ids) and weights, and document frequencies.
+  // Typed arrays grown by half as needed: a 200,000-product catalog has millions of entries, which
+  // plain number arrays would hold at several times the bytes.
   const vocabulary = new Map<string, number>();
   const df: number[] = [];
   const rowStart = new Uint32Array(n + 1);
-  const ids: number[] = [];
-  const weights: number[] = [];
+  let ids = new Uint32Array(Math.max(1024, estimatedEntries(products, descriptions)));
+  let weights = new Float32Array(ids.length); // sums of the small FIELD_WEIGHTS: exact in float32
+  let entries = 0;
   const scratch = new Map<string, number>();
   for (let p = 0; p < n; p++) {
-    for (const [token, weight] of productFeatures(products[p]!, descriptions[p] ?? '', scratch)) {
+    const features = productFeatures(products[p]!, descriptions[p] ?? '', scratch);
+    if (entries + features.size > ids.length) {
+      const capacity = Math.max(Math.ceil(ids.length * 1.25), entries + features.size);
+      ids = grow(ids, capacity);
+      weights = grow(weights, capacity);
+    }
+    for (const [token, weight] of features) {
       let id = vocabulary.get(token);
       if (id === undefined) {
         id = df.length;
@@ -93,10 +105,10 @@ export function contentMatrix(
         df.push(0);
       }
       df[id]!++;
-      ids.push(id);
-      weights.push(weight);
+      ids[entries] = id;
+      weights[entries++] = weight;
     }
-    rowStart[p + 1] = ids.length;
+    rowStart[p + 1] = entries;
     if ((p & 1023) === 0) onProgress?.(p);
   }
   // Columns: tokens of two or more products, in first-seen order (deterministic).
@@ -108,26 +120,46 @@ export function contentMatrix(
       tokens.push(token);
     }
   }
+  vocabulary.clear();
   // Pass 2: (1 + ln weight) × smoothed idf. Rows are normalised over all their tokens, unshared
   // ones included, so a row's length is the share of the product that other products can match.
+  // Kept entries are compacted into `ids` itself (an entry is never written after one still to be
+  // read), so this pass adds only the values.
   const offsets = new Uint32Array(n + 1);
-  const indices: number[] = [];
-  const values: number[] = [];
+  const indices = ids;
+  const values = new Float64Array(entries);
+  let kept = 0;
   for (let p = 0; p < n; p++) {
-    const start = values.length;
+    const start = kept;
     let norm = 0;
     for (let f = rowStart[p]!; f < rowStart[p + 1]!; f++) {
-      const idf = Math.log((n + 1) / (df[ids[f]!]! + 1)) + 1;
+      const id = ids[f]!;
+      const idf = Math.log((n + 1) / (df[id]! + 1)) + 1;
       const value = (1 + Math.log(weights[f]!)) * idf;
       norm += value * value;
-      const c = column[ids[f]!]!;
+      const c = column[id]!;
       if (c < 0) continue;
-      indices.push(c);
-      values.push(value);
+      indices[kept] = c;
+      values[kept++] = value;
     }
     const inverse = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let e = start; e < values.length; e++) values[e]! *= inverse;
-    offsets[p + 1] = values.length;
+    for (let e = start; e < kept; e++) values[e]! *= inverse;
+    offsets[p + 1] = kept;
   }
-  return { rows: n, cols: tokens.length, offsets, indices: Uint32Array.from(indices), values: Float64Array.from(values), tokens };
+  return { rows: n, cols: tokens.length, offsets, indices: indices.subarray(0, kept), values: values.subarray(0, kept), tokens };
+}
+
+/** Entries of the whole matrix, from the first products' features plus a tenth: sized once, rarely grown. */
+function estimatedEntries(products: readonly ProductInput[], descriptions: readonly string[]): number {
+  const sample = Math.min(products.length, 1000);
+  let entries = 0;
+  const scratch = new Map<string, number>();
+  for (let p = 0; p < sample; p++) entries += productFeatures(products[p]!, descriptions[p] ?? '', scratch).size;
+  return Math.ceil((sample > 0 ? entries / sample : 0) * products.length * 1.1);
+}
+
+function grow<T extends Uint32Array | Float32Array>(array: T, capacity: number): T {
+  const bigger = new (array.constructor as new (length: number) => T)(capacity);
+  bigger.set(array);
+  return bigger;
 }

@@ -7,7 +7,8 @@
  * Events naming products that are not in the catalog are counted and ignored.
  */
 import { VitrineError, isVitrineError } from '../../shared/errors.ts';
-import { pick, type EventField, type FieldMapping } from './fields.ts';
+import { checkColumns } from './column-check.ts';
+import { EVENT_ALIASES, explicitFields, pick, type EventField, type FieldMapping } from './fields.ts';
 import type { InvalidRows } from './invalid-rows.ts';
 import { readTable } from './records.ts';
 
@@ -53,10 +54,32 @@ export interface EventOptions {
   mapping: FieldMapping<EventField>;
   indexById: Map<string, number>;
   invalid: InvalidRows;
+  /** Where the encoding and column warnings go. */
+  warn?: (line: string) => void;
+  /** Forces the separator of a CSV/TSV log (`--delimiter`). */
+  delimiter?: string | undefined;
+  /** Progress while reading: file bytes read, the file's size, rows read. */
+  onProgress?: (bytes: number, size: number, rows: number) => void;
 }
 
 export function loadEvents(file: string, options: EventOptions): EventLog {
-  const { records } = readTable(file);
+  let rows = 0;
+  const { columns, records } = readTable(file, {
+    delimiter: options.delimiter,
+    warn: options.warn,
+    onBytes: options.onProgress && ((bytes, size) => options.onProgress!(bytes, size, rows)),
+  });
+  // A CSV/TSV log holds one event per row: its header must name the session and product columns.
+  if (columns) {
+    checkColumns(columns, {
+      file,
+      flag: '--event-field',
+      mapping: options.mapping,
+      explicit: explicitFields(options.mapping, EVENT_ALIASES),
+      required: ['session', 'product'],
+      warn: options.warn ?? (() => {}),
+    });
+  }
   const sessions = new Map<string, number>();
   const session: number[] = [];
   const product: number[] = [];
@@ -82,6 +105,7 @@ export function loadEvents(file: string, options: EventOptions): EventLog {
   };
 
   for (const record of records) {
+    rows++;
     if (record.error) {
       options.invalid.handle(record.error);
       continue;

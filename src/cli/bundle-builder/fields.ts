@@ -88,6 +88,14 @@ export function parseFieldMapping<F extends string>(
   return mapping;
 }
 
+/**
+ * The fields given on the command line: `parseFieldMapping` keeps the alias array itself for a field
+ * that was not mapped, so any other array was given explicitly.
+ */
+export function explicitFields<F extends string>(mapping: FieldMapping<F>, aliases: Record<F, string[]>): F[] {
+  return (Object.keys(aliases) as F[]).filter((field) => mapping[field] !== aliases[field]);
+}
+
 /** Reads a source column or dotted path (`meta.price`, `images.0`) from a record. */
 export function getPath(record: Record<string, unknown>, path: string): unknown {
   // A column literally named "a.b" (CSV) wins over nested lookup.

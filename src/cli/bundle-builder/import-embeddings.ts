@@ -6,9 +6,10 @@
  * products falling back to content vectors must live on the same unit sphere.
  */
 import { VitrineError, isVitrineError } from '../../shared/errors.ts';
-import { parseCsv } from './csv.ts';
+import { csvRows, sniffDelimiter } from './csv.ts';
+import { openInput } from './input-file.ts';
 import type { InvalidRows } from './invalid-rows.ts';
-import { detectFormat, readTable, readText } from './records.ts';
+import { detectFormat, readTable } from './records.ts';
 import { normalizeInto } from './text-embeddings.ts';
 
 export interface ImportedEmbeddings {
@@ -19,8 +20,20 @@ export interface ImportedEmbeddings {
   unknownIds: number;
 }
 
-export function importEmbeddings(file: string, indexById: Map<string, number>, invalid: InvalidRows): ImportedEmbeddings {
-  const rows = readVectorRows(file, invalid);
+export interface ImportOptions {
+  /** Forces the separator of a CSV/TSV file (`--delimiter`). */
+  delimiter?: string | undefined;
+  /** Where the encoding warning goes. */
+  warn?: (line: string) => void;
+}
+
+export function importEmbeddings(
+  file: string,
+  indexById: Map<string, number>,
+  invalid: InvalidRows,
+  options: ImportOptions = {},
+): ImportedEmbeddings {
+  const rows = readVectorRows(file, invalid, options);
   let dim = 0;
   const vectors = new Map<number, Float32Array>();
   let unknownIds = 0;
@@ -67,33 +80,33 @@ interface VectorRow {
   values: unknown[];
 }
 
-function readVectorRows(file: string, invalid: InvalidRows): VectorRow[] {
-  const text = readText(file);
-  const format = detectFormat(file, text);
+function* readVectorRows(file: string, invalid: InvalidRows, options: ImportOptions): Generator<VectorRow, void, undefined> {
+  const input = openInput(file, options.warn);
+  const head = input.head();
+  const format = detectFormat(file, head, options.delimiter);
   if (format === 'csv' || format === 'tsv') {
-    const parsed = parseCsv(text, format === 'tsv' ? '\t' : ',', file);
-    // A first row whose second cell is not a number is a header.
-    const first = parsed[0];
-    const skipHeader = first !== undefined && first.fields.length > 1 && !Number.isFinite(Number(first.fields[1]));
-    return parsed.slice(skipHeader ? 1 : 0).map(({ line, fields }) => ({
-      line,
-      id: (fields[0] ?? '').trim(),
+    const delimiter = options.delimiter ?? (format === 'tsv' ? '\t' : sniffDelimiter(head));
+    let first = true;
+    for (const { line, fields } of csvRows(input.chunks(), { delimiter, file, decode: input.decode })) {
+      // A first row whose second cell is not a number is a header.
+      const isHeader = first && fields.length > 1 && !Number.isFinite(Number(fields[1]));
+      first = false;
+      if (isHeader) continue;
       // Empty or non-numeric cells become NaN and are rejected with their position.
-      values: fields.slice(1).map((c) => (c.trim() === '' ? NaN : Number(c))),
-    }));
+      yield { line, id: (fields[0] ?? '').trim(), values: fields.slice(1).map((c) => (c.trim() === '' ? NaN : Number(c))) };
+    }
+    return;
   }
-  const out: VectorRow[] = [];
-  for (const record of readTable(file).records) {
+  for (const record of readTable(file, { warn: () => {} }).records) {
     if (record.error) {
       invalid.handle(record.error);
       continue;
     }
     const { id, vector } = record.value;
-    out.push({
+    yield {
       line: record.line,
       id: typeof id === 'number' || typeof id === 'string' ? String(id).trim() : '',
       values: Array.isArray(vector) ? vector : [],
-    });
+    };
   }
-  return out;
 }

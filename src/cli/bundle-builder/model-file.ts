@@ -4,7 +4,8 @@
  * and the session-kNN constants in its sessionModel section). A small JSON file so a shop can
  * review and version it.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-write.ts';
 import { decodeSessionModel } from '../../shared/bundle/json-sections.ts';
 import type { ModelWeights, SessionModel } from '../../shared/bundle/types.ts';
 import { VitrineError } from '../../shared/errors.ts';
@@ -39,11 +40,7 @@ export function writeModelFile(file: string, fitted: FittedModel, fittedOn?: Rec
     ...(fitted.sessionModel ? { sessionModel: fitted.sessionModel } : {}),
     ...(fittedOn ? { fittedOn } : {}),
   };
-  try {
-    writeFileSync(file, `${JSON.stringify(model, null, 2)}\n`);
-  } catch (error) {
-    throw new VitrineError('INPUT_UNREADABLE', `cannot write ${file}: ${(error as Error).message}`, { file });
-  }
+  writeFileAtomic(file, `${JSON.stringify(model, null, 2)}\n`);
 }
 
 /** The weights and constants in `file`. A file of the wrong shape is an error naming the bad key. */

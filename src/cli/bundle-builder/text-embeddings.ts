@@ -16,7 +16,7 @@
 import type { ProductInput } from '../../shared/bundle/types.ts';
 import { fmix32, hashString } from '../../shared/random.ts';
 import { contentMatrix } from './content-features.ts';
-import { multiply, truncatedSvd } from './truncated-svd.ts';
+import { truncatedSvd } from './truncated-svd.ts';
 
 export interface ContentEmbeddingOptions {
   dim: number;
@@ -33,21 +33,29 @@ export function contentEmbeddings(
 ): Float32Array {
   const { dim, seed } = options;
   const n = products.length;
-  const matrix = contentMatrix(products, descriptions, (done) => options.onProgress?.(done / 3));
-  const svd = matrix.cols > 0 ? truncatedSvd(matrix, { rank: dim, seed }) : undefined;
-  options.onProgress?.((2 * n) / 3);
+  // Progress in products: a quarter for the features, half for the SVD's passes, a quarter for the projection.
+  const matrix = contentMatrix(products, descriptions, (done) => options.onProgress?.(done / 4));
+  const svd =
+    matrix.cols > 0
+      ? truncatedSvd(matrix, { rank: dim, seed, onProgress: (share) => options.onProgress?.(n / 4 + (share * n) / 2) })
+      : undefined;
+  options.onProgress?.((3 * n) / 4);
   const rank = svd?.rank ?? 0;
-  const projected = svd ? multiply(matrix, svd.right, rank) : new Float64Array(0);
+  const right = svd?.right ?? new Float64Array(0);
+  const { offsets, indices, values } = matrix;
   const out = new Float32Array(n * dim);
   const row = new Float64Array(dim);
   for (let p = 0; p < n; p++) {
+    // The product's projection on the SVD directions (row p of matrix · right), one row at a time:
+    // the whole n × rank float64 product would be 100 MB at 200,000 products.
     row.fill(0);
-    let captured = 0;
-    for (let j = 0; j < rank; j++) {
-      const v = projected[p * rank + j]!;
-      row[j] = v;
-      captured += v * v;
+    for (let e = offsets[p]!; e < offsets[p + 1]!; e++) {
+      const v = values[e]!;
+      const from = indices[e]! * rank;
+      for (let j = 0; j < rank; j++) row[j]! += v * right[from + j]!;
     }
+    let captured = 0;
+    for (let j = 0; j < rank; j++) captured += row[j]! * row[j]!;
     // What the projection misses (unshared tokens, shared structure beyond `dim`) gets a small own direction.
     const residual = Math.sqrt(Math.max(0, 1 - captured));
     if (residual > 0) {
@@ -55,7 +63,7 @@ export function contentEmbeddings(
       for (let j = 0; j < dim; j++) row[j]! += OWN_SHARE * residual * own[j]!;
     }
     normalizeInto(out, p * dim, row);
-    if ((p & 1023) === 0) options.onProgress?.((2 * n) / 3 + p / 3);
+    if ((p & 1023) === 0) options.onProgress?.((3 * n) / 4 + p / 4);
   }
   return out;
 }

@@ -26,6 +26,8 @@ export interface TruncatedSvdOptions {
   oversample?: number;
   /** Power iterations; each sharpens a slowly decaying spectrum (HMT §4.5). */
   powerIterations?: number;
+  /** Called now and then with the share of the work done (0..1), for a progress bar. */
+  onProgress?: (share: number) => void;
 }
 
 export interface TruncatedSvd {
@@ -62,10 +64,11 @@ export function multiply(a: SparseMatrix, x: Float64Array, width: number): Float
  * `aᵀ · (a · z)` for a dense row-major `a.cols × width` matrix `z`, one row of `a · z` at a time:
  * never materialising the `a.rows × width` middle keeps the passes in cache.
  */
-function multiplyNormal(a: SparseMatrix, z: Float64Array, width: number): Float64Array {
+function multiplyNormal(a: SparseMatrix, z: Float64Array, width: number, onRow: (r: number) => void): Float64Array {
   const out = new Float64Array(a.cols * width);
   const y = new Float64Array(width);
   for (let r = 0; r < a.rows; r++) {
+    if ((r & 4095) === 0) onRow(r);
     rowTimes(a, r, z, width, y);
     scatterRow(a, r, y, width, out);
   }
@@ -73,11 +76,12 @@ function multiplyNormal(a: SparseMatrix, z: Float64Array, width: number): Float6
 }
 
 /** `aᵀ · Ω` for a seeded random sign matrix Ω (`a.rows × width`), generated row by row. */
-function sketchRowSpace(a: SparseMatrix, width: number, seed: number): Float64Array {
+function sketchRowSpace(a: SparseMatrix, width: number, seed: number, onRow: (r: number) => void): Float64Array {
   const out = new Float64Array(a.cols * width);
   const signs = new Float64Array(width);
   const rand = mulberry32(seed);
   for (let r = 0; r < a.rows; r++) {
+    if ((r & 4095) === 0) onRow(r);
     randomSigns(signs, rand);
     scatterRow(a, r, signs, width, out);
   }
@@ -220,16 +224,21 @@ export function truncatedSvd(a: SparseMatrix, options: TruncatedSvdOptions): Tru
   const oversample = options.oversample ?? DEFAULT_OVERSAMPLE;
   const iterations = options.powerIterations ?? DEFAULT_POWER_ITERATIONS;
   const width = Math.max(1, Math.min(options.rank + oversample, a.rows, a.cols));
-  let z = sketchRowSpace(a, width, options.seed);
+  // Each pass over the rows is one share of the work: the sketch, each power iteration, the Gram matrix.
+  const passes = iterations + 2;
+  const onRow = (pass: number) => (r: number) => options.onProgress?.((pass + r / Math.max(1, a.rows)) / passes);
+  let z = sketchRowSpace(a, width, options.seed, onRow(0));
   orthonormalizeColumns(z, a.cols, width);
   for (let i = 0; i < iterations; i++) {
-    z = multiplyNormal(a, z, width);
+    z = multiplyNormal(a, z, width, onRow(i + 1));
     orthonormalizeColumns(z, a.cols, width);
   }
   // Yᵀ Y for Y = a Z, one row of Y at a time.
   const gram = new Float64Array(width * width);
   const y = new Float64Array(width);
+  const gramRow = onRow(passes - 1);
   for (let r = 0; r < a.rows; r++) {
+    if ((r & 4095) === 0) gramRow(r);
     rowTimes(a, r, z, width, y);
     for (let i = 0; i < width; i++) {
       const yi = y[i]!;

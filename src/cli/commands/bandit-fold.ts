@@ -1,8 +1,9 @@
 /** `vitrine bandit fold`: received arm counts + the previous priors file → the next priors file, with forgetting. */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parsePriorsFile } from '../../shared/bandit/priors-file.ts';
 import { VitrineError } from '../../shared/errors.ts';
+import { writeFileAtomic } from '../atomic-write.ts';
 import type { Command } from '../command.ts';
 import { badOption, parsingOptions } from '../options.ts';
 import { foldCounts, readCounts } from '../bandit/fold.ts';
@@ -62,13 +63,8 @@ export async function runBanditFold(argv: string[], out: (line: string) => void 
     if (Date.parse(previous.updatedAt) > now) throw badOption('--now', `is before the previous fold (${previous.updatedAt})`);
   }
   const { priors, summary } = foldCounts(previous, readCounts(values.counts), { halfLifeDays: halfLife, now });
-  try {
-    // Written whole then renamed: a server reading the priors file never sees half of it.
-    writeFileSync(`${values.out}.tmp`, `${JSON.stringify(priors, null, 2)}\n`);
-    renameSync(`${values.out}.tmp`, values.out);
-  } catch (error) {
-    throw new VitrineError('INPUT_UNREADABLE', `cannot write ${values.out}: ${(error as Error).message}`, { file: values.out });
-  }
+  // Written whole then renamed: a server reading the priors file never sees half of it.
+  writeFileAtomic(values.out, `${JSON.stringify(priors, null, 2)}\n`);
   const experiments = Object.keys(priors.experiments).length;
   if (values.json) out(JSON.stringify({ out: values.out, updatedAt: priors.updatedAt, experiments, ...summary }));
   else

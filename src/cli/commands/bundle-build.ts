@@ -1,12 +1,12 @@
 /** `vitrine bundle build`: catalog (+ events, + vectors) → one binary bundle file. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { encodeBundle, inspectBundle } from '../../shared/bundle/index.ts';
+import { encodeBundle } from '../../shared/bundle/index.ts';
+import { readHeader, readTable } from '../../shared/bundle/table.ts';
 import type { BundleInput } from '../../shared/bundle/types.ts';
-import { VitrineError } from '../../shared/errors.ts';
+import { writeFileAtomic } from '../atomic-write.ts';
 import type { Command } from '../command.ts';
-import { badOption, integer, parsingOptions } from '../options.ts';
+import { collectGarbageEarly } from '../heap-growth.ts';
+import { badOption, delimiterOption, integer, parsingOptions } from '../options.ts';
 import { DEFAULT_DIM, buildBundleInput, type BuildOptions } from '../bundle-builder/build.ts';
 import { CATALOG_ALIASES, CATALOG_FIELDS, EVENT_ALIASES, EVENT_FIELDS, parseFieldMapping } from '../bundle-builder/fields.ts';
 import { NO_MODEL, readModelFile } from '../bundle-builder/model-file.ts';
@@ -30,6 +30,8 @@ Options:
   --quantize int8|none        store vectors as int8 with a per-row scale (default none = float32)
   --field canonical=source    map a catalog field to a source column or dotted JSON path (repeatable)
   --event-field canonical=source   same for the events log: session, product, time, type (repeatable)
+  --delimiter C               separator of CSV inputs: , ; tab | or any ASCII character (default: sniffed
+                              from each file's header, outside quotes)
   --currency CODE             currency when the catalog names none (default EUR)
   --skip-invalid              report bad rows and go on (default: abort on the first bad row)
   --top-m N                   neighbours kept per product in the co-visitation/co-purchase graphs (default 50)
@@ -42,7 +44,7 @@ Options:
                               (none). Too few validation predictions keep the defaults, and say so
   --seed N                    seed of the content SVD's random sketch (default 1); same seed, same bytes
   --built-at ISO              build time stored in the bundle (default SOURCE_DATE_EPOCH, else now)
-  --progress                  draw the progress bar even when stderr is not a terminal
+  --progress                  draw the progress bar (counts, time left) even when stderr is not a terminal
   --json                      print the summary as JSON
   -h, --help                  this text
 
@@ -61,6 +63,7 @@ const OPTIONS = {
   quantize: { type: 'string' },
   field: { type: 'string', multiple: true },
   'event-field': { type: 'string', multiple: true },
+  delimiter: { type: 'string' },
   currency: { type: 'string' },
   'skip-invalid': { type: 'boolean' },
   'top-m': { type: 'string' },
@@ -119,6 +122,7 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
     currency,
     builtAt: builtAt(values['built-at']),
     maxSessions: integer('--max-sessions', values['max-sessions'] ?? String(DEFAULT_MAX_SESSIONS), 0, 10_000_000),
+    delimiter: delimiterOption(values.delimiter),
     ...(fromFile ?? {}),
     progress: createProgress(values.progress ?? io.tty),
     log: io.err,
@@ -126,14 +130,10 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
   const { input, skippedRows, events } = buildBundleInput(options);
   const model = await sessionModelOf(input, events, values.model === undefined && fitMode === 'auto', values.model, io);
   const bytes = encodeBundle(input);
-  try {
-    mkdirSync(dirname(values.out), { recursive: true });
-    writeFileSync(values.out, bytes);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new VitrineError('INPUT_UNREADABLE', `cannot write ${values.out}: ${reason}`, { file: values.out });
-  }
-  const report = inspectBundle(bytes);
+  // Temporary file + rename: a failed write (a full disk) leaves the previous bundle intact.
+  writeFileAtomic(values.out, bytes);
+  // The section table is all the summary needs (a full inspection would decode every product again).
+  const sections = readTable(bytes, readHeader(bytes));
   const summary = {
     out: values.out,
     products: input.products.length,
@@ -144,7 +144,7 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
     sessions: input.meta.sourceCounts.sessions ?? 0,
     skippedRows,
     model,
-    sections: report.sections.map((s) => ({ kind: s.kind, bytes: s.length })),
+    sections: sections.map((s) => ({ kind: s.name, bytes: s.length })),
     bytes: bytes.length,
     seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
   };
@@ -215,5 +215,9 @@ export const bundleBuild: Command = {
   path: ['bundle', 'build'],
   summary: 'Build a binary product bundle from a catalog (+ events, + vectors)',
   help,
-  run: (argv) => runBuild(argv),
+  run: (argv) => {
+    // Only in the CLI's own process: tests call runBuild inside theirs.
+    collectGarbageEarly();
+    return runBuild(argv);
+  },
 };

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VitrineError } from '../../shared/errors.ts';
 import type { Command } from '../command.ts';
-import { badOption, integer, parsingOptions } from '../options.ts';
+import { badOption, delimiterOption, integer, parsingOptions } from '../options.ts';
 import { InvalidRows } from '../bundle-builder/invalid-rows.ts';
 import { DEFAULT_MODEL_FILE, NO_MODEL, readModelFile, writeModelFile, type FittedModel } from '../bundle-builder/model-file.ts';
 import { createItemKnn, createPop, createSpop } from '../eval/baselines.ts';
@@ -42,7 +42,7 @@ Options:
                                        ItemId|product, time|timestamp|Time (s, ms or ISO 8601) or
                                        eventdate (+ timeframe, ms), as DIGINETICA's exports
                           jsonl        OTTO: {"session":1,"events":[{"aid":5,"ts":ms,"type":"clicks"}]}
-  --delimiter C         field separator of csv files (default ","; e.g. ";" for DIGINETICA)
+  --delimiter C         field separator of csv files (default: sniffed from the header; e.g. ";" for DIGINETICA)
   --cutoff K            largest list length scored (default 20): k = 5, 10, 20 up to K, plus K;
                         coverage and popularity bias are measured at K
   --models LIST         comma-separated, from ${EVAL_MODELS.join(', ')} (default: ${DEFAULT_MODELS.join(', ')});
@@ -116,9 +116,9 @@ export async function runEval(argv: string[], io: EvalIo = defaultIo): Promise<n
   const models = modelNames(values.models);
 
   const invalid = new InvalidRows(values['skip-invalid'] ?? false, io.err);
-  const train = readSessions(values.train, format, invalid, delimiter);
+  const train = readSessions(values.train, format, invalid, delimiter, io.err);
   const testFile = (values.tune ? values.valid : values.test)!;
-  const test = readSessions(testFile, format, invalid, delimiter);
+  const test = readSessions(testFile, format, invalid, delimiter, io.err);
   if (train.events === 0) throw new VitrineError('INPUT_UNREADABLE', `${values.train} holds no events`, { file: values.train });
   const { data, dropped } = toEvalData(train, test);
   const part = values.tune ? 'validation' : 'test';
@@ -234,15 +234,6 @@ function sessionFormat(text: string | undefined): SessionFormat | undefined {
   if (!(SESSION_FORMATS as readonly string[]).includes(text))
     throw badOption('--format', `must be one of ${SESSION_FORMATS.join(', ')}, got "${text}"`);
   return text as SessionFormat;
-}
-
-/** `--delimiter`: one character (`\t` accepted for a tab). */
-function delimiterOption(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  const delimiter = text === '\\t' ? '\t' : text;
-  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n')
-    throw badOption('--delimiter', `must be one character other than a quote or newline, got "${text}"`);
-  return delimiter;
 }
 
 function modelNames(text: string | undefined): EvalModelName[] {

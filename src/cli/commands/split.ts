@@ -1,10 +1,10 @@
 /** `vitrine split`: a session log → time-based train/test and train_tr/train_valid files for `vitrine eval`. */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VitrineError } from '../../shared/errors.ts';
+import { writeFileAtomic } from '../atomic-write.ts';
 import type { Command } from '../command.ts';
-import { badOption, integer, parsingOptions } from '../options.ts';
+import { badOption, delimiterOption, integer, parsingOptions } from '../options.ts';
 import { InvalidRows } from '../bundle-builder/invalid-rows.ts';
 import { SESSION_FORMATS, readSessions, type RawSession, type SessionFormat } from '../eval/read.ts';
 import { splitByTime, type TestWindow, type TimeSplit } from '../eval/time-split.ts';
@@ -28,8 +28,8 @@ Options:
   --valid-days N        the same for train_valid within train_full (default: as the test part)
   --valid-sessions N    the same, by session count
   --format F            ${SESSION_FORMATS.join(' | ')} (default: from the file, as \`vitrine eval\`)
-  --delimiter C         field separator of csv files (default "," or ";" when the header has only
-                        semicolons, e.g. DIGINETICA's train-item-views.csv)
+  --delimiter C         field separator of csv files (default: the most frequent of , ; | in the
+                        header, outside quotes; e.g. ";" for DIGINETICA's train-item-views.csv)
   --skip-invalid        report bad rows and go on (default: abort on the first bad row)
   --json                print the counts as JSON
   -h, --help            this text
@@ -92,9 +92,7 @@ export async function runSplit(argv: string[], io: SplitIo = defaultIo): Promise
   const format = values.format;
   if (format !== undefined && !(SESSION_FORMATS as readonly string[]).includes(format))
     throw badOption('--format', `must be one of ${SESSION_FORMATS.join(', ')}, got "${format}"`);
-  const delimiter = values.delimiter === '\\t' ? '\t' : values.delimiter;
-  if (delimiter !== undefined && (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n'))
-    throw badOption('--delimiter', `must be one character other than a quote or newline, got "${values.delimiter}"`);
+  const delimiter = delimiterOption(values.delimiter);
   const test = window(values['test-days'], values['test-sessions'], 'test');
   const valid = window(values['valid-days'], values['valid-sessions'], 'valid', test);
 
@@ -103,6 +101,7 @@ export async function runSplit(argv: string[], io: SplitIo = defaultIo): Promise
     format as SessionFormat | undefined,
     new InvalidRows(values['skip-invalid'] ?? false, io.err),
     delimiter,
+    io.err,
   );
   if (log.events === 0) throw new VitrineError('INPUT_UNREADABLE', `${values.events} holds no events`, { file: values.events });
   const full = splitByTime<string, RawSession>(log.sessions, test);
@@ -114,12 +113,8 @@ export async function runSplit(argv: string[], io: SplitIo = defaultIo): Promise
     train_tr: inner.train,
     train_valid: inner.test,
   };
-  try {
-    mkdirSync(values.out, { recursive: true });
-    for (const [part, sessions] of Object.entries(files)) writeFileSync(join(values.out, `${name}_${part}.txt`), sessionRecText(sessions));
-  } catch (error) {
-    throw new VitrineError('INPUT_UNREADABLE', `cannot write into ${values.out}: ${(error as Error).message}`, { file: values.out });
-  }
+  // Each file whole or not at all (temporary file + rename), so a full disk leaves no truncated split.
+  for (const [part, sessions] of Object.entries(files)) writeFileAtomic(join(values.out, `${name}_${part}.txt`), sessionRecText(sessions));
   const summary = { out: values.out, name, full: counts(full), inner: counts(inner) };
   if (values.json) io.out(JSON.stringify(summary));
   else {

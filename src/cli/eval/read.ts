@@ -10,7 +10,7 @@
  */
 import { extname } from 'node:path';
 import { VitrineError, isVitrineError } from '../../shared/errors.ts';
-import { parseCsv } from '../bundle-builder/csv.ts';
+import { parseCsv, sniffDelimiter } from '../bundle-builder/csv.ts';
 import { parseTime } from '../bundle-builder/events.ts';
 import type { InvalidRows } from '../bundle-builder/invalid-rows.ts';
 import { readText } from '../bundle-builder/records.ts';
@@ -61,21 +61,19 @@ export function detectSessionFormat(file: string, text: string): SessionFormat {
  * Reads one session log. A bad row goes to `invalid` (which throws unless skipping); an unreadable
  * file throws INPUT_UNREADABLE.
  */
-export function readSessions(file: string, format: SessionFormat | undefined, invalid: InvalidRows, delimiter?: string): SessionLog {
-  const text = readText(file);
+export function readSessions(
+  file: string,
+  format: SessionFormat | undefined,
+  invalid: InvalidRows,
+  delimiter?: string,
+  warn?: (line: string) => void,
+): SessionLog {
+  const text = readText(file, warn);
   const chosen = format ?? detectSessionFormat(file, text);
   const builder = new SessionBuilder();
   if (chosen === 'jsonl') readJsonl(text, file, builder, invalid);
-  else readDelimited(text, file, delimiter ?? (chosen === 'session-rec' ? '\t' : csvDelimiter(text)), chosen, builder, invalid);
+  else readDelimited(text, file, delimiter ?? (chosen === 'session-rec' ? '\t' : sniffDelimiter(text)), chosen, builder, invalid);
   return builder.finish();
-}
-
-/** A csv file's separator: `;` when the header has semicolons and no commas (common exports), else `,`. */
-export function csvDelimiter(text: string): string {
-  const start = text.replace(/^\uFEFF/, '');
-  const newline = start.indexOf('\n');
-  const header = newline < 0 ? start : start.slice(0, newline);
-  return header.includes(';') && !header.includes(',') ? ';' : ',';
 }
 
 /** Collects events per session id, in order of first appearance. */

@@ -8,6 +8,7 @@ interface Utf8Decoder {
 }
 interface Utf8Encoder {
   encode(input: string): Uint8Array;
+  encodeInto(input: string, into: Uint8Array): { read: number; written: number };
 }
 interface TextGlobals {
   TextDecoder: new (label: string, options: { fatal: boolean; ignoreBOM: boolean }) => Utf8Decoder;

@@ -1,0 +1,59 @@
+/**
+ * The memory `vitrine bundle build` needs at shop scale (issue 14: a 200,000-product catalog in
+ * under 400 MB): generates the synthetic catalog of test/node/cli-synthetic-catalog.ts and builds it
+ * in a child process under `/usr/bin/time`, whose maximum resident set size is the number reported.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Products in the measured catalog, and the bound the build must stay under. */
+export const CLI_MEMORY_PRODUCTS = 200_000;
+export const CLI_MEMORY_BUDGET_MB = 400;
+
+const TIME = '/usr/bin/time';
+
+export interface CliMemory {
+  products: number;
+  maxRssMb: number;
+  budgetMb: number;
+  seconds: number;
+}
+
+/** The build's peak memory, or why it could not be measured. */
+export function measureCliMemory(products = CLI_MEMORY_PRODUCTS): CliMemory | string {
+  if (!existsSync(TIME)) return `${TIME} not found (apt-get install time)`;
+  const dir = mkdtempSync(join(tmpdir(), 'vitrine-cli-memory-'));
+  try {
+    const made = spawnSync(process.execPath, ['--import', 'tsx', 'test/node/cli-synthetic-catalog.ts', String(products), dir], {
+      encoding: 'utf8',
+    });
+    if (made.status !== 0) return `catalog generation failed: ${made.stderr.trim()}`;
+    const started = performance.now();
+    const run = spawnSync(
+      TIME,
+      [
+        '-f',
+        'maxrss_kb=%M',
+        process.execPath,
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'bundle',
+        'build',
+        '--catalog',
+        join(dir, 'catalog.csv'),
+        '--out',
+        join(dir, 'shop.vtb'),
+      ],
+      { encoding: 'utf8' },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const rss = /maxrss_kb=(\d+)/.exec(run.stderr);
+    if (run.status !== 0 || !rss) return `build failed: ${run.stderr.trim().split('\n').slice(-3).join(' ')}`;
+    return { products, maxRssMb: Math.round(Number(rss[1]) / 1024), budgetMb: CLI_MEMORY_BUDGET_MB, seconds: Number(seconds.toFixed(1)) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
