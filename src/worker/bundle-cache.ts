@@ -33,7 +33,7 @@ async function openCache(url: string): Promise<Cache | null> {
   }
 }
 
-function validatorsOf(response: Response): Validators {
+export function validatorsOf(response: Response): Validators {
   return { etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') };
 }
 

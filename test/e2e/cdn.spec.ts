@@ -50,7 +50,7 @@ interface Cdn {
  */
 async function startCdn(cors: boolean): Promise<Cdn> {
   const log: Logged[] = [];
-  let bundle = { bytes: Buffer.alloc(0), etag: '', modified: '' };
+  let bundle: { bytes: Buffer; etag: string; modified: string } = { bytes: Buffer.alloc(0), etag: '', modified: '' };
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://cdn').pathname;
     const header = req.headers['if-none-match'];
