@@ -6,7 +6,7 @@
  * bundle itself, and what was served.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
@@ -20,6 +20,9 @@ import { hostileInput } from '../fixtures/hostile-bundle.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST = join(ROOT, 'dist');
+
+/** dist's engine worker file, `assets/worker-<hash>.js`. */
+const workerFile = (): string => `assets/${readdirSync(join(DIST, 'assets')).find((name) => /^worker-(?!chunk-)[\w-]+\.js$/.test(name))}`;
 
 /** A 60-product bundle whose every title ends in `edition` and whose prices start at `price`. */
 function bundleOf(edition: string, price: number): Buffer {
@@ -39,6 +42,8 @@ interface Cdn {
   log: Logged[];
   /** Replaces the bundle file (a new ETag and Last-Modified), as a deploy would. */
   publish(bytes: Buffer): void;
+  /** From now on the bundle answers 503 (the CDN's origin is down). */
+  fail(): void;
   close(): Promise<void>;
 }
 
@@ -50,6 +55,7 @@ interface Cdn {
  */
 async function startCdn(cors: boolean): Promise<Cdn> {
   const log: Logged[] = [];
+  let failing = false;
   let bundle: { bytes: Buffer; etag: string; modified: string } = { bytes: Buffer.alloc(0), etag: '', modified: '' };
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://cdn').pathname;
@@ -60,6 +66,7 @@ async function startCdn(cors: boolean): Promise<Cdn> {
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     if (req.method === 'OPTIONS') return answer(204, {});
+    if (path === '/shop.vtb' && failing) return answer(503, { 'content-type': 'text/plain' }, Buffer.from('origin down'));
     if (path === '/shop.vtb') {
       const validators = { etag: bundle.etag, 'last-modified': bundle.modified, 'cache-control': 'public, max-age=3600' };
       if (header === bundle.etag) return answer(304, validators);
@@ -84,6 +91,9 @@ async function startCdn(cors: boolean): Promise<Cdn> {
       version++;
       const etag = `"${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}"`;
       bundle = { bytes, etag, modified: new Date(Date.UTC(2026, 0, 1, 0, 0, version)).toUTCString() };
+    },
+    fail() {
+      failing = true;
     },
     close: () => {
       const done = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -185,6 +195,29 @@ test.describe('Vitrine and its bundle on a CDN', () => {
     await context.close();
   });
 
+  test('should keep the cached bundle and say so on the console and in status when revalidation fails', async ({ browser }) => {
+    cdn = await startCdn(true);
+    cdn.publish(bundleOf('v1', 10));
+    shop = await startShopPage(`${cdn.origin}/vitrine/vitrine.js`, `${cdn.origin}/shop.vtb`);
+    const context = await browser.newContext();
+    const first = await context.newPage();
+    await first.goto(`${shop.origin}/shop.html`);
+    const before = await firstLook(first);
+    await first.close();
+    cdn.fail();
+    const returning = await context.newPage();
+    const consoleLines: string[] = [];
+    returning.on('console', (message) => consoleLines.push(`${message.type()} ${message.text()}`));
+    await returning.goto(`${shop.origin}/shop.html`);
+    expect(await firstLook(returning)).toEqual({ ...before, source: 'cache' });
+    await expect.poll(async () => (await statusOf(returning)).lastError?.code).toBe('BUNDLE_FETCH_FAILED');
+    const message = `BUNDLE_FETCH_FAILED: ${cdn.origin}/shop.vtb answered HTTP 503`;
+    expect((await statusOf(returning)).lastError?.message).toBe(message);
+    expect((await statusOf(returning)).bundle).toMatchObject({ source: 'cache', contentHash: before.contentHash });
+    await expect.poll(() => consoleLines).toContain(`warning Vitrine: the cached bundle keeps serving: ${message}`);
+    await context.close();
+  });
+
   test('should name CORS when the bundle is on another origin that sends no CORS headers', async ({ page }) => {
     cdn = await startCdn(false);
     cdn.publish(bundleOf('v1', 10));
@@ -211,8 +244,8 @@ test.describe('Vitrine and its bundle on a CDN', () => {
     expect(await page.evaluate(() => (window as unknown as { vitrine: VitrineGlobal }).vitrine.ready)).toBeNull();
     await expect(page.locator('.shop-fallback')).toBeVisible();
     const [warning] = await warnings(page);
-    expect(warning).toMatch(
-      /^WORKER_CRASHED: .*\/vitrine\/assets\/worker-[\w-]+\.js is blocked by CORS: its server must send Access-Control-Allow-Origin/,
+    expect(warning).toBe(
+      `WORKER_CRASHED: Uncaught Error: ${cdn.origin}/vitrine/${workerFile()} is blocked by CORS: its server must send Access-Control-Allow-Origin`,
     );
     // The classic script loaded without CORS; the worker module's import was refused, the probe reached it.
     expect(cdn.log.some((entry) => entry.method === 'GET' && /^\/vitrine\/assets\/worker-/.test(entry.path))).toBe(true);
