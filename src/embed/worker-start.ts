@@ -47,10 +47,11 @@ export function scriptUrl(url: string): string | URL {
 export function startModuleWorker(url: string): Worker {
   const target = new URL(url, document.baseURI);
   if (target.origin === location.origin) return new Worker(scriptUrl(target.href), { type: 'module' });
-  // A dynamic import, so that a failure can be explained: when a request that needs no CORS
-  // reaches the file, its server lacks CORS headers, and the worker's error (the bridge's
-  // WORKER_CRASHED message) says so. Messages that arrive before the worker module listens are
-  // kept and dispatched again once it does (a static import delayed them by itself).
+  // A dynamic import, so that a failure can be explained: when the file cannot even be fetched
+  // with CORS, the CDN's CORS headers are missing and the worker's error (the bridge's
+  // WORKER_CRASHED message) says so; when it can (a 404, a script error), the import's own error
+  // stands. Messages that arrive before the worker module listens are kept and dispatched again
+  // once it does (a static import delayed them by itself).
   const source = `const url = ${JSON.stringify(target.href)};
 const early = [];
 const keep = (event) => early.push(event);
@@ -58,7 +59,7 @@ addEventListener('message', keep);
 try {
   await import(url);
 } catch (error) {
-  throw await fetch(url, { mode: 'no-cors' }).then(() => Error(url + ' is blocked by CORS: its server must send Access-Control-Allow-Origin'), () => error);
+  throw await fetch(url).then(() => error, () => Error(url + ' is blocked by CORS: its server must send Access-Control-Allow-Origin'));
 }
 removeEventListener('message', keep);
 for (const event of early) dispatchEvent(event);`;

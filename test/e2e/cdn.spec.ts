@@ -44,6 +44,8 @@ interface Cdn {
   publish(bytes: Buffer): void;
   /** From now on the bundle answers 503 (the CDN's origin is down). */
   fail(): void;
+  /** From now on paths matching `pattern` answer 404 (a deploy removed them). */
+  hide(pattern: RegExp): void;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ interface Cdn {
 async function startCdn(cors: boolean): Promise<Cdn> {
   const log: Logged[] = [];
   let failing = false;
+  let hidden: RegExp | null = null;
   let bundle: { bytes: Buffer; etag: string; modified: string } = { bytes: Buffer.alloc(0), etag: '', modified: '' };
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://cdn').pathname;
@@ -66,6 +69,7 @@ async function startCdn(cors: boolean): Promise<Cdn> {
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     if (req.method === 'OPTIONS') return answer(204, {});
+    if (hidden?.test(path)) return answer(404, { 'content-type': 'text/plain' }, Buffer.from('not found'));
     if (path === '/shop.vtb' && failing) return answer(503, { 'content-type': 'text/plain' }, Buffer.from('origin down'));
     if (path === '/shop.vtb') {
       const validators = { etag: bundle.etag, 'last-modified': bundle.modified, 'cache-control': 'public, max-age=3600' };
@@ -94,6 +98,9 @@ async function startCdn(cors: boolean): Promise<Cdn> {
     },
     fail() {
       failing = true;
+    },
+    hide(pattern) {
+      hidden = pattern;
     },
     close: () => {
       const done = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -250,5 +257,19 @@ test.describe('Vitrine and its bundle on a CDN', () => {
     // The classic script loaded without CORS; the worker module's import was refused, the probe reached it.
     expect(cdn.log.some((entry) => entry.method === 'GET' && /^\/vitrine\/assets\/worker-/.test(entry.path))).toBe(true);
     expect(errors).toEqual([]);
+  });
+
+  test('should not blame CORS when the CDN sends CORS headers but the worker file is gone', async ({ page }) => {
+    cdn = await startCdn(true);
+    cdn.publish(bundleOf('v1', 10));
+    cdn.hide(/^\/vitrine\/assets\/worker-/);
+    shop = await startShopPage(`${cdn.origin}/vitrine/vitrine.js`, `${cdn.origin}/shop.vtb`);
+    await page.goto(`${shop.origin}/shop.html`);
+    expect(await page.evaluate(() => (window as unknown as { vitrine: VitrineGlobal }).vitrine.ready)).toBeNull();
+    const [warning] = await warnings(page);
+    expect(warning).toMatch(/^WORKER_CRASHED: /);
+    expect(warning).not.toMatch(/CORS/);
+    // The import's 404, then the CORS check's GET that could read its (404) answer.
+    expect(cdn.log.filter((entry) => /^\/vitrine\/assets\/worker-/.test(entry.path)).map((entry) => entry.status)).toEqual([404, 404]);
   });
 });

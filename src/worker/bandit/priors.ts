@@ -5,9 +5,9 @@
  * the bundle's priors per experiment: an experiment the file names takes none of the bundle's.
  *
  * The file is fetched like the bundle: the Cache Storage copy applies at once and is revalidated
- * through the browser's HTTP cache (its own conditional request: ETag / Last-Modified). A file that cannot be fetched or fails
- * validation changes nothing: the previous priors (or the bundle's, or flat ones) stay in use and
- * `status().lastError` says why.
+ * through the browser's HTTP cache (its own conditional request: ETag / Last-Modified). A file
+ * that cannot be fetched or fails validation changes nothing: the previous priors (or the
+ * bundle's, or flat ones) stay in use and `status().lastError` says why.
  */
 import { isVitrineError, VitrineError } from '../../shared/errors.ts';
 import { ALL_VISITORS, type ArmPrior, type PriorsFile } from '../../shared/bandit/counts.ts';
