@@ -30,6 +30,7 @@ export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: strin
   measurement: { budget: 1_500, what: 'aggregate measurement (only where the shop configures an endpoint)' },
   'bandit-kernels': { budget: 2_700, what: 'bandit kernels loader and TypeScript policies (only where a page runs a bandit)' },
   'bandit.wasm': { budget: 2_800, what: 'bandit kernels wasm, the larger build (only where a page runs a bandit)' },
+  'cors-check': { budget: 500, what: 'naming CORS as the cause of a failed cross-origin bundle fetch (only after such a failure)' },
   bandits: {
     budget: 7_000,
     what: 'bandits: on-device experiments, the priors file, the arm counts (only pages with experiments or content slots)',

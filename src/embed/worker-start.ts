@@ -6,7 +6,8 @@
  *   `blob:` URL of the page's origin imports the real worker from the CDN. The worker then runs
  *   with the shop's origin (its IndexedDB profile and consent belong to the shop, as on the same
  *   origin) while `import.meta.url` inside it is the CDN file, so its chunks and `.wasm` load from
- *   there. Needs CORS on the CDN and `worker-src blob:` in the shop's CSP (README, "Hosting").
+ *   there. Needs CORS on the CDN and `worker-src blob:` in the shop's CSP (README, "Hosting"); the
+ *   worker's error names CORS when that is what is missing.
  *
  * Under Trusted Types (`require-trusted-types-for 'script'`) a worker URL must be a
  * TrustedScriptURL: a policy named `vitrine` lets through exactly the URLs made here, nothing else.
@@ -46,7 +47,23 @@ export function scriptUrl(url: string): string | URL {
 export function startModuleWorker(url: string): Worker {
   const target = new URL(url, document.baseURI);
   if (target.origin === location.origin) return new Worker(scriptUrl(target.href), { type: 'module' });
-  const trampoline = URL.createObjectURL(new Blob([`import ${JSON.stringify(target.href)};\n`], { type: 'text/javascript' }));
+  // A dynamic import, so that a failure can be explained: when the file cannot even be fetched
+  // with CORS, the CDN's CORS headers are missing and the worker's error (the bridge's
+  // WORKER_CRASHED message) says so; when it can (a 404, a script error), the import's own error
+  // stands. Messages that arrive before the worker module listens are kept and dispatched again
+  // once it does (a static import delayed them by itself).
+  const source = `const url = ${JSON.stringify(target.href)};
+const early = [];
+const keep = (event) => early.push(event);
+addEventListener('message', keep);
+try {
+  await import(url);
+} catch (error) {
+  throw await fetch(url).then(() => error, () => Error(url + ' is blocked by CORS: its server must send Access-Control-Allow-Origin'));
+}
+removeEventListener('message', keep);
+for (const event of early) dispatchEvent(event);`;
+  const trampoline = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
   const worker = new Worker(scriptUrl(trampoline), { type: 'module' });
   // The blob is fetched asynchronously: release it once the worker has spoken or failed.
   const release = (): void => {

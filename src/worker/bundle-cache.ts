@@ -1,7 +1,7 @@
 /**
  * Bundle bytes by URL: the network once, then Cache Storage. The cached response keeps the
  * server's validators (ETag, Last-Modified) and the decoded content hash, so a later load can
- * start from the cached copy at once and revalidate with a conditional request in the background.
+ * start from the cached copy at once and revalidate in the background.
  *
  * Cache Storage is an optimisation: where it is missing (opaque origins, non-http URLs such as
  * `blob:`) or fails (quota, private mode), loads simply go to the network.
@@ -33,7 +33,7 @@ async function openCache(url: string): Promise<Cache | null> {
   }
 }
 
-function validatorsOf(response: Response): Validators {
+export function validatorsOf(response: Response): Validators {
   return { etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') };
 }
 
@@ -65,9 +65,13 @@ export async function deleteCached(url: string): Promise<void> {
 }
 
 export interface Fetched {
-  /** Null when the server answered 304 Not Modified to a conditional request. */
-  bytes: ArrayBuffer | null;
+  bytes: ArrayBuffer;
   validators: Validators;
+}
+
+/** True when both name the same version of the file: the same ETag and Last-Modified, at least one of them present. */
+export function sameVersion(a: Validators, b: Validators): boolean {
+  return (a.etag ?? a.lastModified) !== null && a.etag === b.etag && a.lastModified === b.lastModified;
 }
 
 /**
@@ -77,23 +81,29 @@ export interface Fetched {
 export const ANONYMOUS_FETCH: RequestInit = { credentials: 'omit', referrerPolicy: 'no-referrer' };
 
 /**
- * GETs the bundle until `signal` aborts it (then it rejects with the signal's reason). With
- * `validators`, asks conditionally and bypasses the HTTP cache so the server, not a stale
- * intermediary copy, decides whether the bundle changed.
+ * GETs the bundle until `signal` aborts it (then it rejects with the signal's reason). `revalidate`
+ * asks the server, not a cached copy, for the current version: in `no-cache` mode the browser's
+ * HTTP cache sends its own conditional request (and turns a 304 into its stored 200). No header of
+ * ours, so the request stays CORS-simple: a CDN that sends only `Access-Control-Allow-Origin`
+ * answers it, with no preflight (If-None-Match set by hand needs one, and such CDNs refuse it).
  */
-export async function fetchBundle(url: string, signal: AbortSignal, validators?: Validators): Promise<Fetched> {
-  const headers = new Headers();
-  if (validators?.etag) headers.set('if-none-match', validators.etag);
-  if (validators?.lastModified) headers.set('if-modified-since', validators.lastModified);
+export async function fetchBundle(url: string, signal: AbortSignal, revalidate = false): Promise<Fetched> {
+  const init: RequestInit = { ...ANONYMOUS_FETCH, signal, cache: revalidate ? 'no-cache' : 'default' };
   let response: Response;
   try {
     // The signal also aborts reading the body: a download that stalls after its headers stops too.
-    response = await fetch(url, { ...ANONYMOUS_FETCH, signal, ...(validators && { headers, cache: 'no-store' }) });
+    response = await fetch(url, init);
   } catch (error) {
     signal.throwIfAborted();
-    throw new VitrineError('BUNDLE_FETCH_FAILED', `could not fetch ${url}: ${String(error)}`, { url });
+    // On another origin, name CORS when that is the cause (its own chunk: only such failures load it).
+    const cors =
+      new URL(url).origin !== self.origin &&
+      (await import('./cors-check.ts').then(
+        (part) => part.corsError(url, init),
+        () => null,
+      ));
+    throw cors || new VitrineError('BUNDLE_FETCH_FAILED', `could not fetch ${url}: ${String(error)}`, { url });
   }
-  if (response.status === 304) return { bytes: null, validators: validators ?? validatorsOf(response) };
   if (!response.ok) {
     throw new VitrineError('BUNDLE_FETCH_FAILED', `${url} answered HTTP ${response.status}`, { url, status: response.status });
   }

@@ -26,7 +26,7 @@ import {
   type RecommendResult,
   type RerankResult,
 } from '../shared/request.ts';
-import { deleteCached, fetchBundle, readCached, writeCached, type Validators } from './bundle-cache.ts';
+import { deleteCached, fetchBundle, readCached, sameVersion, writeCached, type Validators } from './bundle-cache.ts';
 import { classifyWasmError, kernelFactory, referenceFactory, type KernelFactory } from './kernel-loader.ts';
 import { createLoadedBundle, statusOf, type LoadedBundle } from './loaded-bundle.ts';
 import { loadPart } from './lazy-part.ts';
@@ -185,7 +185,7 @@ export class Engine {
       }
     }
     const fetched = await fetchBundle(url, signal);
-    const bytes = fetched.bytes!;
+    const bytes = fetched.bytes;
     // Decode before caching: corrupt bytes must never reach the cache.
     const loaded = await this.#swapIn(bytes, url, 'network', signal, integrity);
     await writeCached(url, bytes, loaded.bundle.contentHash, fetched.validators);
@@ -194,12 +194,12 @@ export class Engine {
   /**
    * Asks the server whether the cached bundle changed; swaps a changed one in (through the load
    * queue, so it is ordered with explicit loads) unless another bundle was loaded meanwhile.
-   * Failures are recorded in `lastError`; the cached version keeps serving.
+   * Failures are recorded in `lastError` and warned on the console; the cached version keeps serving.
    */
   #revalidate(url: string, validators: Validators, contentHash: string, signal: AbortSignal, integrity?: string): Promise<void> {
     const work = async (): Promise<void> => {
-      const fetched = await fetchBundle(url, signal, validators);
-      if (!fetched.bytes) return; // 304: the cached copy is current
+      const fetched = await fetchBundle(url, signal, true);
+      if (sameVersion(fetched.validators, validators)) return; // the server's 304, or the same file again
       const bytes = fetched.bytes;
       const serving = await this.#enqueue(async () => {
         const current = this.#current;
@@ -210,7 +210,10 @@ export class Engine {
       if (serving) await writeCached(url, bytes, serving.bundle.contentHash, fetched.validators);
     };
     return work().catch((error: unknown) => {
-      if (!signal.aborted) this.#lastError = errorSummary(error);
+      if (signal.aborted) return;
+      this.#lastError = errorSummary(error);
+      // No caller waits for a revalidation: say it where the shop's developer looks.
+      console.warn('Vitrine: the cached bundle keeps serving:', this.#lastError.message);
     });
   }
 

@@ -60,7 +60,8 @@ describe('download budgets', () => {
     // Both are split off the worker every page loads, and nothing else is (an unbudgeted chunk fails here).
     expect(Object.keys(lazy).sort()).toEqual(expectedLazyParts().sort());
     for (const [name, bytes] of Object.entries(lazy)) {
-      expect(bytes, name).toBeGreaterThan(300);
+      // A real chunk, not an empty stub: the smallest part (cors-check) is about 290 bytes.
+      expect(bytes, name).toBeGreaterThan(200);
       expect(bytes, name).toBeLessThanOrEqual(LAZY_BUDGETS[name]!.budget);
     }
   });

@@ -5,15 +5,15 @@
  * the bundle's priors per experiment: an experiment the file names takes none of the bundle's.
  *
  * The file is fetched like the bundle: the Cache Storage copy applies at once and is revalidated
- * with a conditional request (ETag / Last-Modified). A file that cannot be fetched or fails
- * validation changes nothing: the previous priors (or the bundle's, or flat ones) stay in use and
- * `status().lastError` says why.
+ * through the browser's HTTP cache (its own conditional request: ETag / Last-Modified). A file
+ * that cannot be fetched or fails validation changes nothing: the previous priors (or the
+ * bundle's, or flat ones) stay in use and `status().lastError` says why.
  */
 import { isVitrineError, VitrineError } from '../../shared/errors.ts';
 import { ALL_VISITORS, type ArmPrior, type PriorsFile } from '../../shared/bandit/counts.ts';
 import { parsePriorsFile, validateArms } from '../../shared/bandit/priors-file.ts';
 import type { PriorsStatus } from '../../shared/bandit/learning-status.ts';
-import { ANONYMOUS_FETCH } from '../bundle-cache.ts';
+import { ANONYMOUS_FETCH, sameVersion, validatorsOf } from '../bundle-cache.ts';
 
 /** Cache Storage bucket of priors files (apart from bundles: a different entry shape). */
 export const PRIORS_CACHE = 'vitrine-priors-v1';
@@ -112,25 +112,22 @@ export class PriorsBook {
         this.#source = 'cache';
         inUse();
       } catch {
-        // A cached copy that no longer validates is dropped, and not offered for a 304.
+        // A cached copy that no longer validates is dropped, and not kept for an unchanged file.
         await cache?.delete(url).catch(() => undefined);
         cached = undefined;
       }
     }
     try {
-      const headers = new Headers();
-      const etag = cached?.headers.get('etag');
-      const modified = cached?.headers.get('last-modified');
-      if (etag) headers.set('if-none-match', etag);
-      if (modified) headers.set('if-modified-since', modified);
-      // Conditional and past the HTTP cache: the server decides whether the file changed.
-      const response = await fetch(url, { ...ANONYMOUS_FETCH, headers, cache: 'no-store' }).catch((error: unknown) => {
+      // `no-cache`: the browser's HTTP cache asks the server itself (its own If-None-Match; a 304
+      // comes back as its stored 200). No header of ours, so no CORS preflight: a CDN that sends
+      // only Access-Control-Allow-Origin answers.
+      const response = await fetch(url, { ...ANONYMOUS_FETCH, cache: 'no-cache' }).catch((error: unknown) => {
         throw new VitrineError('PRIORS_FETCH_FAILED', `could not fetch ${url}: ${String(error)}`, { url });
       });
       if (!current()) return;
-      if (response.status === 304 && this.#file) return;
       if (!response.ok)
         throw new VitrineError('PRIORS_FETCH_FAILED', `${url} answered HTTP ${response.status}`, { url, status: response.status });
+      if (cached && this.#file && sameVersion(validatorsOf(cached), validatorsOf(response))) return;
       const text = await response.text();
       const file = parsePriorsFile(text);
       if (!current()) return;
