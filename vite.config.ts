@@ -6,6 +6,7 @@
  * Each emits the engine worker and the `.wasm` kernels as separate hash-named files in its
  * `assets/`, resolved relative to the file that references them, so `dist/` works from any path.
  */
+import { posix } from 'node:path';
 import { defineConfig, type BuildOptions } from 'vite';
 
 /** Runtime variable of the IIFE holding its own script URL (see `intro` below). */
@@ -42,6 +43,7 @@ const LIBRARY_BUILD: Rolldown = {
 export default defineConfig(({ mode }) => {
   const scriptTag = mode === 'script-tag';
   const slots = mode === 'slots';
+  const library = !scriptTag && !slots;
   return {
     base: './',
     // Widgets are Preact components, in Preact's classic JSX form (`h`): smaller than the automatic runtime's.
@@ -56,6 +58,9 @@ export default defineConfig(({ mode }) => {
         output: {
           entryFileNames: 'assets/worker-[hash].js',
           chunkFileNames: 'assets/worker-chunk-[name]-[hash].js',
+          // An app's bundler copies the library's worker without reading it, so chunks it imports would
+          // be missing from the app's build: the library's worker is one file (its .wasm: library-worker.ts).
+          ...(library ? { codeSplitting: false } : {}),
           comments: { legal: true, annotation: false, jsdoc: false },
         },
       },
@@ -70,6 +75,9 @@ export default defineConfig(({ mode }) => {
         if (scriptTag && hostType === 'js' && hostId === 'vitrine.js') {
           return { runtime: `new URL(${JSON.stringify(filename)}, ${SCRIPT_URL}).href` };
         }
+        // `./` first: webpack reads `new URL('assets/x', import.meta.url)` as a package name, not a path.
+        if (library && hostType === 'js')
+          return { runtime: `new URL(${JSON.stringify(`./${posix.relative(posix.dirname(hostId), filename)}`)}, import.meta.url).href` };
         return { relative: true };
       },
     },

@@ -46,11 +46,13 @@ export function scriptUrl(url: string): string | URL {
 export function startModuleWorker(url: string): Worker {
   const target = new URL(url, document.baseURI);
   if (target.origin === location.origin) return new Worker(scriptUrl(target.href), { type: 'module' });
-  const trampoline = URL.createObjectURL(new Blob([`import ${JSON.stringify(target.href)};\n`], { type: 'text/javascript' }));
+  const blob = URL.createObjectURL(new Blob([`import ${JSON.stringify(target.href)};\n`], { type: 'text/javascript' }));
+  // The worker reads its URL's fragment (the app's .wasm URLs, library-worker.ts) from `location`: the blob's.
+  const trampoline = blob + target.hash;
   const worker = new Worker(scriptUrl(trampoline), { type: 'module' });
   // The blob is fetched asynchronously: release it once the worker has spoken or failed.
   const release = (): void => {
-    URL.revokeObjectURL(trampoline);
+    URL.revokeObjectURL(blob);
     startable.delete(trampoline);
     worker.removeEventListener('message', release);
     worker.removeEventListener('error', release);

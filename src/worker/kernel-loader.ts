@@ -13,11 +13,12 @@ import type { KernelImpl, Kernels } from '../shared/kernels/types.ts';
 import { isVitrineError, VitrineError } from '../shared/errors.ts';
 import { ANONYMOUS_FETCH } from './bundle-cache.ts';
 import { loadPart } from './lazy-part.ts';
+import { wasmUrl } from './wasm-url.ts';
 
-/** Vite turns these into hash-named assets next to the worker file. */
+/** Vite turns these into hash-named assets next to the worker file (or the page names them: wasm-url.ts). */
 const WASM_URLS = {
-  'wasm-simd': new URL('../../wasm/build/kernels.simd.wasm', import.meta.url),
-  wasm: new URL('../../wasm/build/kernels.wasm', import.meta.url),
+  'wasm-simd': wasmUrl('kernels.simd', new URL('../../wasm/build/kernels.simd.wasm', import.meta.url)),
+  wasm: wasmUrl('kernels', new URL('../../wasm/build/kernels.wasm', import.meta.url)),
 } as const;
 
 export interface KernelFactory {
@@ -88,7 +89,13 @@ export async function loadKernelFactory({
   }
   const order: Array<'wasm-simd' | 'wasm'> = simdSupported() ? ['wasm-simd', 'wasm'] : ['wasm'];
   const compiled = await compileFirstWorking(order, compile, signal);
-  if (isVitrineError(compiled)) return referenceFactory(compiled);
+  if (isVitrineError(compiled)) {
+    // Once per worker (the factory is cached): a file missing or answered with a web page is a
+    // hosting or bundling mistake the shop can fix, and otherwise shows only in status().
+    if (compiled.code == 'WASM_UNAVAILABLE')
+      console.warn(`Vitrine: ${compiled.message} (${WASM_URLS.wasm}), so JavaScript kernels. Fix: README "WebAssembly files"`);
+    return referenceFactory(compiled);
+  }
   const { impl, module } = compiled;
   return { impl, fallback: null, create: () => instantiateKernels(module, impl) };
 }
