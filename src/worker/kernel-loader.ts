@@ -35,12 +35,12 @@ export type Compile = (bytes: ArrayBuffer) => Promise<WebAssembly.Module>;
 /** What a CSP without `'wasm-unsafe-eval'` makes `WebAssembly.compile` throw (Chromium, Firefox, Safari wordings). */
 const CSP_REFUSAL = /content security policy|unsafe-eval|refused to compile/i;
 
-/** Maps a compile/instantiate failure to WASM_BLOCKED (policy) or WASM_UNAVAILABLE (anything else). */
-export function classifyWasmError(error: unknown, impl: KernelImpl): VitrineError {
+/** Maps a compile/instantiate failure to WASM_BLOCKED (policy) or WASM_UNAVAILABLE (anything else); `url` is the file's. */
+export function classifyWasmError(error: unknown, impl: KernelImpl, url?: URL): VitrineError {
   if (isVitrineError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   const code = CSP_REFUSAL.test(message) ? 'WASM_BLOCKED' : 'WASM_UNAVAILABLE';
-  return new VitrineError(code, `could not use the ${impl} kernels: ${message}`, { impl });
+  return new VitrineError(code, `could not use the ${impl} kernels: ${message}`, { impl, url: url?.href });
 }
 
 async function fetchBytes(url: URL, signal?: AbortSignal): Promise<ArrayBuffer> {
@@ -61,7 +61,7 @@ async function compileFirstWorking(
     } catch (error) {
       // Stopped, not failed: no fallback to the JavaScript kernels for that.
       signal?.throwIfAborted();
-      failure = classifyWasmError(error, impl);
+      failure = classifyWasmError(error, impl, WASM_URLS[impl]);
       // A policy refusal applies to every module: trying the next build would fail the same way.
       if (failure.code === 'WASM_BLOCKED') break;
     }
@@ -71,9 +71,9 @@ async function compileFirstWorking(
 
 /** The TypeScript reference kernels, with the reason WASM is not used (null when chosen on purpose). */
 export function referenceFactory(fallback: VitrineError | null): KernelFactory {
-  // Its own chunk: only a page whose policy refuses WebAssembly downloads it.
+  // Its own chunk: only a page whose policy refuses WebAssembly (or lacks the .wasm files) downloads it.
   const create = async (): Promise<Kernels> =>
-    (await loadPart('JavaScript kernels', () => import('../shared/kernels/reference.ts'))).createReferenceKernels();
+    (await loadPart('JavaScript kernels', () => import('./reference-kernels.ts'))).referenceKernels(fallback);
   return { impl: 'js', fallback, create };
 }
 
@@ -89,13 +89,7 @@ export async function loadKernelFactory({
   }
   const order: Array<'wasm-simd' | 'wasm'> = simdSupported() ? ['wasm-simd', 'wasm'] : ['wasm'];
   const compiled = await compileFirstWorking(order, compile, signal);
-  if (isVitrineError(compiled)) {
-    // Once per worker (the factory is cached): a file missing or answered with a web page is a
-    // hosting or bundling mistake the shop can fix, and otherwise shows only in status().
-    if (compiled.code == 'WASM_UNAVAILABLE')
-      console.warn(`Vitrine: ${compiled.message} (${WASM_URLS.wasm}), so JavaScript kernels. Fix: README "WebAssembly files"`);
-    return referenceFactory(compiled);
-  }
+  if (isVitrineError(compiled)) return referenceFactory(compiled);
   const { impl, module } = compiled;
   return { impl, fallback: null, create: () => instantiateKernels(module, impl) };
 }

@@ -70,10 +70,14 @@ describe('build output', () => {
       exports: { '.': { import: string } };
     };
     expect(pkg.exports['.'].import).toBe('./dist/lib/vitrine.mjs');
-    const { worker } = hashedAssets(`${DIST}lib/assets`);
+    const { worker, chunks, simd, plain } = hashedAssets(`${DIST}lib/assets`);
     const lib = readFileSync(`${DIST}lib/vitrine.mjs`, 'utf8');
     expect(lib).toMatch(/export\s*\{[^}]*\bcreateVitrine\b/);
-    expect(lib).toContain(`\`assets/${worker}\``);
+    // The worker and its .wasm files, each named where an app's bundler reads it (`./` first: webpack
+    // takes a bare `assets/…` for a package), so the app's build emits them (issue 14).
+    for (const file of [worker, simd, plain]) expect(lib).toContain(`new URL(\`./assets/${file}\`,import.meta.url)`);
+    // The app's bundler copies the worker without reading it: chunks next to it would be missing.
+    expect(chunks).toEqual([]);
     // Importable as a module in Node (no worker is started until a call is made).
     const mod = (await import(`${DIST}lib/vitrine.mjs`)) as Record<string, unknown>;
     expect(typeof mod.createVitrine).toBe('function');
