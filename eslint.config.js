@@ -62,6 +62,9 @@ export default defineConfig([
     'wasm/',
     'test-results/',
     'playwright-report/',
+    // The fixture apps' builds and the files copied into them (scripts/build-test-apps.ts).
+    'test/apps/*/dist/',
+    'test/apps/*/public/vitrine/',
     '.vitest-attachments/',
     '**/__screenshots__/',
   ]),

@@ -10,6 +10,7 @@
  * `dist/assets/` (one copy for all), resolved relative to the file that references them, so `dist/`
  * works from any path.
  */
+import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type BuildOptions } from 'vite';
 import { PANEL_GLOBAL } from './src/embed/privacy-panel-global.ts';
@@ -88,6 +89,7 @@ const BUILDS: Record<string, Rolldown> = {
 export default defineConfig(({ mode }) => {
   const scriptTag = mode === 'script-tag';
   const cli = mode === 'cli';
+  const library = mode === 'production';
   const build = BUILDS[mode];
   if (!build) throw new Error(`vite.config.ts: no build for mode "${mode}"; modes: ${Object.keys(BUILDS).join(', ')}`);
   return {
@@ -103,8 +105,11 @@ export default defineConfig(({ mode }) => {
       // The worker is a final file, never bundled again: its `@__PURE__` annotations are dead weight (~100 bytes gzip).
       rolldownOptions: {
         output: {
-          entryFileNames: 'assets/worker-[hash].js',
           chunkFileNames: 'assets/worker-chunk-[name]-[hash].js',
+          // An app's bundler copies the library's worker without reading it, so chunks it imports would
+          // be missing from the app's build: the library's worker is one file (its .wasm: library-worker.ts),
+          // named apart from the script tag's (which loads its rarely used parts lazily).
+          ...(library ? { codeSplitting: false, entryFileNames: 'assets/library-worker-[hash].js' } : { entryFileNames: 'assets/worker-[hash].js' }),
           comments: { legal: true, annotation: false, jsdoc: false },
         },
       },
@@ -119,6 +124,9 @@ export default defineConfig(({ mode }) => {
         if (scriptTag && hostType === 'js' && hostId === 'vitrine.js') {
           return { runtime: `new URL(${JSON.stringify(filename)}, ${SCRIPT_URL}).href` };
         }
+        // `./` first: webpack reads `new URL('assets/x', import.meta.url)` as a package name, not a path.
+        if (library && hostType === 'js')
+          return { runtime: `new URL(${JSON.stringify(`./${posix.relative(posix.dirname(hostId), filename)}`)}, import.meta.url).href` };
         return { relative: true };
       },
     },

@@ -13,3 +13,8 @@ export function isFatal(error: unknown): boolean {
   const code = String((error as { code?: unknown } | null)?.code);
   return code == 'WORKER_CRASHED' || code == 'NOT_READY' || code == 'TIMEOUT' || code.startsWith('BUNDLE_');
 }
+
+/** No bundle yet: asking again later will be answered. */
+export function notReady(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code == 'NOT_READY';
+}

@@ -25,7 +25,7 @@ export const PAGE_SCRIPT_BUDGETS: Readonly<Record<string, { budget: number; what
 /** Lazily loaded worker chunks, by the name of their module. */
 export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: string }>> = {
   rights: { budget: 3_000, what: 'visitor rights: profile export and summary (the privacy panel)' },
-  reference: { budget: 2_000, what: 'JavaScript kernels (only where the page refuses WebAssembly)' },
+  'reference-kernels': { budget: 2_000, what: 'JavaScript kernels (only where the page refuses WebAssembly or lacks its .wasm files)' },
   integrity: { budget: 1_000, what: 'the bundle integrity check (only where the shop declares a hash)' },
   measurement: { budget: 1_500, what: 'aggregate measurement (only where the shop configures an endpoint)' },
   'bandit-kernels': { budget: 2_700, what: 'bandit kernels loader and TypeScript policies (only where a page runs a bandit)' },

@@ -5,6 +5,7 @@
  * (profile caps, the measurement endpoint and its last flush).
  */
 import { EngineBridge, type BridgeOptions } from './bridge.ts';
+import { startLibraryWorker } from './library-worker.ts';
 import { makePageMethods, PAGE_METHODS, type CallControl, type PageApi } from './page-methods.ts';
 import { createTrackQueue } from './track-queue.ts';
 import type { TrackEvent, TrackOutcome } from '../shared/events.ts';
@@ -71,7 +72,12 @@ export type ProfileApi = Vitrine['profile'];
 /** Creates a Vitrine engine; the worker starts on the first call. */
 export function createVitrine({ profileLimits, ...options }: VitrineOptions = {}): Vitrine {
   // Checked first: a bad cap throws before anything starts.
-  return createEngine({ ...options, profileLimits: profileLimits === undefined ? undefined : validateLimits(profileLimits) }).vitrine;
+  return createEngine({
+    ...options,
+    // An app's bundler emits the worker's .wasm files only when page code names them (library-worker.ts).
+    createWorker: options.createWorker ?? startLibraryWorker,
+    profileLimits: profileLimits === undefined ? undefined : validateLimits(profileLimits),
+  }).vitrine;
 }
 
 /**

@@ -63,11 +63,13 @@ try {
 }
 removeEventListener('message', keep);
 for (const event of early) dispatchEvent(event);`;
-  const trampoline = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const blob = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  // The worker reads its URL's fragment (the app's .wasm URLs, library-worker.ts) from `location`: the blob's.
+  const trampoline = blob + target.hash;
   const worker = new Worker(scriptUrl(trampoline), { type: 'module' });
   // The blob is fetched asynchronously: release it once the worker has spoken or failed.
   const release = (): void => {
-    URL.revokeObjectURL(trampoline);
+    URL.revokeObjectURL(blob);
     startable.delete(trampoline);
     worker.removeEventListener('message', release);
     worker.removeEventListener('error', release);

@@ -9,11 +9,12 @@
  */
 import { createReferenceBanditKernels, type BanditKernels } from '../shared/bandit/kernels.ts';
 import { instantiateBanditKernels } from '../shared/bandit/wasm-kernels.ts';
+import { wasmUrl } from './wasm-url.ts';
 
-/** Vite turns these into hash-named assets next to this chunk. */
+/** Vite turns these into hash-named assets next to this chunk (or the page names them: wasm-url.ts). */
 const WASM_URLS = {
-  'wasm-simd': new URL('../../wasm/build/bandit.simd.wasm', import.meta.url),
-  wasm: new URL('../../wasm/build/bandit.wasm', import.meta.url),
+  'wasm-simd': wasmUrl('bandit.simd', new URL('../../wasm/build/bandit.simd.wasm', import.meta.url)),
+  wasm: wasmUrl('bandit', new URL('../../wasm/build/bandit.wasm', import.meta.url)),
 } as const;
 
 /**

@@ -13,11 +13,12 @@ import type { KernelImpl, Kernels } from '../shared/kernels/types.ts';
 import { isVitrineError, VitrineError } from '../shared/errors.ts';
 import { ANONYMOUS_FETCH } from './bundle-cache.ts';
 import { loadPart } from './lazy-part.ts';
+import { wasmUrl } from './wasm-url.ts';
 
-/** Vite turns these into hash-named assets next to the worker file. */
+/** Vite turns these into hash-named assets next to the worker file (or the page names them: wasm-url.ts). */
 const WASM_URLS = {
-  'wasm-simd': new URL('../../wasm/build/kernels.simd.wasm', import.meta.url),
-  wasm: new URL('../../wasm/build/kernels.wasm', import.meta.url),
+  'wasm-simd': wasmUrl('kernels.simd', new URL('../../wasm/build/kernels.simd.wasm', import.meta.url)),
+  wasm: wasmUrl('kernels', new URL('../../wasm/build/kernels.wasm', import.meta.url)),
 } as const;
 
 export interface KernelFactory {
@@ -34,12 +35,12 @@ export type Compile = (bytes: ArrayBuffer) => Promise<WebAssembly.Module>;
 /** What a CSP without `'wasm-unsafe-eval'` makes `WebAssembly.compile` throw (Chromium, Firefox, Safari wordings). */
 const CSP_REFUSAL = /content security policy|unsafe-eval|refused to compile/i;
 
-/** Maps a compile/instantiate failure to WASM_BLOCKED (policy) or WASM_UNAVAILABLE (anything else). */
-export function classifyWasmError(error: unknown, impl: KernelImpl): VitrineError {
+/** Maps a compile/instantiate failure to WASM_BLOCKED (policy) or WASM_UNAVAILABLE (anything else); `url` is the file's. */
+export function classifyWasmError(error: unknown, impl: KernelImpl, url?: URL): VitrineError {
   if (isVitrineError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   const code = CSP_REFUSAL.test(message) ? 'WASM_BLOCKED' : 'WASM_UNAVAILABLE';
-  return new VitrineError(code, `could not use the ${impl} kernels: ${message}`, { impl });
+  return new VitrineError(code, `could not use the ${impl} kernels: ${message}`, { impl, url: url?.href });
 }
 
 async function fetchBytes(url: URL, signal?: AbortSignal): Promise<ArrayBuffer> {
@@ -60,7 +61,7 @@ async function compileFirstWorking(
     } catch (error) {
       // Stopped, not failed: no fallback to the JavaScript kernels for that.
       signal?.throwIfAborted();
-      failure = classifyWasmError(error, impl);
+      failure = classifyWasmError(error, impl, WASM_URLS[impl]);
       // A policy refusal applies to every module: trying the next build would fail the same way.
       if (failure.code === 'WASM_BLOCKED') break;
     }
@@ -70,9 +71,9 @@ async function compileFirstWorking(
 
 /** The TypeScript reference kernels, with the reason WASM is not used (null when chosen on purpose). */
 export function referenceFactory(fallback: VitrineError | null): KernelFactory {
-  // Its own chunk: only a page whose policy refuses WebAssembly downloads it.
+  // Its own chunk: only a page whose policy refuses WebAssembly (or lacks the .wasm files) downloads it.
   const create = async (): Promise<Kernels> =>
-    (await loadPart('JavaScript kernels', () => import('../shared/kernels/reference.ts'))).createReferenceKernels();
+    (await loadPart('JavaScript kernels', () => import('./reference-kernels.ts'))).referenceKernels(fallback);
   return { impl: 'js', fallback, create };
 }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Engine } from '../../src/worker/engine.ts';
 import { classifyWasmError, loadKernelFactory, type Compile } from '../../src/worker/kernel-loader.ts';
 import { makeEngineBundle } from './engine-fixture.ts';
@@ -74,6 +74,30 @@ describe('kernel loader', () => {
     const factory = await loadKernelFactory({ compile: async () => Promise.reject(new RangeError('out of memory')) });
     expect(factory.impl).toBe('js');
     expect(factory.fallback?.code).toBe('WASM_UNAVAILABLE');
+  });
+
+  it('should say once on the console, when the JavaScript kernels are first used, which .wasm URL failed and where the fix is, but not for a CSP refusal (issue 14)', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      // What a production build's HTML fallback page gives for a .wasm it did not emit.
+      const html: Compile = () => WebAssembly.compile(new TextEncoder().encode('<!doctype html>'));
+      const refused: Compile = async () => Promise.reject(new WebAssembly.CompileError("Refused to compile: 'wasm-unsafe-eval'"));
+      const blocked = await loadKernelFactory({ compile: refused });
+      await blocked.create();
+      expect(warn).not.toHaveBeenCalled();
+      const factory = await loadKernelFactory({ compile: html });
+      expect(factory.fallback?.code).toBe('WASM_UNAVAILABLE');
+      expect(warn).not.toHaveBeenCalled();
+      await factory.create();
+      await factory.create();
+      expect(warn).toHaveBeenCalledTimes(1);
+      const [message] = warn.mock.calls[0]! as [string];
+      expect(message).toContain(new URL('../../wasm/build/kernels.wasm', import.meta.url).href);
+      expect(message).toContain('found 3c 21 64 6f');
+      expect(message).toContain('README "WebAssembly files"');
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('should classify the wordings of CSP refusals as WASM_BLOCKED', () => {

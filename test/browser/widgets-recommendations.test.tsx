@@ -183,6 +183,36 @@ describe('RecommendationsView with a fake engine', () => {
     },
   );
 
+  it('should ask again while the engine has no bundle (NOT_READY), reporting it once, and show the answer when it comes', async () => {
+    const onError = vi.fn();
+    const vitrine = fakeEngine(async (_request, call) => {
+      if (call < 3) throw failure('NOT_READY');
+      return result('similar', ['sku-1', 'sku-2']);
+    });
+    const root = mountView({ vitrine, onError });
+    // The shop's fallback meanwhile, then the list in its place: 200 + 400 + 800 ms of waiting.
+    await found(() => root.querySelector('slot'));
+    await vi.waitFor(() => expect(shownIds(root)).toEqual(['sku-1', 'sku-2']), { timeout: 5000 });
+    expect(root.querySelector('slot')).toBeNull();
+    expect(vitrine.recommend).toHaveBeenCalledTimes(4);
+    expect(vitrine.recommend.mock.calls.every(([request]) => request.placement == 'similar')).toBe(true);
+    expect(onError).toHaveBeenCalledTimes(1);
+    expect(onError.mock.calls[0]![0].code).toBe('NOT_READY');
+  });
+
+  it('should stop asking once it is unmounted', async () => {
+    const vitrine = fakeEngine(async () => {
+      throw failure('NOT_READY');
+    });
+    const root = mountView({ vitrine });
+    await found(() => root.querySelector('slot'));
+    unmount();
+    unmount = () => {};
+    const asked = vitrine.recommend.mock.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(vitrine.recommend).toHaveBeenCalledTimes(asked);
+  });
+
   it('should head "now reduced" filled up with other products on sale "On sale" / "Im Angebot", and keep its own heading otherwise', async () => {
     const filled = {
       ...result('now_reduced', ['sku-1', 'sku-2']),
@@ -337,6 +367,19 @@ describe('Recommendations with the real engine', () => {
     expect(onError).toHaveBeenCalledTimes(1);
     expect(onError.mock.calls[0]![0].code).toBe('UNKNOWN_PRODUCT');
     expect(root.querySelector('section')!.dataset.vitrinePlacement).toBe('similar');
+  });
+
+  it('should render in an app once the bundle is loaded, when it was mounted before load() (issue 14)', async () => {
+    const vitrine = createEngine();
+    render(<Recommendations vitrine={vitrine} placement="trending" limit={4} />, host);
+    unmount = () => render(null, host);
+    const root = host.querySelector('div')!.shadowRoot!;
+    // The first answer is NOT_READY (the worker starts with no bundle): the widget gives way to its slot.
+    await vi.waitFor(() => expect(root.querySelector('slot')).not.toBeNull(), { timeout: 5000 });
+    await vitrine.load(bundle());
+    const expected = await vitrine.recommend({ placement: 'trending', limit: 4 });
+    expect(expected.items.length).toBe(4);
+    await vi.waitFor(() => expect(shownIds(root)).toEqual(expected.items.map((i) => i.productId)), { timeout: 8000 });
   });
 
   it('should show the children given in an app through its slot when the engine has no bundle', async () => {

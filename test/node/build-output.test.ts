@@ -65,17 +65,22 @@ describe('build output', () => {
     expect([...magic]).toEqual([0x00, 0x61, 0x73, 0x6d]);
   });
 
-  it('should emit the library entry dist/lib/vitrine.mjs that package.json exports, starting the same worker as the script tag', async () => {
+  it('should emit the library entry dist/lib/vitrine.mjs that package.json exports, starting a worker of its own that needs no chunks beside it', async () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
       exports: { '.': { import: string } };
     };
     expect(pkg.exports['.'].import).toBe('./dist/lib/vitrine.mjs');
-    // One copy of the worker and its wasm in the package: the library's are the script tag's, in dist/assets/.
-    const { worker } = hashedAssets(`${DIST}assets`);
+    // The wasm ships once, in dist/assets/, for both; the library's worker is a file of its own there.
+    const { simd, plain } = hashedAssets(`${DIST}assets`);
     expect(existsSync(`${DIST}lib/assets`)).toBe(false);
+    const worker = only(assetsIn(`${DIST}assets`), /^library-worker-[\w-]{6,}\.js$/);
     const lib = readFileSync(`${DIST}lib/vitrine.mjs`, 'utf8');
     expect(lib).toMatch(/export\s*\{[^}]*\bcreateVitrine\b/);
-    expect(lib).toContain(`\`../assets/${worker}\``);
+    // The worker and its .wasm files, each named where an app's bundler reads it (`./` first: webpack
+    // takes a bare `assets/…` for a package), so the app's build emits them (issue 14).
+    for (const file of [worker, simd, plain]) expect(lib).toContain(`new URL(\`./../assets/${file}\`,import.meta.url)`);
+    // The app's bundler copies the worker without reading it: it imports no chunk that would be missing.
+    expect(readFileSync(`${DIST}assets/${worker}`, 'utf8')).not.toMatch(/import\(\s*["'`]\.\/worker-chunk-/);
     // Importable as a module in Node (no worker is started until a call is made).
     const mod = (await import(`${DIST}lib/vitrine.mjs`)) as Record<string, unknown>;
     expect(typeof mod.createVitrine).toBe('function');

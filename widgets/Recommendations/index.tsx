@@ -8,7 +8,7 @@
 import { h, Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ResultItem } from '../../src/shared/request.ts';
-import { isAbort, isFatal } from '../errors.ts';
+import { isAbort, isFatal, notReady } from '../errors.ts';
 import { tag } from '../format.ts';
 import { pick } from '../i18n.ts';
 import { shadowHost } from '../mount.tsx';
@@ -23,6 +23,13 @@ import type { RecommendationsProps } from '../types.ts';
 export const FALLBACK_AFTER_MS = 3000;
 
 /**
+ * First wait before asking again after `NOT_READY` (no bundle yet: the app's `load()` is still
+ * running, or a restarted engine lost a bundle given as bytes); it doubles up to `NOT_READY_MAX_MS`.
+ */
+export const NOT_READY_RETRY_MS = 200;
+export const NOT_READY_MAX_MS = 5000;
+
+/**
  * What the widget shows: items (null while loading), the bestsellers instead, "now reduced" filled
  * up with other products on sale (headed as such), or the shop's fallback.
  */
@@ -34,6 +41,8 @@ export function RecommendationsView(props: RecommendationsProps) {
   const [shown, setShown] = useState<Shown>({ items: null });
   const [dismissed, setDismissed] = useState<readonly string[]>([]);
   const [refill, setRefill] = useState(0);
+  // Asked again while the engine has no bundle; only the first NOT_READY is reported.
+  const [waits, setWaits] = useState(0);
   const [privacy, setPrivacy] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
   // Read at call time: a shop's inline arrow function must not count as a new request.
@@ -56,10 +65,13 @@ export function RecommendationsView(props: RecommendationsProps) {
     if (loaded.current != request) setShown({ items: null });
     loaded.current = request;
     const options = { limit, locale, ...(dismissed.length ? { exclude: [...dismissed] } : {}) };
-    /** Rethrows what is no failure (a cancelled or outdated call), reports the rest. */
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    /** Rethrows what is no failure (a cancelled or outdated call), reports the rest; no bundle yet is asked again. */
     const failed = (error: unknown): void => {
       if (signal.aborted || isAbort(error)) throw error;
-      fail(error);
+      if (!notReady(error)) return fail(error);
+      if (!waits) fail(error);
+      retry = setTimeout(() => setWaits((n) => n + 1), Math.min(NOT_READY_MAX_MS, NOT_READY_RETRY_MS * 2 ** waits));
     };
     const ask = async (): Promise<Shown> => {
       try {
@@ -87,8 +99,9 @@ export function RecommendationsView(props: RecommendationsProps) {
     return () => {
       controller.abort();
       clearTimeout(slow);
+      clearTimeout(retry);
     };
-  }, [vitrine, request, refill]);
+  }, [vitrine, request, refill, waits]);
 
   useLayoutEffect(() => {
     if (privacy && !dialog.current!.open) dialog.current!.showModal();
