@@ -30,6 +30,12 @@ const SLOTS_BUILD: Rolldown = {
   output: { format: 'iife', entryFileNames: '[name].js' },
 };
 
+/** `dist/vitrine-templates.js`: placeholder templates, which `vitrine.js` adds only to pages whose placeholders hold a `<template>`. */
+const TEMPLATES_BUILD: Rolldown = {
+  input: { 'vitrine-templates': 'src/embed/templates-script.ts' },
+  output: { format: 'iife', entryFileNames: '[name].js' },
+};
+
 const LIBRARY_BUILD: Rolldown = {
   input: { vitrine: 'src/index.ts', widgets: 'widgets/index.ts' },
   // The app brings its own Preact: one copy on the page, and hooks that work across both.
@@ -42,6 +48,7 @@ const LIBRARY_BUILD: Rolldown = {
 export default defineConfig(({ mode }) => {
   const scriptTag = mode === 'script-tag';
   const slots = mode === 'slots';
+  const templates = mode === 'templates';
   return {
     base: './',
     // Widgets are Preact components, in Preact's classic JSX form (`h`): smaller than the automatic runtime's.
@@ -74,12 +81,12 @@ export default defineConfig(({ mode }) => {
       },
     },
     build: {
-      outDir: scriptTag || slots ? 'dist' : 'dist/lib',
-      // The script-tag build runs first and clears all of dist/; the slots build adds its file; the lib build clears only its own folder.
-      emptyOutDir: !slots,
+      outDir: scriptTag || slots || templates ? 'dist' : 'dist/lib',
+      // The script-tag build runs first and clears all of dist/; the slots and templates builds add their file; the lib build clears only its own folder.
+      emptyOutDir: !slots && !templates,
       // Never inline the wasm or the worker as data: URLs (CSPs block those, and they defeat caching).
       assetsInlineLimit: 0,
-      rolldownOptions: scriptTag ? SCRIPT_TAG_BUILD : slots ? SLOTS_BUILD : LIBRARY_BUILD,
+      rolldownOptions: scriptTag ? SCRIPT_TAG_BUILD : slots ? SLOTS_BUILD : templates ? TEMPLATES_BUILD : LIBRARY_BUILD,
     },
   };
 });

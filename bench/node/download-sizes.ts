@@ -22,6 +22,8 @@ export const ENGINE_BUDGET = 40_000;
  * vitrine.js adds only to pages with a `data-vitrine-slot` or a `data-variants`.
  */
 export const SLOTS_BUDGET = 3_000;
+/** `dist/vitrine-templates.js`: placeholder templates, which vitrine.js adds only to pages whose placeholders hold a `<template>`. */
+export const TEMPLATES_BUDGET = 1_500;
 /** Lazily loaded worker chunks, by the name of their module. */
 export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: string }>> = {
   rights: { budget: 3_000, what: 'visitor rights: profile export and summary (the privacy panel)' },
@@ -41,6 +43,8 @@ export interface DistSizes {
   script: number;
   /** `vitrine-slots.js` (0 when the build has none). */
   slots: number;
+  /** `vitrine-templates.js` (0 when the build has none). */
+  templates: number;
   worker: number;
   wasm: number;
   /** Worker plus the larger wasm: what one visitor downloads for the engine. */
@@ -78,6 +82,7 @@ export function distSizes(dist: string): DistSizes {
     metric: 'gzip_bytes',
     script: gzipped(join(dist, 'vitrine.js')),
     slots: existsSync(join(dist, 'vitrine-slots.js')) ? gzipped(join(dist, 'vitrine-slots.js')) : 0,
+    templates: existsSync(join(dist, 'vitrine-templates.js')) ? gzipped(join(dist, 'vitrine-templates.js')) : 0,
     worker,
     wasm,
     engine: worker + wasm,
@@ -106,6 +111,7 @@ export function sizeLines(sizes: DistSizes): string[] {
   return [
     '\nDownload sizes (gzip):',
     `  ${mark(sizes.script <= sizes.scriptBudget)} vitrine.js (loader + Preact + widgets): ${kb(sizes.script)} (budget ${kb(sizes.scriptBudget)})`,
+    `  ${mark(sizes.templates <= TEMPLATES_BUDGET)} vitrine-templates.js (placeholder templates, only pages with one): ${kb(sizes.templates)} (budget ${kb(TEMPLATES_BUDGET)})`,
     `  ${mark(sizes.engine <= sizes.engineBudget)} engine worker ${kb(sizes.worker)} + wasm ${kb(sizes.wasm)} = ${kb(sizes.engine)} (budget ${kb(sizes.engineBudget)})`,
     ...Object.entries(sizes.lazy).map(([name, bytes]) => {
       const known = LAZY_BUDGETS[name];

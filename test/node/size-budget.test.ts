@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { distSizes, ENGINE_BUDGET, LAZY_BUDGETS, SCRIPT_BUDGET, SLOTS_BUDGET } from '../../bench/node/download-sizes.ts';
+import { distSizes, ENGINE_BUDGET, LAZY_BUDGETS, SCRIPT_BUDGET, SLOTS_BUDGET, TEMPLATES_BUDGET } from '../../bench/node/download-sizes.ts';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 
@@ -43,6 +43,12 @@ describe('download budgets', () => {
     const { slots } = sizes();
     expect(slots).toBeGreaterThan(500);
     expect(slots).toBeLessThanOrEqual(SLOTS_BUDGET);
+  });
+
+  it('should keep the placeholder templates script (loaded only by pages whose placeholders hold a <template>) within its own budget', () => {
+    const { templates } = sizes();
+    expect(templates).toBeGreaterThan(300);
+    expect(templates).toBeLessThanOrEqual(TEMPLATES_BUDGET);
   });
 
   it('should keep the engine worker and its wasm within 40 KB gzip', () => {
