@@ -11,10 +11,11 @@
  * it: `<body data-strings='{"empty":"Rien pour le moment."}'>`). What the div holds is the shop's own
  * fallback: it shows through when Vitrine cannot recommend (the widget renders a `<slot>` then).
  *
- * `<template data-vitrine-item>`, `data-vitrine-header` and `data-vitrine-empty` inside a
- * placeholder replace the item card, the heading and the empty state with the shop's markup
- * (templates.ts, the lazily loaded `vitrine-templates.js`): such a placeholder mounts once that
- * script has run, and keeps showing its own content until then, or for good when it cannot load.
+ * `<template data-vitrine-template="item">` (and `="header"`, `="empty"`) inside a placeholder
+ * replace the item card, the heading and the empty state with the shop's markup (templates.ts, the
+ * lazily loaded `vitrine-templates.js`): such a placeholder mounts once that script has run (so it
+ * asks after the placeholders without templates), and keeps showing its own content until then, or
+ * for good when the script cannot load.
  *
  * `data-variants` makes the placeholder an experiment between lists (src/embed/variants.ts, in the
  * lazy experiments script): it is held back until that script chose the arm and set the ordinary
@@ -161,7 +162,7 @@ export function createPlaceholders({ engine, locale, pageProduct, warn, template
     if (kind === PRIVACY_PANEL) {
       view = <PrivacyPanelView vitrine={engine} locale={widgetLocale} strings={strings} />;
     } else if ((PLACEMENTS as readonly string[]).includes(kind)) {
-      const templated = element.querySelector(':scope > template') !== null;
+      const templated = element.querySelector(':scope > template[data-vitrine-template]') !== null;
       // The shop's own content shows until the template script ran (for good if it cannot load).
       if (templated && !fromTemplates) {
         templates().then((from) => {

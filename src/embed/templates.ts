@@ -4,12 +4,12 @@
  * `itemComponent`, `headerComponent` and `emptyComponent`:
  *
  *   <div data-vitrine="similar" data-product="SKU-1">
- *     <template data-vitrine-item>
+ *     <template data-vitrine-template="item">
  *       <a data-field-href="url" part="card"><img data-field-src="image" data-field-alt="title"><b data-field="title"></b></a>
  *       <span data-field="price"></span> <del data-field="regularPrice"></del>
  *     </template>
- *     <template data-vitrine-header><h2 data-field="heading"></h2></template>
- *     <template data-vitrine-empty><p>Nothing for you yet.</p></template>
+ *     <template data-vitrine-template="header"><h2 data-field="heading"></h2></template>
+ *     <template data-vitrine-template="empty"><p>Nothing for you yet.</p></template>
  *   </div>
  *
  * Only the template's content (the shop's HTML, already in the page) is cloned; values from the
@@ -102,7 +102,7 @@ function fillInto(box: HTMLElement | null, template: HTMLTemplateElement, key: u
 }
 
 export const fromTemplates: FromTemplates = (placeholder, h) => {
-  const find = (kind: string) => placeholder.querySelector<HTMLTemplateElement>(`:scope > template[data-vitrine-${kind}]`);
+  const find = (kind: string) => placeholder.querySelector<HTMLTemplateElement>(`:scope > template[data-vitrine-template="${kind}"]`);
   const item = find('item');
   const header = find('header');
   const empty = find('empty');
