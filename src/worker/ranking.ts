@@ -6,6 +6,7 @@
 import { VitrineError } from '../shared/errors.ts';
 import type { NormalizedOptions, NormalizedRequest, RecommendResult, RerankResult, ResultItem } from '../shared/request.ts';
 import { pickDiverse } from './diversity.ts';
+import { roundPrice } from './minor-unit.ts';
 import { Explainer } from './explain.ts';
 import type { LoadedBundle } from './loaded-bundle.ts';
 import { clearBit } from './masks.ts';
@@ -113,32 +114,14 @@ function hasSignal(query: Query, weights: readonly number[], row: number): boole
   return components.list.some((component, slot) => component.signal && weights[slot] !== 0 && kernels.slot(slot)[row]! > 0);
 }
 
-/** Decimal places of each currency's minor unit (EUR 2, JPY 0, KWD 3), by code; 2 for a code `Intl` does not know. */
-const minorDigits = new Map<string, number>();
-
-/**
- * A float32 price column value as the shop wrote it: rounded to the currency's minor unit
- * (76.41000366210938 → 76.41), null when the catalog gives none.
- */
-function priceIn(currency: string, value: number): number | null {
-  let digits = minorDigits.get(currency);
-  if (digits === undefined) {
-    try {
-      digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits!;
-    } catch {
-      digits = 2;
-    }
-    minorDigits.set(currency, digits);
-  }
-  return Number.isNaN(value) ? null : +value.toFixed(digits);
-}
-
 /** The result item of `row`, explained (each explanation step traced by the explainer). */
 function itemOf(query: Query, row: number, weights: readonly number[], explainer: Explainer | null, stopwatch: Stopwatch): ResultItem {
   const { products, categories, contentHash } = query.loaded.bundle;
   const components = componentsAt(query.loaded, row, weights);
   const score = Object.values(components).reduce((sum, value) => sum + value, 0);
   const currency = products.currency(row);
+  const price = roundPrice(products.price[row]!, currency);
+  const salePrice = roundPrice(products.salePrice[row]!, currency);
   const rating = products.rating[row]!;
   stopwatch.lap(query.strategy, 'item');
   return {
@@ -150,8 +133,8 @@ function itemOf(query: Query, row: number, weights: readonly number[], explainer
     category: categories[products.categoryIndex[row]!]?.path ?? [],
     inStock: products.inStock[row] === 1,
     attributes: products.attributes(row),
-    price: priceIn(currency, products.price[row]!),
-    salePrice: priceIn(currency, products.salePrice[row]!),
+    price: Number.isNaN(price) ? null : price,
+    salePrice: Number.isNaN(salePrice) ? null : salePrice,
     currency,
     rating: Number.isNaN(rating) ? null : rating,
     score,
