@@ -171,11 +171,7 @@ function start(script: HTMLScriptElement | null): void {
       (templates ??= new Promise((resolve, reject) => {
         document.addEventListener(TEMPLATES_EVENT, (event) => resolve((event as CustomEvent<FromTemplates>).detail), { once: true });
         addScript(TEMPLATES_FILE).onerror = () =>
-          reject(
-            new VitrineError('CODE_UNAVAILABLE', `could not load ${TEMPLATES_FILE}: placeholders with templates keep their own content`, {
-              part: 'templates',
-            }),
-          );
+          reject(new VitrineError('CODE_UNAVAILABLE', `${TEMPLATES_FILE} did not load`, { part: 'templates' }));
       })),
   });
   const scan = (root: ParentNode): void => {
