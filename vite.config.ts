@@ -3,6 +3,7 @@
  * - `vite build --mode script-tag`    → `dist/vitrine.js`, an IIFE for `<script src>`;
  * - `vite build --mode slots`         → `dist/vitrine-slots.js`, which `vitrine.js` adds to pages with a slot;
  * - `vite build --mode privacy-panel` → `dist/vitrine-privacy.js`, which `vitrine.js` adds to pages showing the panel;
+ * - `vite build --mode templates`     → `dist/vitrine-templates.js`, which `vitrine.js` adds to pages with placeholder templates;
  * - `vite build` (mode `lib`)         → `dist/lib/vitrine.mjs` and `dist/lib/widgets.mjs`, the ES
  *   modules behind `import 'vitrine'` and `import 'vitrine/widgets'` (Preact left to the app);
  * - `vite build --mode cli`           → `dist/cli/main.js`, the `vitrine` command for Node.
@@ -68,6 +69,12 @@ const CLI_BUILD: Rolldown = {
   output: { format: 'es', entryFileNames: 'cli/[name].js', chunkFileNames: 'cli/[name]-[hash].js' },
 };
 
+/** `dist/vitrine-templates.js`: placeholder templates, which `vitrine.js` adds only to pages whose placeholders hold a `<template>`. */
+const TEMPLATES_BUILD: Rolldown = {
+  input: { 'vitrine-templates': 'src/embed/templates-script.ts' },
+  output: { format: 'iife', entryFileNames: '[name].js' },
+};
+
 const LIBRARY_BUILD: Rolldown = {
   input: { vitrine: 'src/index.ts', widgets: 'widgets/index.ts' },
   // The app brings its own Preact: one copy on the page, and hooks that work across both.
@@ -82,6 +89,7 @@ const BUILDS: Record<string, Rolldown> = {
   'script-tag': SCRIPT_TAG_BUILD,
   slots: SLOTS_BUILD,
   'privacy-panel': PANEL_BUILD,
+  templates: TEMPLATES_BUILD,
   cli: CLI_BUILD,
   production: LIBRARY_BUILD,
 };
@@ -109,7 +117,9 @@ export default defineConfig(({ mode }) => {
           // An app's bundler copies the library's worker without reading it, so chunks it imports would
           // be missing from the app's build: the library's worker is one file (its .wasm: library-worker.ts),
           // named apart from the script tag's (which loads its rarely used parts lazily).
-          ...(library ? { codeSplitting: false, entryFileNames: 'assets/library-worker-[hash].js' } : { entryFileNames: 'assets/worker-[hash].js' }),
+          ...(library
+            ? { codeSplitting: false, entryFileNames: 'assets/library-worker-[hash].js' }
+            : { entryFileNames: 'assets/worker-[hash].js' }),
           comments: { legal: true, annotation: false, jsdoc: false },
         },
       },

@@ -1,6 +1,7 @@
 /**
- * Every word the widgets show, in English and German. German speaks to the visitor with "du", like
- * the engine's explanations (src/shared/messages.ts). Sentences with values are functions of their
+ * Every word the widgets show, in English and German, and the shop's own words for any other locale
+ * (`strings`: any keys, falling back to these). German speaks to the visitor with "du", like the
+ * engine's explanations (src/shared/messages.ts). Sentences with values are functions of their
  * parameters, so no component glues sentence parts together.
  */
 import type { Placement } from '../src/shared/request.ts';
@@ -135,7 +136,29 @@ const de: Strings = {
   failed: 'Fehlgeschlagen, bitte versuche es noch einmal.',
 };
 
-/** The strings for a BCP 47 tag: German for `de` and `de-*`, English for everything else. */
-export function pick(locale = 'en'): Strings {
-  return /^de(-|$)/i.test(locale) ? de : en;
+/**
+ * A shop's own words, any subset (`{ empty: 'Rien pour le moment.', headings: { similar: 'Similaires' } }`);
+ * sentences with values are functions, like the built-in ones (`rated: (r) => \`Noté ${r} sur 5\``).
+ */
+export type StringOverrides = Partial<Omit<Strings, 'headings' | 'prefs'>> & {
+  headings?: Partial<Strings['headings']>;
+  prefs?: Partial<Strings['prefs']>;
+};
+
+/**
+ * The strings for a BCP 47 tag: German for `de` and `de-*`, English for everything else, with the
+ * shop's `own` words over them. An own word of the wrong kind (text where a sentence function is
+ * expected, as `data-strings` JSON can give) is left out: the built-in one stays.
+ */
+export function pick(locale = 'en', own?: StringOverrides): Strings {
+  const base = /^de(-|$)/i.test(locale) ? de : en;
+  if (!own) return base;
+  const out: Record<string, unknown> = { ...base, headings: { ...base.headings }, prefs: { ...base.prefs } };
+  const over = (target: Record<string, unknown>, from: Record<string, unknown> = {}): void => {
+    for (const key in from) if (typeof from[key] == typeof target[key] && typeof target[key] != 'object') target[key] = from[key];
+  };
+  over(out, own);
+  over(out.headings as Record<string, unknown>, own.headings);
+  over(out.prefs as Record<string, unknown>, own.prefs);
+  return out as Strings;
 }

@@ -8,11 +8,16 @@ export { Recommendations, RecommendationsView } from './Recommendations/index.ts
 export { WhyButton } from './WhyButton/index.tsx';
 export { PrivacyPanel, PrivacyPanelView } from './PrivacyPanel/index.tsx';
 export type {
+  HeaderComponentProps,
+  ItemComponentProps,
   Layout,
+  ListCustomisation,
   PrivacyEngine,
   PrivacyPanelProps,
   RecommendationListProps,
   RecommendationsProps,
+  StringOverrides,
+  Strings,
   WhyButtonProps,
   WidgetEngine,
 } from './types.ts';

@@ -3,9 +3,13 @@
  * talk to the engine only through the page-side `Vitrine` API (never worker, comlink or IDB code),
  * so the same components serve the script tag's placeholders and a shop's own Preact app.
  */
+import type { ComponentType } from 'preact';
 import type { Vitrine } from '../src/index.ts';
 import type { Placement, ResultItem } from '../src/shared/request.ts';
 import type { BusinessRules } from '../src/shared/rules.ts';
+import type { StringOverrides, Strings } from './i18n.ts';
+
+export type { StringOverrides, Strings };
 
 /** The part of the engine a recommendation widget uses (its "Why?" can open the privacy panel). */
 export type WidgetEngine = Pick<Vitrine, 'recommend' | 'track' | 'consent' | 'profile' | 'status' | 'measurement'>;
@@ -16,8 +20,41 @@ export type PrivacyEngine = Pick<Vitrine, 'consent' | 'profile' | 'status' | 'me
 /** How a list of recommendations is laid out. */
 export type Layout = 'carousel' | 'grid';
 
+/** What an `itemComponent` gets: the item, and the locale and words the list renders in. */
+export interface ItemComponentProps {
+  item: ResultItem;
+  locale: string;
+  strings: Strings;
+}
+
+/** What a `headerComponent` gets: the heading the list would show, and what it shows. */
+export interface HeaderComponentProps {
+  heading: string;
+  placement: Placement;
+  items: readonly ResultItem[] | null;
+}
+
+/**
+ * How a shop changes what a list renders (Algolia's `itemComponent`, `headerComponent`,
+ * `emptyComponent`, `translations`). Components are rendered as components: hooks work in them.
+ * What they render lives in the widget's shadow root: style it with `part` attributes and `::part()`.
+ */
+export interface ListCustomisation {
+  /**
+   * Renders an item's content inside its `<li part="item">`, instead of the built-in card (image,
+   * title, price, rating, "Why?"). A click on a link in it is the item's click.
+   */
+  itemComponent?: ComponentType<ItemComponentProps>;
+  /** Renders the heading, inside the element that labels the list, instead of the built-in text. */
+  headerComponent?: ComponentType<HeaderComponentProps>;
+  /** Shown when there is nothing to recommend, instead of "No recommendations right now.". */
+  emptyComponent?: ComponentType;
+  /** The shop's words, any subset, over the built-in ones of `locale` (English unless `de*`). */
+  strings?: StringOverrides;
+}
+
 /** A list of recommendations as data: the presentational widget, no engine calls. */
-export interface RecommendationListProps {
+export interface RecommendationListProps extends ListCustomisation {
   placement: Placement;
   /** The items to show; `null` while loading (a skeleton is shown), `[]` for the empty state. */
   items: readonly ResultItem[] | null;
@@ -27,8 +64,8 @@ export interface RecommendationListProps {
   heading?: string;
   /** BCP 47 tag; German for `de*`, English otherwise. Default `'en'`. */
   locale?: string;
-  /** The visitor followed an item's link. */
-  onItemClick?: (item: ResultItem) => void;
+  /** The visitor followed a link in an item (a click, or a middle click). */
+  onItemClick?: (item: ResultItem, event: MouseEvent) => void;
   /** An item was viewable: at least half of it on screen for one second (once per item and list). */
   onImpression?: (item: ResultItem) => void;
   /** "Not interested" in an item's "Why?" popover. */
@@ -38,7 +75,7 @@ export interface RecommendationListProps {
 }
 
 /** A list of recommendations that asks the engine itself (what a placeholder mounts). */
-export interface RecommendationsProps {
+export interface RecommendationsProps extends ListCustomisation {
   vitrine: WidgetEngine;
   placement: Placement;
   /** The page's product (`similar`, `also_bought`, `goes_with`). */
@@ -60,11 +97,27 @@ export interface RecommendationsProps {
   onError?: (error: unknown) => void;
   /** Replaces the built-in privacy dialog that "Manage my data" opens. */
   onManageData?: () => void;
+  /**
+   * Leaves out items whose `score` is below this. The score is the engine's own scale (≥ 0, the sum
+   * of the item's `components`, no fixed maximum): pick the value from the scores your catalog gets.
+   */
+  threshold?: number;
+  /**
+   * Changes the items before they render (after `threshold`): reorder, filter, relabel. Gets a copy;
+   * clicks, impressions and dismissals report the items it returns. One that throws is reported to
+   * `onError` and the items show unchanged.
+   */
+  transformItems?: (items: ResultItem[]) => ResultItem[];
+  /** After the click is reported to the engine: the visitor followed a link in `item`. */
+  onItemClick?: (item: ResultItem, event: MouseEvent) => void;
+  /** After the impression is reported to the engine: `item` was viewable (half on screen for one second). */
+  onImpression?: (item: ResultItem) => void;
 }
 
 export interface WhyButtonProps {
   item: ResultItem;
   locale?: string;
+  strings?: StringOverrides;
   onDismiss?: () => void;
   onManageData?: () => void;
 }
@@ -72,6 +125,7 @@ export interface WhyButtonProps {
 export interface PrivacyPanelProps {
   vitrine: PrivacyEngine;
   locale?: string;
+  strings?: StringOverrides;
   /** Shown as a close button when given (the panel inside a dialog). */
   onClose?: () => void;
 }

@@ -21,6 +21,7 @@ export const ENGINE_BUDGET = 40_000;
 export const PAGE_SCRIPT_BUDGETS: Readonly<Record<string, { budget: number; what: string }>> = {
   'vitrine-slots.js': { budget: 3_000, what: 'experiments: content slots and placeholder variants (pages with one)' },
   'vitrine-privacy.js': { budget: 4_000, what: 'the privacy panel (pages that show it, or a "Manage my data" click)' },
+  'vitrine-templates.js': { budget: 1_500, what: 'placeholder templates (pages whose placeholders hold a <template>)' },
 };
 /** Lazily loaded worker chunks, by the name of their module. */
 export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: string }>> = {

@@ -6,8 +6,16 @@
  *
  * Attributes: `data-vitrine` (a placement, or `privacy-panel`), `data-product` (default: the
  * product of the page's JSON-LD), `data-limit` (1–100, default 6), `data-layout` (`carousel` |
- * `grid`), `data-category`, `data-heading`, `data-locale`. What the div holds is the shop's own
+ * `grid`), `data-category`, `data-heading`, `data-locale`, `data-threshold` (the lowest `score` an
+ * item may have), `data-strings` (the shop's words as JSON, on the placeholder or any element around
+ * it: `<body data-strings='{"empty":"Rien pour le moment."}'>`). What the div holds is the shop's own
  * fallback: it shows through when Vitrine cannot recommend (the widget renders a `<slot>` then).
+ *
+ * `<template data-vitrine-template="item">` (and `="header"`, `="empty"`) inside a placeholder
+ * replace the item card, the heading and the empty state with the shop's markup (templates.ts, the
+ * lazily loaded `vitrine-templates.js`): such a placeholder mounts once that script has run (so it
+ * asks after the placeholders without templates), and keeps showing its own content until then, or
+ * for good when the script cannot load.
  *
  * `data-variants` makes the placeholder an experiment between lists (src/embed/variants.ts, in the
  * lazy experiments script): it is held back until that script chose the arm and set the ordinary
@@ -22,10 +30,18 @@
  * leaves it out of this: it neither avoids nor holds products.
  */
 import { h } from 'preact';
-import { mountWidget, PrivacyPanelView, RecommendationsView, type Layout, type WidgetEngine } from '../../widgets/index.ts';
+import {
+  mountWidget,
+  PrivacyPanelView,
+  RecommendationsView,
+  type Layout,
+  type StringOverrides,
+  type WidgetEngine,
+} from '../../widgets/index.ts';
 import { VitrineError } from '../shared/errors.ts';
 import { within } from './page-tracking.ts';
 import { MAX_LIMIT, PLACEMENTS, type Placement } from '../shared/request.ts';
+import type { FromTemplates } from './templates-contract.ts';
 
 /** Attributes whose change re-renders a placeholder. */
 export const PLACEHOLDER_ATTRIBUTES = [
@@ -37,6 +53,8 @@ export const PLACEHOLDER_ATTRIBUTES = [
   'data-heading',
   'data-locale',
   'data-repeat',
+  'data-threshold',
+  'data-strings',
 ];
 const SELECTOR = '[data-vitrine]';
 const PRIVACY_PANEL = 'privacy-panel';
@@ -48,6 +66,8 @@ export interface PlaceholderOptions {
   /** The product the page is about (JSON-LD), for placeholders that name none. */
   pageProduct: () => string | undefined;
   warn: (error: unknown) => void;
+  /** Loads the template renderer (`vitrine-templates.js`), for placeholders that hold a `<template>`. */
+  templates: () => Promise<FromTemplates>;
 }
 
 export interface Placeholders {
@@ -68,8 +88,9 @@ interface Mounted {
   shown: string[];
 }
 
-export function createPlaceholders({ engine, locale, pageProduct, warn }: PlaceholderOptions): Placeholders {
+export function createPlaceholders({ engine, locale, pageProduct, warn, templates }: PlaceholderOptions): Placeholders {
   const mounted = new Map<HTMLElement, Mounted>();
+  let fromTemplates: FromTemplates | undefined;
   /** The tail of the placeholders' queries: each runs once those asked before it have answered. */
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -104,6 +125,28 @@ export function createPlaceholders({ engine, locale, pageProduct, warn }: Placeh
     return undefined;
   };
 
+  const thresholdOf = (text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    const threshold = Number(text);
+    if (text.trim() && threshold >= 0) return threshold;
+    warn(invalid('data-threshold', `"${text}" is not a number ≥ 0; no threshold applies`));
+    return undefined;
+  };
+
+  /** The shop's words: `data-strings` JSON on the placeholder or the nearest element around it. */
+  const stringsOf = (element: HTMLElement): StringOverrides | undefined => {
+    const text = element.closest<HTMLElement>('[data-strings]')?.dataset.strings;
+    if (text === undefined) return undefined;
+    try {
+      const strings: unknown = JSON.parse(text);
+      if (strings && typeof strings == 'object') return strings;
+    } catch {
+      // reported below
+    }
+    warn(invalid('data-strings', 'is not a JSON object; the built-in words apply'));
+    return undefined;
+  };
+
   const mount = (element: HTMLElement): void => {
     const data = element.dataset;
     const kind = data.vitrine ?? '';
@@ -114,12 +157,23 @@ export function createPlaceholders({ engine, locale, pageProduct, warn }: Placeh
     const repeats = element.closest('[data-repeat=allow]') !== null;
     // One that may repeat neither avoids nor holds products.
     if (repeats) entry.shown = [];
+    const strings = stringsOf(element);
     let view;
     if (kind === PRIVACY_PANEL) {
-      view = <PrivacyPanelView vitrine={engine} locale={widgetLocale} />;
+      view = <PrivacyPanelView vitrine={engine} locale={widgetLocale} strings={strings} />;
     } else if ((PLACEMENTS as readonly string[]).includes(kind)) {
+      const templated = element.querySelector(':scope > template[data-vitrine-template]') !== null;
+      // The shop's own content shows until the template script ran (for good if it cannot load).
+      if (templated && !fromTemplates) {
+        templates().then((from) => {
+          fromTemplates = from;
+          if (element.isConnected) mount(element);
+        }, warn);
+        return;
+      }
       view = (
         <RecommendationsView
+          {...(templated && fromTemplates!(element, h))}
           vitrine={repeats ? engine : (entry.engine ??= dedupe(entry))}
           placement={kind as Placement}
           product={data.product || pageProduct()}
@@ -129,6 +183,8 @@ export function createPlaceholders({ engine, locale, pageProduct, warn }: Placeh
           heading={data.heading}
           arm={data.vitrineArm || undefined}
           locale={widgetLocale}
+          threshold={thresholdOf(data.threshold)}
+          strings={strings}
           onError={warn}
         />
       );

@@ -32,6 +32,7 @@ import { trackPage, within } from './page-tracking.ts';
 import { scriptUrl } from './worker-start.ts';
 import { createPlaceholders, PLACEHOLDER_ATTRIBUTES } from './placeholders.tsx';
 import { createWarnings, type WarningListener } from './warnings.ts';
+import { TEMPLATES_EVENT, type FromTemplates } from './templates-contract.ts';
 
 export interface VitrineGlobal extends Omit<Vitrine, 'track'> {
   /** Resolves when the `data-bundle` load finished: the status, or null when it failed or none was given. */
@@ -152,20 +153,30 @@ function start(script: HTMLScriptElement | null): void {
   const tracking = trackPage(document, (event) => api.track(event), warn);
   let slots: HTMLScriptElement | undefined;
   const locale = data.locale || document.documentElement.lang || 'en';
+  /** A script next to this one in dist/, added to the page. */
+  const addScript = (file: string): HTMLScriptElement => {
+    const script = document.createElement('script');
+    script.src = scriptUrl(new URL(file, import.meta.url).href) as string;
+    script.dataset.locale = locale;
+    return document.head.appendChild(script);
+  };
+  let templates: Promise<FromTemplates> | undefined;
   const widgets = createPlaceholders({
     engine,
     locale,
     pageProduct: () => tracking.pageProduct(),
     warn,
+    // Placeholder templates: their code is a script of its own (vitrine-templates.js), added once a placeholder holds one.
+    templates: () =>
+      (templates ??= new Promise((resolve, reject) => {
+        document.addEventListener(TEMPLATES_EVENT, (event) => resolve((event as CustomEvent<FromTemplates>).detail), { once: true });
+        addScript(TEMPLATES_FILE).onerror = () =>
+          reject(new VitrineError('CODE_UNAVAILABLE', `${TEMPLATES_FILE} did not load`, { part: 'templates' }));
+      })),
   });
   const scan = (root: ParentNode): void => {
     // Content slots and placeholder variants: their code is a script of its own (vitrine-slots.js), added once a page has one.
-    if (!slots && within(root, '[data-vitrine-slot],[data-variants]').length) {
-      slots = document.createElement('script');
-      slots.src = scriptUrl(new URL(SLOTS_FILE, import.meta.url).href) as string;
-      slots.dataset.locale = locale;
-      document.head.append(slots);
-    }
+    if (!slots && within(root, '[data-vitrine-slot],[data-variants]').length) slots = addScript(SLOTS_FILE);
     const product = tracking.pageProduct();
     tracking.scan(root); // first: it finds the JSON-LD product that placeholders may default to
     // JSON-LD that came late (a single-page app): the placeholders naming no product follow it.
@@ -207,6 +218,8 @@ function start(script: HTMLScriptElement | null): void {
 
 /** The experiments script (content slots, placeholder variants), next to this one in dist/ (a variable: not an asset for the bundler to resolve). */
 const SLOTS_FILE = 'vitrine-slots.js';
+/** The placeholder templates script (templates.ts), next to this one in dist/. */
+const TEMPLATES_FILE = 'vitrine-templates.js';
 
 try {
   // Only valid during this first synchronous run of the script.

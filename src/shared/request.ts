@@ -98,11 +98,21 @@ export interface ResultItem {
   url: string;
   image: string;
   brand: string;
-  /** Regular price, or null when the catalog gives none. */
+  /** Category path from the root down to the product's leaf category (`['Women', 'Dresses']`); empty when it has none. */
+  category: string[];
+  /** Whether the catalog lists the product as in stock. */
+  inStock: boolean;
+  /** The catalog's free attributes (material, fit, …), string values; `{}` when it has none. */
+  attributes: Record<string, string>;
+  /** Regular price in `currency`, rounded to its minor unit (2 decimals for EUR, 0 for JPY), or null when the catalog gives none. */
   price: number | null;
-  /** Current reduced price, or null. */
+  /** Current reduced price, rounded the same way, or null. */
   salePrice: number | null;
   currency: string;
+  /**
+   * How strongly the engine recommends the item: the sum of `components`, ≥ 0, higher is better. Not
+   * normalised (no fixed maximum): it depends on the strategy and the bundle's weights.
+   */
   score: number;
   /** Weighted contribution of each score component; they sum to `score`. */
   components: Record<string, number>;

@@ -6,6 +6,7 @@
 import { VitrineError } from '../shared/errors.ts';
 import type { NormalizedOptions, NormalizedRequest, RecommendResult, RerankResult, ResultItem } from '../shared/request.ts';
 import { pickDiverse } from './diversity.ts';
+import { roundPrice } from './minor-unit.ts';
 import { Explainer } from './explain.ts';
 import type { LoadedBundle } from './loaded-bundle.ts';
 import { clearBit } from './masks.ts';
@@ -115,11 +116,12 @@ function hasSignal(query: Query, weights: readonly number[], row: number): boole
 
 /** The result item of `row`, explained (each explanation step traced by the explainer). */
 function itemOf(query: Query, row: number, weights: readonly number[], explainer: Explainer | null, stopwatch: Stopwatch): ResultItem {
-  const { products, contentHash } = query.loaded.bundle;
+  const { products, categories, contentHash } = query.loaded.bundle;
   const components = componentsAt(query.loaded, row, weights);
   const score = Object.values(components).reduce((sum, value) => sum + value, 0);
-  const price = products.price[row]!;
-  const salePrice = products.salePrice[row]!;
+  const currency = products.currency(row);
+  const price = roundPrice(products.price[row]!, currency);
+  const salePrice = roundPrice(products.salePrice[row]!, currency);
   const rating = products.rating[row]!;
   stopwatch.lap(query.strategy, 'item');
   return {
@@ -128,9 +130,12 @@ function itemOf(query: Query, row: number, weights: readonly number[], explainer
     url: products.url(row),
     image: products.image(row),
     brand: products.brand(row),
+    category: categories[products.categoryIndex[row]!]?.path ?? [],
+    inStock: products.inStock[row] === 1,
+    attributes: products.attributes(row),
     price: Number.isNaN(price) ? null : price,
     salePrice: Number.isNaN(salePrice) ? null : salePrice,
-    currency: products.currency(row),
+    currency,
     rating: Number.isNaN(rating) ? null : rating,
     score,
     components,

@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEngine, type Vitrine } from '../../src/embed/create-vitrine.ts';
 import type { EngineBridge } from '../../src/embed/bridge.ts';
 import { createPlaceholders, PLACEHOLDER_ATTRIBUTES, type Placeholders } from '../../src/embed/placeholders.tsx';
+import { fromTemplates } from '../../src/embed/templates.ts';
 import { scanVariants } from '../../src/embed/variants.ts';
 import type { ArmFeedback } from '../../src/shared/experiment.ts';
 import type { TrackEvent } from '../../src/shared/events.ts';
@@ -36,6 +37,9 @@ function item(productId: string): ResultItem {
     url: `/p/${productId}`,
     image: '',
     brand: '',
+    category: [],
+    inStock: true,
+    attributes: {},
     price: null,
     salePrice: null,
     currency: 'EUR',
@@ -68,7 +72,13 @@ beforeEach(() => {
     },
     track: async (event: TrackEvent) => void tracked.push(event),
   } as unknown as WidgetEngine;
-  placeholders = createPlaceholders({ engine, locale: 'en', pageProduct: () => undefined, warn: (error) => warnings.push(error) });
+  placeholders = createPlaceholders({
+    engine,
+    locale: 'en',
+    pageProduct: () => undefined,
+    warn: (error) => warnings.push(error),
+    templates: async () => fromTemplates,
+  });
   // As the script tag does: a placeholder whose attributes change renders again.
   observer = new MutationObserver((records) => {
     for (const record of records)

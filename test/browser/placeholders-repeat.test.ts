@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPlaceholders, type Placeholders } from '../../src/embed/placeholders.tsx';
+import { fromTemplates } from '../../src/embed/templates.ts';
 import type { RecommendRequest, RecommendResult, ResultItem } from '../../src/shared/request.ts';
 import type { WidgetEngine } from '../../widgets/index.ts';
 
@@ -18,6 +19,9 @@ function item(productId: string): ResultItem {
     url: '',
     image: '',
     brand: '',
+    category: [],
+    inStock: true,
+    attributes: {},
     price: null,
     salePrice: null,
     currency: 'EUR',
@@ -51,7 +55,7 @@ function start(hold?: Promise<void>): void {
   // Only what the recommendation widgets read is filled in.
   const engine = { recommend, track: async () => {} } as unknown as WidgetEngine;
   warn = vi.fn<(error: unknown) => void>();
-  placeholders = createPlaceholders({ engine, locale: 'en', pageProduct: () => undefined, warn });
+  placeholders = createPlaceholders({ engine, locale: 'en', pageProduct: () => undefined, warn, templates: async () => fromTemplates });
 }
 
 /** `<div data-vitrine=… data-limit=…>` for each entry, appended to `parent`. */

@@ -109,7 +109,13 @@ describe('build output', () => {
   });
 
   it('should ship no test-only fault hooks (RELIABILITY.md "fault-injection surface": S5, S7, S8, W7)', () => {
-    const files = [`${DIST}vitrine.js`, `${DIST}vitrine-slots.js`, `${DIST}lib/vitrine.mjs`];
+    const files = [
+      `${DIST}vitrine.js`,
+      `${DIST}vitrine-slots.js`,
+      `${DIST}vitrine-privacy.js`,
+      `${DIST}vitrine-templates.js`,
+      `${DIST}lib/vitrine.mjs`,
+    ];
     for (const dir of [`${DIST}assets/`, `${DIST}lib/`, `${DIST}cli/`]) {
       for (const file of assetsIn(dir)) if (file.endsWith('.js') || file.endsWith('.mjs')) files.push(dir + file);
     }

@@ -39,7 +39,7 @@ describe('download budgets', () => {
     expect(script).toBeLessThanOrEqual(SCRIPT_BUDGET);
   });
 
-  it('should keep each script vitrine.js adds only when a page needs it (experiments, privacy panel) within its own budget', () => {
+  it('should keep each script vitrine.js adds only when a page needs it (experiments, privacy panel, templates) within its own budget', () => {
     const { pageScripts } = sizes();
     expect(Object.keys(pageScripts).sort()).toEqual(Object.keys(PAGE_SCRIPT_BUDGETS).sort());
     for (const [name, bytes] of Object.entries(pageScripts)) {

@@ -290,7 +290,9 @@ describe('now_reduced', () => {
       const reason = item.why[0]!;
       expect(reason.message).toBe('priceDrop');
       expect(reason.params.oldPrice).toBe(product.price);
-      expect(reason.params.price).toBe(currentPriceOf(loaded, idOf(product)));
+      // Today's price as the shop wrote it (cents), like the item's own, not the bundle's float32.
+      expect(reason.params.price).toBe(Math.round(currentPriceOf(loaded, idOf(product)) * 100) / 100);
+      expect(reason.params.price).toBe(item.salePrice ?? item.price);
       expect(reason.params.price!).toBeLessThan(product.price);
       expect(reason.params.date).toBe(time);
       expect(reason.contribution).toBeCloseTo(1 - currentPriceOf(loaded, idOf(product)) / product.price, 6);

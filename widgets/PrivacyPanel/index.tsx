@@ -29,9 +29,9 @@ interface Loaded {
   data: ProfileExport;
 }
 
-export function PrivacyPanelView({ vitrine, locale, onClose }: PrivacyPanelProps) {
+export function PrivacyPanelView({ vitrine, locale, strings, onClose }: PrivacyPanelProps) {
   const loc = tag(locale);
-  const t = pick(loc);
+  const t = pick(loc, strings);
   const [[headId, confirmId]] = useState(() => [uid(), uid()]);
   // undefined while loading, null when loading failed.
   const [state, setState] = useState<Loaded | null>();

@@ -21,7 +21,7 @@ import { WhyButton } from '../WhyButton/index.tsx';
 /** Cards in the skeleton: enough to fill a row on most screens without promising a count. */
 const SKELETON_CARDS = 4;
 
-interface ItemProps extends Pick<RecommendationListProps, 'onItemClick' | 'onManageData'> {
+interface ItemProps extends Pick<RecommendationListProps, 'onItemClick' | 'onManageData' | 'itemComponent' | 'strings'> {
   item: ResultItem;
   locale: string;
   t: Strings;
@@ -34,14 +34,14 @@ function Price({ item, locale, t }: { item: ResultItem; locale: string; t: Strin
   if (now == null) return null;
   // Screen readers say nothing about <del>: the words "was" / "now" are there for them.
   return (
-    <p class="price">
+    <p class="price" part="price">
       {price != null && now < price ? (
         <>
-          <del>
+          <del part="old-price">
             <span class="sr">{t.was} </span>
             {money(price, currency, locale)}
           </del>{' '}
-          <span class="sale">
+          <span class="sale" part="sale-price">
             <span class="sr">{t.now} </span>
             {money(now, currency, locale)}
           </span>
@@ -53,36 +53,53 @@ function Price({ item, locale, t }: { item: ResultItem; locale: string; t: Strin
   );
 }
 
-function Item({ item, locale, t, onItemClick, onDismiss, onManageData }: ItemProps) {
+/** The built-in card's content: image, title, price, rating and "Why?". */
+function Card({ item, locale, t, strings, onDismiss, onManageData }: ItemProps) {
   const href = safeUrl(item.url);
   const src = safeUrl(item.image);
   const { rating } = item;
   const stars = rating != null && Number.isFinite(rating) ? Math.min(5, Math.max(0, rating)) : null;
-  const clicked = () => onItemClick?.(item);
   // alt="": the title follows right away, so the image would only repeat it.
   const body = (
     <>
-      <div class="img">{src && <img loading="lazy" decoding="async" referrerpolicy="no-referrer" alt="" src={src} />}</div>
-      <span class="t">{clampText(item.title, MAX_TITLE_LENGTH)}</span>
+      <div class="img" part="image">
+        {src && <img loading="lazy" decoding="async" referrerpolicy="no-referrer" alt="" src={src} />}
+      </div>
+      <span class="t" part="title">
+        {clampText(item.title, MAX_TITLE_LENGTH)}
+      </span>
     </>
   );
   return (
-    <li class="card" data-vitrine-item={item.productId}>
+    <>
       {href ? (
-        <a href={href} rel="noopener" onClick={clicked} onAuxClick={(e) => e.button == 1 && clicked()}>
+        <a href={href} rel="noopener" part="link">
           {body}
         </a>
       ) : (
-        <div class="a">{body}</div>
+        <div class="a" part="link">
+          {body}
+        </div>
       )}
       <Price item={item} locale={locale} t={t} />
       {stars != null && (
         // The width goes through the CSSOM, which a strict style-src CSP allows.
-        <span class="stars" role="img" aria-label={t.rated(number(stars, locale))}>
+        <span class="stars" part="rating" role="img" aria-label={t.rated(number(stars, locale))}>
           <span style={{ width: `${stars * 20}%` }} />
         </span>
       )}
-      <WhyButton item={item} locale={locale} onDismiss={onDismiss} onManageData={onManageData} />
+      <WhyButton item={item} locale={locale} strings={strings} onDismiss={onDismiss} onManageData={onManageData} />
+    </>
+  );
+}
+
+/** One item: the shop's `itemComponent` or the built-in card. A followed link in it is the item's click. */
+function Item(props: ItemProps) {
+  const { item, locale, t, itemComponent, onItemClick } = props;
+  const clicked = (e: MouseEvent) => (e.target as Element).closest('a[href]') && onItemClick?.(item, e);
+  return (
+    <li class="card" part="item" data-vitrine-item={item.productId} onClick={clicked} onAuxClick={(e) => e.button == 1 && clicked(e)}>
+      {itemComponent ? h(itemComponent, { item, locale, strings: t }) : <Card {...props} />}
     </li>
   );
 }
@@ -97,12 +114,19 @@ export function RecommendationList({
   onImpression,
   onDismiss,
   onManageData,
+  itemComponent,
+  headerComponent,
+  emptyComponent,
+  strings,
 }: RecommendationListProps) {
   const loc = tag(locale);
-  const t = pick(loc);
+  const t = pick(loc, strings);
+  const title = heading ?? t.headings[placement];
+  // The element that labels the list: the built-in <h2>, or the box the shop's header renders in.
+  const Head = headerComponent ? 'div' : 'h2';
   const [[headId, listId]] = useState(() => [uid(), uid()]);
   const list = useRef<HTMLUListElement>(null);
-  const head = useRef<HTMLHeadingElement>(null);
+  const head = useRef<HTMLHeadingElement & HTMLDivElement>(null);
   const [atStart, setAtStart] = useState(true);
   const [atEnd, setAtEnd] = useState(true);
   const carousel = layout != 'grid';
@@ -126,16 +150,17 @@ export function RecommendationList({
   return (
     <section
       class={`v rl ${carousel ? 'carousel' : 'grid'}${empty ? ' empty' : ''}`}
+      part="root"
       data-vitrine-placement={placement}
       aria-labelledby={headId}
       aria-busy={items ? undefined : 'true'}
     >
-      <div class="head">
-        <h2 id={headId} ref={head} tabIndex={-1}>
-          {heading ?? t.headings[placement]}
-        </h2>
+      <div class="head" part="header">
+        <Head id={headId} ref={head} tabIndex={-1} part="heading">
+          {headerComponent ? h(headerComponent, { heading: title, placement, items }) : title}
+        </Head>
         {carousel && !!items?.length && (
-          <div class="nav acts">
+          <div class="nav acts" part="nav">
             <button type="button" aria-label={t.previous} aria-controls={listId} disabled={atStart} onClick={() => step(-1)}>
               ‹
             </button>
@@ -146,9 +171,9 @@ export function RecommendationList({
         )}
       </div>
       {empty ? (
-        <p class="muted">{t.empty}</p>
+        <div part="empty">{emptyComponent ? h(emptyComponent, {}) : <p class="muted">{t.empty}</p>}</div>
       ) : (
-        <ul id={listId} ref={list} class="items" role="list" onScroll={carousel ? edges : undefined}>
+        <ul id={listId} ref={list} class="items" part="list" role="list" onScroll={carousel ? edges : undefined}>
           {items
             ? items.map((item) => (
                 <Item
@@ -156,6 +181,8 @@ export function RecommendationList({
                   item={item}
                   locale={loc}
                   t={t}
+                  strings={strings}
+                  itemComponent={itemComponent}
                   onItemClick={onItemClick}
                   onManageData={onManageData}
                   onDismiss={

@@ -6,7 +6,7 @@
  * fallback meanwhile and replaces it when it comes.
  */
 import { h, Fragment } from 'preact';
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ResultItem } from '../../src/shared/request.ts';
 import { isAbort, isFatal, notReady } from '../errors.ts';
 import { tag } from '../format.ts';
@@ -36,7 +36,7 @@ export const NOT_READY_MAX_MS = 5000;
 type Shown = { items: ResultItem[] | null; as?: 'trending' | 'on_sale' | false } | 'slot';
 
 export function RecommendationsView(props: RecommendationsProps) {
-  const { vitrine, placement, product, limit = 6, layout, heading, category, rules, arm, onManageData } = props;
+  const { vitrine, placement, product, limit = 6, layout, heading, category, rules, arm, onManageData, threshold = 0, strings } = props;
   const locale = tag(props.locale);
   const [shown, setShown] = useState<Shown>({ items: null });
   const [dismissed, setDismissed] = useState<readonly string[]>([]);
@@ -107,9 +107,21 @@ export function RecommendationsView(props: RecommendationsProps) {
     if (privacy && !dialog.current!.open) dialog.current!.showModal();
   }, [privacy]);
 
+  // Memoised: a new array on every render would restart the impressions' timers.
+  const found = shown != 'slot' && shown.items;
+  const items = useMemo(() => {
+    if (!found) return null;
+    const kept = found.filter((item) => !dismissed.includes(item.productId) && item.score >= threshold);
+    try {
+      return latest.current.transformItems?.(kept.slice()) ?? kept;
+    } catch (error) {
+      fail(error);
+      return kept;
+    }
+  }, [found, dismissed, threshold]);
+
   if (shown == 'slot') return <slot />;
-  const t = pick(locale);
-  const items = shown.items && shown.items.filter((item) => !dismissed.includes(item.productId));
+  const t = pick(locale, strings);
   return (
     <>
       <RecommendationList
@@ -118,8 +130,18 @@ export function RecommendationsView(props: RecommendationsProps) {
         layout={layout}
         heading={heading ?? (shown.as ? t.headings[shown.as] : undefined)}
         locale={locale}
-        onItemClick={(item) => track('click', item).catch(fail)}
-        onImpression={(item) => track('impression', item).catch(fail)}
+        strings={strings}
+        itemComponent={props.itemComponent}
+        headerComponent={props.headerComponent}
+        emptyComponent={props.emptyComponent}
+        onItemClick={(item, event) => {
+          track('click', item).catch(fail);
+          latest.current.onItemClick?.(item, event);
+        }}
+        onImpression={(item) => {
+          track('impression', item).catch(fail);
+          latest.current.onImpression?.(item);
+        }}
         onDismiss={(item) => {
           setDismissed((ids) => [...ids, item.productId]);
           // Asked again once the engine knows, so the refill leaves the dismissed item out.
@@ -131,7 +153,7 @@ export function RecommendationsView(props: RecommendationsProps) {
           where it was at showModal(), and WhyButton put it there before asking for the panel. */}
       {privacy && (
         <dialog ref={dialog} class="dlg" aria-label={t.yourData} onClose={() => setPrivacy(false)}>
-          <PrivacyPanelView vitrine={vitrine} locale={locale} onClose={() => dialog.current!.close()} />
+          <PrivacyPanelView vitrine={vitrine} locale={locale} strings={strings} onClose={() => dialog.current!.close()} />
         </dialog>
       )}
     </>

@@ -32,9 +32,9 @@ function place(pop: HTMLElement, button: HTMLElement): void {
   pop.style.left = `${Math.max(GAP, Math.min(r.left, innerWidth - pop.offsetWidth - GAP))}px`;
 }
 
-export function WhyButton({ item, locale, onDismiss, onManageData }: WhyButtonProps) {
+export function WhyButton({ item, locale, strings, onDismiss, onManageData }: WhyButtonProps) {
   const loc = tag(locale);
-  const t = pick(loc);
+  const t = pick(loc, strings);
   const [[popId, headId]] = useState(() => [uid(), uid()]);
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
@@ -71,6 +71,7 @@ export function WhyButton({ item, locale, onDismiss, onManageData }: WhyButtonPr
         ref={button}
         type="button"
         class="why-btn"
+        part="why"
         data-vitrine-why=""
         aria-expanded={open}
         aria-controls={popId}
@@ -83,6 +84,7 @@ export function WhyButton({ item, locale, onDismiss, onManageData }: WhyButtonPr
         ref={pop}
         id={popId}
         class="pop"
+        part="why-popover"
         popover="auto"
         role="dialog"
         aria-labelledby={headId}

@@ -4,6 +4,7 @@
  */
 import type { Bundle } from '../../shared/bundle/types.ts';
 import { MAX_EVENT_FUTURE_MS } from '../../shared/events.ts';
+import { roundPrice } from '../minor-unit.ts';
 import type { Query } from '../query.ts';
 import type { ScoreComponent } from './types.ts';
 
@@ -65,13 +66,15 @@ export const priceDrop: ScoreComponent<Map<number, PriceDrop>> = {
     const drop = drops.get(at.row);
     if (!drop) return null;
     const { products } = query.loaded.bundle;
+    const currency = products.currency(at.row);
     return {
       contribution: at.value,
       message: 'priceDrop',
       params: {
         oldPrice: drop.seen,
-        price: drop.now,
-        currency: products.currency(at.row),
+        // As the item's price reads (rounded to the minor unit), not the bundle's float32.
+        price: roundPrice(drop.now, currency),
+        currency,
         date: shownDate(drop.time, query.visitor.now),
         title: products.title(at.row),
       },
