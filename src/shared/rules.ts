@@ -111,37 +111,9 @@ function record(value: unknown, field: string, known: readonly string[]): Record
   if (!isRecord(value)) throw invalid(field, 'must be an object');
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
-    const hint = closest(key, known);
-    throw invalid(`${field}.${key}`, `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}; known: ${known.join(', ')}`);
+    throw invalid(`${field}.${key}`, `unknown key "${key}"; known: ${known.join(', ')}`);
   }
   return value;
-}
-
-/** The known key within edit distance 2 of `key` (case-insensitive), for the error message. */
-function closest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of known) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-/** Levenshtein distance with adjacent transpositions counted as one edit (`Brnad` → `Brand`). */
-function editDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
-      rows[i]![j] = d;
-    }
-  }
-  return rows[a.length]![b.length]!;
 }
 
 function text(value: unknown, field: string): string {

@@ -128,9 +128,13 @@ describe('normalizeRules', () => {
     expect(rejectedField(() => normalizeRules(rules)).field).toBe(field);
   });
 
-  it('should suggest the intended key for a typo instead of ignoring it', () => {
-    expect(rejectedField(() => normalizeRules({ maxPerBrnad: 2 })).message).toContain('did you mean "maxPerBrand"');
-    expect(rejectedField(() => normalizeRules({ boost: [{ brnd: ['a'] }] })).message).toContain('did you mean "brand"');
+  it('should reject a typo naming it and listing the known keys instead of ignoring it', () => {
+    const typo = rejectedField(() => normalizeRules({ maxPerBrnad: 2 }));
+    expect(typo.field).toBe('rules.maxPerBrnad');
+    expect(typo.message).toContain('unknown key "maxPerBrnad"; known: include, exclude, boost, bury, maxPerBrand');
+    expect(rejectedField(() => normalizeRules({ boost: [{ brnd: ['a'] }] })).message).toContain(
+      'known: category, brand, attribute, price, weight',
+    );
   });
 
   it('should prefix field names with where the rules came from', () => {
