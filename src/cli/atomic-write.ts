@@ -35,8 +35,12 @@ export function writeFileAtomic(file: string, data: Uint8Array | string, ops: Wr
     fd = undefined;
     ops.rename(temp, file);
   } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(temp, { force: true });
+    try {
+      if (fd !== undefined) closeSync(fd);
+      rmSync(temp, { force: true });
+    } catch {
+      // The write's own error is the one to report; a temporary file that cannot be removed is hidden.
+    }
     const reason = error instanceof Error ? error.message : String(error);
     throw new VitrineError('INPUT_UNREADABLE', `cannot write ${file}: ${reason} (any previous ${basename(file)} is unchanged)`, { file });
   }

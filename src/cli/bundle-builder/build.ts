@@ -147,8 +147,8 @@ export function assembleBundleInput(options: AssembleOptions): BundleInput {
   progress.step('content embeddings', n, 'products');
   const content = contentEmbeddings(products, options.descriptions, { dim, seed: options.seed, onProgress: (d) => progress.update(d) });
 
-  progress.step('session graphs', 1);
-  const graphs = log_ ? sessionGraphs(log_, n, options.topM) : undefined;
+  progress.step('session graphs', log_?.count ?? 1, log_ ? 'events' : '');
+  const graphs = log_ ? sessionGraphs(log_, n, options.topM, (done) => progress.update(done)) : undefined;
   const popularity = computePopularity(products, log_, options.trendingDays);
 
   let vectors = content;

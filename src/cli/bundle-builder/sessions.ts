@@ -51,7 +51,8 @@ class PairCounts {
   }
 }
 
-export function sessionGraphs(log: EventLog, n: number, topM: number): SessionGraphs {
+/** `onProgress` gets the events done (of `log.count`), for a progress bar. */
+export function sessionGraphs(log: EventLog, n: number, topM: number, onProgress?: (events: number) => void): SessionGraphs {
   if (log.count === 0) return { covisitation: emptyCsr(n), copurchase: emptyCsr(n), viewSessions: new Uint32Array(n) };
   const order = sessionOrder(log);
   const covisit = new PairCounts(n);
@@ -85,6 +86,7 @@ export function sessionGraphs(log: EventLog, n: number, topM: number): SessionGr
   let current = -1;
   for (let k = 0; k < order.length; k++) {
     const e = order[k]!;
+    if ((k & 65535) === 0) onProgress?.(k);
     if (log.session[e] !== current) {
       flush();
       current = log.session[e]!;
