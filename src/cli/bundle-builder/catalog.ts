@@ -104,6 +104,7 @@ export function loadCatalog(file: string, options: CatalogOptions): Catalog {
       else throw error;
     }
   }
+  options.onProgress?.(1, 1, rows); // all read: the bar's last frame counts every row
   if (!columns) warnUnseenSources(seen, firstKeys ?? [], check);
   if (clampedRows > MAX_REPORTED_ROWS) options.warn?.(`warning: ${clampedRows} rows in all had text cut to its bound`);
   if (products.length === 0) {

@@ -18,11 +18,13 @@ export interface Progress {
   step(label: string, total: number, unit?: string): void;
   /** Reports `done` of `total` units; `count`: items read so far when the units are bytes. */
   update(done: number, count?: number): void;
+  /** Clears the bar so a message can be printed; the next update draws it again. */
+  clear(): void;
   /** Clears the bar. */
   done(): void;
 }
 
-export const noProgress: Progress = { step() {}, update() {}, done() {} };
+export const noProgress: Progress = { step() {}, update() {}, clear() {}, done() {} };
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -65,6 +67,10 @@ export function createProgress(enabled: boolean, stream: ProgressStream = proces
       last = t;
       draw(done, count);
     },
+    clear() {
+      stream.write('\r\x1b[2K');
+      last = 0;
+    },
     done() {
       stream.write('\r\x1b[2K');
     },
@@ -75,7 +81,7 @@ const number = new Intl.NumberFormat('en-US');
 
 /** `96,000/200,000 products`, or for a step counted in bytes `96,000/~200,000 rows` (the total extrapolated). */
 function countText(done: number, count: number | undefined, ratio: number, total: number, unit: string): string {
-  if (unit === '') return '';
+  if (unit === '' || (count === undefined && total === 1)) return ''; // a share of a file: nothing counted yet
   if (count === undefined) return `${number.format(Math.round(done))}/${number.format(total)} ${unit}`;
   if (ratio >= 1) return `${number.format(count)} ${unit}`;
   return ratio > 0 ? `${number.format(count)}/~${number.format(Math.round(count / ratio))} ${unit}` : `${number.format(count)} ${unit}`;

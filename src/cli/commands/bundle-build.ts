@@ -107,6 +107,7 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
   if (values.model !== undefined && values.fit !== undefined)
     throw badOption('--fit', 'and --model exclude each other (--model already says which model)');
   const fromFile = values.model === undefined || values.model === NO_MODEL ? undefined : modelFromFile(values.model);
+  const progress = createProgress(values.progress ?? io.tty);
   const options: BuildOptions = {
     catalog: values.catalog,
     events: values.events ?? [],
@@ -124,8 +125,12 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
     maxSessions: integer('--max-sessions', values['max-sessions'] ?? String(DEFAULT_MAX_SESSIONS), 0, 10_000_000),
     delimiter: delimiterOption(values.delimiter),
     ...(fromFile ?? {}),
-    progress: createProgress(values.progress ?? io.tty),
-    log: io.err,
+    progress,
+    // Warnings go on their own line, not after the bar.
+    log: (line) => {
+      progress.clear();
+      io.err(line);
+    },
   };
   const { input, skippedRows, events } = buildBundleInput(options);
   const model = await sessionModelOf(input, events, values.model === undefined && fitMode === 'auto', values.model, io);
