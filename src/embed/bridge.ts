@@ -18,7 +18,6 @@ import { VitrineError } from '../shared/errors.ts';
 import { isWorkerMessage } from '../shared/worker-ready.ts';
 // Vite bundles the worker as its own hash-named file; this is its URL (relative to this script).
 import engineWorkerUrl from '../worker/index.ts?worker&url';
-export { engineWorkerUrl };
 import { createCrashRecovery, type CrashRecovery, type CrashRecoveryOptions } from './crash-recovery.ts';
 import { wrap } from './worker-calls.ts';
 import { startModuleWorker } from './worker-start.ts';

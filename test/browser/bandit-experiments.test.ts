@@ -244,7 +244,8 @@ describe('content slots', () => {
     const slot = addSlot('lonely', ['only-one']);
     const warnings: unknown[] = [];
     scanSlots(root, vitrine, 'en', (error) => warnings.push(error));
-    await vi.waitFor(() => expect(warnings).toHaveLength(1));
+    // The warning follows the engine's answer (a worker round trip): seconds on a loaded machine, not waitFor's default 1 s.
+    await vi.waitFor(() => expect(warnings).toHaveLength(1), { timeout: 10_000 });
     expect(String((warnings[0] as Error).message)).toContain('data-vitrine-slot="lonely"');
     expect((warnings[0] as { code: string }).code).toBe('INVALID_REQUEST');
     expect(slot.querySelector('[data-variant]')!.textContent).toBe('Shop only-one');
