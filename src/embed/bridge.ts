@@ -17,10 +17,13 @@ import type { EngineApi } from '../worker/index.ts';
 import { VitrineError } from '../shared/errors.ts';
 import { isWorkerMessage } from '../shared/worker-ready.ts';
 // Vite bundles the worker as its own hash-named file; this is its URL (relative to this script).
-import engineWorkerUrl from '../worker/index.ts?worker&url';
+import workerUrl from '../worker/index.ts?worker&url';
 import { createCrashRecovery, type CrashRecovery, type CrashRecoveryOptions } from './crash-recovery.ts';
 import { wrap } from './worker-calls.ts';
 import { startModuleWorker } from './worker-start.ts';
+
+/** The engine worker's URL, for the library's own start (library-worker.ts). Typed as a plain string so the published declarations name no `?worker&url` module. */
+export const engineWorkerUrl: string = workerUrl;
 
 /** Deadline of one call when the caller gives none: generous, a query takes milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -52,7 +55,7 @@ export interface CallOptions {
 }
 
 function createEngineWorker(): Worker {
-  return startModuleWorker(engineWorkerUrl);
+  return startModuleWorker(workerUrl);
 }
 
 /** Rejects one pending call; kept in a set so a crash can reject them all. */

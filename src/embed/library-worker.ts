@@ -7,9 +7,7 @@
  * `import.meta.url` assets plugin), and the worker gets their URLs in its URL's fragment
  * (src/worker/wasm-url.ts). The script tag does not use this: its worker finds them next to itself.
  */
-// The same worker file as the bridge's default (one module, one asset); imported here, not re-exported
-// from the bridge, so the published declarations never name a `?worker&url` module.
-import engineWorkerUrl from '../worker/index.ts?worker&url';
+import { engineWorkerUrl } from './bridge.ts';
 import { startModuleWorker } from './worker-start.ts';
 
 /** The worker's `.wasm` files, by the names src/worker/wasm-url.ts reads. A function: nothing is resolved unless the library starts a worker. */
