@@ -21,9 +21,10 @@ test.describe('the privacy panel in view while the profile changes', () => {
     shop = await startShop();
     await page.goto(`${shop.origin}/privacy-panel-live.html`);
     await expect.poll(() => page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name))).toContain('vitrine-profile');
-    expect((await page.evaluate(() => (window as unknown as { vitrine: VitrineGlobal }).vitrine.status())).profile?.mode).toBe(
-      'persistent',
-    );
+    // The database exists as soon as it is being opened; the profile moves there once the open completes.
+    await expect
+      .poll(async () => (await page.evaluate(() => (window as unknown as { vitrine: VitrineGlobal }).vitrine.status())).profile?.mode)
+      .toBe('persistent');
     // The panel, never scrolled or touched, says so too: not "In memory only".
     await expect(panel(page)).toContainText('Saved on this device only', { timeout: 5000 });
     await expect(panel(page)).not.toContainText('In memory only');
