@@ -29,6 +29,10 @@ export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: strin
   'reference-kernels': { budget: 2_000, what: 'JavaScript kernels (only where the page refuses WebAssembly or lacks its .wasm files)' },
   integrity: { budget: 1_000, what: 'the bundle integrity check (only where the shop declares a hash)' },
   measurement: { budget: 1_500, what: 'aggregate measurement (only where the shop configures an endpoint)' },
+  'statistics-post': {
+    budget: 500,
+    what: 'sending aggregate statistics, shared by measurement and the arm counts (only with an endpoint and measurement consent)',
+  },
   'bandit-kernels': { budget: 2_700, what: 'bandit kernels loader and TypeScript policies (only where a page runs a bandit)' },
   'bandit.wasm': { budget: 2_800, what: 'bandit kernels wasm, the larger build (only where a page runs a bandit)' },
   'cors-check': { budget: 500, what: 'naming CORS as the cause of a failed cross-origin bundle fetch (only after such a failure)' },

@@ -9,6 +9,7 @@
  */
 import type { EventType } from '../shared/events.ts';
 import { VitrineError } from '../shared/errors.ts';
+import { StatisticsPost } from './statistics-post.ts';
 import {
   DEFAULT_MEASUREMENT_INTERVAL_MS,
   type MeasurementBatch,
@@ -45,20 +46,17 @@ export function validateEndpoint(value: unknown): string | null {
 export class Measurement {
   readonly #allowed: () => boolean;
   readonly #now: () => number;
-  readonly #fetch: typeof fetch;
+  readonly #post: StatisticsPost;
   #endpoint: string | null = null;
   #intervalMs = DEFAULT_MEASUREMENT_INTERVAL_MS;
   #counts = new Map<EventType, number>();
   #windowStart = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
-  #sent = 0;
-  #failed = 0;
-  #lastError: MeasurementStatus['lastError'] = null;
 
   constructor({ allowed, now = Date.now, fetch: fetchImpl = (...args) => fetch(...args) }: MeasurementOptions) {
     this.#allowed = allowed;
     this.#now = now;
-    this.#fetch = fetchImpl;
+    this.#post = new StatisticsPost(fetchImpl, 'application/json');
   }
 
   configure({ endpoint, intervalMs = DEFAULT_MEASUREMENT_INTERVAL_MS }: MeasurementConfig): void {
@@ -105,24 +103,7 @@ export class Measurement {
     }
     const batch: MeasurementBatch = { counts: Object.fromEntries(this.#counts), windowStart: this.#windowStart, windowEnd: this.#now() };
     this.#counts.clear();
-    try {
-      const response = await this.#fetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(batch),
-        credentials: 'omit',
-        referrerPolicy: 'no-referrer',
-        cache: 'no-store',
-        keepalive: true,
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      this.#sent += 1;
-      this.#lastError = null;
-    } catch (error) {
-      // Reported in status(), not thrown: a stats endpoint being down must not disturb the visitor.
-      this.#failed += 1;
-      this.#lastError = { code: 'MEASUREMENT_FAILED', message: error instanceof Error ? error.message : String(error) };
-    }
+    await this.#post.send(endpoint, batch);
   }
 
   status(): MeasurementStatus {
@@ -133,9 +114,9 @@ export class Measurement {
       endpoint: this.#endpoint,
       intervalMs: this.#intervalMs,
       pending,
-      sent: this.#sent,
-      failed: this.#failed,
-      lastError: this.#lastError,
+      sent: this.#post.sent,
+      failed: this.#post.failed,
+      lastError: this.#post.lastError,
     };
   }
 }

@@ -21,6 +21,7 @@ import { flipProbability } from '../../shared/bandit/counts.ts';
 import { isName } from '../../shared/bandit/priors-file.ts';
 import type { ArmCountsStatus } from '../../shared/bandit/learning-status.ts';
 import { VitrineError } from '../../shared/errors.ts';
+import { StatisticsPost } from '../statistics-post.ts';
 
 /** Distinct (experiment, arm, segment) tallies after which a window is sent early, so a batch stays small. */
 export const MAX_COUNTS_PER_BATCH = 500;
@@ -60,12 +61,12 @@ export class ArmCounter {
   /** `experiment \0 arm \0 segment` → the tally (names never hold NUL: they are checked). */
   #counts = new Map<string, ArmCount>();
   #timer: ReturnType<typeof setTimeout> | null = null;
-  #sent = 0;
-  #failed = 0;
-  #lastError: ArmCountsStatus['lastError'] = null;
+  readonly #post: StatisticsPost;
 
   constructor(options: ArmCounterOptions) {
     this.#options = { fetch: (...args) => fetch(...args), random: cryptoRandom, ...options };
+    // text/plain: a simple request, so a receiver on another origin needs no preflight.
+    this.#post = new StatisticsPost(this.#options.fetch, 'text/plain;charset=UTF-8');
   }
 
   /**
@@ -157,24 +158,7 @@ export class ArmCounter {
     const batch = this.#batch();
     this.discard();
     if (batch.counts.length === 0) return;
-    try {
-      const response = await this.#options.fetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'text/plain;charset=UTF-8' },
-        body: JSON.stringify(batch),
-        credentials: 'omit',
-        referrerPolicy: 'no-referrer',
-        cache: 'no-store',
-        keepalive: true,
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      this.#sent += 1;
-      this.#lastError = null;
-    } catch (error) {
-      // Statistics, not records: a failed batch is reported, not retried, and never disturbs the visitor.
-      this.#failed += 1;
-      this.#lastError = { code: 'MEASUREMENT_FAILED', message: error instanceof Error ? error.message : String(error) };
-    }
+    await this.#post.send(endpoint, batch);
   }
 
   status(): ArmCountsStatus {
@@ -185,9 +169,9 @@ export class ArmCounter {
       endpoint: this.active ? (this.#countsEndpoint ?? this.#options.endpoint()) : null,
       epsilon: this.#epsilon,
       pending,
-      sent: this.#sent,
-      failed: this.#failed,
-      lastError: this.#lastError,
+      sent: this.#post.sent,
+      failed: this.#post.failed,
+      lastError: this.#post.lastError,
     };
   }
 }
