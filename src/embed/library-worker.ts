@@ -7,19 +7,28 @@
  * `import.meta.url` assets plugin), and the worker gets their URLs in its URL's fragment
  * (src/worker/wasm-url.ts). The script tag does not use this: its worker finds them next to itself.
  */
+import banditUrl from '../../wasm/build/bandit.wasm?url';
+import banditSimdUrl from '../../wasm/build/bandit.simd.wasm?url';
+import kernelsUrl from '../../wasm/build/kernels.wasm?url';
+import kernelsSimdUrl from '../../wasm/build/kernels.simd.wasm?url';
 import { engineWorkerUrl } from './bridge.ts';
 import { startModuleWorker } from './worker-start.ts';
 
-/** The worker's `.wasm` files, by the names src/worker/wasm-url.ts reads. A function: nothing is resolved unless the library starts a worker. */
-const wasmFiles = (): Record<string, URL> => ({
-  'kernels.simd': new URL('../../wasm/build/kernels.simd.wasm', import.meta.url),
-  kernels: new URL('../../wasm/build/kernels.wasm', import.meta.url),
-  'bandit.simd': new URL('../../wasm/build/bandit.simd.wasm', import.meta.url),
-  bandit: new URL('../../wasm/build/bandit.wasm', import.meta.url),
-});
+/**
+ * The worker's `.wasm` files, by the names src/worker/wasm-url.ts reads. `?url` imports, not
+ * `new URL(…, import.meta.url)` here: Vite would wrap the built URL in a second `new URL(…, '' +
+ * import.meta.url)`, and webpack writes a bare `import.meta.url` into the app's bundle as the build
+ * machine's `file://` path. Built, each is `new URL('./../assets/….wasm', import.meta.url).href`.
+ */
+const WASM_FILES: Record<string, string> = {
+  'kernels.simd': kernelsSimdUrl,
+  kernels: kernelsUrl,
+  'bandit.simd': banditSimdUrl,
+  bandit: banditUrl,
+};
 
 /** Starts the engine worker, telling it where the app's build put its `.wasm` files. */
 export function startLibraryWorker(): Worker {
-  const named = new URLSearchParams(Object.entries(wasmFiles()).map(([name, url]) => [name, url.href]));
+  const named = new URLSearchParams(Object.entries(WASM_FILES).map(([name, url]) => [name, new URL(url, document.baseURI).href]));
   return startModuleWorker(`${engineWorkerUrl}#${named}`);
 }

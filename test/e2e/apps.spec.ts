@@ -8,10 +8,12 @@
  *
  * - preact-ts: Vite + Preact 10 + TypeScript strict, `import 'vitrine'` and `vitrine/widgets` as
  *   README "2. npm, in an app" says;
+ * - webpack-ts: the same code built by webpack 5 (babel-loader for the TypeScript, checked by `tsc`),
+ *   which finds the worker and its .wasm files through its own `new URL(…, import.meta.url)` handling;
  * - react-script-tag: Vite + React, Vitrine's script tag (dist/ from the tarball) and its
  *   `data-vitrine` placeholders rendered by React.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -30,7 +32,8 @@ interface TestApp {
   status: (page: Page) => Promise<EngineStatus>;
   /**
    * The kernels when every .wasm URL answers a web page: the JavaScript ones, except where the
-   * app's Vite inlined the plain build (3 KB, under its 4 KB `assetsInlineLimit`) as a data: URL.
+   * app's Vite inlined the plain build (3 KB, under its 4 KB `assetsInlineLimit`) as a data: URL
+   * (webpack emits every `new URL(…, import.meta.url)` file as a file).
    */
   withoutWasmFiles: 'js' | 'wasm';
 }
@@ -40,6 +43,12 @@ const APPS: TestApp[] = [
     name: 'preact-ts',
     placements: ['similar', 'for_you'],
     withoutWasmFiles: 'wasm',
+    status: (page) => page.evaluate(() => (window as unknown as { vitrineStatus: () => Promise<EngineStatus> }).vitrineStatus()),
+  },
+  {
+    name: 'webpack-ts',
+    placements: ['similar', 'for_you'],
+    withoutWasmFiles: 'js',
     status: (page) => page.evaluate(() => (window as unknown as { vitrineStatus: () => Promise<EngineStatus> }).vitrineStatus()),
   },
   {
@@ -103,6 +112,12 @@ for (const app of APPS) {
         if (round == 'first visit') await page.reload();
       }
       expect(problems).toEqual([]);
+    });
+
+    test('should carry no path of the machine that built it (webpack writes a bare import.meta.url as one)', () => {
+      const scripts = readdirSync(built, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const file of scripts) expect(readFileSync(join(built, file), 'utf8'), file).not.toContain('file://');
     });
 
     test('should say once on the console which .wasm it could not use, when the server answers it with a web page', async ({ page }) => {

@@ -83,6 +83,11 @@ describe('build output', () => {
     // The worker and its .wasm files, each named where an app's bundler reads it (`./` first: webpack
     // takes a bare `assets/…` for a package), so the app's build emits them (issue 14).
     for (const file of [worker, simd, plain]) expect(lib).toContain(`new URL(\`./../assets/${file}\`,import.meta.url)`);
+    // And `import.meta.url` nowhere else: webpack writes a bare one into the app's bundle as the
+    // build machine's file:// path (Vite's `new URL(…, '' + import.meta.url)` wrapper did that).
+    const named = lib.match(/new URL\(`\.\/[^`]+`,import\.meta\.url\)/g) ?? [];
+    expect(named.length).toBeGreaterThan(0);
+    expect(lib.split('import.meta.url').length - 1).toBe(named.length);
     // The app's bundler copies the worker without reading it: it imports no chunk that would be missing.
     expect(readFileSync(`${DIST}assets/${worker}`, 'utf8')).not.toMatch(/import\(\s*["'`]\.\/worker-chunk-/);
     // Importable as a module in Node (no worker is started until a call is made).
