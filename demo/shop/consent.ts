@@ -2,12 +2,12 @@
  * The shop's consent banner, behaving like a CMP: accept, reject (as easy: the same kind of
  * button, side by side) or customise the two purposes Vitrine knows (personalization, measurement).
  * The choice lives in the CMP's own first-party storage, and is signalled to Vitrine on every page
- * load through the page API (`consent.set`, queued before vitrine.js runs), as CMP integrations do.
+ * load through the page API (`vitrine.consent.set`, queued before vitrine.js runs), as CMP integrations do.
  * Until the visitor decides, nothing is signalled: Vitrine then keeps nothing beyond the tab.
  */
 import { el } from './dom.ts';
 import { LANG } from './i18n.ts';
-import { pushCommand, withVitrine } from './vitrine.ts';
+import { signalConsent, withVitrine } from './vitrine.ts';
 
 const KEY = 'demo-cmp-choice';
 
@@ -61,7 +61,7 @@ function store(choice: ConsentChoice): void {
 function decide(choice: ConsentChoice): void {
   decidedAt = Date.now();
   store(choice);
-  pushCommand('consent.set', choice);
+  signalConsent(choice);
   document.getElementById('consent-banner')?.remove();
   document.dispatchEvent(new CustomEvent('demo:consent', { detail: choice }));
 }
@@ -109,7 +109,7 @@ export function openConsentBanner(customising = false): void {
  */
 export function startConsent(): void {
   const choice = storedChoice();
-  if (choice) pushCommand('consent.set', choice);
+  if (choice) signalConsent(choice);
   else openConsentBanner();
 }
 

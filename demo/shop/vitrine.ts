@@ -29,15 +29,28 @@ export function withVitrine<T>(use: (vitrine: VitrineGlobal) => T | Promise<T>):
   });
 }
 
-/** A queued command (`['consent.set', { … }]`), run in order with the others. */
-export const pushCommand = (...command: unknown[]): void => void queue().push(command);
+/** The last consent signal given to Vitrine, settled once Vitrine applied it. */
+let consentApplied: Promise<unknown> = Promise.resolve();
+
+/**
+ * Signals the visitor's consent choice. Vitrine starts queued commands in order without waiting
+ * for each, and a query made while it still opens the stored profile answers without the profile:
+ * the shop's own rankings wait for this first.
+ */
+export function signalConsent(choice: { personalization: boolean; measurement: boolean }): void {
+  consentApplied = withVitrine((vitrine) => vitrine.consent.set(choice)).catch(() => undefined);
+}
 
 /**
  * The shop's own list of products in the visitor's order, with Vitrine's reasons; undefined when
  * Vitrine has no bundle (blocked, offline on a first visit): the shop keeps its own order then.
  */
 export function rankForVisitor(productIds: string[]): Promise<RerankResult | undefined> {
-  return withVitrine(async (vitrine) => ((await vitrine.ready) ? vitrine.rerank(productIds, {}, { locale: LANG }) : undefined));
+  return withVitrine(async (vitrine) => {
+    if (!(await vitrine.ready)) return undefined;
+    await consentApplied;
+    return vitrine.rerank(productIds, {}, { locale: LANG });
+  });
 }
 
 /**
