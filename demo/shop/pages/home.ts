@@ -29,7 +29,7 @@ function banner(variant: string, text: string, target: string, template: boolean
 const slot = el(
   'div',
   { class: 'hero-slot', 'data-vitrine-slot': 'home-hero' },
-  banner('sale', T.heroSale, '/search?q=sale', false),
+  banner('sale', T.heroSale, '/c/smartphones', false),
   banner('new-in', T.heroNew, '/c/home-decoration', true),
   banner('shipping', T.heroShipping, '/c/kitchen-accessories', true),
 );
