@@ -6,7 +6,7 @@
 import { salePrice, type ShopProduct } from './catalog.ts';
 import { addToCart } from './cart.ts';
 import { el } from './dom.ts';
-import { href, money, T } from './i18n.ts';
+import { href, LANG, money, T } from './i18n.ts';
 import type { ResultItem } from '../../src/shared/request.ts';
 
 /** List price struck through beside the sale price, or just the price. */
@@ -17,9 +17,17 @@ export function priceTag(product: ShopProduct): HTMLElement {
     : el('p', { class: 'price' }, money(product.price));
 }
 
+/** A reason's part of the item's score, as the widgets' "Why?" shows it ("45 % der Bewertung"). */
+function share(contribution: number, score: number): string {
+  const part = new Intl.NumberFormat(LANG, { style: 'percent' }).format(Math.min(1, Math.max(0, contribution / score)));
+  return T.scoreShare(part);
+}
+
 /** Vitrine's reasons for one item, and the way to the visitor's data, in a disclosure. */
 export function whyBox(item: ResultItem | undefined): HTMLElement {
-  const reasons = item?.why.length ? item.why.map((reason) => el('li', {}, reason.text)) : [el('li', {}, T.whyNone)];
+  const reasons = item?.why.length
+    ? item.why.map((reason) => el('li', {}, reason.text, item.score > 0 && el('small', {}, share(reason.contribution, item.score))))
+    : [el('li', {}, T.whyNone)];
   return el(
     'details',
     { class: 'why', 'data-why': true },

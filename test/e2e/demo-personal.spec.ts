@@ -126,7 +126,8 @@ test.describe('the demo shop, for a visitor who said yes', () => {
       expect(order).toEqual(ranked.map((item) => item.productId));
       // Each result's "Why?" shows Vitrine's reasons for it, and leads to the privacy page.
       const reasons: string[][] = [];
-      for (const card of await page.locator('main .grid .card').all()) reasons.push(await card.locator('.why li').allTextContents());
+      for (const card of await page.locator('main .grid .card').all())
+        reasons.push(await card.locator('.why li').evaluateAll((lines) => lines.map((line) => line.firstChild?.textContent ?? '')));
       expect(reasons.map((r) => r.length > 0)).toEqual(order.map(() => true));
       await page.locator('main .grid .card').first().getByText('Warum?').click();
       await expect(page.locator('main .grid .card').first().getByRole('link', { name: 'Meine Daten verwalten' })).toHaveAttribute(
