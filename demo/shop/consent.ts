@@ -6,7 +6,7 @@
  * Until the visitor decides, nothing is signalled: Vitrine then keeps nothing beyond the tab.
  */
 import { el } from './dom.ts';
-import { LANG } from './i18n.ts';
+import { href, LANG } from './i18n.ts';
 import { signalConsent, withVitrine } from './vitrine.ts';
 
 const KEY = 'demo-cmp-choice';
@@ -86,7 +86,7 @@ export function openConsentBanner(customising = false): void {
     'section',
     { id: 'consent-banner', class: 'consent-banner', role: 'dialog', 'aria-labelledby': 'consent-title' },
     el('h2', { id: 'consent-title' }, TEXT.title),
-    el('p', {}, TEXT.body, ' ', el('a', { href: LANG === 'en' ? '/privacy?lang=en' : '/privacy' }, TEXT.more)),
+    el('p', {}, TEXT.body, ' ', el('a', { href: href('/privacy') }, TEXT.more)),
     purposes,
     el('div', { class: 'consent-actions' }, reject, accept, customise, save),
   );
