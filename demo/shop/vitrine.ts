@@ -53,10 +53,14 @@ export function rankForVisitor(productIds: string[]): Promise<RerankResult | und
   });
 }
 
+/** The shop's ranked lists on this page so far, by name: the debug overlay may load after they were announced. */
+export const rankedLists = new Map<string, ResultItem[]>();
+
 /**
  * Tells listeners (the debug overlay, the end-to-end tests) that the shop rendered a ranked list:
  * `list` names it (`'category'`, `'search'`), `items` are Vitrine's items in the order shown.
  */
 export function announceRanked(list: string, items: ResultItem[]): void {
+  rankedLists.set(list, items);
   document.dispatchEvent(new CustomEvent('demo:ranked', { detail: { list, items } }));
 }
