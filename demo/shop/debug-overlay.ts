@@ -34,7 +34,8 @@ const TEXT = {
     priorsFile: (url: string, at: string) => `Prior: Priors-Datei ${url} (Stand ${at})`,
     bundlePriors: 'Prior: aus dem Bundle',
     flatPriors: 'Prior: flach, Beta(1, 1) (keine Priors-Datei, keine im Bundle)',
-    tallies: (trials: number, successes: number) => `+ deine Zählung: ${trials} Ansichten, ${successes} Erfolge`,
+    tallies: (trials: number, successes: number) =>
+      `+ deine Zählung: ${trials} ${trials === 1 ? 'Ansicht' : 'Ansichten'}, ${successes} ${successes === 1 ? 'Erfolg' : 'Erfolge'}`,
     noTallies: '+ keine eigene Zählung gespeichert (nur mit Einwilligung in Personalisierung)',
     chartLabel: (name: string) => `Posterior der Varianten von ${name}: Dichte, Mittelwert und 95-%-Intervall der Klickrate`,
     linTs: 'lin-ts: die Politik gewichtet zusätzlich den Kontext des Besuchs',
@@ -54,7 +55,8 @@ const TEXT = {
     priorsFile: (url: string, at: string) => `Prior: priors file ${url} (as of ${at})`,
     bundlePriors: "Prior: the bundle's",
     flatPriors: 'Prior: flat, Beta(1, 1) (no priors file, none in the bundle)',
-    tallies: (trials: number, successes: number) => `+ your tallies: ${trials} views, ${successes} successes`,
+    tallies: (trials: number, successes: number) =>
+      `+ your tallies: ${trials} ${trials === 1 ? 'view' : 'views'}, ${successes} ${successes === 1 ? 'success' : 'successes'}`,
     noTallies: '+ no tallies of yours stored (only with personalization consent)',
     chartLabel: (name: string) => `Posteriors of the arms of ${name}: density, mean and 95% interval of the click rate`,
     linTs: "lin-ts: the policy also weighs the visit's context",
@@ -77,7 +79,8 @@ interface PageExperiment {
   policy: string;
 }
 
-const fixed = (value: number): string => value.toFixed(3);
+/** Three decimals, without a "-0.000" for a tiny negative. */
+const fixed = (value: number): string => (Math.abs(value) < 0.0005 ? 0 : value).toFixed(3);
 
 // ---- Lists ----------------------------------------------------------------------------------
 
@@ -126,15 +129,43 @@ function pageProduct(): string | undefined {
   return undefined;
 }
 
+/** Colour slots by component name, in order of first appearance: the same component has the same colour in every list. */
+const componentColours = new Map<string, number>();
+const colourOf = (component: string): string => {
+  if (!componentColours.has(component)) componentColours.set(component, componentColours.size % 6);
+  return `component-${componentColours.get(component)}`;
+};
+
 function componentBar(item: ResultItem, top: number): HTMLElement {
   const bar = el('div', { class: 'component-bar', 'aria-hidden': 'true' });
-  Object.entries(item.components).forEach(([name, value], index) => {
-    if (value <= 0 || top <= 0) return;
-    const part = el('span', { class: `component-${index % 6}`, title: name });
+  for (const [name, value] of Object.entries(item.components)) {
+    if (value <= 0 || top <= 0) continue;
+    const part = el('span', { class: colourOf(name), title: name });
     part.style.width = `${(value / top) * 100}%`;
     bar.append(part);
-  });
+  }
   return bar;
+}
+
+/** The item's components as a sum: the non-zero ones with their values, the zero ones named once at the end. */
+function componentSum(item: ResultItem): HTMLElement {
+  const entries = Object.entries(item.components);
+  const parts = entries
+    .filter(([, value]) => value !== 0)
+    .map(([component, value]) =>
+      el(
+        'span',
+        { class: `component ${colourOf(component)}`, 'data-component': component, 'data-value': String(value) },
+        `${component} ${fixed(value)}`,
+      ),
+    );
+  const zeros = entries.filter(([, value]) => value === 0).map(([component]) => component);
+  return el(
+    'div',
+    { class: 'debug-components' },
+    ...parts.flatMap((part, i) => (i ? [' + ', part] : [part])),
+    zeros.length > 0 && el('span', { class: 'debug-zero', 'data-zero-components': zeros.join(' ') }, ` (0: ${zeros.join(', ')})`),
+  );
 }
 
 function listSection({ name, shown, items }: ShownList): HTMLElement {
@@ -142,19 +173,12 @@ function listSection({ name, shown, items }: ShownList): HTMLElement {
   const rows = shown.map((id) => {
     const item = items.get(id);
     if (!item) return el('li', { 'data-debug-item': id }, el('span', { class: 'debug-missing' }, `${id}: ${TEXT.notInAnswer}`));
-    const components = Object.entries(item.components).map(([component, value], index) =>
-      el(
-        'span',
-        { class: `component component-${index % 6}`, 'data-component': component, 'data-value': String(value) },
-        `${component} ${fixed(value)}`,
-      ),
-    );
     return el(
       'li',
       { 'data-debug-item': id, 'data-score': String(item.score) },
       el('div', { class: 'debug-item-head' }, el('span', { class: 'debug-title' }, item.title), el('strong', {}, fixed(item.score))),
       componentBar(item, top),
-      el('div', { class: 'debug-components' }, ...components.flatMap((part, i) => (i ? [' + ', part] : [part]))),
+      componentSum(item),
     );
   });
   return el('section', { class: 'debug-list', 'data-debug-list': name }, el('h4', {}, name), el('ol', {}, ...rows));
@@ -176,7 +200,10 @@ function pageExperiments(): PageExperiment[] {
   const shownOf = (element: HTMLElement) => (element.dataset.vitrineArm ?? '').split(' ').filter(Boolean);
   const slots = [...document.querySelectorAll<HTMLElement>('[data-vitrine-slot]')].map((slot) => ({
     name: slot.dataset.vitrineSlot!,
-    arms: [...slot.querySelectorAll<HTMLElement>(':scope > [data-variant]')].map((variant) => variant.dataset.variant!),
+    // Recorded by layout.ts before Vitrine replaced the first variant (its name is gone from the slot then).
+    arms:
+      slot.dataset.debugArms?.split(' ') ??
+      [...slot.querySelectorAll<HTMLElement>(':scope > [data-variant]')].map((v) => v.dataset.variant!),
     shown: shownOf(slot),
     policy: slot.dataset.policy ?? 'ts',
   }));

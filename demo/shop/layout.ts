@@ -78,6 +78,11 @@ export function startPage(title: string, query = ''): HTMLElement {
   main.after(footer());
   startConsent();
   if (new URLSearchParams(location.search).get('debug') === '1') {
+    // Once the page module has built its content slots, before Vitrine replaces their first variant: the overlay names every arm.
+    queueMicrotask(() => {
+      for (const slot of document.querySelectorAll<HTMLElement>('[data-vitrine-slot]'))
+        slot.dataset.debugArms = [...slot.querySelectorAll<HTMLElement>(':scope > [data-variant]')].map((v) => v.dataset.variant).join(' ');
+    });
     void import('./debug-overlay.ts').then(({ mountDebugOverlay }) => mountDebugOverlay());
   }
   return main;

@@ -142,7 +142,7 @@ test.afterEach(() => shop?.close());
 test('visitors who click one banner move the home slot to it: consent banner → receiver → bandit fold → new visitors', async ({
   browser,
 }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(240_000);
   shop = await startShop();
 
   // Eight scripted visitors (the priors file is still missing: flat priors). Their browsers stay
