@@ -67,7 +67,8 @@ function countLines(shop: Shop): ReceivedCount[] {
 /** The banner the slot shows once Vitrine chose it. */
 async function shownArm(page: Page): Promise<string> {
   const slot = page.locator(`[data-vitrine-slot="${EXPERIMENT}"]`);
-  await expect(slot).toHaveAttribute('data-vitrine-arm', /\S/);
+  // The engine starts on a shared CI machine next to other browsers: more than the default 5 s may pass.
+  await expect(slot).toHaveAttribute('data-vitrine-arm', /\S/, { timeout: 20_000 });
   return (await slot.getAttribute('data-vitrine-arm'))!;
 }
 
