@@ -224,7 +224,17 @@ interface PriorsSource {
   bundle: Record<string, ArmPriors> | null;
 }
 
-async function priorsSource(): Promise<PriorsSource> {
+/** The bundle's priors section, read once per page (only the overlay decodes the bundle on the page: debug pages may pay for it). */
+let bundlePriors: Promise<PriorsSource['bundle']> | undefined;
+
+async function readBundlePriors(url: string): Promise<PriorsSource['bundle']> {
+  const { decodeBundle } = await import('../../src/shared/bundle/reader.ts');
+  const bytes = await fetch(url).then((response) => response.arrayBuffer());
+  return decodeBundle(bytes).banditPriors as PriorsSource['bundle'];
+}
+
+/** The priors file as it is now (the worker takes a new one from its next choice on), and the bundle's when the file does not name every experiment. */
+async function priorsSource(experiments: PageExperiment[]): Promise<PriorsSource> {
   const script = document.querySelector<HTMLScriptElement>('script[src$="/vitrine.js"]');
   const url = script?.dataset.banditPriors;
   let file: PriorsSource['file'] = null;
@@ -232,32 +242,31 @@ async function priorsSource(): Promise<PriorsSource> {
     const response = await fetch(url, { cache: 'no-cache' }).catch(() => null);
     if (response?.ok) file = { url, priors: (await response.json()) as PriorsFile };
   }
-  let bundle: PriorsSource['bundle'] = null;
   const bundleUrl = script?.dataset.bundle;
-  if (bundleUrl) {
-    // Only the overlay reads the bundle on the page: debug pages may pay for it.
-    const { decodeBundle } = await import('../../src/shared/bundle/reader.ts');
-    const bytes = await fetch(bundleUrl).then((response) => response.arrayBuffer());
-    bundle = decodeBundle(bytes).banditPriors as PriorsSource['bundle'];
-  }
+  const needsBundle = experiments.some(({ name }) => !file?.priors.experiments?.[name]);
+  const bundle = needsBundle && bundleUrl ? await (bundlePriors ??= readBundlePriors(bundleUrl)) : null;
   return { file, bundle };
 }
 
+type PriorKind = 'file' | 'bundle' | 'flat';
+
 /** One experiment's prior per arm, as the worker picks it: the file's (it replaces the bundle's for experiments it names), the bundle's, flat. */
-function priorsFor(name: string, segment: string, source: PriorsSource): { priors: ArmPriors; note: string } {
+function priorsFor(name: string, segment: string, source: PriorsSource): { priors: ArmPriors; kind: PriorKind; note: string } {
   const inFile = source.file?.priors.experiments?.[name];
-  if (inFile)
-    return { priors: inFile[segment] ?? inFile.all ?? {}, note: TEXT.priorsFile(source.file!.url, source.file!.priors.updatedAt) };
+  if (inFile) {
+    const { url, priors } = source.file!;
+    return { priors: inFile[segment] ?? inFile.all ?? {}, kind: 'file', note: TEXT.priorsFile(url, priors.updatedAt) };
+  }
   const inBundle = source.bundle?.[name];
-  if (inBundle) return { priors: inBundle, note: TEXT.bundlePriors };
-  return { priors: {}, note: TEXT.flatPriors };
+  if (inBundle) return { priors: inBundle, kind: 'bundle', note: TEXT.bundlePriors };
+  return { priors: {}, kind: 'flat', note: TEXT.flatPriors };
 }
 
 function experimentSection(experiment: PageExperiment, source: PriorsSource, tallies: ExportedArm[]): HTMLElement {
   const mine = tallies.filter((tally) => tally.experiment === experiment.name);
   // Context-free experiments count in segment `all`; a lin-ts one in the visitor's segment (new-desktop, …).
   const segment = experiment.policy === 'lin-ts' ? (mine[0]?.segment ?? 'all') : 'all';
-  const { priors, note } = priorsFor(experiment.name, segment, source);
+  const { priors, kind, note } = priorsFor(experiment.name, segment, source);
   const arms: ArmPosterior[] = experiment.arms.map((arm) => {
     const prior = priors[arm] ?? { alpha: 1, beta: 1 };
     const tally = mine.find((t) => t.arm === arm && t.segment === segment);
@@ -280,7 +289,7 @@ function experimentSection(experiment: PageExperiment, source: PriorsSource, tal
     {
       class: 'debug-experiment',
       'data-debug-experiment': experiment.name,
-      'data-prior-source': note === TEXT.flatPriors ? 'flat' : note === TEXT.bundlePriors ? 'bundle' : 'file',
+      'data-prior-source': kind,
     },
     el('h4', {}, experiment.name),
     el('p', { class: 'debug-note' }, note, ' ', mine.length ? TEXT.tallies(trials, successes) : TEXT.noTallies),
@@ -328,7 +337,7 @@ async function render(vitrine: VitrineGlobal, body: HTMLElement): Promise<void> 
 
   const experiments = pageExperiments();
   const [source, exported] = await Promise.all([
-    experiments.length ? priorsSource() : Promise.resolve({ file: null, bundle: null }),
+    experiments.length ? priorsSource(experiments) : Promise.resolve({ file: null, bundle: null }),
     vitrine.profile.export(),
   ]);
   body.replaceChildren(

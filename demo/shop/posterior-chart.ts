@@ -55,8 +55,9 @@ export function betaInterval(a: number, b: number): [number, number] {
   for (let i = 0; i < GRID; i++) {
     const before = cumulative;
     cumulative += density[i]! / total;
-    if (before < 0.025 && cumulative >= 0.025) low = i / GRID;
-    if (before < 0.975 && cumulative >= 0.975) high = (i + 1) / GRID;
+    // Linear within the cell where the cumulative mass crosses each tail.
+    if (before < 0.025 && cumulative >= 0.025) low = (i + (0.025 - before) / (cumulative - before)) / GRID;
+    if (before < 0.975 && cumulative >= 0.975) high = (i + (0.975 - before) / (cumulative - before)) / GRID;
   }
   return [low, high];
 }
