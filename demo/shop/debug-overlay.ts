@@ -21,7 +21,8 @@ import { rankedLists, withVitrine } from './vitrine.ts';
 
 const TEXT = {
   de: {
-    title: 'Vitrine-Debug',
+    // The same name in both languages: the overlay is found by it (test/e2e/demo.spec.ts).
+    title: 'Vitrine debug',
     visitor: 'Besucher',
     intent: 'Absicht',
     buyer: 'Käufertyp',
