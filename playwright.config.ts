@@ -17,8 +17,8 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium', headless: true } }],
   webServer: {
-    // `npm test` builds dist/ before; this builds the demo bundle and serves demo/ + dist/.
-    command: 'npm run demo:bundle && tsx demo/serve.ts',
+    // `npm test` builds dist/ before; this builds the demo bundle and shop, and serves them with dist/.
+    command: 'npm run demo:build && tsx demo/serve.ts',
     url: `http://127.0.0.1:${PORT}/`,
     env: { PORT: String(PORT) },
     reuseExistingServer: false,

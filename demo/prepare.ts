@@ -4,7 +4,8 @@
  * DummyJSON's images live on its CDN, which an offline machine cannot reach, so each product gets
  * a generated SVG tile (its category and initials) instead.
  *
- * Writes demo/build/catalog.json and demo/build/images/<id>.svg.
+ * Writes demo/build/catalog.json (for the bundle), demo/build/shop-catalog.json (the shop's own
+ * product data, what its server would render pages from) and demo/build/images/<id>.svg.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -16,6 +17,12 @@ interface DummyProduct {
   id: number;
   title: string;
   category: string;
+  price: number;
+  discountPercentage: number;
+  description: string;
+  brand?: string;
+  rating: number;
+  stock: number;
   images?: string[];
   thumbnail?: string;
   [field: string]: unknown;
@@ -51,14 +58,20 @@ function tile(product: DummyProduct): string {
 `;
 }
 
+/** What the shop's pages show of a product (the bundle gets everything). */
+function shopProduct({ id, title, description, category, price, discountPercentage, brand, rating, stock }: DummyProduct) {
+  return { id: String(id), title, description, category, price, discountPercentage, brand: brand ?? '', rating, stock };
+}
+
 export function prepareDemoCatalog(): number {
   const products = JSON.parse(readFileSync(`${DEMO}data/products.json`, 'utf8')) as DummyProduct[];
   mkdirSync(`${DEMO}build/images`, { recursive: true });
   const catalog = products.map(({ images: _images, thumbnail: _thumbnail, ...product }) => {
     writeFileSync(`${DEMO}build/images/${product.id}.svg`, tile(product as DummyProduct));
-    return { ...product, url: `/?product=${product.id}`, image: `/images/${product.id}.svg` };
+    return { ...product, url: `/p/${product.id}`, image: `/images/${product.id}.svg` };
   });
   writeFileSync(`${DEMO}build/catalog.json`, JSON.stringify(catalog));
+  writeFileSync(`${DEMO}build/shop-catalog.json`, JSON.stringify(products.map(shopProduct)));
   return catalog.length;
 }
 

@@ -1,6 +1,7 @@
 /**
- * The demo's static server: the page from demo/, Vitrine's built files from dist/ under /vitrine/,
- * and the demo bundle. Loopback only; no framework needed for a handful of static files.
+ * The demo's static server: the shop's pages built into demo/build/shop/ (one HTML per page type,
+ * mapped to the shop's routes), Vitrine's built files from dist/ under /vitrine/, the demo bundle
+ * and the product images. Loopback only; no framework needed for a handful of static files.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -23,8 +24,23 @@ const MIME: Record<string, string> = {
   '.png': 'image/png',
 };
 
-/** URL prefix → directory it is served from, first match wins. */
-export type Mounts = [prefix: string, directory: string][];
+/**
+ * URL → what serves it, first match wins: a path ending in `/` is a prefix mapped to a directory,
+ * another path is exact, and a pattern is a route mapped to one file (a page).
+ */
+export type Mounts = [prefix: string | RegExp, target: string][];
+
+const SHOP = join(ROOT, 'demo/build/shop');
+
+/** The shop's routes: each page type is one built HTML page, which reads the rest of the URL itself. */
+export const SHOP_ROUTES: Mounts = [
+  [/^\/$/, join(SHOP, 'home.html')],
+  [/^\/c\/[^/]+$/, join(SHOP, 'category.html')],
+  [/^\/p\/[^/]+$/, join(SHOP, 'product.html')],
+  [/^\/search$/, join(SHOP, 'search.html')],
+  [/^\/cart$/, join(SHOP, 'cart.html')],
+  [/^\/privacy$/, join(SHOP, 'privacy.html')],
+];
 
 export const DEMO_MOUNTS: Mounts = [
   ['/vitrine/shop.vtb', join(ROOT, 'demo/build/shop.vtb')],
@@ -32,11 +48,18 @@ export const DEMO_MOUNTS: Mounts = [
   ['/vitrine/priors.json', join(ROOT, 'demo/build/priors.json')],
   ['/vitrine/', join(ROOT, 'dist')],
   ['/images/', join(ROOT, 'demo/build/images')],
-  ['/', join(ROOT, 'demo')],
+  ['/assets/', join(SHOP, 'assets')],
+  // The plain page with nothing but the script tag and placeholders: served as written, no build step.
+  ['/embed.html', join(ROOT, 'demo/embed.html')],
+  ...SHOP_ROUTES,
 ];
 
 function resolvePath(mounts: Mounts, pathname: string): string | undefined {
   for (const [prefix, target] of mounts) {
+    if (prefix instanceof RegExp) {
+      if (prefix.test(pathname)) return target;
+      continue;
+    }
     if (pathname === prefix) return target;
     if (prefix.endsWith('/') && pathname.startsWith(prefix)) {
       const file = normalize(join(target, pathname.slice(prefix.length)));
@@ -135,7 +158,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
   const port = Number(process.env.PORT ?? 5173);
   const countsFile = process.env.VITRINE_COUNTS ?? join(ROOT, 'demo/build/counts.jsonl');
   startStaticServer(DEMO_MOUNTS, port, '127.0.0.1', { onRequest: demoEndpoints(countsFile) }).then(
-    () => console.log(`Vitrine demo: http://127.0.0.1:${port}/`),
+    () => console.log(`Vitrine demo shop: http://127.0.0.1:${port}/`),
     (error: unknown) => {
       console.error(`Cannot serve the demo on port ${port}: ${String(error)}`);
       process.exitCode = 1;
