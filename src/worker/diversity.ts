@@ -35,7 +35,8 @@ function mmrOrder(loaded: LoadedBundle, rows: number[], scores: number[], depth:
 /**
  * The final list: candidates (rows best first, with their combined scores) reordered by MMR when
  * `rules.diversity < 1`, then walked in order, skipping items that would exceed `maxPerBrand` or
- * `maxPerCategory` (leaf category; products without a brand or category are never capped).
+ * `maxPerCategory` (leaf category; products without a brand or category are never capped); `listed`
+ * rows, already in the list a fallback fills up, count against the caps.
  * Returns up to `limit` rows; deterministic for the same inputs.
  */
 export function pickDiverse(
@@ -44,6 +45,7 @@ export function pickDiverse(
   scores: ArrayLike<number>,
   limit: number,
   rules: NormalizedRules,
+  listed: readonly number[] = [],
 ): number[] {
   // Repeated rows would count twice against the caps (and MMR would pick them twice).
   const rows: number[] = [];
@@ -71,20 +73,17 @@ export function pickDiverse(
   if (!capped) return order.slice(0, Math.max(0, limit));
 
   const { brandIndex, categoryIndex } = loaded.bundle.products;
-  const perBrand = new Map<number, number>();
-  const perCategory = new Map<number, number>();
-  const picked: number[] = [];
+  // The listed rows head the list while it is walked (and are cut off the answer); a count is a
+  // scan of at most `limit` + listed rows.
+  const picked = [...listed];
+  const count = (index: Int32Array, value: number) => picked.filter((row) => index[row] === value).length;
   for (const row of order) {
-    if (picked.length >= limit) break;
+    if (picked.length >= limit + listed.length) break;
     const brand = brandIndex[row]!;
     const category = categoryIndex[row]!;
-    const brandCount = perBrand.get(brand) ?? 0;
-    const categoryCount = perCategory.get(category) ?? 0;
-    if (rules.maxPerBrand !== null && brand >= 0 && brandCount >= rules.maxPerBrand) continue;
-    if (rules.maxPerCategory !== null && category >= 0 && categoryCount >= rules.maxPerCategory) continue;
-    perBrand.set(brand, brandCount + 1);
-    perCategory.set(category, categoryCount + 1);
+    if (rules.maxPerBrand !== null && brand >= 0 && count(brandIndex, brand) >= rules.maxPerBrand) continue;
+    if (rules.maxPerCategory !== null && category >= 0 && count(categoryIndex, category) >= rules.maxPerCategory) continue;
     picked.push(row);
   }
-  return picked;
+  return picked.slice(listed.length);
 }

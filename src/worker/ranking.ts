@@ -185,7 +185,7 @@ function runStrategy(
       candidateScores.push(scores[i]!);
     }
   });
-  const picked = pickDiverse(loaded, candidates, candidateScores, want, query.options.rules);
+  const picked = pickDiverse(loaded, candidates, candidateScores, want, query.options.rules, [...taken]);
   stopwatch.lap(strategy, 'diversity');
   const explainer = tuning.explain === false ? null : new Explainer(query, filled, stopwatch);
   const items = picked.map((row) => itemOf(query, row, weights, explainer, stopwatch));

@@ -20,6 +20,11 @@ export interface EngineFixtureOptions {
   /** Appended to every title, so two versions of "the same" catalog are told apart. */
   titleTag?: string;
   modelWeights?: ModelWeights;
+  /**
+   * Vectors drawn around this many random centres (product i around centre i % clusters), so that
+   * products have look-alikes beyond chance, as real catalogs do; 0 (default): independent random vectors.
+   */
+  clusters?: number;
 }
 
 /** Seeded PRNG (mulberry32), so every failure reproduces. */
@@ -79,7 +84,7 @@ export function makeEngineInput(options: EngineFixtureOptions = {}): BundleInput
   const tree = buildCategoryTree(products);
   const global = Float32Array.from(products, () => Math.floor(random() * 1000));
   const trending = Float32Array.from(products, () => Math.floor(random() * 300));
-  const vectors = unitVectors(random, rows, dim);
+  const vectors = options.clusters ? clusteredVectors(random, rows, dim, options.clusters) : unitVectors(random, rows, dim);
   const f32 = { dtype: 'f32' as const, rows, dim, data: vectors };
   const embeddings: BundleInput['embeddings'] = dtype === 'f32' ? f32 : quantizeInt8(f32);
   return {
@@ -96,6 +101,24 @@ export function makeEngineInput(options: EngineFixtureOptions = {}): BundleInput
     embeddings,
     ...(options.modelWeights ? { modelWeights: options.modelWeights } : {}),
   };
+}
+
+/** Unit rows, each its cluster's centre plus half as much random noise, normalised. */
+function clusteredVectors(random: () => number, rows: number, dim: number, clusters: number): Float32Array {
+  const centres = unitVectors(random, clusters, dim);
+  const noise = unitVectors(random, rows, dim);
+  const data = new Float32Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    const c = r % clusters;
+    let norm = 0;
+    for (let j = 0; j < dim; j++) {
+      const v = centres[c * dim + j]! + 0.5 * noise[r * dim + j]!;
+      data[r * dim + j] = v;
+      norm += v * v;
+    }
+    for (let j = 0; j < dim; j++) data[r * dim + j]! /= Math.sqrt(norm);
+  }
+  return data;
 }
 
 /** Encoded bundle bytes in their own ArrayBuffer (ready to transfer). */

@@ -40,6 +40,22 @@ interface Expected {
   score: number;
 }
 
+/**
+ * `similar`'s content signal (docs/strategies.md): the page product's cosine with `q`, or 0 when
+ * it is within chance, below three times the root mean square of the page product's negative cosines.
+ */
+function cosineBeyondChance(input: BundleInput, page: number, q: number): number {
+  const negatives = input.products.map((_, r) => cosine(rowOf(input, page), rowOf(input, r))).filter((c) => c < 0);
+  const floor = 3 * Math.sqrt(negatives.reduce((sum, c) => sum + c * c, 0) / (negatives.length || 1));
+  const c = cosine(rowOf(input, page), rowOf(input, q));
+  return c < floor ? 0 : c;
+}
+
+/** Whether `q` may be in `page`'s `similar` list: a content match beyond chance or a co-visitation link. */
+function qualifies(input: BundleInput, page: number, q: number): boolean {
+  return cosineBeyondChance(input, page, q) > 0 || neighbours(input.covisitation, page).has(q);
+}
+
 /** Score every product from seeds (row, weight) with `weights`; the best `limit` allowed ones. */
 function expectedTop(
   input: BundleInput,
@@ -47,6 +63,7 @@ function expectedTop(
   weights: Weights,
   allowed: (row: number) => boolean,
   limit: number,
+  placement: 'similar' | 'other' = 'other',
 ): Expected[] {
   const n = input.products.length;
   const dim = input.embeddings.dim;
@@ -64,7 +81,8 @@ function expectedTop(
   for (let q = 0; q < n; q++) {
     if (!allowed(q)) continue;
     const score =
-      (weights.similarity ?? 0) * (seeds.length ? cosine(session, rowOf(input, q)) : 0) +
+      (weights.similarity ?? 0) *
+        (placement === 'similar' ? cosineBeyondChance(input, seeds[0]!.row, q) : seeds.length ? cosine(session, rowOf(input, q)) : 0) +
       (weights.covisitation ?? 0) * cov[q]! +
       (weights.copurchase ?? 0) * cop[q]! +
       (weights.popularity ?? 0) * pop[q]! +
@@ -104,7 +122,7 @@ describe('engine results (f32 bundle, default weights)', () => {
   const inStock = (row: number): boolean => input.products[row]!.inStock;
 
   beforeAll(async () => {
-    const fixture = makeEngineBundle({ rows: 150, dim: 12, seed: 11 });
+    const fixture = makeEngineBundle({ rows: 150, dim: 12, seed: 11, clusters: 10 });
     input = fixture.input;
     vitrine = createVitrine();
     await vitrine.load(fixture.bytes);
@@ -116,7 +134,7 @@ describe('engine results (f32 bundle, default weights)', () => {
       const result = await vitrine.similar(`sku-${p}`, { limit: 8 });
       expectMatches(
         result,
-        expectedTop(input, [{ row: p, weight: 1 }], SIMILAR_WEIGHTS, (q) => q !== p && inStock(q), 8),
+        expectedTop(input, [{ row: p, weight: 1 }], SIMILAR_WEIGHTS, (q) => q !== p && inStock(q) && qualifies(input, p, q), 8, 'similar'),
       );
       expect(result.weights).toEqual(SIMILAR_WEIGHTS);
     }
@@ -150,14 +168,14 @@ describe('engine results (f32 bundle, default weights)', () => {
     // Only products with a real signal (positive cosine or a co-visitation link) count as similar; the
     // rest of a long list is filled from other strategies and marked so.
     const similarOnly = (result: RecommendResult) => ({ items: result.items.filter((item) => item.strategy === 'similar') });
-    const linked = (q: number): boolean => cosine(rowOf(input, 9), rowOf(input, q)) > 0 || neighbours(input.covisitation, 9).has(q);
+    const linked = (q: number): boolean => qualifies(input, 9, q);
     const all = await vitrine.similar('sku-9', { limit: 100, inStockOnly: false });
     const signalled = similarOnly(all).items.length;
     expect(signalled).toBe(input.products.filter((_, q) => q !== 9 && linked(q)).length);
     expect(all.fallback?.count).toBe(100 - signalled);
     expectMatches(
       similarOnly(all),
-      expectedTop(input, seed, SIMILAR_WEIGHTS, (q) => q !== 9 && linked(q), signalled),
+      expectedTop(input, seed, SIMILAR_WEIGHTS, (q) => q !== 9 && linked(q), signalled, 'similar'),
     );
     expect(all.items.some((item) => !input.products[Number(item.productId.slice(4))]!.inStock)).toBe(true);
     const excluded = [0, 1, 2].map((i) => all.items[i]!.productId);
@@ -166,7 +184,7 @@ describe('engine results (f32 bundle, default weights)', () => {
     const kept = similarOnly(filtered).items.length;
     expectMatches(
       similarOnly(filtered),
-      expectedTop(input, seed, SIMILAR_WEIGHTS, (q) => allowed(q) && linked(q), kept),
+      expectedTop(input, seed, SIMILAR_WEIGHTS, (q) => allowed(q) && linked(q), kept, 'similar'),
     );
     for (const item of filtered.items) expect(allowed(Number(item.productId.slice(4)))).toBe(true);
   });
@@ -223,6 +241,7 @@ describe('engine results (fitted weights, int8 bundle)', () => {
     const { input, bytes } = makeEngineBundle({
       rows: 80,
       seed: 3,
+      clusters: 8,
       modelWeights: { similarity: 1, covisitation: 0, copurchase: 0, popularity: 0 },
     });
     const vitrine = createVitrine();
@@ -246,13 +265,21 @@ describe('engine results (fitted weights, int8 bundle)', () => {
   });
 
   it('should score an int8 bundle close to the dequantised brute force', async () => {
-    const { input, bytes } = makeEngineBundle({ rows: 120, dtype: 'i8', seed: 5 });
+    const { input, bytes } = makeEngineBundle({ rows: 120, dtype: 'i8', seed: 5, clusters: 10 });
     const vitrine = createVitrine();
     try {
       const status = await vitrine.load(bytes);
       expect(status.bundle?.dtype).toBe('i8');
       const result = await vitrine.similar('sku-7', { limit: 10 });
-      const expected = expectedTop(input, [{ row: 7, weight: 1 }], SIMILAR_WEIGHTS, (q) => q !== 7 && input.products[q]!.inStock, 200);
+      const expected = expectedTop(
+        input,
+        [{ row: 7, weight: 1 }],
+        SIMILAR_WEIGHTS,
+        (q) => q !== 7 && qualifies(input, 7, q) && input.products[q]!.inStock,
+        200,
+        'similar',
+      );
+      expect(result.items.every((item) => item.strategy === 'similar')).toBe(true);
       const byId = new Map(expected.map((e) => [e.id, e.score]));
       // Quantisation moves scores slightly; each item's score stays close to its exact value...
       for (const item of result.items) expect(Math.abs(item.score - byId.get(item.productId)!)).toBeLessThan(0.02);

@@ -37,6 +37,15 @@ function craftedBundle(payload: string): Buffer {
     salePrice: i % 2 ? 5 : null,
     attributes: { material: payload },
   }));
+  // Look-alikes beyond chance (`similar` counts no chance overlap of random vectors): four groups,
+  // each along its own axis with a little spread, so product '5' has a "Similar to …" reason to render.
+  const { data, dim } = input.embeddings;
+  for (let i = 0; i < 60; i++) {
+    const spread = [0.1, -0.05, 0.07, -0.08].map((x, j) => x * (((i + j) % 5) - 2));
+    const row = spread.map((x, j) => x + (j === i % dim ? 1 : 0));
+    const norm = Math.hypot(...row);
+    row.forEach((x, j) => (data[i * dim + j] = x / norm));
+  }
   return Buffer.from(encodeBundle(input));
 }
 

@@ -157,7 +157,7 @@ describe('faithful explanations: removing the cited evidence lowers the componen
 
   it('should hold for for_you after a first view (similarity, co-visitation, session-kNN)', () => {
     const checked: Record<string, number> = {};
-    for (const viewed of wellConnected(20)) {
+    for (const viewed of wellConnected(30)) {
       const { scenario: s, result } = scenario({ placement: 'for_you', limit: 8 }, views([viewed]));
       for (const [component, n] of Object.entries(expectFaithful(s, result, cites))) checked[component] = (checked[component] ?? 0) + n;
     }

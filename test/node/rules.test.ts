@@ -340,6 +340,16 @@ describe('rules on the DummyJSON catalog', () => {
     }
   });
 
+  it('should count the rows already listed (a fallback filling a list up) against the caps', () => {
+    const { rows, scores } = neighbours(source.findIndex((p) => p.brand !== undefined));
+    const { brandIndex } = loaded.bundle.products;
+    const listed = rows.filter((row) => brandIndex[row]! >= 0).slice(0, 3);
+    const picked = pickDiverse(loaded, rows, scores, 10, normalizeRules({ maxPerBrand: 1 }), listed);
+    const listedBrands = new Set(listed.map((row) => brandIndex[row]!));
+    expect(picked.length).toBeGreaterThan(0);
+    for (const row of picked) expect(listedBrands.has(brandIndex[row]!), `row ${row}`).toBe(false);
+  });
+
   it('should not cap products that have no brand', () => {
     const { rows, scores } = neighbours(source.findIndex((p) => p.brand === undefined));
     const picked = pickDiverse(loaded, rows, scores, 10, normalizeRules({ maxPerBrand: 1 }));

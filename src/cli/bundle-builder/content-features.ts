@@ -5,6 +5,7 @@
  * two products become columns: a token no other product has cannot make two products alike.
  */
 import type { ProductInput } from '../../shared/bundle/types.ts';
+import { tokenCoherence } from './token-coherence.ts';
 import type { SparseMatrix } from './truncated-svd.ts';
 
 /** How much each field counts. Titles and category paths say most about what a product is. */
@@ -120,6 +121,7 @@ export function contentMatrix(
       tokens.push(token);
     }
   }
+  const coherence = tokenCoherence(products, { rowStart, ids, vocabulary: df.length });
   vocabulary.clear();
   // Pass 2: (1 + ln weight) × smoothed idf. Rows are normalised over all their tokens, unshared
   // ones included, so a row's length is the share of the product that other products can match.
@@ -135,7 +137,7 @@ export function contentMatrix(
     for (let f = rowStart[p]!; f < rowStart[p + 1]!; f++) {
       const id = ids[f]!;
       const idf = Math.log((n + 1) / (df[id]! + 1)) + 1;
-      const value = (1 + Math.log(weights[f]!)) * idf;
+      const value = (1 + Math.log(weights[f]!)) * idf * coherence[id]!;
       norm += value * value;
       const c = column[id]!;
       if (c < 0) continue;

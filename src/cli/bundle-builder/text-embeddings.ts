@@ -59,7 +59,7 @@ export function contentEmbeddings(
     // What the projection misses (unshared tokens, shared structure beyond `dim`) gets a small own direction.
     const residual = Math.sqrt(Math.max(0, 1 - captured));
     if (residual > 0) {
-      const own = ownDirection(products[p]!.id, dim, seed);
+      const own = ownDirection(products[p]!.id, dim, seed, rank < dim ? rank : 0);
       for (let j = 0; j < dim; j++) row[j]! += OWN_SHARE * residual * own[j]!;
     }
     normalizeInto(out, p * dim, row);
@@ -82,20 +82,23 @@ const OWN_NONZEROS = 8;
 
 /**
  * A seeded sparse random unit vector for one product id (`OWN_NONZEROS` entries of ±1/√8, Achlioptas 2003):
- * distinct per product, the same for every build with the same seed.
+ * distinct per product, the same for every build with the same seed. Its entries sit in dimensions
+ * `from` and above: when the SVD fills fewer than `dim` dimensions, the free ones, so that no
+ * product's own direction leans on a shared one (an entry on the "cosmetics" direction made a
+ * grocery look a little like every cosmetic).
  */
-function ownDirection(id: string, dim: number, seed: number): Float64Array {
+function ownDirection(id: string, dim: number, seed: number, from: number): Float64Array {
   const v = new Float64Array(dim);
   const h = hashString(`id:${id}`, seed);
   for (let k = 0; k < OWN_NONZEROS; k++) {
     const x = fmix32((h + Math.imul(k + 1, 0x9e3779b9)) >>> 0);
-    v[x % dim]! += x & 0x80000000 ? -1 : 1;
+    v[from + (x % (dim - from))]! += x & 0x80000000 ? -1 : 1;
   }
   let sum = 0;
   for (let j = 0; j < dim; j++) sum += v[j]! * v[j]!;
   // Every entry cancelled out (astronomically rare): one dimension of its own hash instead.
   if (sum === 0) {
-    v[h % dim] = 1;
+    v[from + (h % (dim - from))] = 1;
     sum = 1;
   }
   const inverse = 1 / Math.sqrt(sum);

@@ -33,6 +33,24 @@ function sessionVector(matrix: EmbeddingMatrix, seeds: readonly Seed[]): Float32
   return vector;
 }
 
+/**
+ * Zeroes the cosines within chance of the page product's (`similar` and the lists filling it up): a
+ * product sharing nothing in particular with it is not "similar", whatever small overlap the reduced
+ * vectors give it, so it does not qualify and the list says it was filled up. Chance is read off the
+ * negative cosines, which only unrelated products have: three times their root mean square.
+ */
+function keepAboveChance(scores: Float32Array): void {
+  let squares = 0;
+  let count = 0;
+  for (const score of scores) {
+    if (score >= 0) continue;
+    squares += score * score;
+    count++;
+  }
+  const floor = 3 * Math.sqrt(squares / (count || 1));
+  for (let row = 0; row < scores.length; row++) if (scores[row]! < floor) scores[row] = 0;
+}
+
 export const similarity: ScoreComponent<(row: number) => Float32Array | null> = {
   name: 'similarity',
   defaultWeight: 0.3,
@@ -42,8 +60,10 @@ export const similarity: ScoreComponent<(row: number) => Float32Array | null> = 
   fill(query, into, slot) {
     const { bundle, kernels } = query.loaded;
     const vector = sessionVector(bundle.embeddings, query.seeds);
-    if (vector) kernels.scoreQuery(vector, slot);
-    else into.fill(0);
+    if (vector) {
+      kernels.scoreQuery(vector, slot);
+      if (query.placement == 'similar') keepAboveChance(kernels.slot(slot));
+    } else into.fill(0);
     // The session vector had the session never held a product, for leave-one-out explanations.
     return perRequest((row) => sessionVector(bundle.embeddings, seedsWithout(query, row)));
   },
