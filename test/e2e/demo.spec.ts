@@ -89,6 +89,8 @@ test.describe('the demo shop', () => {
     await expect(items(page, 'similar')).toHaveCount(6);
     await expect(items(page, 'also_bought').first()).toBeVisible();
     expect(await ids(page, 'similar')).not.toContain(id);
+    // The carousels' off-screen cards stay inside their scrollers: the page does not scroll sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBeLessThanOrEqual(0);
     await attachScreenshot(page, testInfo, 'product');
 
     // A click on a recommendation is a full page load of that product's page.
