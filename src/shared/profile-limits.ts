@@ -2,7 +2,7 @@
  * The shop's bounds on what the visitor profile keeps. Shared: the page checks them when
  * `createVitrine` is called, the worker again when they arrive.
  */
-import { VitrineError } from './errors.ts';
+import { invalidRequest } from './validation.ts';
 
 /** The shop's bounds on what the profile keeps. */
 export interface ProfileLimits {
@@ -14,14 +14,13 @@ export interface ProfileLimits {
 
 /** Checks limits from the page; `INVALID_REQUEST` names the bad field. */
 export function validateLimits(value: unknown): ProfileLimits {
-  if (typeof value !== 'object' || value === null)
-    throw new VitrineError('INVALID_REQUEST', 'limits: must be an object', { field: 'limits' });
+  if (typeof value !== 'object' || value === null) throw invalidRequest('limits', 'must be an object');
   const { maxEvents, maxAgeDays } = value as Record<string, unknown>;
   if (maxEvents !== undefined && !(Number.isInteger(maxEvents) && (maxEvents as number) >= 1)) {
-    throw new VitrineError('INVALID_REQUEST', 'maxEvents: must be an integer >= 1', { field: 'maxEvents' });
+    throw invalidRequest('maxEvents', 'must be an integer >= 1');
   }
   if (maxAgeDays !== undefined && !(typeof maxAgeDays === 'number' && Number.isFinite(maxAgeDays) && maxAgeDays > 0)) {
-    throw new VitrineError('INVALID_REQUEST', 'maxAgeDays: must be a number > 0', { field: 'maxAgeDays' });
+    throw invalidRequest('maxAgeDays', 'must be a number > 0');
   }
   return { ...(maxEvents !== undefined ? { maxEvents: maxEvents as number } : {}), ...(maxAgeDays !== undefined ? { maxAgeDays } : {}) };
 }

@@ -4,9 +4,10 @@
  * `INVALID_REQUEST` naming the field instead of a TypeError deep in scoring.
  */
 import type { KernelImpl } from './kernels/types.ts';
-import { VitrineError, type ErrorCode } from './errors.ts';
+import type { ErrorCode } from './errors.ts';
 import { normalizeVisitContext, type NormalizedVisitContext, type VisitContext } from './visit-context.ts';
 import type { MessageId, MessageParams } from './messages.ts';
+import { invalidRequest, isRecord } from './validation.ts';
 import { normalizeRules, type BusinessRules, type NormalizedRules } from './rules.ts';
 
 /** Placements a widget asks for by name (docs/strategies.md says what each does). */
@@ -207,23 +208,15 @@ export interface ProfileStatus {
   deletionPending?: boolean;
 }
 
-function invalid(field: string, message: string, extra: Record<string, string | number> = {}): VitrineError {
-  return new VitrineError('INVALID_REQUEST', `${field}: ${message}`, { field, ...extra });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function productId(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw invalid(field, 'must be a non-empty string');
+  if (typeof value !== 'string' || value.length === 0) throw invalidRequest(field, 'must be a non-empty string');
   return value;
 }
 
 function idList(value: unknown, field: string, max: number): string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw invalid(field, 'must be an array of product ids');
-  if (value.length > max) throw invalid(field, `at most ${max} ids`, { length: value.length });
+  if (!Array.isArray(value)) throw invalidRequest(field, 'must be an array of product ids');
+  if (value.length > max) throw invalidRequest(field, `at most ${max} ids`, { length: value.length });
   return value.map((id, i) => productId(id, `${field}[${i}]`));
 }
 
@@ -249,18 +242,18 @@ const LOCALE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 /** Checks options and context, fills defaults. `where` prefixes field names (`'options.'`). */
 export function normalizeOptions(value: unknown, where = ''): NormalizedOptions {
   if (value === undefined) value = {};
-  if (!isRecord(value)) throw invalid(where.replace(/\.$/, '') || 'options', 'must be an object');
+  if (!isRecord(value)) throw invalidRequest(where.replace(/\.$/, '') || 'options', 'must be an object');
   const { limit = DEFAULT_LIMIT, inStockOnly = true, category, context, locale = 'en', includeViewed = false } = value;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    throw invalid(`${where}limit`, `must be an integer from 1 to ${MAX_LIMIT}`);
+    throw invalidRequest(`${where}limit`, `must be an integer from 1 to ${MAX_LIMIT}`);
   }
-  if (typeof inStockOnly !== 'boolean') throw invalid(`${where}inStockOnly`, 'must be a boolean');
-  if (typeof includeViewed !== 'boolean') throw invalid(`${where}includeViewed`, 'must be a boolean');
+  if (typeof inStockOnly !== 'boolean') throw invalidRequest(`${where}inStockOnly`, 'must be a boolean');
+  if (typeof includeViewed !== 'boolean') throw invalidRequest(`${where}includeViewed`, 'must be a boolean');
   if (category !== undefined && (typeof category !== 'string' || category.trim() === '')) {
-    throw invalid(`${where}category`, 'must be a non-empty string');
+    throw invalidRequest(`${where}category`, 'must be a non-empty string');
   }
   if (typeof locale !== 'string' || !LOCALE_TAG.test(locale))
-    throw invalid(`${where}locale`, 'must be a BCP 47 language tag like "de" or "en-GB"');
+    throw invalidRequest(`${where}locale`, 'must be a BCP 47 language tag like "de" or "en-GB"');
   return {
     limit,
     exclude: idList(value.exclude, `${where}exclude`, MAX_RERANK),
@@ -276,7 +269,7 @@ export function normalizeOptions(value: unknown, where = ''): NormalizedOptions 
 /** Checks a `RequestContext`. */
 export function normalizeContext(value: unknown, field = 'context'): NormalizedContext {
   if (value === undefined) value = {};
-  if (!isRecord(value)) throw invalid(field, 'must be an object');
+  if (!isRecord(value)) throw invalidRequest(field, 'must be an object');
   return {
     recent: idList(value.recent, `${field}.recent`, MAX_RECENT),
     visit: normalizeVisitContext(value.visit, `${field}.visit`),
@@ -293,12 +286,12 @@ export interface NormalizedRequest extends NormalizedOptions {
 
 /** Checks a `recommend()` request: placement known, `product` present where needed, options sane. */
 export function normalizeRequest(value: unknown): NormalizedRequest {
-  if (!isRecord(value)) throw invalid('request', 'must be an object');
+  if (!isRecord(value)) throw invalidRequest('request', 'must be an object');
   const { placement, product, cart } = value;
   if (typeof placement !== 'string' || !(PLACEMENTS as readonly string[]).includes(placement)) {
-    throw invalid('placement', `must be one of ${PLACEMENTS.join(', ')}`);
+    throw invalidRequest('placement', `must be one of ${PLACEMENTS.join(', ')}`);
   }
-  if (placement === 'similar' && product === undefined) throw invalid('product', 'is required by placement "similar"');
+  if (placement === 'similar' && product === undefined) throw invalidRequest('product', 'is required by placement "similar"');
   return {
     ...normalizeOptions(value),
     placement: placement as Placement,
@@ -309,9 +302,9 @@ export function normalizeRequest(value: unknown): NormalizedRequest {
 
 /** Checks `rerank(productIds, context, options)` arguments (`options.limit` defaults to the whole list). */
 export function normalizeRerank(productIds: unknown, context: unknown, options: unknown): { ids: string[]; options: NormalizedOptions } {
-  if (!Array.isArray(productIds)) throw invalid('productIds', 'must be an array of product ids');
+  if (!Array.isArray(productIds)) throw invalidRequest('productIds', 'must be an array of product ids');
   const ids = idList(productIds, 'productIds', MAX_RERANK);
-  if (options !== undefined && !isRecord(options)) throw invalid('options', 'must be an object');
+  if (options !== undefined && !isRecord(options)) throw invalidRequest('options', 'must be an object');
   const normalized = normalizeOptions({ limit: MAX_LIMIT, inStockOnly: false, ...(options ?? {}) }, 'options.');
   return { ids, options: { ...normalized, context: normalizeContext(context) } };
 }

@@ -3,7 +3,7 @@
  * varied the list must be. Validated here (page, worker and CLI agree on what a rule is); applied
  * by `src/worker/product-filters.ts`, `src/worker/components/rule-boost.ts` and `src/worker/diversity.ts`.
  */
-import { VitrineError } from './errors.ts';
+import { invalidRequest, isRecord, knownKeysRecord } from './validation.ts';
 
 /**
  * Matches a product when every given field matches (fields are ANDed, values in a list ORed). At
@@ -98,42 +98,24 @@ const FILTER_KEYS = ['category', 'brand', 'attribute', 'price'] as const;
 const WEIGHTED_KEYS = [...FILTER_KEYS, 'weight'] as const;
 const PRICE_KEYS = ['min', 'max'] as const;
 
-function invalid(field: string, message: string): VitrineError {
-  return new VitrineError('INVALID_REQUEST', `${field}: ${message}`, { field });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** An object with only `known` keys; a typo (`maxPerBrnad`) is an error, never silently ignored. */
-function record(value: unknown, field: string, known: readonly string[]): Record<string, unknown> {
-  if (!isRecord(value)) throw invalid(field, 'must be an object');
-  for (const key of Object.keys(value)) {
-    if (known.includes(key)) continue;
-    throw invalid(`${field}.${key}`, `unknown key "${key}"; known: ${known.join(', ')}`);
-  }
-  return value;
-}
-
 function text(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw invalid(field, 'must be a non-empty string');
-  if (value.length > MAX_RULE_STRING) throw invalid(field, `at most ${MAX_RULE_STRING} characters`);
+  if (typeof value !== 'string' || value.trim() === '') throw invalidRequest(field, 'must be a non-empty string');
+  if (value.length > MAX_RULE_STRING) throw invalidRequest(field, `at most ${MAX_RULE_STRING} characters`);
   return value.trim();
 }
 
 function textList(value: unknown, field: string): string[] {
-  if (!Array.isArray(value)) throw invalid(field, 'must be an array of strings');
+  if (!Array.isArray(value)) throw invalidRequest(field, 'must be an array of strings');
   // An empty list would match nothing (values are ORed): almost certainly a mistake.
-  if (value.length === 0) throw invalid(field, 'must list at least one value');
-  if (value.length > MAX_RULE_VALUES) throw invalid(field, `at most ${MAX_RULE_VALUES} values`);
+  if (value.length === 0) throw invalidRequest(field, 'must list at least one value');
+  if (value.length > MAX_RULE_VALUES) throw invalidRequest(field, `at most ${MAX_RULE_VALUES} values`);
   return value.map((item, i) => text(item, `${field}[${i}]`));
 }
 
 function filterList<T>(value: unknown, field: string, item: (value: unknown, field: string) => T): T[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw invalid(field, 'must be an array of filters');
-  if (value.length > MAX_RULE_FILTERS) throw invalid(field, `at most ${MAX_RULE_FILTERS} filters`);
+  if (!Array.isArray(value)) throw invalidRequest(field, 'must be an array of filters');
+  if (value.length > MAX_RULE_FILTERS) throw invalidRequest(field, `at most ${MAX_RULE_FILTERS} filters`);
   return value.map((entry, i) => item(entry, `${field}[${i}]`));
 }
 
@@ -143,33 +125,33 @@ function attributeField(field: string, name: string): string {
 }
 
 function attributes(value: unknown, field: string): Record<string, string[]> {
-  if (!isRecord(value)) throw invalid(field, 'must be an object of attribute name → values');
+  if (!isRecord(value)) throw invalidRequest(field, 'must be an object of attribute name → values');
   const names = Object.keys(value);
-  if (names.length === 0) throw invalid(field, 'must name at least one attribute');
-  if (names.length > MAX_RULE_FILTERS) throw invalid(field, `at most ${MAX_RULE_FILTERS} attributes`);
+  if (names.length === 0) throw invalidRequest(field, 'must name at least one attribute');
+  if (names.length > MAX_RULE_FILTERS) throw invalidRequest(field, `at most ${MAX_RULE_FILTERS} attributes`);
   const out: Record<string, string[]> = {};
   for (const name of names) {
     const at = attributeField(field, name);
     const key = text(name, at);
-    if (Object.hasOwn(out, key)) throw invalid(at, `attribute "${key}" given twice`);
+    if (Object.hasOwn(out, key)) throw invalidRequest(at, `attribute "${key}" given twice`);
     out[key] = textList(value[name], at);
   }
   return out;
 }
 
 function priceBound(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw invalid(field, 'must be a non-negative number');
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw invalidRequest(field, 'must be a non-negative number');
   return value;
 }
 
 function priceRange(value: unknown, field: string): { min?: number; max?: number } {
-  const given = record(value, field, PRICE_KEYS);
-  if (given.min === undefined && given.max === undefined) throw invalid(field, 'must set min, max or both');
+  const given = knownKeysRecord(value, field, PRICE_KEYS);
+  if (given.min === undefined && given.max === undefined) throw invalidRequest(field, 'must set min, max or both');
   const range: { min?: number; max?: number } = {};
   if (given.min !== undefined) range.min = priceBound(given.min, `${field}.min`);
   if (given.max !== undefined) range.max = priceBound(given.max, `${field}.max`);
   if (range.min !== undefined && range.max !== undefined && range.min > range.max) {
-    throw invalid(`${field}.min`, `must not exceed max (${range.min} > ${range.max})`);
+    throw invalidRequest(`${field}.min`, `must not exceed max (${range.min} > ${range.max})`);
   }
   return range;
 }
@@ -182,19 +164,19 @@ function filterFields(given: Record<string, unknown>, field: string): ProductFil
   if (given.attribute !== undefined) filter.attribute = attributes(given.attribute, `${field}.attribute`);
   if (given.price !== undefined) filter.price = priceRange(given.price, `${field}.price`);
   // An empty filter matches every product: as an exclude it would empty every list.
-  if (Object.keys(filter).length === 0) throw invalid(field, `must set at least one of ${FILTER_KEYS.join(', ')}`);
+  if (Object.keys(filter).length === 0) throw invalidRequest(field, `must set at least one of ${FILTER_KEYS.join(', ')}`);
   return filter;
 }
 
 function productFilter(value: unknown, field: string): ProductFilter {
-  return filterFields(record(value, field, FILTER_KEYS), field);
+  return filterFields(knownKeysRecord(value, field, FILTER_KEYS), field);
 }
 
 function weightedFilter(value: unknown, field: string): ProductFilter & { weight: number } {
-  const given = record(value, field, WEIGHTED_KEYS);
+  const given = knownKeysRecord(value, field, WEIGHTED_KEYS);
   const { weight = DEFAULT_RULE_WEIGHT } = given;
   if (typeof weight !== 'number' || !(weight > 0 && weight <= MAX_RULE_WEIGHT)) {
-    throw invalid(`${field}.weight`, `must be a number above 0 and at most ${MAX_RULE_WEIGHT}`);
+    throw invalidRequest(`${field}.weight`, `must be a number above 0 and at most ${MAX_RULE_WEIGHT}`);
   }
   return { ...filterFields(given, field), weight };
 }
@@ -202,7 +184,7 @@ function weightedFilter(value: unknown, field: string): ProductFilter & { weight
 function cap(value: unknown, field: string): number | null {
   if (value === undefined) return null;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_RULE_CAP) {
-    throw invalid(field, `must be an integer from 1 to ${MAX_RULE_CAP}`);
+    throw invalidRequest(field, `must be an integer from 1 to ${MAX_RULE_CAP}`);
   }
   return value;
 }
@@ -214,11 +196,11 @@ function cap(value: unknown, field: string): number | null {
  */
 export function normalizeRules(value: unknown, field = 'rules'): NormalizedRules {
   if (value === undefined) value = {};
-  const given = record(value, field, RULE_KEYS);
+  const given = knownKeysRecord(value, field, RULE_KEYS);
   const { diversity = 1, excludePurchased = true } = given;
   if (typeof diversity !== 'number' || !(diversity >= 0 && diversity <= 1))
-    throw invalid(`${field}.diversity`, 'must be a number from 0 to 1');
-  if (typeof excludePurchased !== 'boolean') throw invalid(`${field}.excludePurchased`, 'must be a boolean');
+    throw invalidRequest(`${field}.diversity`, 'must be a number from 0 to 1');
+  if (typeof excludePurchased !== 'boolean') throw invalidRequest(`${field}.excludePurchased`, 'must be a boolean');
   return {
     include: given.include === undefined ? null : productFilter(given.include, `${field}.include`),
     exclude: filterList(given.exclude, `${field}.exclude`, productFilter),

@@ -4,7 +4,7 @@
  * parameters, referrer host, device class, local hour). Validated here; turned into scores by
  * `src/worker/cold-start.ts`.
  */
-import { VitrineError } from './errors.ts';
+import { invalidRequest, knownKeysRecord } from './validation.ts';
 
 export interface VisitContext {
   /** Category of the landing / current category page: a name or a `' > '`-joined path. */
@@ -42,25 +42,10 @@ export const DEVICES = ['mobile', 'tablet', 'desktop'] as const;
 const UTM_KEYS = ['source', 'medium', 'campaign', 'term'] as const;
 const VISIT_KEYS = ['category', 'query', 'utm', 'referrer', 'device', 'hour'];
 
-function invalid(field: string, message: string): VitrineError {
-  return new VitrineError('INVALID_REQUEST', `${field}: ${message}`, { field });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Unknown keys are rejected so a typo (`categroy`) fails loudly instead of silently doing nothing. */
-function rejectUnknownKeys(record: Record<string, unknown>, known: readonly string[], field: string): void {
-  for (const key of Object.keys(record)) {
-    if (!known.includes(key)) throw invalid(`${field}.${key}`, `unknown field (known: ${known.join(', ')})`);
-  }
-}
-
 /** Trimmed, whitespace-collapsed, capped text; null when absent or blank. */
 function text(value: unknown, field: string): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw invalid(field, 'must be a string');
+  if (typeof value !== 'string') throw invalidRequest(field, 'must be a string');
   const collapsed = value.replace(/\s+/gu, ' ').trim();
   if (collapsed === '') return null;
   // Cut by code points, so a cut never leaves half a surrogate pair.
@@ -91,14 +76,14 @@ function referrerHost(value: unknown, field: string): string | null {
     host = rest.replace(/:\d*$/u, '');
   }
   host = host.toLowerCase().replace(/\.$/u, '');
-  if (host === '' || !(HOST.test(host) || IPV6.test(host))) throw invalid(field, 'must be a URL or a host name');
+  if (host === '' || !(HOST.test(host) || IPV6.test(host))) throw invalidRequest(field, 'must be a URL or a host name');
   return host;
 }
 
 function device(value: unknown, field: string): NormalizedVisitContext['device'] {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string' || !(DEVICES as readonly string[]).includes(value)) {
-    throw invalid(field, `must be one of ${DEVICES.join(', ')}`);
+    throw invalidRequest(field, `must be one of ${DEVICES.join(', ')}`);
   }
   return value as NormalizedVisitContext['device'];
 }
@@ -106,20 +91,19 @@ function device(value: unknown, field: string): NormalizedVisitContext['device']
 function hour(value: unknown, field: string): number | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 23) {
-    throw invalid(field, 'must be an integer from 0 to 23');
+    throw invalidRequest(field, 'must be an integer from 0 to 23');
   }
   return value;
 }
 
 function utm(value: unknown, field: string): NormalizedVisitContext['utm'] {
   if (value === undefined || value === null) return { source: null, medium: null, campaign: null, term: null };
-  if (!isRecord(value)) throw invalid(field, 'must be an object');
-  rejectUnknownKeys(value, UTM_KEYS, field);
+  const given = knownKeysRecord(value, field, UTM_KEYS);
   return {
-    source: text(value.source, `${field}.source`),
-    medium: text(value.medium, `${field}.medium`),
-    campaign: text(value.campaign, `${field}.campaign`),
-    term: text(value.term, `${field}.term`),
+    source: text(given.source, `${field}.source`),
+    medium: text(given.medium, `${field}.medium`),
+    campaign: text(given.campaign, `${field}.campaign`),
+    term: text(given.term, `${field}.term`),
   };
 }
 
@@ -130,14 +114,13 @@ function utm(value: unknown, field: string): NormalizedVisitContext['utm'] {
  */
 export function normalizeVisitContext(value: unknown, field = 'visit'): NormalizedVisitContext {
   if (value === undefined || value === null) value = {};
-  if (!isRecord(value)) throw invalid(field, 'must be an object');
-  rejectUnknownKeys(value, VISIT_KEYS, field);
+  const given = knownKeysRecord(value, field, VISIT_KEYS);
   return {
-    category: text(value.category, `${field}.category`),
-    query: text(value.query, `${field}.query`),
-    utm: utm(value.utm, `${field}.utm`),
-    referrerHost: referrerHost(value.referrer, `${field}.referrer`),
-    device: device(value.device, `${field}.device`),
-    hour: hour(value.hour, `${field}.hour`),
+    category: text(given.category, `${field}.category`),
+    query: text(given.query, `${field}.query`),
+    utm: utm(given.utm, `${field}.utm`),
+    referrerHost: referrerHost(given.referrer, `${field}.referrer`),
+    device: device(given.device, `${field}.device`),
+    hour: hour(given.hour, `${field}.hour`),
   };
 }

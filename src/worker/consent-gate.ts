@@ -26,7 +26,7 @@ import {
   type ConsentSignal,
   type ConsentState,
 } from '../shared/consent-record.ts';
-import { VitrineError } from '../shared/errors.ts';
+import { invalidRequest, isRecord } from '../shared/validation.ts';
 
 /** The part of the profile store that consent drives. */
 export interface PersistenceControl {
@@ -45,35 +45,31 @@ export interface ConsentGateOptions {
 
 const SOURCES: readonly string[] = ['api', 'tcf', 'consent-mode'];
 
-function invalid(field: string, message: string): VitrineError {
-  return new VitrineError('INVALID_REQUEST', `${field}: ${message}`, { field });
-}
-
 /** Checks a signal from the page; plain data only crosses into the record. */
 export function validateSignal(value: unknown): ConsentSignal {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('consent', 'must be an object');
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (!['personalization', 'measurement', 'necessary', 'source', 'time'].includes(key)) throw invalid(key, 'is not a consent scope');
+  if (!isRecord(value)) throw invalidRequest('consent', 'must be an object');
+  for (const key of Object.keys(value)) {
+    if (!['personalization', 'measurement', 'necessary', 'source', 'time'].includes(key))
+      throw invalidRequest(key, 'is not a consent scope');
   }
   // `necessary` cannot be refused: accept `true` for symmetry with the scope list, refuse `false`.
-  if (record.necessary !== undefined && record.necessary !== true) throw invalid('necessary', 'is always granted');
+  if (value.necessary !== undefined && value.necessary !== true) throw invalidRequest('necessary', 'is always granted');
   const signal: ConsentSignal = { source: 'api' };
   for (const scope of ['personalization', 'measurement'] as const) {
-    const given = record[scope];
+    const given = value[scope];
     if (given === undefined) continue;
-    if (typeof given !== 'boolean') throw invalid(scope, 'must be a boolean');
+    if (typeof given !== 'boolean') throw invalidRequest(scope, 'must be a boolean');
     signal[scope] = given;
   }
-  if (record.source !== undefined) {
-    if (typeof record.source !== 'string' || !SOURCES.includes(record.source))
-      throw invalid('source', `must be one of ${SOURCES.join(', ')}`);
-    signal.source = record.source as ConsentSignal['source'];
+  if (value.source !== undefined) {
+    if (typeof value.source !== 'string' || !SOURCES.includes(value.source))
+      throw invalidRequest('source', `must be one of ${SOURCES.join(', ')}`);
+    signal.source = value.source as ConsentSignal['source'];
   }
-  if (record.time !== undefined) {
-    if (typeof record.time !== 'number' || !Number.isFinite(record.time) || record.time < 0)
-      throw invalid('time', 'must be ms since epoch');
-    signal.time = record.time;
+  if (value.time !== undefined) {
+    if (typeof value.time !== 'number' || !Number.isFinite(value.time) || value.time < 0)
+      throw invalidRequest('time', 'must be ms since epoch');
+    signal.time = value.time;
   }
   return signal;
 }

@@ -30,6 +30,7 @@ import { deleteCached, fetchBundle, readCached, sameVersion, writeCached, type V
 import { classifyWasmError, kernelFactory, referenceFactory, type KernelFactory } from './kernel-loader.ts';
 import { createLoadedBundle, statusOf, type LoadedBundle } from './loaded-bundle.ts';
 import { loadPart } from './lazy-part.ts';
+import { invalidRequest } from '../shared/validation.ts';
 import * as ranking from './ranking.ts';
 import type { VisitorTraits } from '../shared/visitor-traits.ts';
 import { computeTraits } from './traits.ts';
@@ -61,7 +62,7 @@ export class Engine {
    */
   load(source: string | ArrayBuffer, integrity?: string): Promise<EngineStatus> {
     if (typeof source !== 'string' && !(source instanceof ArrayBuffer)) {
-      return Promise.reject(new VitrineError('INVALID_REQUEST', 'source: must be a URL string or an ArrayBuffer', { field: 'source' }));
+      return Promise.reject(invalidRequest('source', 'must be a URL string or an ArrayBuffer'));
     }
     this.abortLoad();
     const { signal } = (this.#latest = new AbortController());
@@ -92,7 +93,7 @@ export class Engine {
   similar(productId: unknown, options: unknown, visitor: VisitorInput = NO_VISITOR): RecommendResult {
     return this.#query((loaded) => {
       if (typeof productId !== 'string' || productId === '') {
-        throw new VitrineError('INVALID_REQUEST', 'productId: must be a non-empty string', { field: 'productId' });
+        throw invalidRequest('productId', 'must be a non-empty string');
       }
       return ranking.similar(loaded, productId, normalizeOptions(options, 'options.'), visitor);
     });

@@ -3,16 +3,13 @@
  * checked where they are used, by the lazily loaded bandits (src/worker/bandit/priors.ts).
  */
 import { VitrineError } from '../errors.ts';
+import { isRecord } from '../validation.ts';
 import { RECENCY_UNITS, SESSION_MODEL_LIMITS } from './session-model.ts';
 import type { BuildMeta, ModelWeights, SessionModel } from './types.ts';
 import type { SectionEntry } from './table.ts';
 
 function malformed(entry: SectionEntry, message: string): never {
   throw new VitrineError('BUNDLE_SECTION_MALFORMED', `section ${entry.name}: ${message}`, { section: entry.name, offset: entry.offset });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** JSON.parse turns 1e999 into Infinity, so JSON numbers still need a finiteness check. */

@@ -204,16 +204,11 @@ class WasmKernels implements Kernels {
     const bytes = new Uint8Array(memory.buffer);
     bytes.fill(0, layout.mat, layout.end);
     const { rowsP, dimP } = layout;
-    if (matrix.dtype === 'f32') {
-      const dst = new Float32Array(memory.buffer, layout.mat, rowsP * dimP);
-      if (dimP === dim) dst.set(matrix.data);
-      else for (let r = 0; r < rows; r++) dst.set(matrix.data.subarray(r * dim, (r + 1) * dim), r * dimP);
-    } else {
-      const dst = new Int8Array(memory.buffer, layout.mat, rowsP * dimP);
-      if (dimP === dim) dst.set(matrix.data);
-      else for (let r = 0; r < rows; r++) dst.set(matrix.data.subarray(r * dim, (r + 1) * dim), r * dimP);
-      new Float32Array(memory.buffer, layout.scales, rows).set(matrix.scales);
-    }
+    // Rows are copied in the matrix's own element type; padding columns stay zero.
+    const dst = new (dtype === 'f32' ? Float32Array : Int8Array)(memory.buffer, layout.mat, rowsP * dimP);
+    if (dimP === dim) dst.set(matrix.data);
+    else for (let r = 0; r < rows; r++) dst.set(matrix.data.subarray(r * dim, (r + 1) * dim), r * dimP);
+    if (matrix.dtype === 'i8') new Float32Array(memory.buffer, layout.scales, rows).set(matrix.scales);
     this.layout = layout;
     this.slotCount = slotCount;
     this.rows = rows;
@@ -228,8 +223,7 @@ class WasmKernels implements Kernels {
   private v(): Views {
     const buffer = this.x.memory.buffer;
     if (this.views && this.views.buffer === buffer) return this.views;
-    const l = this.layout;
-    if (!l) throw new VitrineError('NOT_READY', 'no matrix: call setMatrix first');
+    const l = this.requireLayout();
     const rows = this.rows;
     this.views = {
       buffer,

@@ -21,7 +21,7 @@
  *   new store retries a deletion an earlier page load left pending before it reads anything.
  */
 import type { IDBPDatabase } from 'idb';
-import { VitrineError, isVitrineError, type ErrorCode } from '../../shared/errors.ts';
+import { isVitrineError, type ErrorCode } from '../../shared/errors.ts';
 import type { StoredEvent } from '../../shared/events.ts';
 import type { ProfileLimits } from '../../shared/profile-limits.ts';
 import { computeAffinities, type Affinities } from './affinities.ts';
@@ -36,6 +36,7 @@ import { TabSync, type TabMessage } from './tab-sync.ts';
 import { WriteFailure, clearProfile, isInactive, readSnapshot, writeBatch, type BatchChange } from './transactions.ts';
 import { WriteQueue, type Batch } from './write-queue.ts';
 import { coalesce } from './coalesce.ts';
+import { invalidRequest } from '../../shared/validation.ts';
 import { loadPart } from '../lazy-part.ts';
 
 export { DEFAULT_MAX_AGE_DAYS, DEFAULT_MAX_EVENTS, DEFAULT_OPEN_TIMEOUT_MS, type ProfileStoreOptions } from './settings.ts';
@@ -230,7 +231,7 @@ class Store implements ProfileStore {
 
   async forget(productId: string): Promise<void> {
     if (typeof productId !== 'string' || productId === '') {
-      throw new VitrineError('INVALID_REQUEST', 'productId: must be a non-empty string', { field: 'productId' });
+      throw invalidRequest('productId', 'must be a non-empty string');
     }
     // The visitor-rights chunk (the privacy panel's code) holds the database side.
     const { forgetProduct } = await loadPart('profile export', () => import('./rights.ts'));
