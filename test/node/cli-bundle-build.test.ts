@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -466,7 +467,7 @@ describe('bundle build: embeddings and reproducibility', () => {
       products: number;
       dim: number;
       dtype: string;
-      sections: { kind: string; bytes: number }[];
+      sections: { kind: string; bytes: number; gzip: number }[];
       bytes: number;
       seconds: number;
     };
@@ -476,5 +477,13 @@ describe('bundle build: embeddings and reproducibility', () => {
       expect.arrayContaining(['products', 'covisitation', 'copurchase', 'embeddings', 'popularity']),
     );
     expect(summary.sections.reduce((sum, s) => sum + s.bytes, 0)).toBeLessThanOrEqual(summary.bytes);
+    // Each section's gzip size is that section's bytes compressed (gzip -9), as the wire carries them.
+    const written = readFileSync(file);
+    const { readHeader, readTable } = await import('../../src/shared/bundle/table.ts');
+    const table = readTable(new Uint8Array(written), readHeader(new Uint8Array(written)));
+    for (const s of summary.sections) {
+      const entry = table.find((e) => e.name === s.kind)!;
+      expect(s.gzip).toBe(gzipSync(written.subarray(entry.offset, entry.offset + entry.length), { level: 9 }).length);
+    }
   });
 });

@@ -13,6 +13,10 @@ describe('bundle inspect', () => {
       expect(text).toMatch(new RegExp(`^\\s+${kind}\\s+\\d+\\s+\\d+`, 'm'));
     expect(text).toMatch(/valid/);
     expect(text).toContain(bundle.contentHash);
+    // The sizes table: raw and gzip bytes per section, then their sums.
+    expect(text).toMatch(/^\s+section\s+raw bytes\s+gzip bytes$/m);
+    expect(text).toMatch(/^\s+embeddings\s+\d+\s+\d+$/m);
+    expect(text).toMatch(/^\s+sections sum\s+\d+\s+\d+$/m);
   });
 
   it('should print the report as JSON with --json', async () => {

@@ -1,6 +1,7 @@
 /** `vitrine bundle build`: catalog (+ events, + vectors) → one binary bundle file. */
 import { parseArgs } from 'node:util';
 import { encodeBundle } from '../../shared/bundle/index.ts';
+import { sectionSizes, sizeLines } from '../section-sizes.ts';
 import { readHeader, readTable } from '../../shared/bundle/table.ts';
 import type { BundleInput } from '../../shared/bundle/types.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
@@ -149,7 +150,11 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
     sessions: input.meta.sourceCounts.sessions ?? 0,
     skippedRows,
     model,
-    sections: sections.map((s) => ({ kind: s.name, bytes: s.length })),
+    // The writer's own table: every section lies inside the file.
+    sections: sectionSizes(
+      bytes,
+      sections.map((s) => ({ kind: s.name, offset: s.offset, length: s.length })),
+    )!,
     bytes: bytes.length,
     seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
   };
@@ -160,8 +165,8 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
       `wrote ${summary.out}: ${summary.products} products, ${summary.dim} dims ${summary.dtype} (${summary.embeddingSource}), ${summary.events} events in ${summary.sessions} sessions, ${skippedRows} rows skipped`,
     );
     io.out(`  session model: ${model.source}`);
-    for (const s of summary.sections) io.out(`  ${s.kind.padEnd(14)} ${String(s.bytes).padStart(12)} bytes`);
-    io.out(`  ${'total'.padEnd(14)} ${String(summary.bytes).padStart(12)} bytes in ${summary.seconds} s`);
+    for (const line of sizeLines(summary.sections, '  ')) io.out(line);
+    io.out(`  ${'file'.padEnd(14)} ${String(summary.bytes).padStart(12)} bytes in ${summary.seconds} s`);
   }
   return 0;
 }
