@@ -7,7 +7,8 @@ import { arrayOffset, expectVitrineError, reseal, section, sections, view } from
 const input = makeFixtureInput({ dim: 8 });
 input.products[0]!.title = 'café';
 input.modelWeights = { similarity: 0.625, covisitation: 0.375 };
-const pristine = encodeBundle(input);
+// f32 graphs: the content checks below patch the plain CSR arrays (packed graphs: bundle-graph-codec.test.ts).
+const pristine = encodeBundle(input, { graphs: 'f32' });
 const n = input.products.length;
 const fresh = (): Uint8Array => pristine.slice();
 
@@ -33,7 +34,12 @@ describe('decodeBundle header and table checks', () => {
 
   it('B2: should reject another format version with BUNDLE_UNSUPPORTED_VERSION', () => {
     const bytes = fresh();
-    view(bytes).setUint16(8, 2, true);
+    view(bytes).setUint16(8, 3, true);
+    expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_UNSUPPORTED_VERSION').details).toMatchObject({
+      section: 'header',
+      offset: 8,
+    });
+    view(bytes).setUint16(8, 0, true);
     expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_UNSUPPORTED_VERSION').details).toMatchObject({
       section: 'header',
       offset: 8,
@@ -341,7 +347,7 @@ describe('inspectBundle', () => {
     const report = inspectBundle(pristine);
     expect(report.ok).toBe(true);
     expect(report.errors).toEqual([]);
-    expect(report.header).toMatchObject({ magicOk: true, version: 1, fileLength: pristine.length });
+    expect(report.header).toMatchObject({ magicOk: true, version: 2, fileLength: pristine.length });
     expect(report.header.checksumStored).toBe(report.header.checksumComputed);
     expect(report.sections.map((s) => s.kind)).toEqual([
       'meta',

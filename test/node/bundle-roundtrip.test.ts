@@ -16,8 +16,32 @@ function expectGraph(actual: CsrGraph, expected: CsrGraph): void {
   expect(Array.from(actual.weights)).toEqual(Array.from(expected.weights));
 }
 
+/** One codes-per-octave step of the packed weights: a decoded weight is within this factor below the original. */
+const PACKED_WEIGHT_STEP = 2 ** (-1 / 16);
+
+/**
+ * A packed graph gives back each row's neighbours with their weights rounded down onto the 8-bit
+ * log scale (never up, within one step, 1/16 octave), each row in descending weight order.
+ */
+function expectPackedGraph(actual: CsrGraph, expected: CsrGraph): void {
+  expect(Array.from(actual.offsets)).toEqual(Array.from(expected.offsets));
+  for (let r = 0; r + 1 < expected.offsets.length; r++) {
+    const weightOf = new Map<number, number>();
+    for (let e = expected.offsets[r]!; e < expected.offsets[r + 1]!; e++) weightOf.set(expected.neighbors[e]!, expected.weights[e]!);
+    for (let e = actual.offsets[r]!; e < actual.offsets[r + 1]!; e++) {
+      const original = weightOf.get(actual.neighbors[e]!);
+      expect(original, `row ${r} gained neighbour ${actual.neighbors[e]}`).toBeDefined();
+      weightOf.delete(actual.neighbors[e]!);
+      expect(actual.weights[e]!).toBeLessThanOrEqual(original!);
+      expect(actual.weights[e]!).toBeGreaterThanOrEqual(original! * PACKED_WEIGHT_STEP * 0.9999);
+      if (e > actual.offsets[r]!) expect(actual.weights[e]!).toBeLessThanOrEqual(actual.weights[e - 1]!);
+    }
+    expect(weightOf.size, `row ${r} lost neighbours`).toBe(0);
+  }
+}
+
 /** Field-by-field comparison of a decoded bundle with the input it was written from. */
-function expectSameAsInput(bundle: Bundle, input: BundleInput): void {
+function expectSameAsInput(bundle: Bundle, input: BundleInput, graphs: 'packed' | 'f32' = 'packed'): void {
   const { products } = bundle;
   const tree = buildCategoryTree(input.products);
   const brands = buildBrandList(input.products);
@@ -48,8 +72,9 @@ function expectSameAsInput(bundle: Bundle, input: BundleInput): void {
   expect(Array.from(bundle.popularity.trending)).toEqual(Array.from(input.popularity.trending));
   expect(bundle.popularity.trendingWindowDays).toBe(input.popularity.trendingWindowDays);
   expectGraph(bundle.popularity.perCategory, input.popularity.perCategory);
-  expectGraph(bundle.covisitation, input.covisitation);
-  expectGraph(bundle.copurchase, input.copurchase);
+  const expectNeighbours = graphs === 'packed' ? expectPackedGraph : expectGraph;
+  expectNeighbours(bundle.covisitation, input.covisitation);
+  expectNeighbours(bundle.copurchase, input.copurchase);
   expect(bundle.embeddings.dtype).toBe(input.embeddings.dtype);
   expect(bundle.embeddings.rows).toBe(input.embeddings.rows);
   expect(bundle.embeddings.dim).toBe(input.embeddings.dim);
@@ -68,11 +93,27 @@ describe('bundle round trip', () => {
       const input = makeFixtureInput({ dtype, dim: 24 });
       const bytes = encodeBundle(input);
       const bundle = decodeBundle(bytes);
-      expect(bundle.formatVersion).toBe(1);
+      expect(bundle.formatVersion).toBe(2);
       expect(bundle.byteLength).toBe(bytes.length);
       expectSameAsInput(bundle, input);
     });
   }
+
+  it('should give back the graphs exactly when written f32, and smaller when packed', () => {
+    const input = makeFixtureInput({ dim: 8 });
+    const exact = encodeBundle(input, { graphs: 'f32' });
+    expectSameAsInput(decodeBundle(exact), input, 'f32');
+    expect(encodeBundle(input).length).toBeLessThan(exact.length);
+  });
+
+  it('should write a graph f32 when the packed encoding cannot hold it (a negative weight, a repeated neighbour)', () => {
+    const input = makeFixtureInput({ rows: 20, dim: 8 });
+    input.covisitation.weights[0] = -0.5;
+    const { neighbors, offsets } = input.copurchase;
+    const row = Array.from({ length: 20 }, (_, r) => r).find((r) => offsets[r + 1]! - offsets[r]! >= 2)!;
+    neighbors[offsets[row]! + 1] = neighbors[offsets[row]!]!;
+    expectSameAsInput(decodeBundle(encodeBundle(input)), input, 'f32');
+  });
 
   it('should decode from an ArrayBuffer and from an unaligned Uint8Array view', () => {
     const input = makeFixtureInput({ rows: 50 });

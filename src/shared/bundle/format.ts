@@ -6,8 +6,14 @@
 /** File signature, PNG style: a non-ASCII first byte and CR LF / SUB bytes catch text-mode mangling. */
 export const MAGIC = Uint8Array.of(0x89, 0x56, 0x54, 0x42, 0x0d, 0x0a, 0x1a, 0x0a);
 
-/** The only format version this reader understands. Bumped on any incompatible layout change. */
-export const FORMAT_VERSION = 1;
+/** The format version the writer writes. Bumped on any incompatible layout change. */
+export const FORMAT_VERSION = 2;
+
+/**
+ * Oldest version the reader still opens: a version-1 file differs only in its graphs, which are
+ * always f32 there (h2 was reserved), so a returning visitor's cached v1 bundle keeps working.
+ */
+export const MIN_FORMAT_VERSION = 1;
 
 /** Every section and every array inside a binary section starts on this boundary (bytes). */
 export const ALIGN = 16;

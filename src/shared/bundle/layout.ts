@@ -4,10 +4,10 @@
  */
 import { DTYPE_CODE, SECTION_HEADER_SIZE, align } from './format.ts';
 
-export type ElementType = 'u8' | 'i8' | 'u32' | 'i32' | 'f32';
+export type ElementType = 'u8' | 'i8' | 'u16' | 'u32' | 'i32' | 'f32';
 
 /** Bytes per element. */
-export const ELEMENT_SIZE: Record<ElementType, number> = { u8: 1, i8: 1, u32: 4, i32: 4, f32: 4 };
+export const ELEMENT_SIZE: Record<ElementType, number> = { u8: 1, i8: 1, u16: 2, u32: 4, i32: 4, f32: 4 };
 
 /** One array of a section: its name (used in error details), element type and element count. */
 export interface Block {
@@ -28,7 +28,7 @@ export interface BlockPlan {
  * an untrusted file: the result is plain arithmetic (doubles are exact far beyond 2^32 * 4), so a
  * huge count simply yields a huge `length` that the caller compares with the bytes present.
  */
-export type BlockView = Uint8Array | Int8Array | Uint32Array | Int32Array | Float32Array;
+export type BlockView = Uint8Array | Int8Array | Uint16Array | Uint32Array | Int32Array | Float32Array;
 
 /** A typed-array view of one block at byte `at` of `buffer` (the reader's and the writer's). */
 export function blockView(buffer: ArrayBufferLike, at: number, block: Block): BlockView {
@@ -37,6 +37,8 @@ export function blockView(buffer: ArrayBufferLike, at: number, block: Block): Bl
       return new Uint8Array(buffer, at, block.count);
     case 'i8':
       return new Int8Array(buffer, at, block.count);
+    case 'u16':
+      return new Uint16Array(buffer, at, block.count);
     case 'u32':
       return new Uint32Array(buffer, at, block.count);
     case 'i32':
@@ -119,6 +121,19 @@ export function graphBlocks(n: number, nnz: number): Block[] {
     { name: 'offsets', type: 'u32', count: n + 1 },
     { name: 'neighbors', type: 'u32', count: nnz },
     { name: 'weights', type: 'f32', count: nnz },
+  ];
+}
+
+/**
+ * Packed covisitation / copurchase (format version 2, h2 = 1): header [productCount, nnz, 1,
+ * idBytes]. Ids are LEB128 gaps, weights 8-bit log-scale codes (graph-codec.ts).
+ */
+export function packedGraphBlocks(n: number, nnz: number, idBytes: number): Block[] {
+  return [
+    { name: 'maxWeight', type: 'f32', count: 1 },
+    { name: 'degree', type: 'u16', count: n },
+    { name: 'weightCodes', type: 'u8', count: nnz },
+    { name: 'ids', type: 'u8', count: idBytes },
   ];
 }
 

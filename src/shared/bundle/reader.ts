@@ -15,11 +15,13 @@ import {
   categoriesBlocks,
   embeddingsBlocks,
   graphBlocks,
+  packedGraphBlocks,
   popularityBlocks,
   productsBlocks,
   sessionsBlocks,
   stringsBlocks,
 } from './layout.ts';
+import { GRAPH_ENCODING, unpackGraph } from './graph-codec.ts';
 import { IdIndex } from './id-index.ts';
 import { BundleProductTable, type ProductColumns } from './product-table.ts';
 import { openBlocks, readJson, readSectionHeader } from './sections.ts';
@@ -79,8 +81,8 @@ export function decodeBundle(input: Uint8Array | ArrayBuffer, options: DecodeOpt
   const categories = categoryNodes(tree, products, strings);
   const n = products.count;
   const popularity = openPopularity(bytes, get('popularity'), n, categories.length, base);
-  const covisitation = openGraph(bytes, get('covisitation'), n, base);
-  const copurchase = openGraph(bytes, get('copurchase'), n, base);
+  const covisitation = openGraph(bytes, get('covisitation'), n, base, header.version);
+  const copurchase = openGraph(bytes, get('copurchase'), n, base, header.version);
   const embeddings = openEmbeddings(bytes, get('embeddings'), products, meta.dim, meta.dtype, base);
   const priorsEntry = byName.get('banditPriors');
   const weightsEntry = byName.get('modelWeights');
@@ -309,9 +311,23 @@ function openPopularity(bytes: Uint8Array, entry: SectionEntry, n: number, categ
   return { global, trending, trendingWindowDays: windowDays, perCategory: openCsr(entry, offsets, neighbors, weights, n, base) };
 }
 
-function openGraph(bytes: Uint8Array, entry: SectionEntry, n: number, base: number): CsrGraph {
-  const [count, nnz] = readSectionHeader(bytes, entry).fields;
+function openGraph(bytes: Uint8Array, entry: SectionEntry, n: number, base: number, version: number): CsrGraph {
+  const [count, nnz, fileEncoding, idBytes] = readSectionHeader(bytes, entry).fields;
   if (count !== n) throw countMismatch(entry, 0, 'product count', count, n);
+  // Version 1 reserved h2 (written 0): its graphs are always f32.
+  const encoding = version < 2 ? GRAPH_ENCODING.f32 : fileEncoding;
+  if (encoding === GRAPH_ENCODING.packed) {
+    const [maxWeight, degree, weightCodes, ids] = openBlocks(bytes, entry, packedGraphBlocks(n, nnz, idBytes), 1) as [
+      Float32Array,
+      Uint16Array,
+      Uint8Array,
+      Uint8Array,
+    ];
+    checkNonNegative(maxWeight, entry.name, 'maxWeight', base);
+    const source = { section: entry.name, degreeAt: degree.byteOffset - base, idsAt: ids.byteOffset - base };
+    return unpackGraph({ ...source, maxWeight: maxWeight[0]!, degree, weightCodes, ids }, n);
+  }
+  if (encoding !== GRAPH_ENCODING.f32) throw countMismatch(entry, 2, 'graph encoding', encoding, GRAPH_ENCODING.packed);
   const [offsets, neighbors, weights] = openBlocks(bytes, entry, graphBlocks(n, nnz), 1) as [Uint32Array, Uint32Array, Float32Array];
   return openCsr(entry, offsets, neighbors, weights, n, base);
 }

@@ -8,6 +8,7 @@ import { VitrineError, type ErrorDetails } from '../errors.ts';
 import {
   ALIGN,
   FORMAT_VERSION,
+  MIN_FORMAT_VERSION,
   HEADER,
   HEADER_SIZE,
   MAGIC,
@@ -68,12 +69,16 @@ export function readHeader(bytes: Uint8Array): FileHeader {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(HEADER.version, true);
-  if (version !== FORMAT_VERSION) {
-    throw problem('BUNDLE_UNSUPPORTED_VERSION', `format version ${version}, this reader supports ${FORMAT_VERSION}`, {
-      section: 'header',
-      offset: HEADER.version,
-      version,
-    });
+  if (version < MIN_FORMAT_VERSION || version > FORMAT_VERSION) {
+    throw problem(
+      'BUNDLE_UNSUPPORTED_VERSION',
+      `format version ${version}, this reader supports ${MIN_FORMAT_VERSION} to ${FORMAT_VERSION}`,
+      {
+        section: 'header',
+        offset: HEADER.version,
+        version,
+      },
+    );
   }
   const fileLength = view.getUint32(HEADER.fileLength, true);
   if (fileLength > bytes.length) {

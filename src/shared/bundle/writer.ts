@@ -25,6 +25,7 @@ import {
   categoriesBlocks,
   embeddingsBlocks,
   graphBlocks,
+  packedGraphBlocks,
   sessionsBlocks,
   planBlocks,
   popularityBlocks,
@@ -32,10 +33,11 @@ import {
   stringsBlocks,
   type Block,
 } from './layout.ts';
+import { GRAPH_ENCODING, packGraph } from './graph-codec.ts';
 import { StringPool } from './string-pool.ts';
 import type { BundleInput, CsrGraph, SessionIndex } from './types.ts';
 
-type View = Uint8Array | Int8Array | Uint32Array | Int32Array | Float32Array;
+type View = Uint8Array | Int8Array | Uint16Array | Uint32Array | Int32Array | Float32Array;
 
 /** A section ready to be placed: its exact length and a function writing it at an offset. */
 interface PendingSection {
@@ -99,10 +101,20 @@ function checkGraph(section: string, graph: CsrGraph, rows: number, targets: num
   checkFinite(section, 'weights', weights);
 }
 
-function graphSection(name: SectionName, graph: CsrGraph, n: number): PendingSection {
+function graphSection(name: SectionName, graph: CsrGraph, n: number, encoding: GraphEncoding): PendingSection {
   checkGraph(name, graph, n, n);
   const nnz = graph.neighbors.length;
-  return binarySection(name, [n, nnz, 0, 0], graphBlocks(n, nnz), ([offsets, neighbors, weights]) => {
+  const packed = encoding === 'packed' ? packGraph(graph, n) : null;
+  if (packed) {
+    const header = [n, nnz, GRAPH_ENCODING.packed, packed.ids.length] as const;
+    return binarySection(name, header, packedGraphBlocks(n, nnz, packed.ids.length), ([maxWeight, degree, weightCodes, ids]) => {
+      maxWeight![0] = packed.maxWeight;
+      degree!.set(packed.degree);
+      weightCodes!.set(packed.weightCodes);
+      ids!.set(packed.ids);
+    });
+  }
+  return binarySection(name, [n, nnz, GRAPH_ENCODING.f32, 0], graphBlocks(n, nnz), ([offsets, neighbors, weights]) => {
     offsets!.set(graph.offsets);
     neighbors!.set(graph.neighbors);
     weights!.set(graph.weights);
@@ -127,8 +139,20 @@ function sessionsSection(sessions: SessionIndex, n: number): PendingSection {
   });
 }
 
-/** Serialises `input` into one bundle file (format version 1). Deterministic for a given input. */
-export function encodeBundle(input: BundleInput): Uint8Array {
+/**
+ * How the graphs are written: `packed` (the default) = LEB128 id gaps and 8-bit log-scale weights,
+ * about 3x smaller on the wire; `f32` = exact weights, 4-byte ids. A graph the packed encoding
+ * cannot hold (a negative weight, a repeated neighbour in a row, a row over 65535) is written f32.
+ */
+export type GraphEncoding = 'packed' | 'f32';
+
+export interface EncodeOptions {
+  graphs?: GraphEncoding;
+}
+
+/** Serialises `input` into one bundle file (format version 2). Deterministic for a given input. */
+export function encodeBundle(input: BundleInput, options: EncodeOptions = {}): Uint8Array {
+  const graphs = options.graphs ?? 'packed';
   const { products, popularity, embeddings, meta } = input;
   const n = products.length;
   const pool = new StringPool();
@@ -270,8 +294,8 @@ export function encodeBundle(input: BundleInput): Uint8Array {
         weights!.set(popularity.perCategory.weights);
       },
     ),
-    graphSection('covisitation', input.covisitation, n),
-    graphSection('copurchase', input.copurchase, n),
+    graphSection('covisitation', input.covisitation, n, graphs),
+    graphSection('copurchase', input.copurchase, n, graphs),
     binarySection('embeddings', [n, embeddings.dim, dtypeCode, 0], embeddingsBlocks(n, embeddings.dim, dtypeCode), ([data, scales]) => {
       data!.set(embeddings.data);
       if (embeddings.dtype === 'i8') scales!.set(embeddings.scales);
