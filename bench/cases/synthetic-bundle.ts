@@ -194,15 +194,15 @@ function pickSkewed(random: Random, list: Uint32Array, skew: number): number {
  * A CSR graph with 20-50 neighbours per row; `pick(row)` proposes a neighbour. Weights are random
  * in (0, 1], sorted descending per row as the bundle format wants.
  */
-function randomGraph(random: Random, n: number, pick: (row: number) => number): CsrGraph {
+function randomGraph(random: Random, n: number, pick: (row: number) => number, [least, most]: readonly [number, number]): CsrGraph {
   const offsets = new Uint32Array(n + 1);
-  const neighbors = new Uint32Array(n * MAX_NEIGHBOURS);
-  const weights = new Float32Array(n * MAX_NEIGHBOURS);
+  const neighbors = new Uint32Array(n * most);
+  const weights = new Float32Array(n * most);
   // chosenIn[x] === row + 1 marks x as already a neighbour of `row` (no per-row Set to clear).
   const chosenIn = new Uint32Array(n);
   let nnz = 0;
   for (let row = 0; row < n; row++) {
-    const want = MIN_NEIGHBOURS + Math.floor(random() * (MAX_NEIGHBOURS - MIN_NEIGHBOURS + 1));
+    const want = least + Math.floor(random() * (most - least + 1));
     const start = nnz;
     // Small leaves cannot always supply `want` distinct neighbours: give up after a bounded number of tries.
     for (let attempt = 0; nnz - start < want && attempt < want * 4; attempt++) {
@@ -270,8 +270,24 @@ function perCategoryRanking(products: readonly ProductInput[], global: Float32Ar
   return { offsets, neighbors: Uint32Array.from(neighbors), weights: Float32Array.from(weights) };
 }
 
+/** Graph degrees and training sessions; the defaults are the browser bench's realistic bundle. */
+export interface SyntheticShape {
+  /** Neighbours per graph row, least and most (uniform in between). */
+  neighbours: readonly [number, number];
+  /** Training sessions (default: as many as products). */
+  sessions?: number;
+}
+
+/** Issue 16's target shape: 30 neighbours per graph row and 50,000 training sessions (with 100k products, 64 dims). */
+export const TARGET_SHAPE: SyntheticShape = { neighbours: [30, 30], sessions: 50_000 };
+
 /** The bundle's input (also handy for tests that want the parts). */
-export function syntheticBundleInput(n: number, dim: number, seed = 7): BundleInput {
+export function syntheticBundleInput(
+  n: number,
+  dim: number,
+  seed = 7,
+  shape: SyntheticShape = { neighbours: [MIN_NEIGHBOURS, MAX_NEIGHBOURS] },
+): BundleInput {
   const random = mulberry32(seed);
   const tax = taxonomy(random);
   const leaves = tax.paths.length;
@@ -337,15 +353,25 @@ export function syntheticBundleInput(n: number, dim: number, seed = 7): BundleIn
   const fromGroup = (row: number) => pickSkewed(random, groupMembers[tax.groupOf[leafOf[row]!]!]!, 1.5);
   const fromDepartment = (row: number) => pickSkewed(random, departmentMembers[tax.departmentOf[leafOf[row]!]!]!, 1.5);
   const anywhere = () => pickSkewed(random, byPopularity, 2);
-  const covisitation = randomGraph(random, n, (row) => {
-    const u = random();
-    return u < 0.6 ? fromLeaf(row) : u < 0.85 ? fromGroup(row) : anywhere();
-  });
-  const copurchase = randomGraph(random, n, (row) => {
-    const u = random();
-    return u < 0.25 ? fromLeaf(row) : u < 0.85 ? fromDepartment(row) : anywhere();
-  });
-  const sessions = trainingSessions(random, n, byPopularity, leafOf, leafMembers, groupMembers, tax.groupOf);
+  const covisitation = randomGraph(
+    random,
+    n,
+    (row) => {
+      const u = random();
+      return u < 0.6 ? fromLeaf(row) : u < 0.85 ? fromGroup(row) : anywhere();
+    },
+    shape.neighbours,
+  );
+  const copurchase = randomGraph(
+    random,
+    n,
+    (row) => {
+      const u = random();
+      return u < 0.25 ? fromLeaf(row) : u < 0.85 ? fromDepartment(row) : anywhere();
+    },
+    shape.neighbours,
+  );
+  const sessions = trainingSessions(random, shape.sessions ?? n, byPopularity, leafOf, leafMembers, groupMembers, tax.groupOf);
 
   return {
     meta: {
@@ -353,7 +379,7 @@ export function syntheticBundleInput(n: number, dim: number, seed = 7): BundleIn
       builtAt: '2024-06-01T00:00:00Z',
       dim,
       dtype: 'f32',
-      sourceCounts: { products: n, sessions: n },
+      sourceCounts: { products: n, sessions: shape.sessions ?? n },
       embeddingSource: 'content',
     },
     products,

@@ -19,6 +19,11 @@ export interface EngineFixtureOptions {
   dtype?: 'f32' | 'i8';
   /** Appended to every title, so two versions of "the same" catalog are told apart. */
   titleTag?: string;
+  /**
+   * Graph encoding of the bytes (default f32: tests compute expected scores from the input's exact
+   * weights; `packed`, the writer's default, rounds them onto 8-bit codes).
+   */
+  graphs?: 'f32' | 'packed';
   modelWeights?: ModelWeights;
   /**
    * Vectors drawn around this many random centres (product i around centre i % clusters), so that
@@ -124,7 +129,7 @@ function clusteredVectors(random: () => number, rows: number, dim: number, clust
 /** Encoded bundle bytes in their own ArrayBuffer (ready to transfer). */
 export function makeEngineBundle(options: EngineFixtureOptions = {}): { input: BundleInput; bytes: ArrayBuffer } {
   const input = makeEngineInput(options);
-  const encoded = encodeBundle(input);
+  const encoded = encodeBundle(input, { graphs: options.graphs ?? 'f32' });
   return { input, bytes: encoded.slice().buffer };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
+import { fileChecksum } from '../../src/shared/bundle/reader.ts';
 import { enginesClosedAfterEach, makeEngineBundle } from './engine-fixture.ts';
 import { vitrineRejection as rejection } from '../fixtures/rejection.ts';
 
@@ -13,6 +14,20 @@ describe('engine load (through the real worker)', () => {
     expect((await vitrine.status()).state).toBe('idle');
   });
 
+  it("should load a version-1 bundle (a returning visitor's cached copy) and answer from its graphs", async () => {
+    const { input, bytes } = makeEngineBundle({ rows: 50, dim: 8 });
+    const v1 = new Uint8Array(bytes);
+    const header = new DataView(bytes);
+    header.setUint16(8, 1, true);
+    header.setUint32(20, fileChecksum(v1), true);
+    const vitrine = engine();
+    const status = await vitrine.load(bytes);
+    expect(status.bundle).toMatchObject({ products: 50, formatVersion: 1 });
+    const row = Array.from({ length: 50 }, (_, r) => r).find((r) => input.covisitation.offsets[r + 1]! > input.covisitation.offsets[r]!)!;
+    const result = await vitrine.recommend({ placement: 'similar', product: input.products[row]!.id, limit: 10 });
+    expect(result.items.length).toBeGreaterThan(0);
+  });
+
   it('W13: should answer NOT_READY (state loading) to queries made while the first bundle loads', async () => {
     const vitrine = engine();
     const loading = vitrine.load(makeEngineBundle({ rows: 2000, dim: 32 }).bytes);
@@ -24,13 +39,13 @@ describe('engine load (through the real worker)', () => {
   });
 
   it('W12: should transfer the ArrayBuffer (detached on the page) and report the bundle', async () => {
-    const { input, bytes } = makeEngineBundle({ rows: 50, dim: 8 });
+    const { input, bytes } = makeEngineBundle({ rows: 50, dim: 8, graphs: 'packed' });
     const size = bytes.byteLength;
     const status = await engine().load(bytes);
     expect(bytes.byteLength).toBe(0); // transferred, not copied
     expect(size).toBeGreaterThan(0);
     expect(status.state).toBe('ready');
-    expect(status.bundle).toMatchObject({ url: null, source: 'buffer', products: 50, dim: 8, dtype: 'f32', formatVersion: 1 });
+    expect(status.bundle).toMatchObject({ url: null, source: 'buffer', products: 50, dim: 8, dtype: 'f32', formatVersion: 2 });
     expect(status.bundle!.contentHash).toMatch(/^[0-9a-f]{8}$/);
     expect(status.bundle!.loadMs).toBeGreaterThan(0);
     expect(status.lastError).toBeNull();

@@ -1,0 +1,42 @@
+/**
+ * Wire size of a bundle, per section, raw and gzip -9, on issue 16's target shape (100,000
+ * products, 64 dims, 30 neighbours per graph, 50,000 training sessions: bench/cases/synthetic-bundle.ts),
+ * before and after the compact encodings:
+ *
+ *   npx tsx bench/node/bundle-sizes.ts [products]
+ *
+ * "f32 graphs" is the version-1 layout (the graphs' bytes are the same as a v1 file's), with f32 or
+ * int8 vectors (`bundle build --quantize int8`); "packed graphs" is version 2's default.
+ */
+import { TARGET_SHAPE, syntheticBundleInput } from '../cases/synthetic-bundle.ts';
+import { encodeBundle, type BundleInput } from '../../src/shared/bundle/index.ts';
+import { quantizeInt8 } from '../../src/shared/bundle/quantize.ts';
+import { readHeader, readTable } from '../../src/shared/bundle/table.ts';
+import { sectionSizes, type SectionSize } from '../../src/cli/section-sizes.ts';
+
+const products = Number(process.argv[2] ?? 100_000);
+const f32 = syntheticBundleInput(products, 64, 7, TARGET_SHAPE);
+if (f32.embeddings.dtype !== 'f32') throw new Error('synthetic vectors are f32');
+const i8: BundleInput = { ...f32, embeddings: quantizeInt8(f32.embeddings), meta: { ...f32.meta, dtype: 'i8' } };
+
+const variants: [string, BundleInput, 'f32' | 'packed'][] = [
+  ['f32 vectors, f32 graphs (v1 layout)', f32, 'f32'],
+  ['int8 vectors, f32 graphs (v1 layout)', i8, 'f32'],
+  ['int8 vectors, packed graphs (v2)', i8, 'packed'],
+];
+const columns: SectionSize[][] = variants.map(([, input, graphs]) => {
+  const bytes = encodeBundle(input, { graphs });
+  const table = readTable(bytes, readHeader(bytes)).map((e) => ({ kind: e.name, offset: e.offset, length: e.length }));
+  return sectionSizes(bytes, table)!;
+});
+
+const mb = (bytes: number) => (bytes / 1e6).toFixed(2);
+console.log(
+  `${products} products, 64 dims, ${TARGET_SHAPE.neighbours[0]} neighbours per graph row, ${TARGET_SHAPE.sessions} sessions; MB = 10^6 bytes`,
+);
+console.log(`| section | ${variants.map(([name]) => `${name}: raw / gzip`).join(' | ')} |`);
+console.log(`|---|${variants.map(() => '---:').join('|')}|`);
+for (const [i, { kind }] of columns[0]!.entries())
+  console.log(`| ${kind} | ${columns.map((c) => `${mb(c[i]!.bytes)} / ${mb(c[i]!.gzip)}`).join(' | ')} |`);
+const sum = (c: SectionSize[], key: 'bytes' | 'gzip') => c.reduce((total, s) => total + s[key], 0);
+console.log(`| **total** | ${columns.map((c) => `${mb(sum(c, 'bytes'))} / ${mb(sum(c, 'gzip'))}`).join(' | ')} |`);
