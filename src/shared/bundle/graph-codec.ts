@@ -55,20 +55,24 @@ export function packGraph(graph: CsrGraph, rows: number): PackedGraph | null {
   const degree = new Uint16Array(rows);
   const weightCodes = new Uint8Array(neighbors.length);
   const ids: number[] = [];
+  // Per row, keys id * 2^16 + position sort into id order natively (ids < 2^32: exact in a double).
+  const keys = new Float64Array(MAX_PACKED_DEGREE);
   for (let r = 0; r < rows; r++) {
     const start = offsets[r]!;
-    const end = offsets[r + 1]!;
-    if (end - start > MAX_PACKED_DEGREE) return null;
-    degree[r] = end - start;
-    const order = Array.from({ length: end - start }, (_, i) => start + i).sort((a, b) => neighbors[a]! - neighbors[b]!);
+    const count = offsets[r + 1]! - start;
+    if (count > MAX_PACKED_DEGREE) return null;
+    degree[r] = count;
+    for (let i = 0; i < count; i++) keys[i] = neighbors[start + i]! * 0x10000 + i;
+    const sorted = keys.subarray(0, count).sort();
     let previous = -1;
-    order.forEach((e, i) => {
+    for (let i = 0; i < count; i++) {
+      const e = start + (sorted[i]! % 0x10000);
       const id = neighbors[e]!;
+      if (id === previous) return null;
       pushLeb128(ids, id - previous - 1);
       weightCodes[start + i] = weightCode(weights[e]!, table, maxWeight);
       previous = id;
-    });
-    for (let i = 1; i < order.length; i++) if (neighbors[order[i]!] === neighbors[order[i - 1]!]) return null;
+    }
   }
   return { maxWeight, degree, weightCodes, ids: Uint8Array.from(ids) };
 }
