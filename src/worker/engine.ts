@@ -248,6 +248,8 @@ export class Engine {
     const at = new URL(url);
     if (!/^https?:/.test(at.protocol)) return null;
     at.pathname = headName(at.pathname);
+    // The kernels download alongside the head part, not after it (the factory is kept: the swap reuses it).
+    if (!this.#factory) this.#getFactory(signal).catch(() => undefined);
     try {
       const { bytes } = await fetchBundle(at.href, signal);
       const bundle = decodeBundle(bytes);
