@@ -33,6 +33,8 @@ export interface FirstVisitMetric {
   cache: 'cold' | 'warm';
   /** From the script tag's request until the first widget shows items, ms. */
   first_widget_ms: number;
+  /** When the bundle part that served the first widget was in (its response's end), ms after the script tag's request: the rest is CPU. */
+  bundle_received_ms: number;
   /** Encoded body bytes of the requests finished before the first widget filled (script, worker, wasm, bundle parts). */
   bytes_before_first_widget: number;
   /** Which part served the first widget, and the bundle files' wire sizes. */
@@ -133,12 +135,21 @@ function bundleFiles(n: number): { files: Files; headGzip: number; fullGzip: num
 }
 
 /** Opens the page with throttled 4G and waits for the first widget; bytes of the requests finished by then. */
-async function visit(context: BrowserContext, origin: string, n: number): Promise<{ ms: number; bytes: number; part: string; page: Page }> {
+interface Visit {
+  ms: number;
+  bytes: number;
+  part: string;
+  /** See `bundle_received_ms` (-1: not fetched, e.g. from Cache Storage). */
+  received: number;
+  page: Page;
+}
+
+async function visit(context: BrowserContext, origin: string, n: number): Promise<Visit> {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.emulateNetworkConditions', THROTTLED_4G);
-  const finished: { end: number; bytes: number }[] = [];
+  const finished: { url: string; end: number; bytes: number }[] = [];
   // Vitrine's own requests (its files and the bundle parts): the page and the product images are the shop's.
   page.on('requestfinished', (request) => {
     if (!/\/(vitrine|b)\//.test(new URL(request.url()).pathname)) return;
@@ -147,7 +158,7 @@ async function visit(context: BrowserContext, origin: string, n: number): Promis
         // Negative: from the HTTP cache. A module worker's script reports 0: its Content-Length (absent on a 304) says it.
         const size = sizes.responseBodySize;
         const bytes = size < 0 ? 0 : size || Number(response?.headers()['content-length'] ?? 0);
-        finished.push({ end: request.timing().startTime + request.timing().responseEnd, bytes });
+        finished.push({ url: request.url(), end: request.timing().startTime + request.timing().responseEnd, bytes });
       },
       () => undefined,
     );
@@ -161,8 +172,10 @@ async function visit(context: BrowserContext, origin: string, n: number): Promis
     return { firstWidgetAt: window.firstWidgetAt, scriptStart: performance.timeOrigin + script.startTime, part: status.bundle.part };
   })()`)) as { firstWidgetAt: number; scriptStart: number; part: string };
   await page.waitForTimeout(200); // late requestfinished events
-  const bytes = finished.filter((request) => request.end <= firstWidgetAt).reduce((sum, request) => sum + request.bytes, 0);
-  return { ms: Math.round(firstWidgetAt - scriptStart), bytes, part, page };
+  const before = finished.filter((request) => request.end <= firstWidgetAt);
+  const bytes = before.reduce((sum, request) => sum + request.bytes, 0);
+  const bundle = before.filter((request) => request.url.includes(part === 'head' ? '.head.vtb' : '.vtb')).at(-1);
+  return { ms: Math.round(firstWidgetAt - scriptStart), bytes, part, page, received: bundle ? Math.round(bundle.end - scriptStart) : -1 };
 }
 
 /** Until the full bundle serves (status() is asynchronous: waitForFunction would take its promise for a truthy value). */
@@ -179,11 +192,12 @@ export async function measureFirstVisits(browser: Browser, sizes = FIRST_VISIT_S
     const server = await startServer(files);
     const context = await browser.newContext();
     try {
-      const row = (cache: 'cold' | 'warm', measured: { ms: number; bytes: number; part: string }): FirstVisitMetric => ({
+      const row = (cache: 'cold' | 'warm', measured: Visit): FirstVisitMetric => ({
         metric: 'first_visit',
         n,
         cache,
         first_widget_ms: measured.ms,
+        bundle_received_ms: measured.received,
         bytes_before_first_widget: measured.bytes,
         part: measured.part,
         head_gzip_bytes: headGzip,
@@ -219,7 +233,7 @@ export function firstVisitText(m: FirstVisitMetric | WorkerMemoryMetric): string
   const kb = (bytes: number) => `${(bytes / 1e3).toFixed(0)} KB`;
   return (
     `${String(m.n).padStart(7)} products, ${m.cache.padEnd(4)} cache: first widget ${String(m.first_widget_ms).padStart(5)} ms after the script tag ` +
-    `(${m.part}), ${kb(m.bytes_before_first_widget).padStart(8)} before it — head ${kb(m.head_gzip_bytes)} gzip, full ${kb(m.full_gzip_bytes)} gzip (${(m.full_raw_bytes / 1e6).toFixed(1)} MB raw)` +
+    `(${m.part}${m.bundle_received_ms >= 0 ? ` received at ${m.bundle_received_ms} ms` : ' from Cache Storage'}), ${kb(m.bytes_before_first_widget).padStart(8)} before it — head ${kb(m.head_gzip_bytes)} gzip, full ${kb(m.full_gzip_bytes)} gzip (${(m.full_raw_bytes / 1e6).toFixed(1)} MB raw)` +
     (m.cache === 'cold'
       ? `; targets ≤ 1500 ms: ${m.first_widget_ms <= 1500 ? 'met' : 'NOT met'}, ≤ 300 KB: ${m.bytes_before_first_widget <= 300e3 ? 'met' : 'NOT met'}`
       : '')
