@@ -61,8 +61,8 @@ export class Engine {
   #pending: BundleStatus['pending'];
   /** Settles when the full bundle after a head part is in, held back or failed (never rejects); null before any. */
   #rest: Promise<void> | null = null;
-  /** Why the latest first visit skipped the head part. */
-  #headSkipped: BundleStatus['headSkipped'];
+  /** Why the first visit that loaded `of` skipped the head part (shown while `of` serves). */
+  #headSkipped: { of: LoadedBundle; why: BundleStatus['headSkipped'] } | undefined;
   /** Resolves on the visitor's first interaction (`interacted()`): what Save-Data waits for. */
   #interacted!: () => void;
   readonly #interaction = new Promise<void>((resolve) => (this.#interacted = resolve));
@@ -181,7 +181,11 @@ export class Engine {
     const current = this.#current;
     return {
       state: this.#state,
-      bundle: current && { ...statusOf(current), pending: current.head ? this.#pending : undefined, headSkipped: this.#headSkipped },
+      bundle: current && {
+        ...statusOf(current),
+        pending: current.head ? this.#pending : undefined,
+        headSkipped: this.#headSkipped?.of === current ? this.#headSkipped.why : undefined,
+      },
       kernels: (this.#current?.kernels.impl ?? this.#factory?.impl ?? null) as KernelImpl | null,
       kernelsFallback: this.#factory?.fallback ? errorSummary(this.#factory.fallback) : null,
       lastError: this.#lastError,
@@ -202,7 +206,7 @@ export class Engine {
 
   /** Cache first (then revalidate in the background), else the network. */
   async #loadUrl(url: string, signal: AbortSignal, integrity?: string, maxDownload?: number): Promise<void> {
-    this.#headSkipped = this.#pending = undefined;
+    this.#pending = undefined;
     const cached = await readCached(url);
     const current = this.#current;
     if (cached && current?.url === url && cached.contentHash === current.bundle.contentHash && !integrity) {
@@ -223,12 +227,13 @@ export class Engine {
       }
     }
     // A first visit: the head part first, unless the page declared the full bundle's hash (the head cannot be checked against it).
-    const head = integrity === undefined && (await this.#loadHead(url, signal));
-    if (head) {
+    const head = integrity === undefined ? await this.#loadHead(url, signal) : undefined;
+    if (head && 'bundle' in head) {
       this.#loadRest(url, head, signal, maxDownload);
       return;
     }
-    await this.#loadFull(url, signal, integrity);
+    const loaded = await this.#loadFull(url, signal, integrity);
+    if (head) this.#headSkipped = { of: loaded, why: head };
   }
 
   async #loadFull(url: string, signal: AbortSignal, integrity?: string): Promise<LoadedBundle> {
@@ -242,11 +247,12 @@ export class Engine {
 
   /**
    * Fetches and swaps in the head part next to `url` (not cached by us: the HTTP cache keeps it). A
-   * missing or unusable one is no failure: the full bundle loads instead, and `headSkipped` says why.
+   * missing or unusable one is no failure: the full bundle loads instead, and the error returned
+   * here (`status().bundle.headSkipped`) says why.
    */
-  async #loadHead(url: string, signal: AbortSignal): Promise<LoadedBundle | null> {
+  async #loadHead(url: string, signal: AbortSignal): Promise<LoadedBundle | BundleStatus['headSkipped']> {
     const at = new URL(url);
-    if (!/^https?:/.test(at.protocol)) return null;
+    if (!/^https?:/.test(at.protocol)) return;
     at.pathname = headName(at.pathname);
     // The kernels download alongside the head part, not after it (the factory is kept: the swap reuses it).
     if (!this.#factory) this.#getFactory(signal).catch(() => undefined);
@@ -258,8 +264,7 @@ export class Engine {
       return await this.#swapIn(bytes, url, 'network', signal);
     } catch (error) {
       signal.throwIfAborted();
-      this.#headSkipped = errorSummary(error);
-      return null;
+      return errorSummary(error);
     }
   }
 
