@@ -1,8 +1,9 @@
 /**
  * `npm run bench:browser`, the Playwright driver: serves bench/browser/ with Vite on loopback, opens it in headless
  * Chromium (Playwright, Debian's binary) and prints what the page's worker measures: the kernel
- * scans, the time to load a 100k bundle, full recommendation requests on a realistic one, and
- * bursts of `track()` on the built script tag (./burst-bench.ts).
+ * scans, the time to load a 100k bundle, full recommendation requests on a realistic one,
+ * bursts of `track()` on the built script tag (./burst-bench.ts), and first visits with the head
+ * part under throttled 4G (./first-visit-bench.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
@@ -16,6 +17,7 @@ import type { RecommendRow } from '../cases/recommend-requests.ts';
 import { minimalBundle, syntheticBundle } from '../cases/synthetic-bundle.ts';
 import { recommendTargetLine, targetLines } from '../cases/targets.ts';
 import { burstText, measureBursts } from './burst-bench.ts';
+import { firstVisitText, measureFirstVisits } from './first-visit-bench.ts';
 import { printSizes } from './download-sizes.ts';
 import type { BenchOptions } from './options.ts';
 import { printer } from './printer.ts';
@@ -142,6 +144,8 @@ export async function runBrowserBench(options: BenchOptions): Promise<number> {
     out.note('\nbursts of track() on the script tag (issue 12, RELIABILITY S13):');
     for (const metric of await measureBursts(browser, `http://127.0.0.1:${address.port}${EMBED_PATH}/burst.html`))
       out.note(burstText(metric), metric);
+    out.note('\nfirst visit and warm cache on throttled 4G (9 Mbit/s, 170 ms RTT), realistic bundles and their head parts (issue 16):');
+    for (const metric of await measureFirstVisits(browser)) out.note(firstVisitText(metric), metric);
   } finally {
     await browser.close();
     await server.close();

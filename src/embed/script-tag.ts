@@ -117,7 +117,8 @@ function start(script: HTMLScriptElement | null): void {
     return loaded;
   };
   // `data-bundle` is relative to the page, like any URL attribute the shop writes.
-  if (data.bundle) load(data.bundle, { integrity: data.bundleIntegrity }).catch(() => undefined);
+  // `data-max-download` (bytes) caps the full bundle's background download after its head part.
+  if (data.bundle) load(data.bundle, { integrity: data.bundleIntegrity, maxDownload: positive(data.maxDownload) }).catch(() => undefined);
   const ready = loading;
 
   const api: VitrineGlobal = {

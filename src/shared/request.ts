@@ -165,6 +165,18 @@ export interface BundleStatus {
   source: 'network' | 'cache' | 'buffer';
   /** Milliseconds from bytes in hand to serving: decode + validate + copy into the kernels. */
   loadMs: number;
+  /** `head`: the bundle's head part serves (a first visit) until the full bundle is swapped in; `full`: the whole bundle. */
+  part: 'head' | 'full';
+  /** Size of the serving bundle or head part, bytes. */
+  bytes: number;
+  /**
+   * While the head part serves: the full bundle's size and why it is not serving yet —
+   * `downloading`, `save-data` (Save-Data or a slow connection: it waits for the visitor's first
+   * interaction), `max-download` (larger than the shop's cap: never fetched), `failed` (see `lastError`).
+   */
+  pending?: { bytes: number; reason: 'downloading' | 'save-data' | 'max-download' | 'failed' };
+  /** Why a first visit loaded the full bundle without its head part (none next to it, or a corrupt one), else absent. */
+  headSkipped?: { code: string; message: string };
 }
 
 export interface EngineStatus {

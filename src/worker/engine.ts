@@ -11,6 +11,10 @@
  * - A newer `load()` supersedes an older one still waiting or downloading, and `abortLoad()` (the
  *   page stopped waiting: deadline or abort) stops the latest: its download is aborted and it rejects
  *   with an `AbortError`, so a stalled download never holds the queue (RELIABILITY.md V13).
+ * - A first visit (nothing cached) loads the bundle's head part first (`shop.head.vtb`, see
+ *   docs/bundle-format.md) and resolves with it; the full bundle follows in the background and is
+ *   swapped in like a revalidation. With Save-Data or a slow connection it waits for the visitor's
+ *   first interaction; one larger than the load's `maxDownload` is never fetched.
  */
 import { decodeBundle } from '../shared/bundle/index.ts';
 import type { Bundle } from '../shared/bundle/types.ts';
@@ -26,6 +30,8 @@ import {
   type RecommendResult,
   type RerankResult,
 } from '../shared/request.ts';
+import { headName } from '../shared/bundle/head-name.ts';
+import type { HeadOf } from '../shared/bundle/types.ts';
 import { deleteCached, fetchBundle, readCached, sameVersion, writeCached, type Validators } from './bundle-cache.ts';
 import { classifyWasmError, kernelFactory, referenceFactory, type KernelFactory } from './kernel-loader.ts';
 import { createLoadedBundle, statusOf, type LoadedBundle } from './loaded-bundle.ts';
@@ -51,6 +57,15 @@ export class Engine {
   /** Aborts the latest load (its download, or its wait for an older one) and its background revalidation. */
   #latest = new AbortController();
   readonly #getFactory: (signal: AbortSignal) => Promise<KernelFactory>;
+  /** While a head part serves: the full bundle's size and why it is not here yet (`status().bundle.pending`). */
+  #pending: BundleStatus['pending'];
+  /** Settles when the full bundle after a head part is in, held back or failed (never rejects); null before any. */
+  #rest: Promise<void> | null = null;
+  /** Why the first visit that loaded `of` skipped the head part (shown while `of` serves). */
+  #headSkipped: { of: LoadedBundle; why: BundleStatus['headSkipped'] } | undefined;
+  /** Resolves on the visitor's first interaction (`interacted()`): what Save-Data waits for. */
+  #interacted!: () => void;
+  readonly #interaction = new Promise<void>((resolve) => (this.#interacted = resolve));
 
   constructor(getFactory: (signal: AbortSignal) => Promise<KernelFactory> = kernelFactory) {
     this.#getFactory = getFactory;
@@ -60,17 +75,18 @@ export class Engine {
    * Loads a bundle from a URL (absolute: the page resolves it) or from bytes transferred in. With
    * `integrity` (SRI syntax, `sha384-…`), every copy is checked before use (`integrity.ts`).
    */
-  load(source: string | ArrayBuffer, integrity?: string): Promise<EngineStatus> {
+  load(source: string | ArrayBuffer, integrity?: string, maxDownload?: number): Promise<EngineStatus> {
     if (typeof source !== 'string' && !(source instanceof ArrayBuffer)) {
       return Promise.reject(invalidRequest('source', 'must be a URL string or an ArrayBuffer'));
     }
+    if (maxDownload != null && !(maxDownload >= 0)) return Promise.reject(invalidRequest('maxDownload', 'must be a number of bytes >= 0'));
     this.abortLoad();
     const { signal } = (this.#latest = new AbortController());
     return this.#enqueue(async () => {
       signal.throwIfAborted();
       this.#state = 'loading';
       try {
-        if (typeof source === 'string') await this.#loadUrl(source, signal, integrity);
+        if (typeof source === 'string') await this.#loadUrl(source, signal, integrity, maxDownload);
         else await this.#swapIn(source, null, 'buffer', signal, integrity);
         this.#lastError = null;
       } catch (error) {
@@ -87,6 +103,25 @@ export class Engine {
   /** Stops the latest load: it rejects with an `AbortError`, and a URL's download is aborted. */
   abortLoad(): void {
     this.#latest.abort();
+  }
+
+  /** The visitor did something (an event other than a view or an impression): a download held for Save-Data may start. */
+  interacted(): void {
+    this.#interacted();
+  }
+
+  /**
+   * Runs a query; one naming a product the serving head part lacks (`UNKNOWN_PRODUCT`) waits for
+   * the full bundle when it is downloading, then runs again on it.
+   */
+  async complete<T>(run: () => T): Promise<T> {
+    try {
+      return run();
+    } catch (error) {
+      if (this.#pending?.reason !== 'downloading' || !isVitrineError(error) || error.code !== 'UNKNOWN_PRODUCT') throw error;
+      await this.#rest;
+      return run();
+    }
   }
 
   /** `visitor`: the visitor's events and affinities (the worker passes the profile's; tests their own). */
@@ -143,9 +178,14 @@ export class Engine {
   }
 
   status(): EngineStatus {
+    const current = this.#current;
     return {
       state: this.#state,
-      bundle: this.#current ? statusOf(this.#current) : null,
+      bundle: current && {
+        ...statusOf(current),
+        pending: current.head ? this.#pending : undefined,
+        headSkipped: this.#headSkipped?.of === current ? this.#headSkipped.why : undefined,
+      },
       kernels: (this.#current?.kernels.impl ?? this.#factory?.impl ?? null) as KernelImpl | null,
       kernelsFallback: this.#factory?.fallback ? errorSummary(this.#factory.fallback) : null,
       lastError: this.#lastError,
@@ -165,7 +205,8 @@ export class Engine {
   }
 
   /** Cache first (then revalidate in the background), else the network. */
-  async #loadUrl(url: string, signal: AbortSignal, integrity?: string): Promise<void> {
+  async #loadUrl(url: string, signal: AbortSignal, integrity?: string, maxDownload?: number): Promise<void> {
+    this.#pending = undefined;
     const cached = await readCached(url);
     const current = this.#current;
     if (cached && current?.url === url && cached.contentHash === current.bundle.contentHash && !integrity) {
@@ -185,11 +226,68 @@ export class Engine {
         await deleteCached(url);
       }
     }
+    // A first visit: the head part first, unless the page declared the full bundle's hash (the head cannot be checked against it).
+    const head = integrity === undefined ? await this.#loadHead(url, signal) : undefined;
+    if (head && 'bundle' in head) {
+      this.#loadRest(url, head, signal, maxDownload);
+      return;
+    }
+    const loaded = await this.#loadFull(url, signal, integrity);
+    if (head) this.#headSkipped = { of: loaded, why: head };
+  }
+
+  async #loadFull(url: string, signal: AbortSignal, integrity?: string): Promise<LoadedBundle> {
     const fetched = await fetchBundle(url, signal);
     const bytes = fetched.bytes;
     // Decode before caching: corrupt bytes must never reach the cache.
     const loaded = await this.#swapIn(bytes, url, 'network', signal, integrity);
     await writeCached(url, bytes, loaded.bundle.contentHash, fetched.validators);
+    return loaded;
+  }
+
+  /**
+   * Fetches and swaps in the head part next to `url` (not cached by us: the HTTP cache keeps it). A
+   * missing or unusable one is no failure: the full bundle loads instead, and the error returned
+   * here (`status().bundle.headSkipped`) says why.
+   */
+  async #loadHead(url: string, signal: AbortSignal): Promise<LoadedBundle | BundleStatus['headSkipped']> {
+    const at = new URL(url);
+    if (!/^https?:/.test(at.protocol)) return;
+    at.pathname = headName(at.pathname);
+    // The kernels download alongside the head part, not after it (the factory is kept: the swap reuses it).
+    if (!this.#factory) this.#getFactory(signal).catch(() => undefined);
+    try {
+      const { bytes } = await fetchBundle(at.href, signal);
+      const bundle = decodeBundle(bytes);
+      if (!bundle.meta.head)
+        throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${at.href} is a bundle, not a head part (meta.head missing)`);
+      return await this.#swapIn(bytes, url, 'network', signal);
+    } catch (error) {
+      signal.throwIfAborted();
+      return errorSummary(error);
+    }
+  }
+
+  /** The full bundle after its head part, in the background (its own chunk: `rest-download.ts`). */
+  #loadRest(url: string, head: LoadedBundle, signal: AbortSignal, maxDownload?: number): void {
+    const pending = (this.#pending = { bytes: (head.bundle.meta.head as HeadOf).bytes, reason: 'downloading' as const });
+    this.#rest = loadPart('background download', () => import('./rest-download.ts'))
+      .then((part) =>
+        part.downloadRest({
+          url,
+          signal,
+          maxDownload,
+          pending,
+          interaction: this.#interaction,
+          swap: (bytes) => this.#enqueue(async () => (this.#current === head ? this.#swapIn(bytes, url, 'network', signal) : null)),
+        }),
+      )
+      .catch((error: unknown) => {
+        if (signal.aborted) return;
+        this.#pending = { ...pending, reason: 'failed' };
+        this.#lastError = errorSummary(error);
+        console.warn('Vitrine: the head part keeps serving:', this.#lastError.message);
+      });
   }
 
   /**

@@ -55,13 +55,13 @@ function visitor(): VisitorInput {
 
 const api = {
   /** Loads a bundle: an absolute URL (fetched once, then cached) or its bytes (transfer them in), checked against `integrity` when given. */
-  load: (source: string | ArrayBuffer, integrity?: string) => engine.load(source, integrity),
+  load: (source: string | ArrayBuffer, integrity?: string, maxDownload?: number) => engine.load(source, integrity, maxDownload),
   /** Stops the latest load (the page stopped waiting for it): its download is aborted, it rejects with an AbortError. */
   abortLoad: () => engine.abortLoad(),
   /** Products similar to `productId` (content + co-visitation + co-purchase), re-ranked for the visitor. */
-  similar: (productId: string, options?: SimilarOptions) => engine.similar(productId, options, visitor()),
+  similar: (productId: string, options?: SimilarOptions) => engine.complete(() => engine.similar(productId, options, visitor())),
   /** Recommendations for one placement, each item with its score components and "why". */
-  recommend: (request: RecommendRequest) => engine.recommend(request, visitor()),
+  recommend: (request: RecommendRequest) => engine.complete(() => engine.recommend(request, visitor())),
   /** The given products (a search or category page) in this visitor's order. */
   rerank: (productIds: string[], context?: RequestContext, options?: RecommendOptions) =>
     engine.rerank(productIds, context, options, visitor()),
@@ -90,6 +90,8 @@ const api = {
         return (error as VitrineError).toJSON();
       }
     });
+    // A click, a cart change, a search...: the visitor interacts (a page view alone is no interaction).
+    if (valid.some((event) => event.type !== 'view' && event.type !== 'impression')) engine.interacted();
     await profile.record(...valid);
     bandits?.experiments.observe(valid);
     return refused;

@@ -23,6 +23,8 @@ export interface LoadedBundle {
   readonly source: BundleStatus['source'];
   /** Decode + validate + kernels copy time, for `status()`. */
   readonly loadMs: number;
+  /** A head part (its meta names the full bundle), serving until the full bundle is swapped in. */
+  readonly head: boolean;
   /** Allow bitmask with every product's bit set (bits past the last row clear). */
   readonly allMask: Uint8Array;
   /** Allow bitmask of in-stock products. */
@@ -67,6 +69,7 @@ export function createLoadedBundle(
     inStockMask: buildMask(rows, bundle.products.inStock),
     scratchMask: new Uint8Array(maskBytes(rows)),
     loadMs: performance.now() - startedAt,
+    head: !!bundle.meta.head,
     warm: (wanted) => indexes.warm(wanted),
   };
 }
@@ -82,5 +85,7 @@ export function statusOf(loaded: LoadedBundle): BundleStatus {
     dtype: bundle.embeddings.dtype,
     source: loaded.source,
     loadMs: Math.round(loaded.loadMs * 10) / 10,
+    part: loaded.head ? 'head' : 'full',
+    bytes: bundle.byteLength,
   };
 }

@@ -56,7 +56,10 @@ export type Checks = [
  */
 export type PageSignatures = [
   Assert<
-    Equals<Vitrine['load'], (source: string | URL | ArrayBuffer, options?: CallControl & { integrity?: string }) => Promise<EngineStatus>>
+    Equals<
+      Vitrine['load'],
+      (source: string | URL | ArrayBuffer, options?: CallControl & { integrity?: string; maxDownload?: number }) => Promise<EngineStatus>
+    >
   >,
   Assert<Equals<Vitrine['similar'], (productId: string, options?: SimilarOptions & CallControl) => Promise<RecommendResult>>>,
   Assert<Equals<Vitrine['recommend'], (request: RecommendRequest, options?: CallControl) => Promise<RecommendResult>>>,

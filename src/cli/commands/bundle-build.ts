@@ -1,6 +1,8 @@
 /** `vitrine bundle build`: catalog (+ events, + vectors) → one binary bundle file. */
+import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { encodeBundle } from '../../shared/bundle/index.ts';
+import { headName } from '../../shared/bundle/head-name.ts';
 import { sectionSizes, sizeLines } from '../section-sizes.ts';
 import { readHeader, readTable } from '../../shared/bundle/table.ts';
 import type { BundleInput } from '../../shared/bundle/types.ts';
@@ -13,6 +15,7 @@ import { CATALOG_ALIASES, CATALOG_FIELDS, EVENT_ALIASES, EVENT_FIELDS, parseFiel
 import { NO_MODEL, readModelFile } from '../bundle-builder/model-file.ts';
 import type { EventLog } from '../bundle-builder/events.ts';
 import { createProgress } from '../bundle-builder/progress.ts';
+import { DEFAULT_HEAD_PRODUCTS, headBundleInput } from '../bundle-builder/head-part.ts';
 import { DEFAULT_MAX_SESSIONS } from '../bundle-builder/session-index.ts';
 
 const help = `Usage: vitrine bundle build --catalog FILE --out FILE [options]
@@ -44,6 +47,10 @@ Options:
                               events log's last sessions by time (auto, default), or ship the defaults
                               (none). Too few validation predictions keep the defaults, and say so
   --seed N                    seed of the content SVD's random sketch (default 1); same seed, same bytes
+  --head-products N           products in the head part written next to the bundle (shop.vtb ->
+                              shop.head.vtb; default ${DEFAULT_HEAD_PRODUCTS}): the engine serves it while the full
+                              bundle downloads. 0, or a catalog no larger than N, writes none (and
+                              removes a head part an earlier build left there)
   --built-at ISO              build time stored in the bundle (default SOURCE_DATE_EPOCH, else now)
   --progress                  draw the progress bar (counts, time left) even when stderr is not a terminal
   --json                      print the summary as JSON
@@ -74,6 +81,7 @@ const OPTIONS = {
   model: { type: 'string' },
   fit: { type: 'string' },
   'built-at': { type: 'string' },
+  'head-products': { type: 'string' },
   progress: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
@@ -133,11 +141,13 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
       io.err(line);
     },
   };
+  const headProducts = integer('--head-products', values['head-products'] ?? String(DEFAULT_HEAD_PRODUCTS), 0, 1_000_000);
   const { input, skippedRows, events } = buildBundleInput(options);
   const model = await sessionModelOf(input, events, values.model === undefined && fitMode === 'auto', values.model, io);
   const bytes = encodeBundle(input);
   // Temporary file + rename: a failed write (a full disk) leaves the previous bundle intact.
   writeFileAtomic(values.out, bytes);
+  const head = writeHead(values.out, input, bytes, headProducts);
   // The section table is all the summary needs (a full inspection would decode every product again).
   const sections = readTable(bytes, readHeader(bytes));
   const summary = {
@@ -156,6 +166,7 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
       sections.map((s) => ({ kind: s.name, offset: s.offset, length: s.length })),
     )!,
     bytes: bytes.length,
+    head,
     seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
   };
   if (values.json) {
@@ -167,8 +178,32 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
     io.out(`  session model: ${model.source}`);
     for (const line of sizeLines(summary.sections, '  ')) io.out(line);
     io.out(`  ${'file'.padEnd(14)} ${String(summary.bytes).padStart(12)} bytes in ${summary.seconds} s`);
+    if (head) io.out(`  head part ${head.out}: ${head.products} products, ${head.bytes} bytes`);
   }
   return 0;
+}
+
+/**
+ * Writes the head part next to the bundle (`headName`), naming the bundle it was cut from; with
+ * nothing to cut (0, or a catalog no larger than the head) removes a stale one, which would
+ * otherwise be served with a bundle it does not belong to.
+ */
+function writeHead(
+  out: string,
+  input: BundleInput,
+  full: Uint8Array,
+  maxProducts: number,
+): { out: string; products: number; bytes: number } | null {
+  const file = headName(out);
+  if (input.products.length <= maxProducts) {
+    rmSync(file, { force: true });
+    return null;
+  }
+  const contentHash = readHeader(full).storedChecksum.toString(16).padStart(8, '0');
+  const head = headBundleInput(input, { contentHash, bytes: full.length }, maxProducts);
+  const bytes = encodeBundle(head);
+  writeFileAtomic(file, bytes);
+  return { out: file, products: head.products.length, bytes: bytes.length };
 }
 
 function modelFromFile(file: string): Pick<BuildOptions, 'modelWeights' | 'sessionModel'> {

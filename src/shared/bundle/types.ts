@@ -131,6 +131,18 @@ export interface BuildMeta {
   sourceCounts: Record<string, number>;
   /** Where item vectors came from: `'content'`, `'content+sessions'` or `'imported'`. */
   embeddingSource: string;
+  /** Only in a head part (`shop.head.vtb`): the full bundle it was cut from. */
+  head?: HeadOf;
+}
+
+/** What a head part says about its full bundle, so the engine can tell they match and what the rest costs. */
+export interface HeadOf {
+  /** The full bundle's content hash (`Bundle.contentHash`). */
+  contentHash: string;
+  /** The full bundle's size in bytes (before any HTTP compression). */
+  bytes: number;
+  /** Products in the full bundle. */
+  products: number;
 }
 
 /** Everything the writer needs to produce one bundle file. */
