@@ -35,6 +35,10 @@ export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: strin
   },
   'bandit-kernels': { budget: 2_700, what: 'bandit kernels loader and TypeScript policies (only where a page runs a bandit)' },
   'bandit.wasm': { budget: 2_800, what: 'bandit kernels wasm, the larger build (only where a page runs a bandit)' },
+  'stored-profile': {
+    budget: 3_500,
+    what: 'the stored profile: IndexedDB, its transactions and idb (only once a visitor grants personalization consent)',
+  },
   'cors-check': { budget: 500, what: 'naming CORS as the cause of a failed cross-origin bundle fetch (only after such a failure)' },
   bandits: {
     budget: 7_000,
