@@ -35,7 +35,8 @@ function views(page: Page): Promise<number> {
 
 async function open(page: Page): Promise<void> {
   await page.goto(`${shop.origin}/failures.html`);
-  await expect(page.locator('[data-vitrine="trending"] [data-vitrine-item]')).toHaveCount(6);
+  // Generous: a loaded machine can take more than the default 5 s to download and rank the first time.
+  await expect(page.locator('[data-vitrine="trending"] [data-vitrine-item]')).toHaveCount(6, { timeout: 15_000 });
 }
 
 /** Tracks a view of each of the first `count` trending products; resolves once the engine has them. */
