@@ -39,6 +39,10 @@ export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: strin
     budget: 600,
     what: 'the full bundle after its head part: Save-Data, data-max-download, swap and cache (only first visits that found a head part)',
   },
+  'stored-profile': {
+    budget: 3_500,
+    what: 'the stored profile: IndexedDB, its transactions and idb (only once a visitor grants personalization consent)',
+  },
   'cors-check': { budget: 500, what: 'naming CORS as the cause of a failed cross-origin bundle fetch (only after such a failure)' },
   bandits: {
     budget: 7_000,

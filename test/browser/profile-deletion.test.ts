@@ -10,7 +10,8 @@ import { openDB } from 'idb';
 import { validateEvent, type StoredEvent } from '../../src/shared/events.ts';
 import { createProfileStore, DB_VERSION, type ProfileStore } from '../../src/worker/profile/index.ts';
 import { markDeletionPending, pendingMarkerName } from '../../src/worker/profile/pending.ts';
-import { migrate, RECORD_VERSION, type ProfileDB } from '../../src/worker/profile/schema.ts';
+import { migrate } from '../../src/worker/profile/open.ts';
+import { RECORD_VERSION, type ProfileDB } from '../../src/worker/profile/schema.ts';
 import { catalog, databaseNames, deleteRaw, openRaw, readRaw, request, uniqueDbName, waitFor } from './profile-helpers.ts';
 
 const T0 = Date.UTC(2025, 0, 15, 12);

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { validateEvent, type StoredEvent } from '../../src/shared/events.ts';
 import { createProfileStore, DB_VERSION } from '../../src/worker/profile/index.ts';
 import { openDB, unwrap } from 'idb';
-import { migrate, openProfileDB, type ProfileDB } from '../../src/worker/profile/schema.ts';
+import { migrate, openProfileDB } from '../../src/worker/profile/open.ts';
+import type { ProfileDB } from '../../src/worker/profile/schema.ts';
 import type { HarnessRequest } from './profile-worker-harness.ts';
-import { isQuota } from '../../src/worker/profile/store.ts';
+import { isQuota } from '../../src/worker/profile/transactions.ts';
 import { catalog, databaseNames, openRaw, readRaw, request, store, uniqueDbName, waitFor } from './profile-helpers.ts';
 
 const T0 = Date.UTC(2025, 0, 15, 12);

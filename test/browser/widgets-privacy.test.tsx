@@ -342,6 +342,29 @@ describe('PrivacyPanelView with a fake engine', () => {
     expect(button(panel, 'Alles löschen')).toBeDefined();
   });
 
+  it("should show the shop's own words over its own, nested ones too, leaving out a word of the wrong kind", async () => {
+    const data = exported({ preferences: { ...exported().preferences, brand: [{ value: 'Acme', score: 1 }] } });
+    const onClose = vi.fn();
+    const strings = {
+      yourData: 'Vos données',
+      deleteAll: 'Tout supprimer',
+      close: 'Fermer',
+      prefs: { brand: 'Marques' },
+      // A sentence function is expected here (data-strings JSON can give text): the built-in one stays.
+      memoryReason: 'impossible' as never,
+      // A widget's word does not reach the panel's table, nor the other way round.
+      why: 'Pourquoi ?',
+    };
+    const panel = mount({ vitrine: fakeEngine(data, { reason: 'STORAGE_QUOTA' }), locale: 'fr', strings, onClose });
+    await loaded(panel);
+    expect(panel.querySelector('h2')!.textContent).toBe('Vos données');
+    expect(button(panel, 'Tout supprimer')).toBeDefined();
+    expect(button(panel, 'Fermer')).toBeDefined();
+    expect(count(panel, 'Marques')).toBe('Acme');
+    expect(panel.textContent).toContain('Saving is not possible here (STORAGE_QUOTA).');
+    expect(panel.textContent).not.toContain('Pourquoi');
+  });
+
   it('should have no axe violations, also while confirming the deletion', async () => {
     const data = exported({
       events: [

@@ -55,7 +55,7 @@ describe('download budgets', () => {
     expect(engine).toBeLessThanOrEqual(ENGINE_BUDGET);
   });
 
-  it("should load the privacy panel's profile export and the JavaScript kernels lazily, each within its own budget", () => {
+  it("should load the privacy panel's profile export, the stored profile, the JavaScript kernels and the other rare parts lazily, each within its own budget", () => {
     const { lazy } = sizes();
     // Both are split off the worker every page loads, and nothing else is (an unbudgeted chunk fails here).
     expect(Object.keys(lazy).sort()).toEqual(expectedLazyParts().sort());

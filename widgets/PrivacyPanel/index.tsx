@@ -10,9 +10,9 @@ import type { ConsentChoice, ConsentRecord, ProfileExport } from '../../src/inde
 import type { ProfileStatus } from '../../src/shared/request.ts';
 import { clampText, MAX_NAME_LENGTH, MAX_TITLE_LENGTH } from '../../src/shared/clamp-text.ts';
 import { day, number, tag } from '../format.ts';
-import { pick } from '../i18n.ts';
 import { uid } from '../ids.ts';
 import { shadowHost } from '../mount.tsx';
+import { pickPanel } from './strings.ts';
 import type { PrivacyPanelProps } from '../types.ts';
 
 /** How often a panel in view checks whether the profile or the consent changed, ms. */
@@ -31,7 +31,7 @@ interface Loaded {
 
 export function PrivacyPanelView({ vitrine, locale, strings, onClose }: PrivacyPanelProps) {
   const loc = tag(locale);
-  const t = pick(loc, strings);
+  const t = pickPanel(loc, strings);
   const [[headId, confirmId]] = useState(() => [uid(), uid()]);
   // undefined while loading, null when loading failed.
   const [state, setState] = useState<Loaded | null>();

@@ -11,9 +11,8 @@
  *   outlives the deletion and deletes the fresh database that follows.
  * - Without a marker, `recover()` only lists databases: a visit creates no storage.
  */
-import { deleteDB } from 'idb';
 import { VitrineError } from '../../shared/errors.ts';
-import { clearDeletionPending, isDeletionPending, markDeletionPending } from './pending.ts';
+import { clearDeletionPending, isDeletionPending, markDeletionPending, request } from './pending.ts';
 
 /** What the store hears from the guard. */
 export interface DeletionEvents {
@@ -58,7 +57,11 @@ export class DeletionGuard {
     let blocked = false;
     let deleting: Promise<void>;
     try {
-      deleting = deleteDB(this.#name, { blocked: () => (blocked = true) });
+      // IndexedDB's own request, not idb's deleteDB: idb's wrapper stays in the stored profile's chunk
+      // (./stored-profile.ts), which a visit without personalization consent never loads.
+      const deletion = indexedDB.deleteDatabase(this.#name);
+      deletion.onblocked = () => (blocked = true);
+      deleting = request(deletion).then(() => undefined);
     } catch (error) {
       // No IndexedDB at all (opaque origin): nothing can have been persisted.
       if ((error as { name?: unknown })?.name === 'SecurityError') return;

@@ -1,11 +1,12 @@
 /**
  * Opening the profile database without ever hanging or throwing: every way IndexedDB can fail to
  * open (missing, throwing synchronously, rejecting, blocked by another tab, never settling)
- * becomes a `VitrineError` with a storage code, after at most `timeoutMs`.
+ * becomes a `VitrineError` with a storage code, after at most `timeoutMs`. And the schema's
+ * migrations (the schema itself: ./schema.ts).
  */
-import type { IDBPDatabase } from 'idb';
+import { openDB, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { VitrineError, isVitrineError } from '../../shared/errors.ts';
-import { openProfileDB, type OpenCallbacks, type ProfileDB } from './schema.ts';
+import { DB_VERSION, type ProfileDB } from './schema.ts';
 
 /**
  * Test-only faults, injected through `createProfileStore({ faults })` (RELIABILITY "fault-injection
@@ -87,4 +88,64 @@ export async function openWithTimeout(
   } finally {
     clearTimeout(timer);
   }
+}
+
+export interface OpenCallbacks {
+  /** Another connection keeps an older version open; the open waits until it closes. */
+  blocked?: () => void;
+  /** Another tab wants a newer version (`newVersion`) or deletion (`null`); we must close. */
+  blocking?: (newVersion: number | null) => void;
+  /** The browser closed the connection (site data cleared, storage purged). */
+  terminated?: () => void;
+}
+
+/**
+ * Runs every migration step from `oldVersion` to `DB_VERSION` inside the versionchange
+ * transaction, so an interrupted upgrade leaves the database at its old version, intact.
+ */
+export function migrate(
+  db: IDBPDatabase<ProfileDB>,
+  oldVersion: number,
+  tx: IDBPTransaction<ProfileDB, StoreNames<ProfileDB>[], 'versionchange'>,
+): void {
+  if (oldVersion < 1) {
+    const events = db.createObjectStore('events', { keyPath: 'id', autoIncrement: true });
+    events.createIndex('by-time', 'time');
+    db.createObjectStore('session', { keyPath: 'key' });
+    db.createObjectStore('bandit', { keyPath: 'key' });
+    db.createObjectStore('meta', { keyPath: 'key' });
+  }
+  if (oldVersion < 2) {
+    // Indexing existing records happens inside this transaction: no data copy needed.
+    tx.objectStore('events').createIndex('by-product', 'product');
+    db.createObjectStore('derived', { keyPath: 'product' });
+  }
+}
+
+/**
+ * Opens (creating or upgrading) the profile database. Rejects like `indexedDB.open()` would, or
+ * with `STORAGE_MIGRATION_FAILED` when a migration step throws: the versionchange transaction is
+ * aborted, so the database stays at its old version with all its data, and the next start retries.
+ */
+export function openProfileDB(name: string, callbacks: OpenCallbacks = {}, faults: StorageFaults = {}): Promise<IDBPDatabase<ProfileDB>> {
+  let failed: VitrineError | null = null;
+  return openDB<ProfileDB>(name, DB_VERSION, {
+    upgrade: (db, oldVersion, _newVersion, tx) => {
+      try {
+        if (import.meta.env.MODE === 'test' && faults.failMigration) throw new Error('injected migration fault');
+        migrate(db, oldVersion, tx);
+      } catch (error) {
+        // Aborted here, not thrown: a throw from the event handler would also surface as an uncaught error.
+        failed = new VitrineError('STORAGE_MIGRATION_FAILED', `migration from version ${oldVersion} failed: ${error}`, {
+          fromVersion: oldVersion,
+          toVersion: DB_VERSION,
+        });
+        tx.done.catch(() => undefined);
+        tx.abort();
+      }
+    },
+    blocked: () => callbacks.blocked?.(),
+    blocking: (_current, newVersion) => callbacks.blocking?.(newVersion),
+    terminated: () => callbacks.terminated?.(),
+  }).catch((error: unknown) => Promise.reject(failed ?? error));
 }

@@ -16,7 +16,8 @@ export function pendingMarkerName(dbName: string): string {
   return `${dbName}:deletion-pending`;
 }
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
+/** The result of an IndexedDB request, or its error. */
+export function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);

@@ -1,5 +1,7 @@
 /**
- * The profile database: one typed schema, opened in one place, migrated step by step.
+ * The profile database: one typed schema, opened in one place and migrated step by step there
+ * (./open.ts `openProfileDB`, `migrate`: the stored profile's chunk, which holds idb; this module,
+ * which the always-loaded worker reads its names and record version from, holds no code of idb's).
  *
  * Versions (never decrease this number: a lower one makes `open()` fail with `VersionError`):
  * - 1: `events` (raw event log, auto-increment key, `by-time` index), `session`, `bandit`, `meta`.
@@ -9,10 +11,8 @@
  * Each record carries `v`, the record format it was written with, so a record from a newer build
  * (after a rollback) is recognised and skipped instead of misread.
  */
-import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import { VitrineError } from '../../shared/errors.ts';
+import type { DBSchema, StoreNames } from 'idb';
 import type { StoredEvent } from '../../shared/events.ts';
-import type { StorageFaults } from './open.ts';
 
 /** Current schema version of the profile database. */
 export const DB_VERSION = 2;
@@ -97,63 +97,3 @@ export interface ProfileDB extends DBSchema {
 
 /** Every store, for transactions that must clear or read everything. */
 export const ALL_STORES: StoreNames<ProfileDB>[] = ['events', 'derived', 'session', 'bandit', 'meta'];
-
-export interface OpenCallbacks {
-  /** Another connection keeps an older version open; the open waits until it closes. */
-  blocked?: () => void;
-  /** Another tab wants a newer version (`newVersion`) or deletion (`null`); we must close. */
-  blocking?: (newVersion: number | null) => void;
-  /** The browser closed the connection (site data cleared, storage purged). */
-  terminated?: () => void;
-}
-
-/**
- * Runs every migration step from `oldVersion` to `DB_VERSION` inside the versionchange
- * transaction, so an interrupted upgrade leaves the database at its old version, intact.
- */
-export function migrate(
-  db: IDBPDatabase<ProfileDB>,
-  oldVersion: number,
-  tx: IDBPTransaction<ProfileDB, StoreNames<ProfileDB>[], 'versionchange'>,
-): void {
-  if (oldVersion < 1) {
-    const events = db.createObjectStore('events', { keyPath: 'id', autoIncrement: true });
-    events.createIndex('by-time', 'time');
-    db.createObjectStore('session', { keyPath: 'key' });
-    db.createObjectStore('bandit', { keyPath: 'key' });
-    db.createObjectStore('meta', { keyPath: 'key' });
-  }
-  if (oldVersion < 2) {
-    // Indexing existing records happens inside this transaction: no data copy needed.
-    tx.objectStore('events').createIndex('by-product', 'product');
-    db.createObjectStore('derived', { keyPath: 'product' });
-  }
-}
-
-/**
- * Opens (creating or upgrading) the profile database. Rejects like `indexedDB.open()` would, or
- * with `STORAGE_MIGRATION_FAILED` when a migration step throws: the versionchange transaction is
- * aborted, so the database stays at its old version with all its data, and the next start retries.
- */
-export function openProfileDB(name: string, callbacks: OpenCallbacks = {}, faults: StorageFaults = {}): Promise<IDBPDatabase<ProfileDB>> {
-  let failed: VitrineError | null = null;
-  return openDB<ProfileDB>(name, DB_VERSION, {
-    upgrade: (db, oldVersion, _newVersion, tx) => {
-      try {
-        if (import.meta.env.MODE === 'test' && faults.failMigration) throw new Error('injected migration fault');
-        migrate(db, oldVersion, tx);
-      } catch (error) {
-        // Aborted here, not thrown: a throw from the event handler would also surface as an uncaught error.
-        failed = new VitrineError('STORAGE_MIGRATION_FAILED', `migration from version ${oldVersion} failed: ${error}`, {
-          fromVersion: oldVersion,
-          toVersion: DB_VERSION,
-        });
-        tx.done.catch(() => undefined);
-        tx.abort();
-      }
-    },
-    blocked: () => callbacks.blocked?.(),
-    blocking: (_current, newVersion) => callbacks.blocking?.(newVersion),
-    terminated: () => callbacks.terminated?.(),
-  }).catch((error: unknown) => Promise.reject(failed ?? error));
-}

@@ -9,7 +9,9 @@
  *   `record()` → `WriteQueue.add()` → timer → `#writeNext()` → `writeBatch()` (./transactions.ts),
  *   one transaction per batch, then `MemoryProfile.apply()` and `TabSync.post()`;
  * - `TabSync` (./tab-sync.ts): what other tabs changed;
- * - `DeletionGuard` (./deletion-guard.ts): deleting the database, and the deletion-pending protocol.
+ * - `DeletionGuard` (./deletion-guard.ts): deleting the database, and the deletion-pending protocol;
+ * - the stored profile's code (./stored-profile.ts: opening, transactions, idb), its own chunk,
+ *   loaded by the first `enablePersistence()`: without personalization consent it is never fetched.
  *
  * Invariants:
  * - Without `enablePersistence()` nothing touches IndexedDB (not even `open()`).
@@ -27,21 +29,21 @@ import type { ProfileLimits } from '../../shared/profile-limits.ts';
 import { computeAffinities, type Affinities } from './affinities.ts';
 import { DeletionGuard } from './deletion-guard.ts';
 import { MemoryProfile } from './memory-profile.ts';
-import { openWithTimeout } from './open.ts';
 import { applyLimits, settingsFrom, type ProfileSettings, type ProfileStoreOptions } from './settings.ts';
 import type { ProfileExport, ProfileSummary } from '../../shared/profile-export.ts';
 import type { ProfileStatus } from '../../shared/request.ts';
 import type { ProfileDB } from './schema.ts';
 import { TabSync, type TabMessage } from './tab-sync.ts';
-import { WriteFailure, clearProfile, isInactive, readSnapshot, writeBatch, type BatchChange } from './transactions.ts';
+import type { BatchChange } from './transactions.ts';
 import { WriteQueue, type Batch } from './write-queue.ts';
 import { coalesce } from './coalesce.ts';
 import { invalidRequest } from '../../shared/validation.ts';
 import { loadPart } from '../lazy-part.ts';
 
+type StoredProfile = typeof import('./stored-profile.ts');
+
 export { DEFAULT_MAX_AGE_DAYS, DEFAULT_MAX_EVENTS, DEFAULT_OPEN_TIMEOUT_MS, type ProfileStoreOptions } from './settings.ts';
 export { FLUSH_DELAY_MS, MAX_BATCH } from './write-queue.ts';
-export { isQuota } from './transactions.ts';
 
 export interface ProfileStore {
   status(): ProfileStatus;
@@ -98,6 +100,8 @@ class Store implements ProfileStore {
   /** Replaces the mirror with what the database holds (after open, `forget()`, another tab's change). */
   readonly #reload = coalesce(() => this.#readMirror());
   #db: IDBPDatabase<ProfileDB> | null = null;
+  /** The stored profile's code, loaded by the first open: set whenever `#db` is. */
+  #stored: StoredProfile | null = null;
   #opening: Promise<void> | null = null;
   /** Consent wants persistence: once a pending deletion completes, the store opens (a fresh database). */
   #wantPersistence = false;
@@ -216,7 +220,7 @@ class Store implements ProfileStore {
     const reopen = this.#wantPersistence;
     // Empties the stores first (the transaction starts now, before the connection closes): should an
     // old build keep the database from being deleted, nothing in it stays readable meanwhile.
-    const emptied = this.#db && clearProfile(this.#db).catch(() => undefined);
+    const emptied = this.#db && this.#stored!.clearProfile(this.#db).catch(() => undefined);
     this.#disconnect();
     this.#reason = null;
     this.#clear();
@@ -261,7 +265,10 @@ class Store implements ProfileStore {
     const { dbName, openTimeoutMs, faults } = this.#settings;
     let db: IDBPDatabase<ProfileDB>;
     try {
-      db = await openWithTimeout(
+      // A chunk that cannot come (offline before it was ever cached) is a storage failure like any
+      // other: the profile stays in memory, `reason` CODE_UNAVAILABLE; the next grant tries again.
+      this.#stored ??= await loadPart('stored profile', () => import('./stored-profile.ts'));
+      db = await this.#stored.openWithTimeout(
         dbName,
         openTimeoutMs,
         {
@@ -303,7 +310,7 @@ class Store implements ProfileStore {
     try {
       change = await this.#commit(db, batch, false);
     } catch (first) {
-      if (!(first instanceof WriteFailure && first.quota)) {
+      if (!(first instanceof this.#stored!.WriteFailure && first.quota)) {
         this.#fault(first, null, epoch);
         return batch.release();
       }
@@ -325,7 +332,12 @@ class Store implements ProfileStore {
     const epoch = this.#epoch;
     const { maxEvents } = this.#settings;
     const keep = evictHalf ? Math.floor(Math.min(this.#memory.size + events.length, maxEvents) / 2) : maxEvents;
-    const change = await writeBatch(db, events, { carried: aggregates, keep, skip: (key) => this.#memory.skip(key) }, this.#settings);
+    const change = await this.#stored!.writeBatch(
+      db,
+      events,
+      { carried: aggregates, keep, skip: (key) => this.#memory.skip(key) },
+      this.#settings,
+    );
     if (epoch !== this.#epoch) return null;
     this.#memory.apply(change);
     return change;
@@ -336,7 +348,7 @@ class Store implements ProfileStore {
     if (!db) return;
     const epoch = this.#epoch;
     try {
-      const snapshot = await readSnapshot(db, this.#settings.now());
+      const snapshot = await this.#stored!.readSnapshot(db, this.#settings.now());
       if (epoch === this.#epoch) this.#memory.replace(snapshot);
     } catch (error) {
       this.#fault(error, null, epoch);
@@ -361,7 +373,9 @@ class Store implements ProfileStore {
     // Quota is not classified here: `#writeNext` passes it, after its one retry.
     const name = (error as { name?: unknown } | null)?.name;
     const cleared = name === 'InvalidStateError' || name === 'UnknownError';
-    this.#toMemory(reason ?? (cleared ? 'STORAGE_CLEARED' : isInactive(error) ? 'STORAGE_TX_INACTIVE' : 'STORAGE_UNAVAILABLE'));
+    this.#toMemory(
+      reason ?? (cleared ? 'STORAGE_CLEARED' : this.#stored?.isInactive(error) ? 'STORAGE_TX_INACTIVE' : 'STORAGE_UNAVAILABLE'),
+    );
   }
 
   #onBlocking(newVersion: number | null): void {
