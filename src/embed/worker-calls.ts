@@ -1,6 +1,6 @@
 /**
- * The page's side of comlink's wire protocol: the worker serves its API (src/worker/serve-calls.ts,
- * the same subset of the protocol), and the page only ever calls a method of it and awaits the result. comlink's
+ * The page's side of comlink's wire protocol: the worker serves its API with comlink's `expose`
+ * (src/worker/index.ts), and the page only ever calls a method of it and awaits the result. comlink's
  * own `wrap` would bring `expose` along on the page too (its proxy transfer handler serves calls),
  * some 430 of the 20,000 gzip bytes the script tag may weigh, for nothing the page does.
  *
@@ -8,7 +8,7 @@
  * is `{ id, type: 'APPLY', path: [method], argumentList }` with each argument `{ type: 'RAW', value }`;
  * the answer carries the same `id` and is `{ type: 'RAW', value }`, or `{ type: 'HANDLER', name:
  * 'throw', value }` for a thrown error: `{ vitrine: VitrineError JSON }` from Vitrine's own handler
- * (serve-calls.ts), else comlink's `{ isError, value }`.
+ * (src/shared/error-transfer.ts), else comlink's `{ isError, value }`.
  */
 import { VitrineError } from '../shared/errors.ts';
 

@@ -6,7 +6,7 @@
 
 /** Type tag of a hand-rolled worker → page message. */
 export const enum WorkerMessageType {
-  /** The worker module evaluated and `serveCalls()` is listening. */
+  /** The worker module evaluated and `expose()` is listening. */
   Ready = 'vitrine:ready',
 }
 

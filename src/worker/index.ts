@@ -1,8 +1,9 @@
 /**
  * The engine Worker. Its API object's type is the page/worker contract: the page imports
- * `EngineApi` with `import type` and calls it through comlink's protocol (src/embed/worker-calls.ts,
- * answered by serve-calls.ts), so there is no hand-written copy.
+ * `EngineApi` with `import type` and calls it through comlink, so there is no hand-written copy.
  */
+import { expose } from 'comlink';
+import { registerErrorTransfer } from '../shared/error-transfer.ts';
 import { PROTOCOL_VERSION, WorkerMessageType, type WorkerReadyMessage } from '../shared/worker-ready.ts';
 import type { EngineStatus, RecommendOptions, RecommendRequest, RequestContext, SimilarOptions } from '../shared/request.ts';
 import { validateEvent, type StoredEvent, type TrackEvent } from '../shared/events.ts';
@@ -10,7 +11,6 @@ import type { SerializedVitrineError, VitrineError } from '../shared/errors.ts';
 import { ConsentGate } from './consent-gate.ts';
 import { Engine } from './engine.ts';
 import { loadPart } from './lazy-part.ts';
-import { serveCalls } from './serve-calls.ts';
 import type { Measurement } from './measurement.ts';
 import type { BanditLearningConfig } from '../shared/bandit/learning-status.ts';
 import type { Bandits } from './bandits.ts';
@@ -142,7 +142,8 @@ export type EngineApi = typeof api;
 if (import.meta.env.MODE === 'test')
   Object.assign(api, { advanceBanditClock: (ms: number) => banditsPart().then((b) => b.experiments.advanceClock(ms)) });
 
-serveCalls(api, self);
+registerErrorTransfer();
+expose(api);
 
 const ready: WorkerReadyMessage = { type: WorkerMessageType.Ready, protocol: PROTOCOL_VERSION };
 self.postMessage(ready);

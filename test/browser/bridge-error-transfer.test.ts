@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { wrap, type Remote } from 'comlink';
+import { expose, wrap, type Remote } from 'comlink';
 import { isVitrineError, VitrineError } from '../../src/shared/errors.ts';
-import { serveCalls } from '../../src/worker/serve-calls.ts';
+import { registerErrorTransfer } from '../../src/shared/error-transfer.ts';
 import { transfer, wrap as wrapOnPage, type Remote as PageRemote } from '../../src/embed/worker-calls.ts';
 import { rejection } from '../fixtures/rejection.ts';
 
@@ -25,30 +25,26 @@ const thrower = {
   byteLength(buffer: ArrayBuffer): number {
     return buffer.byteLength;
   },
-  uncloneable(): () => void {
-    return () => undefined;
-  },
 };
 
 let ports: MessagePort[] = [];
 
-/** The worker side as the engine's (serve-calls.ts), the page side as the script tag's (worker-calls.ts). */
-function connectPage(): PageRemote<typeof thrower> {
+function connect(): Remote<typeof thrower> {
+  registerErrorTransfer();
   const { port1, port2 } = new MessageChannel();
   ports.push(port1, port2);
-  serveCalls(thrower, port1);
-  port1.start();
-  port2.start();
-  return wrapOnPage<typeof thrower>(port2);
+  expose(thrower, port1);
+  return wrap<typeof thrower>(port2);
 }
 
-/** The worker side as the engine's, called with comlink's own `wrap`: the protocol is comlink's. */
-function connectComlink(): Remote<typeof thrower> {
+/** The worker side as the engine's (comlink's expose, Vitrine's handler), the page side as the script tag's. */
+function connectPage(): PageRemote<typeof thrower> {
+  registerErrorTransfer();
   const { port1, port2 } = new MessageChannel();
   ports.push(port1, port2);
-  serveCalls(thrower, port1);
-  port1.start();
-  return wrap<typeof thrower>(port2);
+  expose(thrower, port1);
+  port2.start();
+  return wrapOnPage<typeof thrower>(port2);
 }
 
 afterEach(() => {
@@ -56,21 +52,9 @@ afterEach(() => {
   ports = [];
 });
 
-describe("the worker's answers (serve-calls.ts, comlink's protocol without comlink), called with comlink's wrap", () => {
-  it('should answer a method call', async () => {
-    expect(await connectComlink().echo({ a: [1, 2] })).toEqual({ a: [1, 2] });
-  });
-
-  it('should leave errors other than VitrineError as comlink does (message and name kept, no code)', async () => {
-    const error = (await rejection(connectComlink().plain())) as Error;
-    expect([error.message, error.name, isVitrineError(error)]).toEqual(['plain failure', 'TypeError', false]);
-    expect(await rejection(connectComlink().value())).toEqual({ reason: 'not an error' });
-  });
-});
-
-describe("the page's calls to the worker (worker-calls.ts to serve-calls.ts)", () => {
+describe('W11: error transfer handler', () => {
   it('should deliver a thrown VitrineError with its code, message and details', async () => {
-    const error = await rejection(connectPage().vitrine());
+    const error = await rejection(connect().vitrine());
     expect(isVitrineError(error)).toBe(true);
     const e = error as VitrineError;
     expect(e.code).toBe('UNKNOWN_PRODUCT');
@@ -80,25 +64,38 @@ describe("the page's calls to the worker (worker-calls.ts to serve-calls.ts)", (
     expect(e).toBeInstanceOf(VitrineError);
   });
 
-  it('should reject a method the API does not have, or one of its prototype, with a TypeError naming it', async () => {
-    const remote = connectPage() as unknown as Record<string, () => Promise<unknown>>;
-    for (const name of ['missing', 'toString', '__proto__']) {
-      const error = (await rejection(remote[name]!())) as Error;
-      expect([error.name, error.message]).toEqual(['TypeError', `the engine has no method "${name}"`]);
-    }
+  it('should deliver a rejected async VitrineError the same way', async () => {
+    const error = (await rejection(connect().vitrineAsync())) as VitrineError;
+    expect(error.code).toBe('BUNDLE_CHECKSUM_MISMATCH');
+    expect(error.details).toEqual({ section: 'header', offset: 12 });
   });
 
-  it('should answer a result structured clone refuses with an error, not silence', async () => {
-    const error = (await rejection(connectPage().uncloneable())) as Error;
-    expect([error.name, error.message]).toEqual(['TypeError', 'Unserializable return value']);
+  it('should leave other errors to comlink (message and name kept, no code)', async () => {
+    const error = (await rejection(connect().plain())) as Error;
+    expect(error.message).toBe('plain failure');
+    expect(error.name).toBe('TypeError');
+    expect(isVitrineError(error)).toBe(false);
   });
 
+  it('should pass thrown non-Error values through unchanged', async () => {
+    expect(await rejection(connect().value())).toEqual({ reason: 'not an error' });
+  });
+
+  it('can be registered twice without wrapping itself', async () => {
+    registerErrorTransfer();
+    registerErrorTransfer();
+    const error = (await rejection(connect().vitrine())) as VitrineError;
+    expect(error.code).toBe('UNKNOWN_PRODUCT');
+  });
+});
+
+describe("the page's calls to the worker (worker-calls.ts, comlink's protocol without comlink)", () => {
   it('should settle each call with its own answer', async () => {
     const remote = connectPage();
     expect(await Promise.all([remote.echo({ a: [1, 2] }), remote.echo('b'), remote.echo(null)])).toEqual([{ a: [1, 2] }, 'b', null]);
   });
 
-  it('should deliver a rejected async VitrineError the same way', async () => {
+  it('should deliver a thrown VitrineError with its code, message and details', async () => {
     const error = (await rejection(connectPage().vitrineAsync())) as VitrineError;
     expect(isVitrineError(error)).toBe(true);
     expect(error.code).toBe('BUNDLE_CHECKSUM_MISMATCH');
