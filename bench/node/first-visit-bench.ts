@@ -57,7 +57,7 @@ interface Files {
 }
 
 const PAGE = (n: number) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
-<script src="/vitrine/vitrine.js" data-bundle="/b/shop-${n}.vtb" async></script></head><body>
+<script src="/vitrine/vitrine.js" data-bundle="/b/shop-${n}.vtb" data-bundle-head="/b/shop-${n}.head.vtb" async></script></head><body>
 <div data-vitrine="trending" data-limit="6"></div><div data-vitrine="for_you" data-limit="6"></div>
 <div data-vitrine="now_reduced" data-limit="6"></div></body></html>`;
 

@@ -82,7 +82,7 @@ export interface CrashRecovery {
    */
   undelivered(choice: unknown, signal: unknown, error: unknown): void;
   /** A bundle loaded: the absolute URL it came from (and the integrity it was checked against), or its (now transferred) bytes. */
-  loaded(source: string | ArrayBuffer, integrity?: string, maxDownload?: number): void;
+  loaded(source: string | ArrayBuffer, integrity?: string, maxDownload?: number, head?: string): void;
   /** Why a call that needs a bundle cannot be answered now (after a restart lost it), else null. */
   readonly bundleLost: VitrineError | null;
   /** Replays the page session into a restarted worker, before any queued call reaches it. */
@@ -112,6 +112,8 @@ export function createCrashRecovery({
   let bundleIntegrity: string | undefined;
   /** The cap on the background download that bundle was loaded with: a restart keeps it. */
   let bundleMaxDownload: number | undefined;
+  /** Its head part's URL: a restart loads the same way. */
+  let bundleHead: string | undefined;
   const decide = (decision: Decision): void => {
     if (decision.time >= consent.time) consent = decision;
   };
@@ -144,10 +146,11 @@ export function createCrashRecovery({
       if (isVitrineError(error) && error.code === 'WORKER_CRASHED' && wellFormed(choice))
         decide({ ...consent, ...(signal as ConsentSignal) });
     },
-    loaded(source, integrity, maxDownload) {
+    loaded(source, integrity, maxDownload, head) {
       bundle = typeof source === 'string' ? source : 'bytes';
       bundleIntegrity = integrity;
       bundleMaxDownload = maxDownload;
+      bundleHead = head;
       recovery.bundleLost = null;
     },
     bundleLost: null,
@@ -167,7 +170,7 @@ export function createCrashRecovery({
         try {
           // A download that stalls must not hold every call queued behind the replay (RELIABILITY.md V13).
           await Promise.race([
-            engine.load(url, bundleIntegrity, bundleMaxDownload),
+            engine.load(url, bundleIntegrity, bundleMaxDownload, bundleHead),
             new Promise<never>((_, reject) => {
               timer = setTimeout(() => {
                 engine.abortLoad().catch(() => 0);

@@ -101,8 +101,8 @@ export const PAGE_METHODS = {
    * `integrity` (Subresource Integrity syntax, e.g. `'sha384-…'`): every copy of the bundle (from
    * the network, the cache or a revalidation) is checked against it before use; one that differs
    * fails with `BUNDLE_INTEGRITY_MISMATCH` and nothing from it is used.
-   * A first visit loads the head part next to the bundle first (`shop.head.vtb`, written by
-   * `vitrine bundle build`) and resolves once it serves; the full bundle follows in the background
+   * `head`: the bundle's head part (`shop.head.vtb`, written by `vitrine bundle build` next to a
+   * large catalog's bundle). A first visit loads it first and resolves once it serves; the full bundle follows in the background
    * and swaps in whole (`status().bundle.part`). With Save-Data or a slow connection it waits for
    * the visitor's first interaction; `maxDownload` (bytes) caps it: a larger full bundle is never
    * fetched and the head keeps serving. With `integrity` the head part is not used.
@@ -115,12 +115,16 @@ export const PAGE_METHODS = {
     // A download that stalls must not hold the worker's load queue once the page gave up on it.
     stop: 'abortLoad',
     // The worker's base URL is its own script, not the page: resolve relative URLs here.
-    wire: ([source]: [source: string | URL | ArrayBuffer], { integrity, maxDownload }: { integrity?: string; maxDownload?: number }) => [
+    wire: (
+      [source]: [source: string | URL | ArrayBuffer],
+      { integrity, maxDownload, head }: { integrity?: string; maxDownload?: number; head?: string | URL },
+    ) => [
       source instanceof ArrayBuffer ? transfer(source, [source]) : new URL(source, document.baseURI).href,
       integrity,
       maxDownload,
+      head && new URL(head, document.baseURI).href,
     ],
-    done: (recovery, _status, [source, integrity, maxDownload]) => recovery.loaded(source, integrity, maxDownload),
+    done: (recovery, _status, [source, integrity, maxDownload, head]) => recovery.loaded(source, integrity, maxDownload, head),
   },
   /** @example await vitrine.similar('sku-1', { limit: 4 }) */
   similar: { call: 'similar', control: 1, forward: true, bundle: true, params: ['productId', 'options'] },

@@ -117,8 +117,11 @@ function start(script: HTMLScriptElement | null): void {
     return loaded;
   };
   // `data-bundle` is relative to the page, like any URL attribute the shop writes.
-  // `data-max-download` (bytes) caps the full bundle's background download after its head part.
-  if (data.bundle) load(data.bundle, { integrity: data.bundleIntegrity, maxDownload: positive(data.maxDownload) }).catch(() => undefined);
+  // `data-bundle-head` names its head part; `data-max-download` (bytes) caps the full bundle's background download after it.
+  if (data.bundle)
+    load(data.bundle, { integrity: data.bundleIntegrity, maxDownload: positive(data.maxDownload), head: data.bundleHead }).catch(
+      () => undefined,
+    );
   const ready = loading;
 
   const api: VitrineGlobal = {

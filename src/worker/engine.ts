@@ -30,7 +30,6 @@ import {
   type RecommendResult,
   type RerankResult,
 } from '../shared/request.ts';
-import { headName } from '../shared/bundle/head-name.ts';
 import type { HeadOf } from '../shared/bundle/types.ts';
 import { deleteCached, fetchBundle, readCached, sameVersion, writeCached, type Validators } from './bundle-cache.ts';
 import { classifyWasmError, kernelFactory, referenceFactory, type KernelFactory } from './kernel-loader.ts';
@@ -73,9 +72,10 @@ export class Engine {
 
   /**
    * Loads a bundle from a URL (absolute: the page resolves it) or from bytes transferred in. With
-   * `integrity` (SRI syntax, `sha384-…`), every copy is checked before use (`integrity.ts`).
+   * `integrity` (SRI syntax, `sha384-…`), every copy is checked before use (`integrity.ts`). `head`:
+   * the absolute URL of the bundle's head part, which a first visit loads first.
    */
-  load(source: string | ArrayBuffer, integrity?: string, maxDownload?: number): Promise<EngineStatus> {
+  load(source: string | ArrayBuffer, integrity?: string, maxDownload?: number, head?: string): Promise<EngineStatus> {
     if (typeof source !== 'string' && !(source instanceof ArrayBuffer)) {
       return Promise.reject(invalidRequest('source', 'must be a URL string or an ArrayBuffer'));
     }
@@ -86,7 +86,7 @@ export class Engine {
       signal.throwIfAborted();
       this.#state = 'loading';
       try {
-        if (typeof source === 'string') await this.#loadUrl(source, signal, integrity, maxDownload);
+        if (typeof source === 'string') await this.#loadUrl(source, signal, integrity, maxDownload, head);
         else await this.#swapIn(source, null, 'buffer', signal, integrity);
         this.#lastError = null;
       } catch (error) {
@@ -205,7 +205,7 @@ export class Engine {
   }
 
   /** Cache first (then revalidate in the background), else the network. */
-  async #loadUrl(url: string, signal: AbortSignal, integrity?: string, maxDownload?: number): Promise<void> {
+  async #loadUrl(url: string, signal: AbortSignal, integrity?: string, maxDownload?: number, headUrl?: string): Promise<void> {
     this.#pending = undefined;
     const cached = await readCached(url);
     const current = this.#current;
@@ -226,8 +226,10 @@ export class Engine {
         await deleteCached(url);
       }
     }
-    // A first visit: the head part first, unless the page declared the full bundle's hash (the head cannot be checked against it).
-    const head = integrity === undefined ? await this.#loadHead(url, signal) : undefined;
+    // A first visit: the head part first when the page names one, unless it declared the full
+    // bundle's hash (the head cannot be checked against it). Named, not guessed: a guess at a shop
+    // without head part would cost a 404, and a console error, on every first visit.
+    const head = headUrl && integrity === undefined ? await this.#loadHead(headUrl, url, signal) : undefined;
     if (head && 'bundle' in head) {
       this.#loadRest(url, head, signal, maxDownload);
       return;
@@ -246,21 +248,18 @@ export class Engine {
   }
 
   /**
-   * Fetches and swaps in the head part next to `url` (not cached by us: the HTTP cache keeps it). A
-   * missing or unusable one is no failure: the full bundle loads instead, and the error returned
-   * here (`status().bundle.headSkipped`) says why.
+   * Fetches `headUrl` and swaps it in for the bundle at `url` (not cached by us: the HTTP cache keeps
+   * it). A missing or unusable one is no failure: the full bundle loads instead, and the error
+   * returned here (`status().bundle.headSkipped`) says why.
    */
-  async #loadHead(url: string, signal: AbortSignal): Promise<LoadedBundle | BundleStatus['headSkipped']> {
-    const at = new URL(url);
-    if (!/^https?:/.test(at.protocol)) return;
-    at.pathname = headName(at.pathname);
+  async #loadHead(headUrl: string, url: string, signal: AbortSignal): Promise<LoadedBundle | BundleStatus['headSkipped']> {
     // The kernels download alongside the head part, not after it (the factory is kept: the swap reuses it).
     if (!this.#factory) this.#getFactory(signal).catch(() => undefined);
     try {
-      const { bytes } = await fetchBundle(at.href, signal);
+      const { bytes } = await fetchBundle(headUrl, signal);
       const bundle = decodeBundle(bytes);
       if (!bundle.meta.head)
-        throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${at.href} is a bundle, not a head part (meta.head missing)`);
+        throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${headUrl} is a bundle, not a head part (meta.head missing)`);
       return await this.#swapIn(bytes, url, 'network', signal);
     } catch (error) {
       signal.throwIfAborted();

@@ -55,7 +55,8 @@ function visitor(): VisitorInput {
 
 const api = {
   /** Loads a bundle: an absolute URL (fetched once, then cached) or its bytes (transfer them in), checked against `integrity` when given. */
-  load: (source: string | ArrayBuffer, integrity?: string, maxDownload?: number) => engine.load(source, integrity, maxDownload),
+  load: (source: string | ArrayBuffer, integrity?: string, maxDownload?: number, head?: string) =>
+    engine.load(source, integrity, maxDownload, head),
   /** Stops the latest load (the page stopped waiting for it): its download is aborted, it rejects with an AbortError. */
   abortLoad: () => engine.abortLoad(),
   /** Products similar to `productId` (content + co-visitation + co-purchase), re-ranked for the visitor. */

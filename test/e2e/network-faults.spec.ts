@@ -31,8 +31,6 @@ async function startSlowServer(): Promise<SlowServer> {
   const state = { closed: 0, received: [] as string[] };
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://slow');
-    // No head parts here (a first visit asks for one first): a plain 404, as a static server answers.
-    if (url.pathname.endsWith('.head.vtb')) return void res.writeHead(404, { 'access-control-allow-origin': '*' }).end();
     state.received.push(url.pathname);
     res.writeHead(200, {
       'content-type': 'application/octet-stream',

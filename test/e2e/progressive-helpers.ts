@@ -43,6 +43,8 @@ export interface ShopOptions {
   saveData?: boolean;
   /** `data-max-download` on the script tag. */
   maxDownload?: number;
+  /** The script tag names the head part (`data-bundle-head`, default true). */
+  named?: boolean;
 }
 
 export interface ProgressiveShop {
@@ -56,8 +58,9 @@ export interface ProgressiveShop {
 
 function page(options: ShopOptions): string {
   const cap = options.maxDownload === undefined ? '' : ` data-max-download="${options.maxDownload}"`;
+  const named = options.named === false ? '' : ' data-bundle-head="/b/shop.head.vtb"';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
-    <script src="/vitrine/vitrine.js" data-bundle="/b/shop.vtb"${cap} async></script></head>
+    <script src="/vitrine/vitrine.js" data-bundle="/b/shop.vtb"${named}${cap} async></script></head>
     <body><div data-vitrine="trending" data-limit="6"></div><div data-vitrine="for_you" data-limit="6"></div></body></html>`;
 }
 

@@ -148,3 +148,18 @@ for (const head of ['corrupt', 'missing'] as const) {
     expect(shop.bundleRequests).toEqual(['/b/shop.head.vtb', '/b/shop.vtb']);
   });
 }
+
+test('a page that names no head part loads the full bundle alone: no request for a head part, so no 404 in the console', async ({
+  page,
+}) => {
+  const errors: string[] = [];
+  page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+  const shop = await open(page, { named: false });
+  shop.release();
+  await widgetsFilled(page);
+  const { bundle } = await status(page);
+  expect(bundle).toMatchObject({ part: 'full', contentHash: bundles.fullHash });
+  expect(bundle?.headSkipped).toBeUndefined();
+  expect(shop.bundleRequests).toEqual(['/b/shop.vtb']);
+  expect(errors).toEqual([]);
+});

@@ -58,7 +58,10 @@ export type PageSignatures = [
   Assert<
     Equals<
       Vitrine['load'],
-      (source: string | URL | ArrayBuffer, options?: CallControl & { integrity?: string; maxDownload?: number }) => Promise<EngineStatus>
+      (
+        source: string | URL | ArrayBuffer,
+        options?: CallControl & { integrity?: string; maxDownload?: number; head?: string | URL },
+      ) => Promise<EngineStatus>
     >
   >,
   Assert<Equals<Vitrine['similar'], (productId: string, options?: SimilarOptions & CallControl) => Promise<RecommendResult>>>,

@@ -1,5 +1,6 @@
 /** `vitrine bundle build`: catalog (+ events, + vectors) → one binary bundle file. */
 import { rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { encodeBundle } from '../../shared/bundle/index.ts';
 import { headName } from '../../shared/bundle/head-name.ts';
@@ -49,7 +50,7 @@ Options:
   --seed N                    seed of the content SVD's random sketch (default 1); same seed, same bytes
   --head-products N           products in the head part written next to the bundle (shop.vtb ->
                               shop.head.vtb; default ${DEFAULT_HEAD_PRODUCTS}): the engine serves it while the full
-                              bundle downloads. 0, or a catalog no larger than N, writes none (and
+                              bundle downloads, when the script tag names it (data-bundle-head). 0, or a catalog no larger than N, writes none (and
                               removes a head part an earlier build left there)
   --built-at ISO              build time stored in the bundle (default SOURCE_DATE_EPOCH, else now)
   --progress                  draw the progress bar (counts, time left) even when stderr is not a terminal
@@ -178,7 +179,10 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
     io.out(`  session model: ${model.source}`);
     for (const line of sizeLines(summary.sections, '  ')) io.out(line);
     io.out(`  ${'file'.padEnd(14)} ${String(summary.bytes).padStart(12)} bytes in ${summary.seconds} s`);
-    if (head) io.out(`  head part ${head.out}: ${head.products} products, ${head.bytes} bytes`);
+    if (head) {
+      io.out(`  head part ${head.out}: ${head.products} products, ${head.bytes} bytes`);
+      io.out(`  name it on the script tag: data-bundle-head="…/${basename(head.out)}" (npm: load(url, { head }))`);
+    }
   }
   return 0;
 }
