@@ -169,6 +169,28 @@ function constantCandidates(trainSessions: number): Array<[string, Partial<Sessi
   ];
 }
 
+/**
+ * Blends the fit may start from instead of the built-in weights: session-kNN with what shoppers
+ * viewed next and came back to (the signals of the session's own order), and session-kNN alone
+ * (V-STAN). The built-in weights were set on a catalog-dense log (YOOCHOOSE), where content
+ * similarity, co-visitation and popularity add a little; on a sparse one (the DIGINETICA sample)
+ * they pull in products the neighbours never back and cost HR@20 (docs/eval/fitting-results.md).
+ */
+const BLEND_PRIORS: ReadonlyArray<[string, Weights]> = [
+  [
+    'session order only',
+    {
+      similarity: 0,
+      sessionKnn: 1,
+      covisitation: 0,
+      successors: DEFAULT_WEIGHTS.successors!,
+      revisit: DEFAULT_WEIGHTS.revisit!,
+      popularity: 0,
+    },
+  ],
+  ['session-kNN alone', { similarity: 0, sessionKnn: 1, covisitation: 0, successors: 0, revisit: 0, popularity: 0 }],
+];
+
 /** Weight candidates: multiples of the current weight (weights are scale-free; 0 switches one off). */
 const WEIGHT_FACTORS = [0, 0.5, 2];
 
@@ -205,7 +227,7 @@ export async function fitOnSplit(split: EvalData, { log = () => {} }: FitOptions
   };
 
   let model: SessionModel = { ...DEFAULT_SESSION_MODEL };
-  const weights: Weights = {};
+  let weights: Weights = {};
   for (const component of TUNED_COMPONENTS) weights[component] = DEFAULT_WEIGHTS[component];
   weights.sessionKnn = 1;
   let current = scoresOf(model, weights);
@@ -220,12 +242,22 @@ export async function fitOnSplit(split: EvalData, { log = () => {} }: FitOptions
     return true;
   };
 
-  // The session-kNN constants first (under the built-in weights), then the weights under them.
+  // The session-kNN constants first (under the built-in weights), then the blend to start the
+  // weights from, then the weights one by one.
   for (const [name, candidates] of constantCandidates(split.train.length)) {
     for (const change of candidates) {
       const candidate = { ...model, ...change };
       if (tryCandidate(`${name} ${JSON.stringify(change)}`, candidate, weights)) model = candidate;
     }
+  }
+  // The built-in weights or a sequence-only blend, whichever validates best: no significance
+  // asked, since neither is the favourite a priori (`BLEND_PRIORS`).
+  for (const [name, prior] of BLEND_PRIORS) {
+    const scores = scoresOf(model, prior);
+    if (mean(scores) <= mean(current)) continue;
+    log(`fit: weights from ${name} (${mean(scores).toFixed(4)} against ${mean(current).toFixed(4)})`);
+    weights = { ...prior };
+    current = scores;
   }
   for (const component of TUNED_COMPONENTS) {
     if (component === 'sessionKnn') continue;
