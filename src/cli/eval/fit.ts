@@ -71,7 +71,7 @@ interface Prediction {
   at: number;
 }
 
-type Weights = Partial<Record<(typeof TUNED_COMPONENTS)[number], number>>;
+export type Weights = Partial<Record<(typeof TUNED_COMPONENTS)[number], number>>;
 
 /** One value per prediction: 1 + 1/rank when the target is in the top K, else 0 (HR@K + MRR@K). */
 function score(rank: number): number {
@@ -176,7 +176,7 @@ function constantCandidates(trainSessions: number): Array<[string, Partial<Sessi
  * similarity, co-visitation and popularity add a little; on a sparse one (the DIGINETICA sample)
  * they pull in products the neighbours never back and cost HR@20 (docs/eval/fitting-results.md).
  */
-const BLEND_PRIORS: ReadonlyArray<[string, Weights]> = [
+export const BLEND_PRIORS: ReadonlyArray<[string, Weights]> = [
   [
     'session order only',
     {
@@ -190,6 +190,26 @@ const BLEND_PRIORS: ReadonlyArray<[string, Weights]> = [
   ],
   ['session-kNN alone', { similarity: 0, sessionKnn: 1, covisitation: 0, successors: 0, revisit: 0, popularity: 0 }],
 ];
+
+/**
+ * The blend the weight search starts from: `builtIn` (with its validation scores), unless one of
+ * `BLEND_PRIORS` scores better on average. No significance is asked here, unlike for each change
+ * after it: neither blend is the favourite a priori, the built-in weights being tuned on one log.
+ */
+export function startingBlend(
+  builtIn: { weights: Weights; scores: Float64Array },
+  scoresOf: (weights: Weights) => Float64Array,
+  log: (line: string) => void = () => {},
+): { weights: Weights; scores: Float64Array } {
+  let best = builtIn;
+  for (const [name, prior] of BLEND_PRIORS) {
+    const scores = scoresOf(prior);
+    if (mean(scores) <= mean(best.scores)) continue;
+    log(`fit: weights from ${name} (${mean(scores).toFixed(4)} against ${mean(best.scores).toFixed(4)})`);
+    best = { weights: { ...prior }, scores };
+  }
+  return best;
+}
 
 /** Weight candidates: multiples of the current weight (weights are scale-free; 0 switches one off). */
 const WEIGHT_FACTORS = [0, 0.5, 2];
@@ -250,15 +270,7 @@ export async function fitOnSplit(split: EvalData, { log = () => {} }: FitOptions
       if (tryCandidate(`${name} ${JSON.stringify(change)}`, candidate, weights)) model = candidate;
     }
   }
-  // The built-in weights or a sequence-only blend, whichever validates best: no significance
-  // asked, since neither is the favourite a priori (`BLEND_PRIORS`).
-  for (const [name, prior] of BLEND_PRIORS) {
-    const scores = scoresOf(model, prior);
-    if (mean(scores) <= mean(current)) continue;
-    log(`fit: weights from ${name} (${mean(scores).toFixed(4)} against ${mean(current).toFixed(4)})`);
-    weights = { ...prior };
-    current = scores;
-  }
+  ({ weights, scores: current } = startingBlend({ weights, scores: current }, (blend) => scoresOf(model, blend), log));
   for (const component of TUNED_COMPONENTS) {
     if (component === 'sessionKnn') continue;
     const value = weights[component]!;
