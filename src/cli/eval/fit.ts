@@ -11,8 +11,9 @@
  * - a change is kept only when its paired gain over the current choice exceeds `Z` standard errors
  *   (the same predictions scored both ways, so the noise of which sessions happened to be sampled
  *   cancels out);
- * - a small search: one pass over a few values per constant, then per weight (under 40
- *   evaluations of the whole engine, as visitors get it), on one fixed-seed sample of the predictions.
+ * - a small search: one pass over a few values per constant, then the starting blend
+ *   (`startingBlend`), then one pass per weight (under 45 evaluations of the whole engine, as
+ *   visitors get it), on one fixed-seed sample of the predictions.
  */
 import { DEFAULT_SESSION_MODEL } from '../../shared/bundle/session-model.ts';
 import type { ModelWeights, SessionModel } from '../../shared/bundle/types.ts';
