@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { writeModelFile } from '../../src/cli/bundle-builder/model-file.ts';
 import { runSplit } from '../../src/cli/commands/split.ts';
 import {
+  BLEND_PRIORS,
   fitOnTrain,
   MIN_VALIDATION_PREDICTIONS,
   pairedGain,
+  startingBlend,
   TARGET_VALIDATION_PREDICTIONS,
   validationSplit,
 } from '../../src/cli/eval/fit.ts';
@@ -20,6 +22,10 @@ import { makeFixtureInput } from '../fixtures/bundle-fixture.ts';
 import { buildAndDecode, catalogFor, evalCli, rejection, tempDir, type Captured } from './cli-helpers.ts';
 
 const DAY = 86_400;
+
+function mean(values: Float64Array): number {
+  return values.reduce((sum, v) => sum + v, 0) / values.length;
+}
 
 function session(id: string, items: string[], start: number): TimedSession<string> {
   return { id, items, times: items.map((_, i) => start + i * 60) };
@@ -209,6 +215,34 @@ describe('fitting guard', () => {
     const better = current.map((v, i) => (i % 10 === 1 ? 2 : v));
     expect(pairedGain(better, current).significant).toBe(true);
     expect(pairedGain(current, better).significant).toBe(false);
+  });
+});
+
+describe('starting blend', () => {
+  const builtIn = { similarity: 0.3, sessionKnn: 1, covisitation: 0.6, successors: 0.2, revisit: 0.2, popularity: 0.05 };
+  /** 1,000 validation predictions: `hits` of them scoring 1 (a hit at rank 1), the rest 0. */
+  const scores = (hits: number) => Float64Array.from({ length: 1000 }, (_, i) => (i < hits ? 1 : 0));
+
+  it('should start from a sequence-only blend that validates better, even by less than the noise of one change', () => {
+    // Session-kNN alone is 3 hits of 1,000 ahead of the built-in weights: too little to keep as a
+    // change (two standard errors), enough to choose between two equally plausible starting points.
+    const hitsOf = (weights: Record<string, number | undefined>) => (weights.successors === 0 ? 503 : weights.similarity === 0 ? 501 : 500);
+    expect(pairedGain(scores(503), scores(500)).significant).toBe(false);
+    const lines: string[] = [];
+    const start = startingBlend(
+      { weights: builtIn, scores: scores(500) },
+      (weights) => scores(hitsOf(weights)),
+      (line) => lines.push(line),
+    );
+    expect(start.weights).toEqual({ similarity: 0, sessionKnn: 1, covisitation: 0, successors: 0, revisit: 0, popularity: 0 });
+    expect(start.weights).toEqual(BLEND_PRIORS.find(([name]) => name === 'session-kNN alone')![1]);
+    expect(mean(start.scores)).toBeCloseTo(0.503, 6);
+    expect(lines.at(-1)).toMatch(/^fit: weights from session-kNN alone \(0\.5030 against 0\.5010\)/);
+  });
+
+  it('should keep the built-in weights when no sequence-only blend validates better (ties included)', () => {
+    const start = startingBlend({ weights: builtIn, scores: scores(500) }, (weights) => scores(weights.successors === 0 ? 480 : 500));
+    expect(start.weights).toBe(builtIn);
   });
 });
 

@@ -11,8 +11,9 @@
  * - a change is kept only when its paired gain over the current choice exceeds `Z` standard errors
  *   (the same predictions scored both ways, so the noise of which sessions happened to be sampled
  *   cancels out);
- * - a small search: one pass over a few values per constant, then per weight (under 40
- *   evaluations of the whole engine, as visitors get it), on one fixed-seed sample of the predictions.
+ * - a small search: one pass over a few values per constant, then the starting blend
+ *   (`startingBlend`), then one pass per weight (under 45 evaluations of the whole engine, as
+ *   visitors get it), on one fixed-seed sample of the predictions.
  */
 import { DEFAULT_SESSION_MODEL } from '../../shared/bundle/session-model.ts';
 import type { ModelWeights, SessionModel } from '../../shared/bundle/types.ts';
@@ -71,7 +72,7 @@ interface Prediction {
   at: number;
 }
 
-type Weights = Partial<Record<(typeof TUNED_COMPONENTS)[number], number>>;
+export type Weights = Partial<Record<(typeof TUNED_COMPONENTS)[number], number>>;
 
 /** One value per prediction: 1 + 1/rank when the target is in the top K, else 0 (HR@K + MRR@K). */
 function score(rank: number): number {
@@ -169,6 +170,48 @@ function constantCandidates(trainSessions: number): Array<[string, Partial<Sessi
   ];
 }
 
+/**
+ * Blends the fit may start from instead of the built-in weights: session-kNN with what shoppers
+ * viewed next and came back to (the signals of the session's own order), and session-kNN alone
+ * (V-STAN). The built-in weights were set on a catalog-dense log (YOOCHOOSE), where content
+ * similarity, co-visitation and popularity add a little; on a sparse one (the DIGINETICA sample)
+ * they pull in products the neighbours never back and cost HR@20 (docs/eval/fitting-results.md).
+ */
+export const BLEND_PRIORS: ReadonlyArray<[string, Weights]> = [
+  [
+    'session order only',
+    {
+      similarity: 0,
+      sessionKnn: 1,
+      covisitation: 0,
+      successors: DEFAULT_WEIGHTS.successors!,
+      revisit: DEFAULT_WEIGHTS.revisit!,
+      popularity: 0,
+    },
+  ],
+  ['session-kNN alone', { similarity: 0, sessionKnn: 1, covisitation: 0, successors: 0, revisit: 0, popularity: 0 }],
+];
+
+/**
+ * The blend the weight search starts from: `builtIn` (with its validation scores), unless one of
+ * `BLEND_PRIORS` scores better on average. No significance is asked here, unlike for each change
+ * after it: neither blend is the favourite a priori, the built-in weights being tuned on one log.
+ */
+export function startingBlend(
+  builtIn: { weights: Weights; scores: Float64Array },
+  scoresOf: (weights: Weights) => Float64Array,
+  log: (line: string) => void = () => {},
+): { weights: Weights; scores: Float64Array } {
+  let best = builtIn;
+  for (const [name, prior] of BLEND_PRIORS) {
+    const scores = scoresOf(prior);
+    if (mean(scores) <= mean(best.scores)) continue;
+    log(`fit: weights from ${name} (${mean(scores).toFixed(4)} against ${mean(best.scores).toFixed(4)})`);
+    best = { weights: { ...prior }, scores };
+  }
+  return best;
+}
+
 /** Weight candidates: multiples of the current weight (weights are scale-free; 0 switches one off). */
 const WEIGHT_FACTORS = [0, 0.5, 2];
 
@@ -205,7 +248,7 @@ export async function fitOnSplit(split: EvalData, { log = () => {} }: FitOptions
   };
 
   let model: SessionModel = { ...DEFAULT_SESSION_MODEL };
-  const weights: Weights = {};
+  let weights: Weights = {};
   for (const component of TUNED_COMPONENTS) weights[component] = DEFAULT_WEIGHTS[component];
   weights.sessionKnn = 1;
   let current = scoresOf(model, weights);
@@ -220,13 +263,15 @@ export async function fitOnSplit(split: EvalData, { log = () => {} }: FitOptions
     return true;
   };
 
-  // The session-kNN constants first (under the built-in weights), then the weights under them.
+  // The session-kNN constants first (under the built-in weights), then the blend to start the
+  // weights from, then the weights one by one.
   for (const [name, candidates] of constantCandidates(split.train.length)) {
     for (const change of candidates) {
       const candidate = { ...model, ...change };
       if (tryCandidate(`${name} ${JSON.stringify(change)}`, candidate, weights)) model = candidate;
     }
   }
+  ({ weights, scores: current } = startingBlend({ weights, scores: current }, (blend) => scoresOf(model, blend), log));
   for (const component of TUNED_COMPONENTS) {
     if (component === 'sessionKnn') continue;
     const value = weights[component]!;
