@@ -149,11 +149,10 @@ for (const head of ['corrupt', 'missing'] as const) {
   });
 }
 
-test('a page that names no head part loads the full bundle alone: no request for a head part, so no 404 in the console', async ({
+// (No console check: the synthetic products' image URLs 404 here; the request log shows it.)
+test('a page that names no head part loads the full bundle alone, with no guessed request (a 404 at a shop without one)', async ({
   page,
 }) => {
-  const errors: string[] = [];
-  page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
   const shop = await open(page, { named: false });
   shop.release();
   await widgetsFilled(page);
@@ -161,5 +160,4 @@ test('a page that names no head part loads the full bundle alone: no request for
   expect(bundle).toMatchObject({ part: 'full', contentHash: bundles.fullHash });
   expect(bundle?.headSkipped).toBeUndefined();
   expect(shop.bundleRequests).toEqual(['/b/shop.vtb']);
-  expect(errors).toEqual([]);
 });
