@@ -1,9 +1,8 @@
 /** `vitrine bundle build`: catalog (+ events, + vectors) → one binary bundle file. */
 import { parseArgs } from 'node:util';
-import { encodeBundle } from '../../shared/bundle/index.ts';
-import { readHeader, readTable } from '../../shared/bundle/table.ts';
 import type { BundleInput } from '../../shared/bundle/types.ts';
-import { writeFileAtomic } from '../atomic-write.ts';
+import { writeBundle } from '../../shared/bundle/writer.ts';
+import { writeFileAtomicWith } from '../atomic-write.ts';
 import type { Command } from '../command.ts';
 import { collectGarbageEarly } from '../heap-growth.ts';
 import { badOption, delimiterOption, integer, parsingOptions } from '../options.ts';
@@ -134,11 +133,9 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
   };
   const { input, skippedRows, events } = buildBundleInput(options);
   const model = await sessionModelOf(input, events, values.model === undefined && fitMode === 'auto', values.model, io);
-  const bytes = encodeBundle(input);
-  // Temporary file + rename: a failed write (a full disk) leaves the previous bundle intact.
-  writeFileAtomic(values.out, bytes);
-  // The section table is all the summary needs (a full inspection would decode every product again).
-  const sections = readTable(bytes, readHeader(bytes));
+  // Section by section into a temporary file, then renamed: the bundle is never whole in memory,
+  // and a failed write (a full disk) leaves the previous bundle intact.
+  const written = writeFileAtomicWith(values.out, (file) => writeBundle(input, file));
   const summary = {
     out: values.out,
     products: input.products.length,
@@ -149,8 +146,8 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
     sessions: input.meta.sourceCounts.sessions ?? 0,
     skippedRows,
     model,
-    sections: sections.map((s) => ({ kind: s.name, bytes: s.length })),
-    bytes: bytes.length,
+    sections: written.sections.map((s) => ({ kind: s.name, bytes: s.length })),
+    bytes: written.length,
     seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
   };
   if (values.json) {
