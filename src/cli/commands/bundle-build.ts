@@ -1,15 +1,13 @@
 /** `vitrine bundle build`: catalog (+ events, + vectors) → one binary bundle file. */
 import { parseArgs } from 'node:util';
-import type { BundleInput } from '../../shared/bundle/types.ts';
 import { writeBundle } from '../../shared/bundle/writer.ts';
 import { writeFileAtomicWith } from '../atomic-write.ts';
 import type { Command } from '../command.ts';
 import { collectGarbageEarly } from '../heap-growth.ts';
 import { badOption, delimiterOption, integer, parsingOptions } from '../options.ts';
-import { DEFAULT_DIM, buildBundleInput, type BuildOptions } from '../bundle-builder/build.ts';
+import { DEFAULT_DIM, assembleInputs, readInputs, type BuildOptions, type ReadInputs } from '../bundle-builder/build.ts';
 import { CATALOG_ALIASES, CATALOG_FIELDS, EVENT_ALIASES, EVENT_FIELDS, parseFieldMapping } from '../bundle-builder/fields.ts';
 import { NO_MODEL, readModelFile } from '../bundle-builder/model-file.ts';
-import type { EventLog } from '../bundle-builder/events.ts';
 import { createProgress } from '../bundle-builder/progress.ts';
 import { DEFAULT_MAX_SESSIONS } from '../bundle-builder/session-index.ts';
 
@@ -131,8 +129,12 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
       io.err(line);
     },
   };
-  const { input, skippedRows, events } = buildBundleInput(options);
-  const model = await sessionModelOf(input, events, values.model === undefined && fitMode === 'auto', values.model, io);
+  const read = readInputs(options);
+  // Fitted before the bundle's own vectors, graphs and session index exist: the fitting builds a
+  // bundle of its own (and loads it into the kernels), and both at once made the build's peak memory.
+  const fit = values.model === undefined && fitMode === 'auto';
+  const { summary: model, fitted } = await sessionModelOf(read, fit, values.model, io);
+  const { input, skippedRows } = assembleInputs({ ...options, ...fitted }, read);
   // Section by section into a temporary file, then renamed: the bundle is never whole in memory,
   // and a failed write (a full disk) leaves the previous bundle intact.
   const written = writeFileAtomicWith(values.out, (file) => writeBundle(input, file));
@@ -168,33 +170,40 @@ function modelFromFile(file: string): Pick<BuildOptions, 'modelWeights' | 'sessi
   return { modelWeights: weights, sessionModel };
 }
 
+interface ModelSummary {
+  source: string;
+  fitted: boolean;
+  seconds: number;
+}
+
 /**
- * Fits the session model into `input` when asked (no --model, --fit auto, an events log), and says
- * where the shipped model came from. A fit that keeps the defaults still ships the sessionModel
- * section, so the bundle itself says why.
+ * Fits the session model when asked (no --model, --fit auto, an events log), and says where the
+ * shipped model came from. A fit that keeps the defaults still ships the sessionModel section, so
+ * the bundle itself says why.
  */
 async function sessionModelOf(
-  input: BundleInput,
-  events: EventLog | undefined,
+  read: ReadInputs,
   fit: boolean,
   file: string | undefined,
   io: BuildIo,
-): Promise<{ source: string; fitted: boolean; seconds: number }> {
-  if (file === NO_MODEL) return { source: 'built-in defaults (--model none)', fitted: false, seconds: 0 };
-  if (file !== undefined) return { source: `model file ${file}`, fitted: false, seconds: 0 };
-  if (!fit) return { source: 'built-in defaults (--fit none)', fitted: false, seconds: 0 };
-  if (!events) return { source: 'built-in defaults (no events log to fit on)', fitted: false, seconds: 0 };
+): Promise<{ summary: ModelSummary; fitted: Pick<BuildOptions, 'sessionModel' | 'modelWeights'> }> {
+  const kept = (source: string) => ({ summary: { source, fitted: false, seconds: 0 }, fitted: {} });
+  if (file === NO_MODEL) return kept('built-in defaults (--model none)');
+  if (file !== undefined) return kept(`model file ${file}`);
+  if (!fit) return kept('built-in defaults (--fit none)');
+  if (!read.events) return kept('built-in defaults (no events log to fit on)');
   // The fitting runs the engine (wasm kernels): loaded only when a build fits.
   const { fitOnEventLog } = await import('../eval/fit.ts');
   const result = await fitOnEventLog(
-    events,
-    input.products.map((p) => p.id),
+    read.events,
+    read.catalog.products.map((p) => p.id),
     { log: io.err },
   );
-  input.sessionModel = result.sessionModel;
-  if (result.weights) input.modelWeights = result.weights;
   const seconds = Number(result.seconds.toFixed(2));
-  return { source: `${result.note} (fitting took ${seconds} s)`, fitted: result.fitted, seconds };
+  return {
+    summary: { source: `${result.note} (fitting took ${seconds} s)`, fitted: result.fitted, seconds },
+    fitted: { sessionModel: result.sessionModel, ...(result.weights ? { modelWeights: result.weights } : {}) },
+  };
 }
 
 function parse(argv: string[]) {
