@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const TEST_APPS = ['preact-ts', 'react-script-tag', 'webpack-ts'] as const;
+export const TEST_APPS = ['preact-ts', 'react-script-tag', 'webpack-ts', 'rollup-ts'] as const;
 const QUIET = ['--no-audit', '--no-fund'];
 
 function run(cwd: string, command: string, args: string[]): string {

@@ -1,7 +1,9 @@
 /**
  * The memory `vitrine bundle build` needs at shop scale (issue 14: a 200,000-product catalog in
- * under 400 MB): generates the synthetic catalog of test/node/cli-synthetic-catalog.ts and builds it
- * in a child process under `/usr/bin/time`, whose maximum resident set size is the number reported.
+ * under 400 MB): generates the synthetic catalog of test/node/cli-synthetic-catalog.ts (and its
+ * events log, 3 events per product) and builds it in a child process under `/usr/bin/time`, whose
+ * maximum resident set size is the number reported: the catalog alone, or with the events (which
+ * add the session graphs, the blend, the session index and the session model's fitting).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -16,13 +18,15 @@ const TIME = '/usr/bin/time';
 
 export interface CliMemory {
   products: number;
+  /** Events in the log given to the build (0: catalog only). */
+  events: number;
   maxRssMb: number;
   budgetMb: number;
   seconds: number;
 }
 
 /** The build's peak memory, or why it could not be measured. */
-export function measureCliMemory(products = CLI_MEMORY_PRODUCTS): CliMemory | string {
+export function measureCliMemory(products = CLI_MEMORY_PRODUCTS, withEvents = false): CliMemory | string {
   if (!existsSync(TIME)) return `${TIME} not found (apt-get install time)`;
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-cli-memory-'));
   try {
@@ -46,13 +50,20 @@ export function measureCliMemory(products = CLI_MEMORY_PRODUCTS): CliMemory | st
         join(dir, 'catalog.csv'),
         '--out',
         join(dir, 'shop.vtb'),
+        ...(withEvents ? ['--events', join(dir, 'events.csv')] : []),
       ],
       { encoding: 'utf8' },
     );
     const seconds = (performance.now() - started) / 1000;
     const rss = /maxrss_kb=(\d+)/.exec(run.stderr);
     if (run.status !== 0 || !rss) return `build failed: ${run.stderr.trim().split('\n').slice(-3).join(' ')}`;
-    return { products, maxRssMb: Math.round(Number(rss[1]) / 1024), budgetMb: CLI_MEMORY_BUDGET_MB, seconds: Number(seconds.toFixed(1)) };
+    return {
+      products,
+      events: withEvents ? products * 3 : 0,
+      maxRssMb: Math.round(Number(rss[1]) / 1024),
+      budgetMb: CLI_MEMORY_BUDGET_MB,
+      seconds: Number(seconds.toFixed(1)),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

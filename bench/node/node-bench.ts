@@ -71,14 +71,18 @@ export async function runNodeBench(options: BenchOptions): Promise<number> {
     else out.note(banditTableLines(banditRows).join('\n'));
   }
   if (options.cliMemory) {
-    const memory = measureCliMemory();
-    if (typeof memory === 'string') out.note(`note: CLI memory skipped: ${memory}`, { note: 'cli memory skipped', reason: memory });
-    else
-      out.note(
-        `\nvitrine bundle build, ${memory.products.toLocaleString('en-US')}-product synthetic catalog: max RSS ${memory.maxRssMb} MB ` +
-          `(${memory.maxRssMb < memory.budgetMb ? 'within' : 'OVER'} the ${memory.budgetMb} MB budget), ${memory.seconds} s`,
-        { cliMemory: memory },
-      );
+    for (const withEvents of [false, true]) {
+      const memory = measureCliMemory(undefined, withEvents);
+      if (typeof memory === 'string') out.note(`note: CLI memory skipped: ${memory}`, { note: 'cli memory skipped', reason: memory });
+      else {
+        const events = memory.events ? ` + ${memory.events.toLocaleString('en-US')} events` : '';
+        out.note(
+          `\nvitrine bundle build, ${memory.products.toLocaleString('en-US')}-product synthetic catalog${events}: max RSS ${memory.maxRssMb} MB ` +
+            `(${memory.maxRssMb < memory.budgetMb ? 'within' : 'OVER'} the ${memory.budgetMb} MB budget), ${memory.seconds} s`,
+          { cliMemory: memory },
+        );
+      }
+    }
   }
   printSizes(out);
   return 0;

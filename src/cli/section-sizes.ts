@@ -4,6 +4,7 @@
  * compressed (gzip -9, as the size measurements in docs/bundle-format.md).
  */
 import { gzipSync } from 'node:zlib';
+import type { BundleSink } from '../shared/bundle/writer.ts';
 
 export interface SectionSize {
   kind: string;
@@ -26,6 +27,25 @@ export function sectionSizes(bytes: Uint8Array, sections: readonly SectionPlace[
     bytes: s.length,
     gzip: gzipSync(bytes.subarray(s.offset, s.offset + s.length), { level: 9 }).length,
   }));
+}
+
+/**
+ * A bundle sink that records the gzip size of each section on its way to `sink`: the writer
+ * appends the header and table first, then one section (with its padding) at a time.
+ */
+export function gzipMeasured(): { sizes: number[]; around(sink: BundleSink): BundleSink } {
+  const sizes: number[] = [];
+  let appended = 0;
+  return {
+    sizes,
+    around: (sink) => ({
+      append(bytes) {
+        if (appended++ > 0) sizes.push(gzipSync(bytes, { level: 9 }).length);
+        sink.append(bytes);
+      },
+      patch: (position, bytes) => sink.patch(position, bytes),
+    }),
+  };
 }
 
 /**

@@ -10,6 +10,8 @@
  *   README "2. npm, in an app" says;
  * - webpack-ts: the same code built by webpack 5 (babel-loader for the TypeScript, checked by `tsc`),
  *   which finds the worker and its .wasm files through its own `new URL(…, import.meta.url)` handling;
+ * - rollup-ts: the same code built by Rollup 4 (node-resolve, Babel, terser, plugin-html), which emits
+ *   them through @web/rollup-plugin-import-meta-assets, the plugin Rollup's users add for such URLs;
  * - react-script-tag: Vite + React, Vitrine's script tag (dist/ from the tarball) and its
  *   `data-vitrine` placeholders rendered by React.
  */
@@ -33,7 +35,7 @@ interface TestApp {
   /**
    * The kernels when every .wasm URL answers a web page: the JavaScript ones, except where the
    * app's Vite inlined the plain build (3 KB, under its 4 KB `assetsInlineLimit`) as a data: URL
-   * (webpack emits every `new URL(…, import.meta.url)` file as a file).
+   * (webpack and Rollup's import-meta-assets plugin emit every `new URL(…, import.meta.url)` file as a file).
    */
   withoutWasmFiles: 'js' | 'wasm';
 }
@@ -47,6 +49,12 @@ const APPS: TestApp[] = [
   },
   {
     name: 'webpack-ts',
+    placements: ['similar', 'for_you'],
+    withoutWasmFiles: 'js',
+    status: (page) => page.evaluate(() => (window as unknown as { vitrineStatus: () => Promise<EngineStatus> }).vitrineStatus()),
+  },
+  {
+    name: 'rollup-ts',
     placements: ['similar', 'for_you'],
     withoutWasmFiles: 'js',
     status: (page) => page.evaluate(() => (window as unknown as { vitrineStatus: () => Promise<EngineStatus> }).vitrineStatus()),

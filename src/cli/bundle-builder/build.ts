@@ -59,6 +59,19 @@ export interface BuildResult {
 }
 
 export function buildBundleInput(options: BuildOptions): BuildResult {
+  return assembleInputs(options, readInputs(options));
+}
+
+/** The input files read: catalog, events (all files as one log), imported vectors. */
+export interface ReadInputs {
+  catalog: ReturnType<typeof loadCatalog>;
+  events: EventLog | undefined;
+  imported: ImportedEmbeddings | undefined;
+  invalid: InvalidRows;
+}
+
+/** Reads the catalog, the events and the imported vectors (first half of `buildBundleInput`). */
+export function readInputs(options: BuildOptions): ReadInputs {
   const { progress, log } = options;
   const invalid = new InvalidRows(options.skipInvalid, log);
 
@@ -74,7 +87,6 @@ export function buildBundleInput(options: BuildOptions): BuildResult {
     delimiter,
     onProgress,
   });
-  const { products } = catalog;
 
   const logs: EventLog[] = [];
   for (const file of options.events) {
@@ -87,6 +99,12 @@ export function buildBundleInput(options: BuildOptions): BuildResult {
   const imported = options.embeddings
     ? importEmbeddings(options.embeddings, catalog.indexById, invalid, { delimiter, warn: log })
     : undefined;
+  return { catalog, events: log_, imported, invalid };
+}
+
+/** Everything derived from the inputs read (second half of `buildBundleInput`). */
+export function assembleInputs(options: BuildOptions, { catalog, events: log_, imported, invalid }: ReadInputs): BuildResult {
+  const { products } = catalog;
   const extraCounts: Record<string, number> = { catalogRows: catalog.rows, skippedRows: invalid.count };
   const input = assembleBundleInput({
     ...options,
@@ -95,7 +113,7 @@ export function buildBundleInput(options: BuildOptions): BuildResult {
     events: log_,
     imported,
     extraCounts,
-    note: log,
+    note: options.log,
   });
   return { input, skippedRows: invalid.count, events: log_, descriptions: catalog.descriptions };
 }

@@ -200,7 +200,7 @@ function checkSkeleton(file: string, skeleton: string): void {
 }
 
 /** Lines of bytes, each ending at LF (the last may not), with its 1-based number. */
-function* lines(input: InputFile, onBytes?: (bytes: number) => void): Generator<{ line: number; text: string }, void, undefined> {
+export function* lines(input: InputFile, onBytes?: (bytes: number) => void): Generator<{ line: number; text: string }, void, undefined> {
   let pending: Buffer | undefined;
   let line = 1;
   for (const chunk of input.chunks(onBytes)) {

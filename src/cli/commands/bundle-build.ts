@@ -2,19 +2,18 @@
 import { rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { encodeBundle } from '../../shared/bundle/index.ts';
+import { writeBundle } from '../../shared/bundle/writer.ts';
 import { headName } from '../../shared/bundle/head-name.ts';
-import { sectionSizes, sizeLines } from '../section-sizes.ts';
-import { readHeader, readTable } from '../../shared/bundle/table.ts';
+import { encodeBundle } from '../../shared/bundle/index.ts';
 import type { BundleInput } from '../../shared/bundle/types.ts';
-import { writeFileAtomic } from '../atomic-write.ts';
+import { gzipMeasured, sizeLines } from '../section-sizes.ts';
+import { writeFileAtomic, writeFileAtomicWith } from '../atomic-write.ts';
 import type { Command } from '../command.ts';
 import { collectGarbageEarly } from '../heap-growth.ts';
 import { badOption, delimiterOption, integer, parsingOptions } from '../options.ts';
-import { DEFAULT_DIM, buildBundleInput, type BuildOptions } from '../bundle-builder/build.ts';
+import { DEFAULT_DIM, assembleInputs, readInputs, type BuildOptions, type ReadInputs } from '../bundle-builder/build.ts';
 import { CATALOG_ALIASES, CATALOG_FIELDS, EVENT_ALIASES, EVENT_FIELDS, parseFieldMapping } from '../bundle-builder/fields.ts';
 import { NO_MODEL, readModelFile } from '../bundle-builder/model-file.ts';
-import type { EventLog } from '../bundle-builder/events.ts';
 import { createProgress } from '../bundle-builder/progress.ts';
 import { DEFAULT_HEAD_PRODUCTS, headBundleInput } from '../bundle-builder/head-part.ts';
 import { DEFAULT_MAX_SESSIONS } from '../bundle-builder/session-index.ts';
@@ -143,14 +142,18 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
     },
   };
   const headProducts = integer('--head-products', values['head-products'] ?? String(DEFAULT_HEAD_PRODUCTS), 0, 1_000_000);
-  const { input, skippedRows, events } = buildBundleInput(options);
-  const model = await sessionModelOf(input, events, values.model === undefined && fitMode === 'auto', values.model, io);
-  const bytes = encodeBundle(input);
-  // Temporary file + rename: a failed write (a full disk) leaves the previous bundle intact.
-  writeFileAtomic(values.out, bytes);
-  const head = writeHead(values.out, input, bytes, headProducts);
-  // The section table is all the summary needs (a full inspection would decode every product again).
-  const sections = readTable(bytes, readHeader(bytes));
+  const read = readInputs(options);
+  // Fitted before the bundle's own vectors, graphs and session index exist: the fitting builds a
+  // bundle of its own (and loads it into the kernels), and both at once made the build's peak memory.
+  const fit = values.model === undefined && fitMode === 'auto';
+  const { summary: model, fitted } = await sessionModelOf(read, fit, values.model, io);
+  const { input, skippedRows } = assembleInputs({ ...options, ...fitted }, read);
+  // Section by section into a temporary file, then renamed: the bundle is never whole in memory,
+  // and a failed write (a full disk) leaves the previous bundle intact. Each section's gzip size is
+  // taken on the way (the visitor's download of it).
+  const measured = gzipMeasured();
+  const written = writeFileAtomicWith(values.out, (file) => writeBundle(input, measured.around(file)));
+  const head = writeHead(values.out, input, written, headProducts);
   const summary = {
     out: values.out,
     products: input.products.length,
@@ -161,12 +164,8 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
     sessions: input.meta.sourceCounts.sessions ?? 0,
     skippedRows,
     model,
-    // The writer's own table: every section lies inside the file.
-    sections: sectionSizes(
-      bytes,
-      sections.map((s) => ({ kind: s.name, offset: s.offset, length: s.length })),
-    )!,
-    bytes: bytes.length,
+    sections: written.sections.map((s, i) => ({ kind: s.name, bytes: s.length, gzip: measured.sizes[i]! })),
+    bytes: written.length,
     head,
     seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
   };
@@ -195,7 +194,7 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
 function writeHead(
   out: string,
   input: BundleInput,
-  full: Uint8Array,
+  full: { checksum: number; length: number },
   maxProducts: number,
 ): { out: string; products: number; bytes: number } | null {
   const file = headName(out);
@@ -203,7 +202,7 @@ function writeHead(
     rmSync(file, { force: true });
     return null;
   }
-  const contentHash = readHeader(full).storedChecksum.toString(16).padStart(8, '0');
+  const contentHash = full.checksum.toString(16).padStart(8, '0');
   const head = headBundleInput(input, { contentHash, bytes: full.length }, maxProducts);
   const bytes = encodeBundle(head);
   writeFileAtomic(file, bytes);
@@ -215,33 +214,40 @@ function modelFromFile(file: string): Pick<BuildOptions, 'modelWeights' | 'sessi
   return { modelWeights: weights, sessionModel };
 }
 
+interface ModelSummary {
+  source: string;
+  fitted: boolean;
+  seconds: number;
+}
+
 /**
- * Fits the session model into `input` when asked (no --model, --fit auto, an events log), and says
- * where the shipped model came from. A fit that keeps the defaults still ships the sessionModel
- * section, so the bundle itself says why.
+ * Fits the session model when asked (no --model, --fit auto, an events log), and says where the
+ * shipped model came from. A fit that keeps the defaults still ships the sessionModel section, so
+ * the bundle itself says why.
  */
 async function sessionModelOf(
-  input: BundleInput,
-  events: EventLog | undefined,
+  read: ReadInputs,
   fit: boolean,
   file: string | undefined,
   io: BuildIo,
-): Promise<{ source: string; fitted: boolean; seconds: number }> {
-  if (file === NO_MODEL) return { source: 'built-in defaults (--model none)', fitted: false, seconds: 0 };
-  if (file !== undefined) return { source: `model file ${file}`, fitted: false, seconds: 0 };
-  if (!fit) return { source: 'built-in defaults (--fit none)', fitted: false, seconds: 0 };
-  if (!events) return { source: 'built-in defaults (no events log to fit on)', fitted: false, seconds: 0 };
+): Promise<{ summary: ModelSummary; fitted: Pick<BuildOptions, 'sessionModel' | 'modelWeights'> }> {
+  const kept = (source: string) => ({ summary: { source, fitted: false, seconds: 0 }, fitted: {} });
+  if (file === NO_MODEL) return kept('built-in defaults (--model none)');
+  if (file !== undefined) return kept(`model file ${file}`);
+  if (!fit) return kept('built-in defaults (--fit none)');
+  if (!read.events) return kept('built-in defaults (no events log to fit on)');
   // The fitting runs the engine (wasm kernels): loaded only when a build fits.
   const { fitOnEventLog } = await import('../eval/fit.ts');
   const result = await fitOnEventLog(
-    events,
-    input.products.map((p) => p.id),
+    read.events,
+    read.catalog.products.map((p) => p.id),
     { log: io.err },
   );
-  input.sessionModel = result.sessionModel;
-  if (result.weights) input.modelWeights = result.weights;
   const seconds = Number(result.seconds.toFixed(2));
-  return { source: `${result.note} (fitting took ${seconds} s)`, fitted: result.fitted, seconds };
+  return {
+    summary: { source: `${result.note} (fitting took ${seconds} s)`, fitted: result.fitted, seconds },
+    fitted: { sessionModel: result.sessionModel, ...(result.weights ? { modelWeights: result.weights } : {}) },
+  };
 }
 
 function parse(argv: string[]) {

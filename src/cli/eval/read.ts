@@ -10,10 +10,11 @@
  */
 import { extname } from 'node:path';
 import { VitrineError, isVitrineError } from '../../shared/errors.ts';
-import { parseCsv, sniffDelimiter } from '../bundle-builder/csv.ts';
+import { csvRows, sniffDelimiter, type CsvRow } from '../bundle-builder/csv.ts';
 import { parseTime } from '../bundle-builder/events.ts';
+import { openInput, type InputFile } from '../bundle-builder/input-file.ts';
 import type { InvalidRows } from '../bundle-builder/invalid-rows.ts';
-import { readText } from '../bundle-builder/records.ts';
+import { lines } from '../bundle-builder/records.ts';
 import type { EvalData, EvalSession } from './types.ts';
 
 export const SESSION_FORMATS = ['session-rec', 'csv', 'jsonl'] as const;
@@ -58,8 +59,9 @@ export function detectSessionFormat(file: string, text: string): SessionFormat {
 }
 
 /**
- * Reads one session log. A bad row goes to `invalid` (which throws unless skipping); an unreadable
- * file throws INPUT_UNREADABLE.
+ * Reads one session log, streaming: 1 MB chunks, row by row (a JSONL line, a CSV record), so memory
+ * holds the sessions, not the file's text. A bad row goes to `invalid` (which throws unless
+ * skipping); an unreadable file throws INPUT_UNREADABLE.
  */
 export function readSessions(
   file: string,
@@ -68,11 +70,16 @@ export function readSessions(
   delimiter?: string,
   warn?: (line: string) => void,
 ): SessionLog {
-  const text = readText(file, warn);
-  const chosen = format ?? detectSessionFormat(file, text);
+  const input = openInput(file, warn);
+  // The format and delimiter come from the first line; `head()` reads at least that.
+  const head = input.head();
+  const chosen = format ?? detectSessionFormat(file, head);
   const builder = new SessionBuilder();
-  if (chosen === 'jsonl') readJsonl(text, file, builder, invalid);
-  else readDelimited(text, file, delimiter ?? (chosen === 'session-rec' ? '\t' : sniffDelimiter(text)), chosen, builder, invalid);
+  if (chosen === 'jsonl') readJsonl(input, builder, invalid);
+  else {
+    const separator = delimiter ?? (chosen === 'session-rec' ? '\t' : sniffDelimiter(head));
+    readDelimited(csvRows(input.chunks(), { delimiter: separator, file, decode: input.decode }), file, chosen, builder, invalid);
+  }
   return builder.finish();
 }
 
@@ -112,17 +119,10 @@ function invalidRow(file: string, line: number, field: string, message: string):
   return new VitrineError('INPUT_INVALID_ROW', `${field}: ${message}`, { file, line, field });
 }
 
-function readDelimited(
-  text: string,
-  file: string,
-  delimiter: string,
-  format: SessionFormat,
-  builder: SessionBuilder,
-  invalid: InvalidRows,
-): void {
-  const rows = parseCsv(text, delimiter, file);
-  const header = rows[0];
-  if (!header) throw new VitrineError('INPUT_UNREADABLE', `${file} is empty`, { file });
+function readDelimited(rows: Iterator<CsvRow>, file: string, format: SessionFormat, builder: SessionBuilder, invalid: InvalidRows): void {
+  const first = rows.next();
+  if (first.done) throw new VitrineError('INPUT_UNREADABLE', `${file} is empty`, { file });
+  const header = first.value;
   const names = header.fields.map((name) => name.trim().toLowerCase());
   const column = (name: Column): number => {
     const index = names.findIndex((n) => (COLUMN_ALIASES[name] as readonly string[]).includes(n));
@@ -141,8 +141,8 @@ function readDelimited(
   const itemCol = column('item');
   const timeCol = column('time');
   const offsetCol = names.indexOf(TIME_OFFSET_COLUMN);
-  for (let r = 1; r < rows.length; r++) {
-    const { line, fields } = rows[r]!;
+  for (let row = rows.next(); !row.done; row = rows.next()) {
+    const { line, fields } = row.value;
     try {
       if (fields.length !== names.length)
         throw invalidRow(file, line, '(columns)', `expected ${names.length} columns, found ${fields.length}`);
@@ -190,12 +190,11 @@ function idText(value: unknown): string | undefined {
   return undefined;
 }
 
-function readJsonl(text: string, file: string, builder: SessionBuilder, invalid: InvalidRows): void {
-  const lines = text.replace(/^\uFEFF/, '').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!.trim();
+function readJsonl(input: InputFile, builder: SessionBuilder, invalid: InvalidRows): void {
+  const { file } = input;
+  for (const { line, text } of lines(input)) {
+    const raw = text.trim();
     if (raw === '') continue;
-    const line = i + 1;
     try {
       let row: unknown;
       try {

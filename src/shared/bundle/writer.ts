@@ -6,7 +6,7 @@
 import { utf8Encoder } from './text-codec.ts';
 import { VitrineError } from '../errors.ts';
 import { buildBrandList, buildCategoryTree } from './catalog-index.ts';
-import { crc32 } from './crc32.ts';
+import { crc32, crc32Update } from './crc32.ts';
 import {
   DTYPE_CODE,
   FORMAT_VERSION,
@@ -152,6 +152,11 @@ export interface EncodeOptions {
 
 /** Serialises `input` into one bundle file (format version 2). Deterministic for a given input. */
 export function encodeBundle(input: BundleInput, options: EncodeOptions = {}): Uint8Array {
+  return assemble(bundleSections(input, options));
+}
+
+/** The sections of `input`'s bundle, checked, each ready to write. */
+function bundleSections(input: BundleInput, options: EncodeOptions): PendingSection[] {
   const graphs = options.graphs ?? 'packed';
   const { products, popularity, embeddings, meta } = input;
   const n = products.length;
@@ -305,7 +310,7 @@ export function encodeBundle(input: BundleInput, options: EncodeOptions = {}): U
   if (input.modelWeights) sections.push(jsonSection('modelWeights', false, input.modelWeights));
   if (input.sessions) sections.push(sessionsSection(input.sessions, n));
   if (input.sessionModel) sections.push(jsonSection('sessionModel', false, input.sessionModel));
-  return assemble(sections);
+  return sections;
 }
 
 /** Lays out header, table and sections (each at a 16-byte boundary, zero padded) and seals the CRC. */
@@ -327,8 +332,8 @@ export interface RawSection {
   write(buffer: ArrayBuffer, offset: number): void;
 }
 
-/** Places raw sections after the header and table and computes the checksum. */
-export function assembleRaw(sections: readonly RawSection[]): Uint8Array {
+/** Where each section starts (16-byte aligned, after header and table) and the file's length. */
+function fileLayout(sections: readonly RawSection[]): { offsets: number[]; fileLength: number } {
   let cursor = align(HEADER_SIZE + sections.length * SECTION_ENTRY_SIZE);
   const offsets = sections.map((s) => {
     const at = cursor;
@@ -339,11 +344,13 @@ export function assembleRaw(sections: readonly RawSection[]): Uint8Array {
   const last = sections.length - 1;
   const fileLength = last >= 0 ? offsets[last]! + sections[last]!.length : cursor;
   if (fileLength > 0xffffffff) fail('header', 'bundle would exceed 4 GiB');
-  // Exactly fileLength: callers may hand `bytes.buffer` on (e.g. transfer it to a worker).
-  const buffer = new ArrayBuffer(fileLength);
-  const bytes = new Uint8Array(buffer);
+  return { offsets, fileLength };
+}
+
+/** Header and section table, checksum field zero, at the start of `buffer`. */
+function writeHeader(buffer: ArrayBuffer, sections: readonly RawSection[], offsets: readonly number[], fileLength: number): void {
   const view = new DataView(buffer);
-  bytes.set(MAGIC, HEADER.magic);
+  new Uint8Array(buffer).set(MAGIC, HEADER.magic);
   view.setUint16(HEADER.version, FORMAT_VERSION, true);
   view.setUint16(HEADER.flags, 0, true);
   view.setUint32(HEADER.sectionCount, sections.length, true);
@@ -354,8 +361,53 @@ export function assembleRaw(sections: readonly RawSection[]): Uint8Array {
     view.setUint32(at + 4, s.flags, true);
     view.setUint32(at + 8, offsets[i]!, true);
     view.setUint32(at + 12, s.length, true);
-    s.write(buffer, offsets[i]!);
   });
-  view.setUint32(HEADER.checksum, crc32(bytes), true);
+}
+
+/** Places raw sections after the header and table and computes the checksum. */
+export function assembleRaw(sections: readonly RawSection[]): Uint8Array {
+  const { offsets, fileLength } = fileLayout(sections);
+  // Exactly fileLength: callers may hand `bytes.buffer` on (e.g. transfer it to a worker).
+  const buffer = new ArrayBuffer(fileLength);
+  const bytes = new Uint8Array(buffer);
+  writeHeader(buffer, sections, offsets, fileLength);
+  sections.forEach((s, i) => s.write(buffer, offsets[i]!));
+  new DataView(buffer).setUint32(HEADER.checksum, crc32(bytes), true);
   return bytes;
+}
+
+/** Where `writeBundle` sends a bundle's bytes: appended in file order, then the checksum patched in. */
+export interface BundleSink {
+  append(bytes: Uint8Array): void;
+  patch(position: number, bytes: Uint8Array): void;
+}
+
+/**
+ * The bytes `encodeBundle` returns, handed to `sink` section by section, so only one section is in
+ * memory besides `input` (the CLI writes a 200,000-product bundle this way). Returns the file's
+ * length and its sections.
+ */
+export function writeBundle(
+  input: BundleInput,
+  sink: BundleSink,
+  options: EncodeOptions = {},
+): { length: number; checksum: number; sections: { name: SectionName; length: number }[] } {
+  const pending = bundleSections(input, options);
+  const sections: RawSection[] = pending.map((s) => ({ kind: SectionKind[s.name], flags: s.required ? SECTION_FLAG_REQUIRED : 0, ...s }));
+  const { offsets, fileLength } = fileLayout(sections);
+  const head = new ArrayBuffer(offsets[0] ?? fileLength);
+  writeHeader(head, sections, offsets, fileLength);
+  let crc = crc32Update(0xffffffff, new Uint8Array(head));
+  sink.append(new Uint8Array(head));
+  sections.forEach((s, i) => {
+    // The section and the zero padding up to the next one.
+    const bytes = new Uint8Array((offsets[i + 1] ?? fileLength) - offsets[i]!);
+    s.write(bytes.buffer, 0);
+    crc = crc32Update(crc, bytes);
+    sink.append(bytes);
+  });
+  const checksum = new Uint8Array(4);
+  new DataView(checksum.buffer).setUint32(0, ~crc >>> 0, true);
+  sink.patch(HEADER.checksum, checksum);
+  return { length: fileLength, checksum: ~crc >>> 0, sections: pending.map((s) => ({ name: s.name, length: s.length })) };
 }
