@@ -29,21 +29,15 @@ export function sectionSizes(bytes: Uint8Array, sections: readonly SectionPlace[
   }));
 }
 
-/**
- * A bundle sink that records the gzip size of each section on its way to `sink`: the writer
- * appends the header and table first, then one section (with its padding) at a time.
- */
+/** `sink`, recording the gzip size of each section the writer passes through it, in order. */
 export function gzipMeasured(): { sizes: number[]; around(sink: BundleSink): BundleSink } {
   const sizes: number[] = [];
-  let appended = 0;
   return {
     sizes,
     around: (sink) => ({
-      append(bytes) {
-        if (appended++ > 0) sizes.push(gzipSync(bytes, { level: 9 }).length);
-        sink.append(bytes);
-      },
+      append: (bytes) => sink.append(bytes),
       patch: (position, bytes) => sink.patch(position, bytes),
+      section: (bytes) => void sizes.push(gzipSync(bytes, { level: 9 }).length),
     }),
   };
 }

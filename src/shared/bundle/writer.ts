@@ -380,6 +380,8 @@ export function assembleRaw(sections: readonly RawSection[]): Uint8Array {
 export interface BundleSink {
   append(bytes: Uint8Array): void;
   patch(position: number, bytes: Uint8Array): void;
+  /** Optional: each section's own bytes (no padding), before they are appended; for size reports. */
+  section?(bytes: Uint8Array): void;
 }
 
 /**
@@ -403,6 +405,7 @@ export function writeBundle(
     // The section and the zero padding up to the next one.
     const bytes = new Uint8Array((offsets[i + 1] ?? fileLength) - offsets[i]!);
     s.write(bytes.buffer, 0);
+    sink.section?.(bytes.subarray(0, s.length));
     crc = crc32Update(crc, bytes);
     sink.append(bytes);
   });
