@@ -53,6 +53,15 @@ function visitor(): VisitorInput {
   return { events: profile.events(), affinities: consent.allows('personalization') ? profile.affinities() : null, now: Date.now() };
 }
 
+/**
+ * A query about the visitor, once a stored profile being opened has been read: a returning
+ * visitor's first widgets then rank by what earlier visits stored, not by an empty session.
+ */
+async function forVisitor<T>(run: () => T): Promise<T> {
+  await profile.read();
+  return engine.complete(run);
+}
+
 const api = {
   /** Loads a bundle: an absolute URL (fetched once, then cached) or its bytes (transfer them in), checked against `integrity` when given. */
   load: (source: string | ArrayBuffer, integrity?: string, maxDownload?: number, head?: string) =>
@@ -60,14 +69,14 @@ const api = {
   /** Stops the latest load (the page stopped waiting for it): its download is aborted, it rejects with an AbortError. */
   abortLoad: () => engine.abortLoad(),
   /** Products similar to `productId` (content + co-visitation + co-purchase), re-ranked for the visitor. */
-  similar: (productId: string, options?: SimilarOptions) => engine.complete(() => engine.similar(productId, options, visitor())),
+  similar: (productId: string, options?: SimilarOptions) => forVisitor(() => engine.similar(productId, options, visitor())),
   /** Recommendations for one placement, each item with its score components and "why". */
-  recommend: (request: RecommendRequest) => engine.complete(() => engine.recommend(request, visitor())),
+  recommend: (request: RecommendRequest) => forVisitor(() => engine.recommend(request, visitor())),
   /** The given products (a search or category page) in this visitor's order. */
   rerank: (productIds: string[], context?: RequestContext, options?: RecommendOptions) =>
-    engine.rerank(productIds, context, options, visitor()),
+    forVisitor(() => engine.rerank(productIds, context, options, visitor())),
   /** Intent (browsing / buying) and buyer type (bargain / premium, brand-loyal / exploring), with the evidence. */
-  traits: () => engine.traits(visitor()),
+  traits: () => forVisitor(() => engine.traits(visitor())),
   /** What is loaded, which kernels run, the last error, where the profile lives. */
   status: (): EngineStatus => ({ ...engine.status(), profile: profile.status() }),
   /**

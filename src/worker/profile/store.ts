@@ -62,6 +62,8 @@ export interface ProfileStore {
   readonly db: IDBPDatabase<ProfileDB> | null;
   /** Personalization consent given: opens IndexedDB and moves the in-memory session into it. */
   enablePersistence(): Promise<void>;
+  /** Settles once a stored profile being opened has been read, or failed to open (bounded by the open's timeout). */
+  read(): Promise<void>;
   /** Personalization revoked: deletes everything persisted (other tabs close first), then memory-only and empty. */
   purge(): Promise<void>;
   export(): Promise<ProfileExport>;
@@ -185,6 +187,10 @@ class Store implements ProfileStore {
     // the deletion's completion opens later.
     this.#opening ??= this.#open().finally(() => (this.#opening = null));
     return this.#opening;
+  }
+
+  read(): Promise<void> {
+    return this.#opening?.catch(() => undefined) ?? Promise.resolve();
   }
 
   async purge(): Promise<void> {
