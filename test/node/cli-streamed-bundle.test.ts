@@ -5,9 +5,12 @@
  * leave the previous bundle as it was.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mulberry32 } from '../../src/shared/random.ts';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { writeFileAtomicWith } from '../../src/cli/atomic-write.ts';
+import { gzipSizesInFile, sectionPlaces } from '../../src/cli/section-sizes.ts';
 import { buildBundleInput } from '../../src/cli/bundle-builder/build.ts';
 import { CATALOG_ALIASES, CATALOG_FIELDS, EVENT_ALIASES, EVENT_FIELDS, parseFieldMapping } from '../../src/cli/bundle-builder/fields.ts';
 import { noProgress } from '../../src/cli/bundle-builder/progress.ts';
@@ -67,6 +70,22 @@ describe('streamed bundle writing', () => {
     expect(input.meta.sourceCounts.events).toBeGreaterThan(0);
     expect(new Uint8Array(readFileSync(out))).toEqual(encodeBundle(input));
     expect(readdirSync(dir)).toEqual(['shop.vtb']);
+  });
+
+  it("should measure each section's gzip size from the written file as gzipSync of the section does", async () => {
+    const file = join(tempDir(), 'shop.vtb');
+    // 3,000 rows × 128 dims of noise: an embeddings section of 1.5 MB, read and compressed in several pieces.
+    const input = makeFixtureInput({ rows: 3000, dim: 128 });
+    const rand = mulberry32(7);
+    if (input.embeddings.dtype === 'f32') for (let i = 0; i < input.embeddings.data.length; i++) input.embeddings.data[i] = rand() - 0.5;
+    const measured = sectionPlaces();
+    const written = writeFileAtomicWith(file, (out) => writeBundle(input, measured.around(out)));
+    const bytes = readFileSync(file);
+    expect(measured.places.map((p) => p.length)).toEqual(written.sections.map((s) => s.length));
+    expect(Math.max(...measured.places.map((p) => p.length))).toBeGreaterThan(1 << 20);
+    const places = [...measured.places, { offset: 0, length: 0 }];
+    const expected = places.map(({ offset, length }) => gzipSync(bytes.subarray(offset, offset + length), { level: 9 }).length);
+    expect(await gzipSizesInFile(file, places)).toEqual(expected);
   });
 
   it('should leave the previous file and no temporary file when the writing fails part-way', () => {

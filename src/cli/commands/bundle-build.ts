@@ -6,7 +6,7 @@ import { writeBundle } from '../../shared/bundle/writer.ts';
 import { headName } from '../../shared/bundle/head-name.ts';
 import { encodeBundle } from '../../shared/bundle/index.ts';
 import type { BundleInput } from '../../shared/bundle/types.ts';
-import { gzipMeasured, sizeLines } from '../section-sizes.ts';
+import { gzipSizesInFile, sectionPlaces, sizeLines } from '../section-sizes.ts';
 import { writeFileAtomic, writeFileAtomicWith } from '../atomic-write.ts';
 import type { Command } from '../command.ts';
 import { collectGarbageEarly } from '../heap-growth.ts';
@@ -149,10 +149,11 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
   const { summary: model, fitted } = await sessionModelOf(read, fit, values.model, io);
   const { input, skippedRows } = assembleInputs({ ...options, ...fitted }, read);
   // Section by section into a temporary file, then renamed: the bundle is never whole in memory,
-  // and a failed write (a full disk) leaves the previous bundle intact. Each section's gzip size is
-  // taken on the way (the visitor's download of it).
-  const measured = gzipMeasured();
+  // and a failed write (a full disk) leaves the previous bundle intact. Each section's gzip size
+  // (the visitor's download of it) is then read back from the file, in pieces.
+  const measured = sectionPlaces();
   const written = writeFileAtomicWith(values.out, (file) => writeBundle(input, measured.around(file)));
+  const gzipSizes = await gzipSizesInFile(values.out, measured.places);
   const head = writeHead(values.out, input, written, headProducts);
   const summary = {
     out: values.out,
@@ -164,7 +165,7 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
     sessions: input.meta.sourceCounts.sessions ?? 0,
     skippedRows,
     model,
-    sections: written.sections.map((s, i) => ({ kind: s.name, bytes: s.length, gzip: measured.sizes[i]! })),
+    sections: written.sections.map((s, i) => ({ kind: s.name, bytes: s.length, gzip: gzipSizes[i]! })),
     bytes: written.length,
     head,
     seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
