@@ -5,7 +5,7 @@
  */
 import type { BundleInput, EmbeddingMatrix, ModelWeights, ProductInput, SessionModel } from '../../shared/bundle/types.ts';
 import { VitrineError } from '../../shared/errors.ts';
-import { loadCatalog } from './catalog.ts';
+import { loadCatalog, type Catalog } from './catalog.ts';
 import { emptyCsr } from './csr.ts';
 import { loadEvents, type EventLog } from './events.ts';
 import type { CatalogField, EventField, FieldMapping } from './fields.ts';
@@ -41,6 +41,8 @@ export interface BuildOptions {
   sessionModel?: SessionModel | undefined;
   /** Forces the separator of CSV/TSV inputs (`--delimiter`); default: sniffed per file. */
   delimiter?: string | undefined;
+  /** See `AssembleOptions.consumeDescriptions` (then `BuildResult.descriptions` is empty). */
+  consumeDescriptions?: boolean | undefined;
   progress: Progress;
   /** Where skipped-row, fallback and warning notes go (stderr in the CLI). */
   log: (line: string) => void;
@@ -64,7 +66,8 @@ export function buildBundleInput(options: BuildOptions): BuildResult {
 
 /** The input files read: catalog, events (all files as one log), imported vectors. */
 export interface ReadInputs {
-  catalog: ReturnType<typeof loadCatalog>;
+  /** The catalog read, without its id → row map (only reading the events and vectors needs it). */
+  catalog: Omit<Catalog, 'indexById'>;
   events: EventLog | undefined;
   imported: ImportedEmbeddings | undefined;
   invalid: InvalidRows;
@@ -99,7 +102,8 @@ export function readInputs(options: BuildOptions): ReadInputs {
   const imported = options.embeddings
     ? importEmbeddings(options.embeddings, catalog.indexById, invalid, { delimiter, warn: log })
     : undefined;
-  return { catalog, events: log_, imported, invalid };
+  const { indexById: _readOnly, ...kept } = catalog;
+  return { catalog: kept, events: log_, imported, invalid };
 }
 
 /** Everything derived from the inputs read (second half of `buildBundleInput`). */
@@ -121,7 +125,13 @@ export function assembleInputs(options: BuildOptions, { catalog, events: log_, i
 /** What `assembleBundleInput` needs once catalog and events are read (the eval builds these itself). */
 export interface AssembleOptions {
   products: ProductInput[];
-  descriptions: readonly string[];
+  descriptions: string[];
+  /**
+   * Empties `descriptions` once the content features are read from it, so that its memory (40 MB
+   * at 200,000 products) is free for the rest of the build: for `bundle build`, which needs the
+   * descriptions no more; `vitrine eval similar` keeps them.
+   */
+  consumeDescriptions?: boolean | undefined;
   events: EventLog | undefined;
   imported?: ImportedEmbeddings | undefined;
   /** Source file named in errors about --dim. */
@@ -163,7 +173,13 @@ export function assembleBundleInput(options: AssembleOptions): BundleInput {
   const dim = imported?.dim ?? options.dim ?? DEFAULT_DIM;
 
   progress.step('content embeddings', n, 'products');
-  const content = contentEmbeddings(products, options.descriptions, { dim, seed: options.seed, onProgress: (d) => progress.update(d) });
+  const { descriptions } = options;
+  const content = contentEmbeddings(products, descriptions, {
+    dim,
+    seed: options.seed,
+    onProgress: (d) => progress.update(d),
+    onFeaturesRead: options.consumeDescriptions ? () => (descriptions.length = 0) : undefined,
+  });
 
   progress.step('session graphs', log_?.count ?? 1, log_ ? 'events' : '');
   const graphs = log_ ? sessionGraphs(log_, n, options.topM, (done) => progress.update(done)) : undefined;

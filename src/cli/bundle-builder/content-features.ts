@@ -79,6 +79,8 @@ export function contentMatrix(
   products: readonly ProductInput[],
   descriptions: readonly string[],
   onProgress?: (done: number) => void,
+  /** Called once every product's features are read, i.e. when `descriptions` is no longer needed. */
+  onFeaturesRead?: () => void,
 ): ContentMatrix {
   const n = products.length;
   // Pass 1: every product's tokens (as vocabulary ids) and weights, and document frequencies.
@@ -112,6 +114,7 @@ export function contentMatrix(
     rowStart[p + 1] = entries;
     if ((p & 1023) === 0) onProgress?.(p);
   }
+  onFeaturesRead?.();
   // Columns: tokens of two or more products, in first-seen order (deterministic).
   const column = new Int32Array(df.length).fill(-1);
   const tokens: string[] = [];

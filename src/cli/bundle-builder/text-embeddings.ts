@@ -23,6 +23,8 @@ export interface ContentEmbeddingOptions {
   seed: number;
   /** Called with the number of products done, for the progress bar. */
   onProgress?: (done: number) => void;
+  /** Called once the descriptions are read (they are not needed after that). */
+  onFeaturesRead?: () => void;
 }
 
 /** Row-major `products.length × dim` matrix of unit-length content vectors. */
@@ -34,7 +36,7 @@ export function contentEmbeddings(
   const { dim, seed } = options;
   const n = products.length;
   // Progress in products: a quarter for the features, half for the SVD's passes, a quarter for the projection.
-  const matrix = contentMatrix(products, descriptions, (done) => options.onProgress?.(done / 4));
+  const matrix = contentMatrix(products, descriptions, (done) => options.onProgress?.(done / 4), options.onFeaturesRead);
   const svd =
     matrix.cols > 0
       ? truncatedSvd(matrix, { rank: dim, seed, onProgress: (share) => options.onProgress?.(n / 4 + (share * n) / 2) })

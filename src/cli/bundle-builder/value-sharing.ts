@@ -7,6 +7,12 @@
  */
 import type { ProductInput, VariantInput } from '../../shared/bundle/types.ts';
 
+/**
+ * The attributes of every product that has none (most catalogs' products): one object instead of
+ * an empty one each (11 MB at 200,000 products). Frozen, as it is shared.
+ */
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze({});
+
 /** Longer strings are rarely repeated (titles, URLs) and are kept as they are. */
 const MAX_SHARED_LENGTH = 64;
 
@@ -20,7 +26,9 @@ export class ValueSharing {
     product.brand = this.text(product.brand);
     product.currency = this.text(product.currency);
     product.category = this.path(product.category);
-    for (const key of Object.keys(product.attributes)) product.attributes[key] = this.text(product.attributes[key]!);
+    const keys = Object.keys(product.attributes);
+    if (keys.length === 0) product.attributes = NO_ATTRIBUTES;
+    for (const key of keys) product.attributes[key] = this.text(product.attributes[key]!);
     product.variants = this.variants(product.variants);
     return product;
   }

@@ -147,7 +147,7 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
   // bundle of its own (and loads it into the kernels), and both at once made the build's peak memory.
   const fit = values.model === undefined && fitMode === 'auto';
   const { summary: model, fitted } = await sessionModelOf(read, fit, values.model, io);
-  const { input, skippedRows } = assembleInputs({ ...options, ...fitted }, read);
+  const { input, skippedRows } = assembleInputs({ ...options, ...fitted, consumeDescriptions: true }, read);
   // Section by section into a temporary file, then renamed: the bundle is never whole in memory,
   // and a failed write (a full disk) leaves the previous bundle intact. Each section's gzip size
   // (the visitor's download of it) is then read back from the file, in pieces.
