@@ -216,6 +216,15 @@ describe('fitting guard', () => {
     expect(predictionsIn(folds[0]!.test) + predictionsIn(folds[1]!.test)).toBe(TARGET_VALIDATION_PREDICTIONS);
   });
 
+  it('should validate a large catalog on one window, widened up to half the log', () => {
+    // One fold (what a catalog above `TWO_FOLDS_MAX_ITEMS` items gets): 10% = 100 sessions (200 predictions), widened
+    // to 30%, 40%, then 50% = 500 sessions (1000 predictions).
+    const [only, ...rest] = validationFolds(spacedSessions(1000, 3600), 1);
+    expect(rest).toEqual([]);
+    expect([only!.train.length, only!.test.length]).toEqual([500, 500]);
+    expect(predictionsIn(only!.test)).toBe(TARGET_VALIDATION_PREDICTIONS);
+  });
+
   it('should accept only a gain beyond the noise of the paired predictions', () => {
     const current = Float64Array.from({ length: 400 }, (_, i) => (i % 3 === 0 ? 1.5 : 0));
     // Two predictions of 400 better: a mean gain, but within noise.

@@ -45,13 +45,20 @@ const SAMPLE = { min: 200, max: 3000, work: 15_000_000 } as const;
 /** The list length scored. */
 const K = 20;
 /**
- * Validation window (each of the two folds): the sessions ending in the last day, but at least 10%
- * and at most 20% of them; when the two folds hold too few predictions, 25% each (a sparse log drops
- * most validation events, whose products the earlier sessions never show).
+ * Validation window (each fold's): the sessions ending in the last day, but at least 10% and at most
+ * 20% of them; when the folds hold too few predictions, wider, up to half the log in all (a sparse
+ * log drops most validation events, whose products the earlier sessions never show).
  */
 const VALIDATION_DAYS = 1;
 const VALIDATION_SHARE = [0.1, 0.2] as const;
-const WIDER_SHARES = [0.25] as const;
+const WIDER_SHARES: Record<FoldCount, readonly number[]> = { 1: [0.3, 0.4, 0.5], 2: [0.25] };
+type FoldCount = 1 | 2;
+/**
+ * Above this many items, one fold (the latest window): there the sample is at its floor (a few
+ * hundred predictions, too few to split), and a second training bundle would cost the build about
+ * 90 MB at 100k products (measured), memory a large catalog's build cannot spare.
+ */
+export const TWO_FOLDS_MAX_ITEMS = SAMPLE.work / SAMPLE.min;
 
 export interface FitResult {
   /** The constants to ship (the defaults when not fitted), with a note saying how they came. */
@@ -142,13 +149,14 @@ export interface Fold {
 
 /**
  * The time folds fitting validates on (rolling origin): the last `count` sessions validate a model
- * trained on everything before them, and the `count` sessions before those validate one trained on
- * everything before them. A constant is kept only when it helps across both periods, not in the one
- * week that happened to come last (the false positives of a single window,
+ * trained on everything before them, and (two folds) the `count` sessions before those validate one
+ * trained on everything before them. With two, a constant is kept only when it helps across both
+ * periods, not in the one week that happened to come last (the false positives of a single window,
  * docs/eval/fitting-results.md).
  */
-function twoFolds(train: readonly EvalSession[], count: number): Fold[] {
+function consecutiveFolds(train: readonly EvalSession[], count: number, folds: FoldCount): Fold[] {
   const recent = splitByTime<number, EvalSession>(train, { sessions: count });
+  if (folds === 1) return [{ train: recent.train, test: recent.test }];
   const earlier = train.filter((session) => endTime(session) < recent.splitTime);
   const before = splitByTime<number, EvalSession>(earlier, { sessions: count });
   return [
@@ -158,19 +166,20 @@ function twoFolds(train: readonly EvalSession[], count: number): Fold[] {
 }
 
 /**
- * The folds fitting validates on: the usual window, widened while the two folds together hold
- * fewer than `TARGET_VALIDATION_PREDICTIONS` predictions. More validation data buys a paired test
- * that can tell real gains from noise; the training part it costs matters less than fitting nothing.
+ * The folds fitting validates on (two, or one for a catalog above `TWO_FOLDS_MAX_ITEMS`): the usual
+ * window, widened while the folds together hold fewer than `TARGET_VALIDATION_PREDICTIONS`
+ * predictions. More validation data buys a paired test that can tell real gains from noise; the
+ * training part it costs matters less than fitting nothing.
  */
-export function validationFolds(train: readonly EvalSession[]): Fold[] {
+export function validationFolds(train: readonly EvalSession[], folds: FoldCount = 2): Fold[] {
   const usual = validationSessionCount(train);
-  const counts = [usual, ...WIDER_SHARES.map((share) => Math.round(train.length * share)).filter((count) => count > usual)];
-  let folds = twoFolds(train, counts[0]!);
+  const counts = [usual, ...WIDER_SHARES[folds].map((share) => Math.round(train.length * share)).filter((count) => count > usual)];
+  let result = consecutiveFolds(train, counts[0]!, folds);
   for (const count of counts.slice(1)) {
-    if (predictionsOfFolds(folds) >= TARGET_VALIDATION_PREDICTIONS) break;
-    folds = twoFolds(train, count);
+    if (predictionsOfFolds(result) >= TARGET_VALIDATION_PREDICTIONS) break;
+    result = consecutiveFolds(train, count, folds);
   }
-  return folds;
+  return result;
 }
 
 function predictionsOfFolds(folds: readonly Fold[]): number {
@@ -418,7 +427,7 @@ function defaultsKept(reason: string, validationPredictions: number, started: nu
  */
 export async function fitOnTrain(itemIds: string[], train: readonly EvalSession[], options: FitOptions = {}): Promise<FitResult> {
   const started = performance.now();
-  const folds = validationFolds(train);
+  const folds = validationFolds(train, itemIds.length > TWO_FOLDS_MAX_ITEMS ? 1 : 2);
   const predictions = predictionsOfFolds(folds);
   if (predictions < MIN_VALIDATION_PREDICTIONS) {
     const sessions = folds.reduce((sum, fold) => sum + fold.test.length, 0);
