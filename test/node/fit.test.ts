@@ -8,9 +8,11 @@ import {
   fitOnTrain,
   MIN_VALIDATION_PREDICTIONS,
   pairedGain,
+  searchModel,
+  type FoldScorer,
   startingBlend,
   TARGET_VALIDATION_PREDICTIONS,
-  validationSplit,
+  validationFolds,
 } from '../../src/cli/eval/fit.ts';
 import { createSessionKnnBaseline } from '../../src/cli/eval/session-knn-baselines.ts';
 import { splitByTime, type TimedSession } from '../../src/cli/eval/time-split.ts';
@@ -25,6 +27,15 @@ const DAY = 86_400;
 
 function mean(values: Float64Array): number {
   return values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+
+/** `count` sessions of 3 views, one starting every `gap` seconds, over 5 items (every item seen early). */
+function spacedSessions(count: number, gap: number): EvalSession[] {
+  return Array.from({ length: count }, (_, s) => ({
+    id: `s${s}`,
+    items: [s % 5, (s + 1) % 5, (s + 2) % 5],
+    times: [s * gap, s * gap + 10, s * gap + 20],
+  }));
 }
 
 function session(id: string, items: string[], start: number): TimedSession<string> {
@@ -178,30 +189,40 @@ describe('fitting guard', () => {
     }
   });
 
-  /** `count` sessions of 3 views, one starting every `gap` seconds, over 5 items (every item seen early). */
-  function spacedSessions(count: number, gap: number): EvalSession[] {
-    return Array.from({ length: count }, (_, s) => ({
-      id: `s${s}`,
-      items: [s % 5, (s + 1) % 5, (s + 2) % 5],
-      times: [s * gap, s * gap + 10, s * gap + 20],
-    }));
-  }
+  const predictionsIn = (sessions: readonly EvalSession[]) => sessions.reduce((sum, s) => sum + s.items.length - 1, 0);
+  const starts = (sessions: readonly EvalSession[]) => sessions.map((s) => s.times[0]!);
 
-  it('should widen the validation window of a sparse log until it holds enough predictions', () => {
-    // One session an hour over 41 days: the last day is 24 sessions, clamped up to 10% = 100 (200
-    // predictions); the window widens to 30%, 40%, then 50% = 500 sessions (1000 predictions).
-    const split = validationSplit(spacedSessions(1000, 3600));
-    expect(split.test).toHaveLength(500);
-    expect(split.train).toHaveLength(500);
-    expect(split.test.reduce((sum, s) => sum + s.items.length - 1, 0)).toBe(TARGET_VALIDATION_PREDICTIONS);
-    // The validation part is still the latest sessions.
-    expect(Math.min(...split.test.map((s) => s.times[0]!))).toBeGreaterThan(Math.max(...split.train.map((s) => s.times[0]!)));
+  it('should validate on two consecutive windows, each after its own training part', () => {
+    // One session a minute: the last day holds all 3000; each window is at its 20% cap (600 sessions).
+    const [recent, before] = validationFolds(spacedSessions(3000, 60));
+    expect(recent!.test).toHaveLength(600);
+    expect(recent!.train).toHaveLength(2400);
+    expect(before!.test).toHaveLength(600);
+    expect(before!.train).toHaveLength(1800);
+    // Each validation part is later than its training part; the earlier one ends where the recent one starts.
+    expect(Math.min(...starts(recent!.test))).toBeGreaterThan(Math.max(...starts(recent!.train)));
+    expect(Math.min(...starts(before!.test))).toBeGreaterThan(Math.max(...starts(before!.train)));
+    expect(Math.min(...starts(recent!.test))).toBeGreaterThan(Math.max(...starts(before!.test)));
   });
 
-  it('should keep the usual window when it already holds enough predictions', () => {
-    // One session a minute: the last day holds all 3000; the window stays at its 20% cap (600 sessions, 1200 predictions).
-    const split = validationSplit(spacedSessions(3000, 60));
-    expect(split.test).toHaveLength(600);
+  it('should widen the windows of a sparse log until they hold enough predictions', () => {
+    // One session an hour over 41 days: the last day is 24 sessions, clamped up to 10% = 100 (200
+    // predictions per window); the windows widen to 25% = 250 sessions each (1000 predictions together).
+    const folds = validationFolds(spacedSessions(1000, 3600));
+    expect(folds.map((fold) => [fold.train.length, fold.test.length])).toEqual([
+      [750, 250],
+      [500, 250],
+    ]);
+    expect(predictionsIn(folds[0]!.test) + predictionsIn(folds[1]!.test)).toBe(TARGET_VALIDATION_PREDICTIONS);
+  });
+
+  it('should validate a large catalog on one window, widened up to half the log', () => {
+    // One fold (what a catalog above `TWO_FOLDS_MAX_ITEMS` items gets): 10% = 100 sessions (200 predictions), widened
+    // to 30%, 40%, then 50% = 500 sessions (1000 predictions).
+    const [only, ...rest] = validationFolds(spacedSessions(1000, 3600), 1);
+    expect(rest).toEqual([]);
+    expect([only!.train.length, only!.test.length]).toEqual([500, 500]);
+    expect(predictionsIn(only!.test)).toBe(TARGET_VALIDATION_PREDICTIONS);
   });
 
   it('should accept only a gain beyond the noise of the paired predictions', () => {
@@ -215,6 +236,55 @@ describe('fitting guard', () => {
     const better = current.map((v, i) => (i % 10 === 1 ? 2 : v));
     expect(pairedGain(better, current).significant).toBe(true);
     expect(pairedGain(current, better).significant).toBe(false);
+  });
+});
+
+describe('fitting on two time folds', () => {
+  /** 1,000 predictions per fold: every other one a hit at rank 1 (score 2) under the defaults. */
+  const baseline = () => Float64Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? 2 : 0));
+  /** λ_spw = 4 turns 150 misses into hits in the recent fold and 150 hits into misses in the earlier one. */
+  const helpsRecentOnly: FoldScorer = (model) => {
+    const recent = baseline();
+    const earlier = baseline();
+    if (model.spw === 4) {
+      for (let k = 0; k < 150; k++) {
+        recent[2 * k + 1] = 2;
+        earlier[2 * k] = 0;
+      }
+    }
+    return [recent, earlier];
+  };
+
+  it('should keep a change that helps the latest window alone', () => {
+    const lines: string[] = [];
+    const recentOnly = searchModel(
+      (model, weights) => helpsRecentOnly(model, weights).slice(0, 1),
+      2000,
+      (line) => lines.push(line),
+    );
+    expect(recentOnly.model.spw).toBe(4);
+    expect(recentOnly.after - recentOnly.before).toBeCloseTo(0.3, 6);
+    expect(lines).toContainEqual(expect.stringMatching(/^fit: spw \{"spw":4\} \+0\.3000/));
+  });
+
+  it('should refuse a change whose gain in one window is a loss in the other', () => {
+    const lines: string[] = [];
+    const both = searchModel(helpsRecentOnly, 2000, (line) => lines.push(line));
+    expect(both.model).toEqual(DEFAULT_SESSION_MODEL);
+    expect(both.after).toBe(both.before);
+    expect(lines).toEqual([]);
+    // Every constant and weight was still tried: the refusal is the pooled test's, not a skipped search.
+    expect(both.evaluations).toBeGreaterThan(30);
+  });
+
+  it('should report the predictions of both folds and name them in the note', async () => {
+    // 500 sessions of 3 views, one an hour: the last day (24 sessions) is clamped up to 10% = 50 per
+    // window, 200 predictions in both: too few, so the windows widen to 25% = 125 sessions each.
+    const train = spacedSessions(500, 3600);
+    const result = await fitOnTrain(['a', 'b', 'c', 'd', 'e'], train);
+    expect(result.fitted).toBe(true);
+    expect(result.validationPredictions).toBe(MIN_VALIDATION_PREDICTIONS);
+    expect(result.note).toMatch(/^fitted on 375 and 250 sessions, validated on the next 125 and 125 \(500 of 500 predictions\)/);
   });
 });
 

@@ -1,12 +1,15 @@
 /**
- * Fits the session model per shop, on its own log only: the last sessions by time become a
- * validation part (session-rec style, `time-split.ts`), and the session-kNN constants, then the
+ * Fits the session model per shop, on its own log only: the last sessions by time validate
+ * (session-rec style, `time-split.ts`), in two folds (the latest window after everything before it,
+ * the window before that after everything before it), and the session-kNN constants, then the
  * weights that combine the `for_you` components, are chosen by how well they predict each next
- * validation event (HR@20 + MRR@20 per prediction).
+ * validation event (HR@20 + MRR@20 per prediction). What is chosen ships with the whole log's
+ * session index (choose on the folds, refit on everything).
  *
  * Against overfitting a small validation part:
- * - a window that grows (up to half the log) until it holds `TARGET_VALIDATION_PREDICTIONS`, so a
- *   small shop's log is still fitted on enough predictions;
+ * - two folds, pooled: a change that suits only the period that happened to come last is not kept;
+ * - windows that grow (to a quarter of the log each) until they hold `TARGET_VALIDATION_PREDICTIONS`,
+ *   so a small shop's log is still fitted on enough predictions;
  * - a guard: fewer than `MIN_VALIDATION_PREDICTIONS` predictions even then → the published defaults, said so;
  * - a change is kept only when its paired gain over the current choice exceeds `Z` standard errors
  *   (the same predictions scored both ways, so the noise of which sessions happened to be sampled
@@ -19,7 +22,7 @@ import { DEFAULT_SESSION_MODEL } from '../../shared/bundle/session-model.ts';
 import type { ModelWeights, SessionModel } from '../../shared/bundle/types.ts';
 import { mulberry32 } from '../../shared/random.ts';
 import { DEFAULT_WEIGHTS } from '../../worker/components/index.ts';
-import { createLoadedBundle } from '../../worker/loaded-bundle.ts';
+import { createLoadedBundle, type LoadedBundle } from '../../worker/loaded-bundle.ts';
 import type { EventLog } from '../bundle-builder/events.ts';
 import { sessionOrder } from '../bundle-builder/sessions.ts';
 import { endTime, splitByTime } from './time-split.ts';
@@ -42,13 +45,20 @@ const SAMPLE = { min: 200, max: 3000, work: 15_000_000 } as const;
 /** The list length scored. */
 const K = 20;
 /**
- * Validation part: the sessions ending in the last day, but at least 10% and at most 20% of them;
- * when that holds too few predictions, the last 30%, 40% or 50% (a sparse log drops most validation
- * events, whose products the earlier sessions never show).
+ * Validation window (each fold's): the sessions ending in the last day, but at least 10% and at most
+ * 20% of them; when the folds hold too few predictions, wider, up to half the log in all (a sparse
+ * log drops most validation events, whose products the earlier sessions never show).
  */
 const VALIDATION_DAYS = 1;
 const VALIDATION_SHARE = [0.1, 0.2] as const;
-const WIDER_SHARES = [0.3, 0.4, 0.5] as const;
+const WIDER_SHARES: Record<FoldCount, readonly number[]> = { 1: [0.3, 0.4, 0.5], 2: [0.25] };
+type FoldCount = 1 | 2;
+/**
+ * Above this many items, one fold (the latest window): there the sample is at its floor (a few
+ * hundred predictions, too few to split), and a second training bundle would cost the build about
+ * 90 MB at 100k products (measured), memory a large catalog's build cannot spare.
+ */
+export const TWO_FOLDS_MAX_ITEMS = SAMPLE.work / SAMPLE.min;
 
 export interface FitResult {
   /** The constants to ship (the defaults when not fitted), with a note saying how they came. */
@@ -131,20 +141,49 @@ export function validationSessionCount(train: readonly EvalSession[]): number {
   return Math.round(Math.min(Math.max(lastDay, train.length * low), train.length * high));
 }
 
+/** A training part and the validation sessions that follow it in time. */
+export interface Fold {
+  train: EvalSession[];
+  test: EvalSession[];
+}
+
 /**
- * The time split fitting validates on: the usual window, widened while it holds fewer than
- * `TARGET_VALIDATION_PREDICTIONS` predictions. More validation data buys a paired test that can
- * tell real gains from noise; the training part it costs matters less than fitting nothing.
+ * The time folds fitting validates on (rolling origin): the last `count` sessions validate a model
+ * trained on everything before them, and (two folds) the `count` sessions before those validate one
+ * trained on everything before them. With two, a constant is kept only when it helps across both
+ * periods, not in the one week that happened to come last (the false positives of a single window,
+ * docs/eval/fitting-results.md).
  */
-export function validationSplit(train: readonly EvalSession[]): { train: EvalSession[]; test: EvalSession[] } {
+function consecutiveFolds(train: readonly EvalSession[], count: number, folds: FoldCount): Fold[] {
+  const recent = splitByTime<number, EvalSession>(train, { sessions: count });
+  if (folds === 1) return [{ train: recent.train, test: recent.test }];
+  const earlier = train.filter((session) => endTime(session) < recent.splitTime);
+  const before = splitByTime<number, EvalSession>(earlier, { sessions: count });
+  return [
+    { train: recent.train, test: recent.test },
+    { train: before.train, test: before.test },
+  ];
+}
+
+/**
+ * The folds fitting validates on (two, or one for a catalog above `TWO_FOLDS_MAX_ITEMS`): the usual
+ * window, widened while the folds together hold fewer than `TARGET_VALIDATION_PREDICTIONS`
+ * predictions. More validation data buys a paired test that can tell real gains from noise; the
+ * training part it costs matters less than fitting nothing.
+ */
+export function validationFolds(train: readonly EvalSession[], folds: FoldCount = 2): Fold[] {
   const usual = validationSessionCount(train);
-  const counts = [usual, ...WIDER_SHARES.map((share) => Math.round(train.length * share)).filter((count) => count > usual)];
-  let split = splitByTime<number, EvalSession>(train, { sessions: counts[0]! });
-  for (const sessions of counts.slice(1)) {
-    if (predictionsOf(split.test).length >= TARGET_VALIDATION_PREDICTIONS) break;
-    split = splitByTime<number, EvalSession>(train, { sessions });
+  const counts = [usual, ...WIDER_SHARES[folds].map((share) => Math.round(train.length * share)).filter((count) => count > usual)];
+  let result = consecutiveFolds(train, counts[0]!, folds);
+  for (const count of counts.slice(1)) {
+    if (predictionsOfFolds(result) >= TARGET_VALIDATION_PREDICTIONS) break;
+    result = consecutiveFolds(train, count, folds);
   }
-  return split;
+  return result;
+}
+
+function predictionsOfFolds(folds: readonly Fold[]): number {
+  return folds.reduce((sum, fold) => sum + predictionsOf(fold.test).length, 0);
 }
 
 /** Candidate values per constant: a few around the published defaults, in the units of each. */
@@ -225,28 +264,59 @@ export interface FitOptions {
  * (the whole engine). No guard here: `fitOnTrain` applies it; `vitrine eval --tune` calls this with
  * a split the user made.
  */
-export async function fitOnSplit(split: EvalData, { log = () => {} }: FitOptions = {}): Promise<FitResult> {
-  const started = performance.now();
-  const all = predictionsOf(split.test);
-  const predictions = sample(all, sampleSize(split.itemIds.length));
-  const base = await trainingBundle(split);
+export function fitOnSplit(split: EvalData, options: FitOptions = {}): Promise<FitResult> {
+  return fitOnFolds(split.itemIds, [{ train: split.train, test: split.test }], options);
+}
+
+/** "fitted on 900 sessions, validated on the next 100", or "... on 900 and 800 sessions, ... the next 100 and 100" for two folds. */
+function describeFolds(folds: readonly Fold[]): string {
+  const list = (counts: number[]) => (counts.length === 1 ? String(counts[0]) : `${counts.slice(0, -1).join(', ')} and ${counts.at(-1)}`);
+  const trained = list(folds.map((fold) => fold.train.length));
+  const validated = list(folds.map((fold) => fold.test.length));
+  return `fitted on ${trained} sessions, validated on the next ${validated}`;
+}
+
+/** One fold's training bundle and the predictions of it that are scored. */
+interface ScoredFold {
+  base: LoadedBundle;
+  loaded: LoadedBundle;
+  predictions: Prediction[];
+}
+
+/** A candidate's HR@20 + MRR@20 per sampled validation prediction, one array per fold. */
+export type FoldScorer = (model: SessionModel, weights: Weights) => Float64Array[];
+
+export interface SearchResult {
+  model: SessionModel;
+  weights: Weights;
+  /** Mean HR@20 + MRR@20 over all folds' predictions, defaults → chosen. */
+  before: number;
+  after: number;
+  evaluations: number;
+}
+
+/** The folds' scores as one paired sample: a gain in one period offset by a loss in the other is no gain. */
+function pooled(scores: readonly Float64Array[]): Float64Array {
+  const all = new Float64Array(scores.reduce((sum, fold) => sum + fold.length, 0));
+  let at = 0;
+  for (const fold of scores) {
+    all.set(fold, at);
+    at += fold.length;
+  }
+  return all;
+}
+
+/**
+ * The search: the session-kNN constants first (under the built-in weights), then the blend to start
+ * the weights from, then the weights one by one; each change kept only when its paired gain over
+ * the current choice, pooled over the folds, is beyond `Z` standard errors.
+ */
+export function searchModel(scoreFolds: FoldScorer, trainSessions: number, log: (line: string) => void = () => {}): SearchResult {
   let evaluations = 0;
-  /** HR@20 + MRR@20 per sampled prediction of the engine's `for_you` under these constants and weights. */
-  let loaded = base;
   const scoresOf = (model: SessionModel, weights: Weights): Float64Array => {
     evaluations++;
-    // A new session model needs its own kNN index (one per loaded bundle); weights alone do not.
-    if (loaded.bundle.sessionModel !== model) loaded = createLoadedBundle({ ...base.bundle, sessionModel: model }, base.kernels);
-    const predictor = loadedModel(loaded, split.itemIds, weights);
-    return Float64Array.from(predictions, ({ session, at }) => {
-      const list = predictor.predict(session.items.slice(0, at), session.times.slice(0, at), K);
-      const target = session.items[at]!;
-      let rank = 0;
-      for (let r = 0; r < list.length && rank === 0; r++) if (list[r] === target) rank = r + 1;
-      return score(rank);
-    });
+    return pooled(scoreFolds(model, weights));
   };
-
   let model: SessionModel = { ...DEFAULT_SESSION_MODEL };
   let weights: Weights = {};
   for (const component of TUNED_COMPONENTS) weights[component] = DEFAULT_WEIGHTS[component];
@@ -263,9 +333,7 @@ export async function fitOnSplit(split: EvalData, { log = () => {} }: FitOptions
     return true;
   };
 
-  // The session-kNN constants first (under the built-in weights), then the blend to start the
-  // weights from, then the weights one by one.
-  for (const [name, candidates] of constantCandidates(split.train.length)) {
+  for (const [name, candidates] of constantCandidates(trainSessions)) {
     for (const change of candidates) {
       const candidate = { ...model, ...change };
       if (tryCandidate(`${name} ${JSON.stringify(change)}`, candidate, weights)) model = candidate;
@@ -285,16 +353,52 @@ export async function fitOnSplit(split: EvalData, { log = () => {} }: FitOptions
       }
     }
   }
-  const after = mean(current);
+  return { model, weights, before, after: mean(current), evaluations };
+}
+
+/**
+ * Fits on `folds` (each a training part and the validation sessions after it): every candidate is
+ * scored on the predictions of all folds together, so its paired gain must hold across them.
+ */
+export async function fitOnFolds(itemIds: string[], folds: readonly Fold[], { log = () => {} }: FitOptions = {}): Promise<FitResult> {
+  const started = performance.now();
+  const all = folds.map((fold) => predictionsOf(fold.test));
+  const available = all.reduce((sum, predictions) => sum + predictions.length, 0);
+  // One budget for all folds, shared in proportion to the predictions each holds.
+  const budget = sampleSize(itemIds.length);
+  const scored: ScoredFold[] = [];
+  for (const [f, fold] of folds.entries()) {
+    const base = await trainingBundle({ itemIds, train: fold.train, test: fold.test });
+    const share = available > budget ? Math.round((budget * all[f]!.length) / available) : all[f]!.length;
+    scored.push({ base, loaded: base, predictions: sample(all[f]!, share, f + 1) });
+  }
+  const sampled = scored.reduce((sum, fold) => sum + fold.predictions.length, 0);
+  /** HR@20 + MRR@20 per sampled prediction of each fold, of the engine's `for_you` under these constants and weights. */
+  const scoresOf: FoldScorer = (model, weights) =>
+    scored.map((fold) => {
+      // A new session model needs its own kNN index (one per loaded bundle); weights alone do not.
+      if (fold.loaded.bundle.sessionModel !== model) {
+        fold.loaded = createLoadedBundle({ ...fold.base.bundle, sessionModel: model }, fold.base.kernels);
+      }
+      const predictor = loadedModel(fold.loaded, itemIds, weights);
+      return Float64Array.from(fold.predictions, ({ session, at }) => {
+        const list = predictor.predict(session.items.slice(0, at), session.times.slice(0, at), K);
+        const target = session.items[at]!;
+        let rank = 0;
+        for (let r = 0; r < list.length && rank === 0; r++) if (list[r] === target) rank = r + 1;
+        return score(rank);
+      });
+    });
+  const { model, weights, before, after, evaluations } = searchModel(scoresOf, folds[0]!.train.length, log);
   const seconds = (performance.now() - started) / 1000;
-  const note = `fitted on ${split.train.length} sessions, validated on the next ${split.test.length} (${predictions.length} of ${all.length} predictions); HR@20 + MRR@20 ${before.toFixed(4)} → ${after.toFixed(4)} in ${evaluations} evaluations`;
+  const note = `${describeFolds(folds)} (${sampled} of ${available} predictions); HR@20 + MRR@20 ${before.toFixed(4)} → ${after.toFixed(4)} in ${evaluations} evaluations`;
   log(`fit: ${note} (${seconds.toFixed(1)} s)`);
   return {
     sessionModel: { ...model, note },
     weights: weights as ModelWeights,
     fitted: true,
     note,
-    validationPredictions: all.length,
+    validationPredictions: available,
     scoreBefore: before,
     scoreAfter: after,
     seconds,
@@ -317,22 +421,23 @@ function defaultsKept(reason: string, validationPredictions: number, started: nu
 }
 
 /**
- * Fits on a training log alone: its last sessions by time validate (`validationSplit`),
+ * Fits on a training log alone: its last sessions by time validate, in two folds (`validationFolds`),
  * items they hold that the earlier sessions never show are dropped, then sessions shorter than 2.
  * Too few validation predictions → the defaults, and the note says why.
  */
 export async function fitOnTrain(itemIds: string[], train: readonly EvalSession[], options: FitOptions = {}): Promise<FitResult> {
   const started = performance.now();
-  const split = validationSplit(train);
-  const predictions = predictionsOf(split.test).length;
+  const folds = validationFolds(train, itemIds.length > TWO_FOLDS_MAX_ITEMS ? 1 : 2);
+  const predictions = predictionsOfFolds(folds);
   if (predictions < MIN_VALIDATION_PREDICTIONS) {
+    const sessions = folds.reduce((sum, fold) => sum + fold.test.length, 0);
     return defaultsKept(
-      `only ${predictions} validation predictions in the last ${split.test.length} sessions (fitting needs ${MIN_VALIDATION_PREDICTIONS})`,
+      `only ${predictions} validation predictions in the last ${sessions} sessions (fitting needs ${MIN_VALIDATION_PREDICTIONS})`,
       predictions,
       started,
     );
   }
-  const result = await fitOnSplit({ itemIds, train: split.train, test: split.test }, options);
+  const result = await fitOnFolds(itemIds, folds, options);
   return { ...result, seconds: (performance.now() - started) / 1000 };
 }
 
