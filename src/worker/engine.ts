@@ -62,6 +62,8 @@ export class Engine {
   #rest: Promise<void> | null = null;
   /** Why the first visit that loaded `of` skipped the head part (shown while `of` serves). */
   #headSkipped: { of: LoadedBundle; why: BundleStatus['headSkipped'] } | undefined;
+  /** Called by every query: a cached full bundle's decoding waits for the head part's first query (`#loadRest`). */
+  #asked?: () => void;
   /** Resolves on the visitor's first interaction (`interacted()`): what Save-Data waits for. */
   #interacted!: () => void;
   readonly #interaction = new Promise<void>((resolve) => (this.#interacted = resolve));
@@ -115,6 +117,7 @@ export class Engine {
    * the full bundle when it is downloading or being read from the cache, then runs again on it.
    */
   async complete<T>(run: () => T): Promise<T> {
+    this.#asked?.();
     try {
       return run();
     } catch (error) {
@@ -233,7 +236,7 @@ export class Engine {
           ),
         ]));
       if (early instanceof ArrayBuffer) {
-        return this.#loadRest(url, await this.#swapIn(early, url, 'network', signal), signal, maxDownload, cached);
+        return this.#loadRest(url, early, signal, maxDownload, cached);
       }
       try {
         const loaded = await this.#swapIn(await cached.bytes, url, 'cache', signal, integrity);
@@ -247,8 +250,7 @@ export class Engine {
     }
     const headBytes = await head;
     if (headBytes instanceof ArrayBuffer) {
-      this.#loadRest(url, await this.#swapIn(headBytes, url, 'network', signal), signal, maxDownload);
-      return;
+      return this.#loadRest(url, headBytes, signal, maxDownload);
     }
     const loaded = await this.#loadFull(url, signal, integrity);
     if (headBytes) this.#headSkipped = { of: loaded, why: headBytes };
@@ -284,15 +286,22 @@ export class Engine {
   }
 
   /**
-   * The full bundle after its head part, in the background, swapped in (through the load queue) if
-   * the head part still serves: a returning visitor's `cached` copy once read and decoded (then
-   * revalidated), else the download (its own chunk: `rest-download.ts`), also when the cached copy
-   * no longer decodes (it is dropped).
+   * Swaps the head part in, then the full bundle in the background (through the load queue, if the
+   * head part still serves): a returning visitor's `cached` copy, read and decoded after the page's
+   * first query, then revalidated; else, or when the cached copy no longer decodes (it is dropped),
+   * the download (its own chunk: `rest-download.ts`).
    */
-  #loadRest(url: string, head: LoadedBundle, signal: AbortSignal, maxDownload?: number, cached?: CachedBundle): void {
+  async #loadRest(url: string, headBytes: ArrayBuffer, signal: AbortSignal, maxDownload?: number, cached?: CachedBundle): Promise<void> {
+    const head = await this.#swapIn(headBytes, url, 'network', signal);
     const pending: NonNullable<BundleStatus['pending']> = (this.#pending = {
       bytes: (head.bundle.meta.head as HeadOf).bytes,
       reason: cached ? 'cache' : 'downloading',
+    });
+    // Decoding a large bundle holds the worker for seconds: the page's first widgets ask the head part
+    // first (a moment after the first query, or after 2 s without any).
+    const asked = new Promise((resolve) => {
+      this.#asked = () => void setTimeout(resolve, 50);
+      setTimeout(resolve, 2e3);
     });
     const swap = (bytes: ArrayBuffer, source: BundleStatus['source']) =>
       this.#enqueue(async () => (this.#current === head ? this.#swapIn(bytes, url, source, signal) : null));
@@ -304,8 +313,8 @@ export class Engine {
     };
     this.#rest = (
       cached
-        ? cached.bytes
-            .then((bytes) => swap(bytes, 'cache'))
+        ? Promise.all([cached.bytes, asked])
+            .then(([bytes]) => swap(bytes, 'cache'))
             .then(
               (loaded) => void (loaded && this.#revalidate(url, cached.validators, loaded.bundle.contentHash, signal)),
               async (error: unknown) => {

@@ -123,11 +123,23 @@ function queriesAcrossSwap(page: Page): Promise<{ lists: RecommendResult[]; wait
   );
 }
 
-/** A first visit until the full bundle serves (and is cached). */
+/** Size of the cached full bundle (Cache Storage, as the page sees it), or undefined. */
+function cachedBytes(page: Page): Promise<number | undefined> {
+  return page.evaluate(
+    async ({ name, path }) => {
+      const response = await (await caches.open(name)).match(new URL(path, location.href).href);
+      return response && (await response.arrayBuffer()).byteLength;
+    },
+    { name: CACHE_NAME, path: '/b/shop.vtb' },
+  );
+}
+
+/** A first visit until the full bundle serves and is cached. */
 async function firstVisitDone(page: Page, options: ShopOptions = {}): Promise<ProgressiveShop> {
   const shop = await open(page, options);
   shop.release();
   await expect.poll(async () => (await status(page)).bundle?.part, { timeout: 20_000 }).toBe('full');
+  await expect.poll(() => cachedBytes(page), { timeout: 20_000 }).toBe(bundles.full.length);
   shop.bundleRequests.length = 0;
   return shop;
 }
@@ -210,15 +222,7 @@ test('a corrupt cached full bundle is dropped: the head part serves while the fu
       contentHash: bundles.fullHash,
     });
   // The cache holds the intact bundle again (written just after the swap).
-  const cachedBytes = () =>
-    page.evaluate(
-      async ({ name, path }) => {
-        const response = await (await caches.open(name)).match(new URL(path, location.href).href);
-        return response && (await response.arrayBuffer()).byteLength;
-      },
-      { name: CACHE_NAME, path: '/b/shop.vtb' },
-    );
-  await expect.poll(cachedBytes, { timeout: 20_000 }).toBe(bundles.full.length);
+  await expect.poll(() => cachedBytes(page), { timeout: 20_000 }).toBe(bundles.full.length);
 });
 
 test('with Save-Data only the head part is fetched until the visitor interacts', async ({ page }) => {
