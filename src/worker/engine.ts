@@ -15,6 +15,9 @@
  *   docs/bundle-format.md) and resolves with it; the full bundle follows in the background and is
  *   swapped in like a revalidation. With Save-Data or a slow connection it waits for the visitor's
  *   first interaction; one larger than the load's `maxDownload` is never fetched.
+ * - A returning visit (the full bundle cached) fetches the head part too, when the page names one:
+ *   in before the cached copy has been read, and cut from it, it serves while the cached copy is
+ *   decoded (after the page's first query) and swapped in the same way.
  */
 import { decodeBundle } from '../shared/bundle/index.ts';
 import type { Bundle } from '../shared/bundle/types.ts';
