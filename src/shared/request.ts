@@ -171,10 +171,10 @@ export interface BundleStatus {
   bytes: number;
   /**
    * While the head part serves: the full bundle's size and why it is not serving yet —
-   * `downloading`, `save-data` (Save-Data or a slow connection: it waits for the visitor's first
+   * `downloading`, `cache` (a returning visitor's cached copy is being read and decoded), `save-data` (Save-Data or a slow connection: it waits for the visitor's first
    * interaction), `max-download` (larger than the shop's cap: never fetched), `failed` (see `lastError`).
    */
-  pending?: { bytes: number; reason: 'downloading' | 'save-data' | 'max-download' | 'failed' };
+  pending?: { bytes: number; reason: 'downloading' | 'cache' | 'save-data' | 'max-download' | 'failed' };
   /** Why a first visit loaded the full bundle without its head part (none next to it, or a corrupt one), else absent. */
   headSkipped?: { code: string; message: string };
 }

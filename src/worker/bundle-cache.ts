@@ -19,7 +19,8 @@ export interface Validators {
 }
 
 export interface CachedBundle {
-  bytes: ArrayBuffer;
+  /** The body, being read (a large one takes a while: its head part may serve meanwhile). */
+  bytes: Promise<ArrayBuffer>;
   contentHash: string | null;
   validators: Validators;
 }
@@ -42,7 +43,7 @@ export async function readCached(url: string): Promise<CachedBundle | null> {
   const response = await cache?.match(url).catch(() => undefined);
   if (!response) return null;
   return {
-    bytes: await response.arrayBuffer(),
+    bytes: response.arrayBuffer(),
     contentHash: response.headers.get(CONTENT_HASH_HEADER),
     validators: validatorsOf(response),
   };

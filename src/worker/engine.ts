@@ -15,6 +15,9 @@
  *   docs/bundle-format.md) and resolves with it; the full bundle follows in the background and is
  *   swapped in like a revalidation. With Save-Data or a slow connection it waits for the visitor's
  *   first interaction; one larger than the load's `maxDownload` is never fetched.
+ * - A returning visit (the full bundle cached) fetches the head part too, when the page names one:
+ *   in before the cached copy has been read, and cut from it, it serves while the cached copy is
+ *   decoded (after the page's first query) and swapped in the same way.
  */
 import { decodeBundle } from '../shared/bundle/index.ts';
 import type { Bundle } from '../shared/bundle/types.ts';
@@ -31,7 +34,7 @@ import {
   type RerankResult,
 } from '../shared/request.ts';
 import type { HeadOf } from '../shared/bundle/types.ts';
-import { deleteCached, fetchBundle, readCached, sameVersion, writeCached, type Validators } from './bundle-cache.ts';
+import { deleteCached, fetchBundle, readCached, sameVersion, writeCached, type CachedBundle, type Validators } from './bundle-cache.ts';
 import { classifyWasmError, kernelFactory, referenceFactory, type KernelFactory } from './kernel-loader.ts';
 import { createLoadedBundle, statusOf, type LoadedBundle } from './loaded-bundle.ts';
 import { loadPart } from './lazy-part.ts';
@@ -62,6 +65,8 @@ export class Engine {
   #rest: Promise<void> | null = null;
   /** Why the first visit that loaded `of` skipped the head part (shown while `of` serves). */
   #headSkipped: { of: LoadedBundle; why: BundleStatus['headSkipped'] } | undefined;
+  /** Called by every query: a cached full bundle's decoding waits for the head part's first query (`#loadRest`). */
+  #asked?: () => void;
   /** Resolves on the visitor's first interaction (`interacted()`): what Save-Data waits for. */
   #interacted!: () => void;
   readonly #interaction = new Promise<void>((resolve) => (this.#interacted = resolve));
@@ -112,13 +117,15 @@ export class Engine {
 
   /**
    * Runs a query; one naming a product the serving head part lacks (`UNKNOWN_PRODUCT`) waits for
-   * the full bundle when it is downloading, then runs again on it.
+   * the full bundle when it is downloading or being read from the cache, then runs again on it.
    */
   async complete<T>(run: () => T): Promise<T> {
+    this.#asked?.();
     try {
       return run();
     } catch (error) {
-      if (this.#pending?.reason !== 'downloading' || !isVitrineError(error) || error.code !== 'UNKNOWN_PRODUCT') throw error;
+      const reason = this.#pending?.reason;
+      if ((reason !== 'downloading' && reason !== 'cache') || !isVitrineError(error) || error.code !== 'UNKNOWN_PRODUCT') throw error;
       await this.#rest;
       return run();
     }
@@ -215,9 +222,27 @@ export class Engine {
       void this.#revalidate(url, cached.validators, current.bundle.contentHash, signal, integrity);
       return;
     }
+    // The head part first when the page names one, unless it declared the full bundle's hash (the head
+    // cannot be checked against it). Named, not guessed: a guess at a shop without head part would
+    // cost a 404, and a console error, on every first visit.
+    const head = headUrl && integrity === undefined ? this.#fetchHead(headUrl, signal, cached?.contentHash) : undefined;
     if (cached) {
+      // A returning visitor: the head part cut from the cached bundle races the cached bundle's read,
+      // and serves while that is decoded (seconds for a large one); a small one, or a slow network, wins.
+      const early =
+        head &&
+        (await Promise.race([
+          head,
+          cached.bytes.then(
+            () => undefined,
+            () => undefined,
+          ),
+        ]));
+      if (early instanceof ArrayBuffer) {
+        return this.#loadRest(url, early, signal, maxDownload, cached);
+      }
       try {
-        const loaded = await this.#swapIn(cached.bytes, url, 'cache', signal, integrity);
+        const loaded = await this.#swapIn(await cached.bytes, url, 'cache', signal, integrity);
         void this.#revalidate(url, cached.validators, loaded.bundle.contentHash, signal, integrity);
         return;
       } catch (error) {
@@ -226,16 +251,12 @@ export class Engine {
         await deleteCached(url);
       }
     }
-    // A first visit: the head part first when the page names one, unless it declared the full
-    // bundle's hash (the head cannot be checked against it). Named, not guessed: a guess at a shop
-    // without head part would cost a 404, and a console error, on every first visit.
-    const head = headUrl && integrity === undefined ? await this.#loadHead(headUrl, url, signal) : undefined;
-    if (head && 'bundle' in head) {
-      this.#loadRest(url, head, signal, maxDownload);
-      return;
+    const headBytes = await head;
+    if (headBytes instanceof ArrayBuffer) {
+      return this.#loadRest(url, headBytes, signal, maxDownload);
     }
     const loaded = await this.#loadFull(url, signal, integrity);
-    if (head) this.#headSkipped = { of: loaded, why: head };
+    if (headBytes) this.#headSkipped = { of: loaded, why: headBytes };
   }
 
   async #loadFull(url: string, signal: AbortSignal, integrity?: string): Promise<LoadedBundle> {
@@ -248,45 +269,70 @@ export class Engine {
   }
 
   /**
-   * Fetches `headUrl` and swaps it in for the bundle at `url` (not cached by us: the HTTP cache keeps
-   * it). A missing or unusable one is no failure: the full bundle loads instead, and the error
-   * returned here (`status().bundle.headSkipped`) says why.
+   * Fetches `headUrl` (not cached by us: the HTTP cache keeps it) and checks that it is a head part;
+   * its bytes, or undefined when it belongs to another bundle than `of` (the cached one's content
+   * hash, when there is one). A missing or unusable one is no failure: the full bundle loads
+   * instead, and the error returned here (`status().bundle.headSkipped`) says why.
    */
-  async #loadHead(headUrl: string, url: string, signal: AbortSignal): Promise<LoadedBundle | BundleStatus['headSkipped']> {
+  async #fetchHead(headUrl: string, signal: AbortSignal, of?: string | null): Promise<ArrayBuffer | BundleStatus['headSkipped']> {
     // The kernels download alongside the head part, not after it (the factory is kept: the swap reuses it).
     if (!this.#factory) this.#getFactory(signal).catch(() => undefined);
     try {
       const { bytes } = await fetchBundle(headUrl, signal);
-      const bundle = decodeBundle(bytes);
-      if (!bundle.meta.head)
-        throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${headUrl} is a bundle, not a head part (meta.head missing)`);
-      return await this.#swapIn(bytes, url, 'network', signal);
+      const full = decodeBundle(bytes).meta.head;
+      if (!full) throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${headUrl} is a bundle, not a head part (meta.head missing)`);
+      return of === undefined || full.contentHash === of ? bytes : undefined;
     } catch (error) {
       signal.throwIfAborted();
       return errorSummary(error);
     }
   }
 
-  /** The full bundle after its head part, in the background (its own chunk: `rest-download.ts`). */
-  #loadRest(url: string, head: LoadedBundle, signal: AbortSignal, maxDownload?: number): void {
-    const pending = (this.#pending = { bytes: (head.bundle.meta.head as HeadOf).bytes, reason: 'downloading' as const });
-    this.#rest = loadPart('background download', () => import('./rest-download.ts'))
-      .then((part) =>
-        part.downloadRest({
-          url,
-          signal,
-          maxDownload,
-          pending,
-          interaction: this.#interaction,
-          swap: (bytes) => this.#enqueue(async () => (this.#current === head ? this.#swapIn(bytes, url, 'network', signal) : null)),
-        }),
-      )
-      .catch((error: unknown) => {
-        if (signal.aborted) return;
-        this.#pending = { ...pending, reason: 'failed' };
-        this.#lastError = errorSummary(error);
-        console.warn('Vitrine: the head part keeps serving:', this.#lastError.message);
-      });
+  /**
+   * Swaps the head part in, then the full bundle in the background (through the load queue, if the
+   * head part still serves): a returning visitor's `cached` copy, read and decoded after the page's
+   * first query, then revalidated; else, or when the cached copy no longer decodes (it is dropped),
+   * the download (its own chunk: `rest-download.ts`).
+   */
+  async #loadRest(url: string, headBytes: ArrayBuffer, signal: AbortSignal, maxDownload?: number, cached?: CachedBundle): Promise<void> {
+    const head = await this.#swapIn(headBytes, url, 'network', signal);
+    const pending: NonNullable<BundleStatus['pending']> = (this.#pending = {
+      bytes: (head.bundle.meta.head as HeadOf).bytes,
+      reason: cached ? 'cache' : 'downloading',
+    });
+    // Decoding a large bundle holds the worker for seconds: the page's first widgets ask the head part
+    // first (a moment after the first query, or after 2 s without any).
+    const asked = new Promise((resolve) => {
+      this.#asked = () => void setTimeout(resolve, 50);
+      setTimeout(resolve, 2e3);
+    });
+    const swap = (bytes: ArrayBuffer, source: BundleStatus['source']) =>
+      this.#enqueue(async () => (this.#current === head ? this.#swapIn(bytes, url, source, signal) : null));
+    const download = () => {
+      pending.reason = 'downloading';
+      return loadPart('background download', () => import('./rest-download.ts')).then((part) =>
+        part.downloadRest({ url, signal, maxDownload, pending, interaction: this.#interaction, swap: (bytes) => swap(bytes, 'network') }),
+      );
+    };
+    this.#rest = (
+      cached
+        ? Promise.all([cached.bytes, asked])
+            .then(([bytes]) => swap(bytes, 'cache'))
+            .then(
+              (loaded) => void (loaded && this.#revalidate(url, cached.validators, loaded.bundle.contentHash, signal)),
+              async (error: unknown) => {
+                if (!isVitrineError(error) || !error.code.startsWith('BUNDLE_')) throw error;
+                await deleteCached(url);
+                return download();
+              },
+            )
+        : download()
+    ).catch((error: unknown) => {
+      if (signal.aborted) return;
+      this.#pending = { ...pending, reason: 'failed' };
+      this.#lastError = errorSummary(error);
+      console.warn('Vitrine: the head part keeps serving:', this.#lastError.message);
+    });
   }
 
   /**
