@@ -93,7 +93,7 @@ describe('bundle round trip', () => {
       const input = makeFixtureInput({ dtype, dim: 24 });
       const bytes = encodeBundle(input);
       const bundle = decodeBundle(bytes);
-      expect(bundle.formatVersion).toBe(2);
+      expect(bundle.formatVersion).toBe(3);
       expect(bundle.byteLength).toBe(bytes.length);
       expectSameAsInput(bundle, input);
     });

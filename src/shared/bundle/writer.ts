@@ -26,6 +26,7 @@ import {
   embeddingsBlocks,
   graphBlocks,
   packedGraphBlocks,
+  packedSessionsBlocks,
   sessionsBlocks,
   planBlocks,
   popularityBlocks,
@@ -34,6 +35,7 @@ import {
   type Block,
 } from './layout.ts';
 import { GRAPH_ENCODING, packGraph } from './graph-codec.ts';
+import { packSessions } from './sessions-codec.ts';
 import { StringPool } from './string-pool.ts';
 import type { BundleInput, CsrGraph, SessionIndex } from './types.ts';
 
@@ -121,7 +123,7 @@ function graphSection(name: SectionName, graph: CsrGraph, n: number, encoding: G
   });
 }
 
-function sessionsSection(sessions: SessionIndex, n: number): PendingSection {
+function sessionsSection(sessions: SessionIndex, n: number, encoding: SessionsEncoding): PendingSection {
   const count = sessions.age.length;
   const { offsets, items, age, referenceTime } = sessions;
   if (offsets.length !== count + 1 || offsets[0] !== 0 || offsets[count] !== items.length)
@@ -132,6 +134,14 @@ function sessionsSection(sessions: SessionIndex, n: number): PendingSection {
   for (const a of age) if (a < 0) fail('sessions', 'age must be >= 0');
   if (!Number.isInteger(referenceTime) || referenceTime < 0 || referenceTime > 0xffffffff)
     fail('sessions', 'referenceTime must be u32 unix seconds');
+  const stream = encoding === 'packed' ? packSessions(sessions) : null;
+  if (stream)
+    return binarySection(
+      'packedSessions',
+      [count, items.length, referenceTime, stream.length],
+      packedSessionsBlocks(stream.length),
+      ([s]) => s!.set(stream),
+    );
   return binarySection('sessions', [count, items.length, referenceTime, 0], sessionsBlocks(count, items.length), ([o, i, a]) => {
     o!.set(offsets);
     i!.set(items);
@@ -146,11 +156,19 @@ function sessionsSection(sessions: SessionIndex, n: number): PendingSection {
  */
 export type GraphEncoding = 'packed' | 'f32';
 
+/**
+ * How the training sessions are written: `packed` (the default, section kind 17) = one LEB128
+ * stream of id and age steps, ages in whole seconds; `u32` = the plain arrays of kind 12, exact
+ * ages. Sessions whose ages cannot be packed (over 2^32 s) are written u32.
+ */
+export type SessionsEncoding = 'packed' | 'u32';
+
 export interface EncodeOptions {
   graphs?: GraphEncoding;
+  sessions?: SessionsEncoding;
 }
 
-/** Serialises `input` into one bundle file (format version 2). Deterministic for a given input. */
+/** Serialises `input` into one bundle file (format version 3). Deterministic for a given input. */
 export function encodeBundle(input: BundleInput, options: EncodeOptions = {}): Uint8Array {
   return assemble(bundleSections(input, options));
 }
@@ -308,7 +326,7 @@ function bundleSections(input: BundleInput, options: EncodeOptions): PendingSect
   ];
   if (input.banditPriors) sections.push(jsonSection('banditPriors', false, input.banditPriors));
   if (input.modelWeights) sections.push(jsonSection('modelWeights', false, input.modelWeights));
-  if (input.sessions) sections.push(sessionsSection(input.sessions, n));
+  if (input.sessions) sections.push(sessionsSection(input.sessions, n, options.sessions ?? 'packed'));
   if (input.sessionModel) sections.push(jsonSection('sessionModel', false, input.sessionModel));
   return sections;
 }
