@@ -115,21 +115,27 @@ describe('packed sessions', () => {
     bytes[at.stream + 9] = 2 * 60; // step +60 from 2: row 62
     const error = expectVitrineError(() => decodeBundle(reseal(bytes)), 'BUNDLE_SECTION_MALFORMED');
     expect(error.details).toMatchObject({ section: 'packedSessions', field: 'stream' });
-    expect(error.message).toMatch(/item 62 of session 1/);
+    expect(error.message).toMatch(/session 1: item 62 out of range/);
     const negative = encodeBundle(inputWith(handMade()));
     negative[packedAt(negative).stream + 2] = 7; // first item step -4: row -4
-    expect(expectVitrineError(() => decodeBundle(reseal(negative)), 'BUNDLE_SECTION_MALFORMED').message).toMatch(/item -4/);
+    expect(expectVitrineError(() => decodeBundle(reseal(negative)), 'BUNDLE_SECTION_MALFORMED').message).toMatch(
+      /session 0: item -4 out of range/,
+    );
   });
 
   it('should reject a negative age, a stream that ends inside a session, a 6-byte value and bytes left over', () => {
     const negative = encodeBundle(inputWith(handMade()));
     negative[packedAt(negative).stream + 1] = 21; // age step -11
-    expect(expectVitrineError(() => decodeBundle(reseal(negative)), 'BUNDLE_SECTION_MALFORMED').message).toMatch(/negative age/);
+    expect(expectVitrineError(() => decodeBundle(reseal(negative)), 'BUNDLE_SECTION_MALFORMED').message).toMatch(
+      /session 0: too many items or a negative age/,
+    );
 
     const short = encodeBundle(inputWith(handMade()));
     const at = packedAt(short);
     short[at.stream + at.streamBytes - 1] = 0x80 | 37; // the last value continues past the end
-    expect(expectVitrineError(() => decodeBundle(reseal(short)), 'BUNDLE_SECTION_MALFORMED').message).toMatch(/ends inside a session/);
+    expect(expectVitrineError(() => decodeBundle(reseal(short)), 'BUNDLE_SECTION_MALFORMED').message).toMatch(
+      /stream ends inside a session/,
+    );
 
     const long = encodeBundle(inputWith(handMade()));
     long.fill(0x80, packedAt(long).stream, packedAt(long).stream + 6);
@@ -138,17 +144,21 @@ describe('packed sessions', () => {
 
     const left = encodeBundle(inputWith(handMade()));
     view(left).setUint32(packedAt(left).offset + 4, 5, true); // 5 items declared, the sessions hold 6
-    expect(expectVitrineError(() => decodeBundle(reseal(left)), 'BUNDLE_SECTION_MALFORMED').message).toMatch(/goes past the 5 items/);
+    expect(expectVitrineError(() => decodeBundle(reseal(left)), 'BUNDLE_SECTION_MALFORMED').message).toMatch(/session 1: too many items/);
     const fewer = encodeBundle(inputWith(handMade()));
     fewer[packedAt(fewer).stream + 6] = 1; // session 1 holds 1 item: its second item's byte is left over
     view(fewer).setUint32(packedAt(fewer).offset + 4, 5, true);
-    expect(expectVitrineError(() => decodeBundle(reseal(fewer)), 'BUNDLE_SECTION_MALFORMED').message).toMatch(/1 bytes left/);
+    expect(expectVitrineError(() => decodeBundle(reseal(fewer)), 'BUNDLE_SECTION_MALFORMED').message).toMatch(
+      /too few items or bytes left over/,
+    );
   });
 
   it('should reject forged counts the stream cannot hold before allocating, and a file with both session sections', () => {
     const forged = encodeBundle(inputWith(handMade()));
     view(forged).setUint32(packedAt(forged).offset, 0xffffffff, true);
-    expect(expectVitrineError(() => decodeBundle(reseal(forged)), 'BUNDLE_SECTION_MALFORMED').message).toMatch(/cannot fit/);
+    expect(expectVitrineError(() => decodeBundle(reseal(forged)), 'BUNDLE_SECTION_MALFORMED').message).toMatch(
+      /counts too large for the stream/,
+    );
 
     // A packed section whose kind is renamed to the plain one is read as plain: its lengths cannot match.
     const renamed = encodeBundle(inputWith(handMade()));

@@ -91,11 +91,8 @@ export function decodeBundle(input: Uint8Array | ArrayBuffer, options: DecodeOpt
   const sessionsEntry = byName.get('sessions');
   const packedEntry = byName.get('packedSessions');
   const sessionModelEntry = byName.get('sessionModel');
-  if (sessionsEntry && packedEntry)
-    throw new VitrineError('BUNDLE_SECTION_MALFORMED', 'sessions twice: plain and packed', {
-      section: 'packedSessions',
-      offset: packedEntry.offset,
-    });
+  // One or the other: a file with both is malformed.
+  if (sessionsEntry && packedEntry) throw countMismatch(packedEntry, 0, 'session sections', 2, 1);
   const sessions = packedEntry
     ? openPackedSessions(bytes, packedEntry, n, base)
     : sessionsEntry

@@ -7,7 +7,8 @@
  * load into the same `SessionIndex` as the plain section (kind 12), so the session model never
  * sees the difference. Ages are whole seconds here (the decay works in days).
  */
-import { VitrineError } from '../errors.ts';
+import type { VitrineError } from '../errors.ts';
+import { malformed } from './graph-codec.ts';
 import type { SessionIndex } from './types.ts';
 
 /** Zigzag: 0, -1, 1, -2, … → 0, 1, 2, 3, … (arithmetic, not bit operations: steps pass 2^31). */
@@ -53,27 +54,24 @@ export interface PackedSessionsSource {
  * `itemCount`, ages >= 0, items < `products`, a stream that ends exactly after the last session.
  * The counts are checked against the stream's size before anything is allocated from them.
  */
-export function unpackSessions(source: PackedSessionsSource, products: number): SessionIndex {
-  const { stream, sessionCount, itemCount, at } = source;
-  let position = 0;
-  const fail = (message: string, from = position): VitrineError =>
-    new VitrineError('BUNDLE_SECTION_MALFORMED', `section packedSessions: ${message}`, {
-      section: 'packedSessions',
-      field: 'stream',
-      offset: at + from,
-    });
+export function unpackSessions(
+  { stream, sessionCount, itemCount, referenceTime, at }: PackedSessionsSource,
+  products: number,
+): SessionIndex {
+  const cursor = { at: 0 };
+  const fail = (message: string): VitrineError => malformed({ section: 'packedSessions' }, 'stream', message, at + cursor.at, cursor.at);
   // Each session takes at least 2 bytes (length, age step), each item 1.
-  if (sessionCount * 2 + itemCount > stream.length)
-    throw fail(`${sessionCount} sessions of ${itemCount} items cannot fit in ${stream.length} bytes`, 0);
+  if (sessionCount * 2 + itemCount > stream.length) throw fail('counts too large for the stream');
+  // Multiplication, not <<: a fifth byte's bits go past 2^31.
   const read = (): number => {
     let value = 0;
-    for (let unit = 1; ; unit *= 128) {
-      if (position >= stream.length) throw fail('stream ends inside a session');
-      if (unit > 0x10000000) throw fail('LEB128 value longer than 5 bytes');
-      const byte = stream[position++]!;
+    for (let unit = 1; unit < 2 ** 35; unit *= 128) {
+      const byte = stream[cursor.at++];
+      if (byte === undefined) throw fail('stream ends inside a session');
       value += (byte & 0x7f) * unit;
       if (byte < 0x80) return value;
     }
+    throw fail('LEB128 value longer than 5 bytes');
   };
   const step = (): number => {
     const v = read();
@@ -86,19 +84,17 @@ export function unpackSessions(source: PackedSessionsSource, products: number): 
   let item = 0;
   let i = 0;
   for (let s = 0; s < sessionCount; s++) {
-    const length = read();
-    if (length > itemCount - i) throw fail(`session ${s} goes past the ${itemCount} items the header declares`);
+    const end = i + read();
     seconds += step();
-    if (seconds < 0) throw fail(`session ${s} has a negative age`);
+    if (end > itemCount || seconds < 0) throw fail(`session ${s}: too many items or a negative age`);
     age[s] = seconds;
-    for (const end = i + length; i < end; i++) {
+    for (; i < end; i++) {
       item += step();
-      if (item < 0 || item >= products) throw fail(`item ${item} of session ${s} is not a product row (< ${products} expected)`);
+      if (item < 0 || item >= products) throw fail(`session ${s}: item ${item} out of range`);
       items[i] = item;
     }
-    offsets[s + 1] = i;
+    offsets[s + 1] = end;
   }
-  if (i !== itemCount) throw fail(`sessions hold ${i} items, the header declares ${itemCount}`);
-  if (position !== stream.length) throw fail(`${stream.length - position} bytes left after the last session`);
-  return { offsets, items, age, referenceTime: source.referenceTime };
+  if (i < itemCount || cursor.at < stream.length) throw fail('too few items or bytes left over');
+  return { offsets, items, age, referenceTime };
 }

@@ -34,7 +34,7 @@ import {
   stringsBlocks,
   type Block,
 } from './layout.ts';
-import { GRAPH_ENCODING, packGraph } from './graph-codec.ts';
+import { GRAPH_ENCODING, packGraph, type CodesPerOctave } from './graph-codec.ts';
 import { packSessions } from './sessions-codec.ts';
 import { StringPool } from './string-pool.ts';
 import type { BundleInput, CsrGraph, SessionIndex } from './types.ts';
@@ -103,10 +103,10 @@ function checkGraph(section: string, graph: CsrGraph, rows: number, targets: num
   checkFinite(section, 'weights', weights);
 }
 
-function graphSection(name: SectionName, graph: CsrGraph, n: number, encoding: GraphEncoding): PendingSection {
+function graphSection(name: SectionName, graph: CsrGraph, n: number, encoding: GraphEncoding, perOctave: CodesPerOctave): PendingSection {
   checkGraph(name, graph, n, n);
   const nnz = graph.neighbors.length;
-  const packed = encoding === 'packed' ? packGraph(graph, n) : null;
+  const packed = encoding === 'packed' ? packGraph(graph, n, perOctave) : null;
   if (packed) {
     const header = [n, nnz, GRAPH_ENCODING.packed, packed.ids.length] as const;
     return binarySection(name, header, packedGraphBlocks(n, nnz, packed.ids.length), ([maxWeight, degree, weightCodes, ids]) => {
@@ -163,8 +163,17 @@ export type GraphEncoding = 'packed' | 'f32';
  */
 export type SessionsEncoding = 'packed' | 'u32';
 
+/**
+ * Packed graphs' weight precision: 2 codes per halving (weights rounded down by at most a factor
+ * √2). Coarser codes compress better (2.26 -> 1.30 MB gzip of the target shape's 3M codes) and did
+ * not move the YOOCHOOSE sample's HR@20 / MRR@20 beyond noise even at 1 code per halving.
+ */
+export const DEFAULT_CODES_PER_OCTAVE: CodesPerOctave = 2;
+
 export interface EncodeOptions {
   graphs?: GraphEncoding;
+  /** Packed graphs: weight codes used per halving, 16 (every code, 4.4 % steps) down to 1 (powers of two). */
+  weightCodesPerOctave?: CodesPerOctave;
   sessions?: SessionsEncoding;
 }
 
@@ -176,6 +185,7 @@ export function encodeBundle(input: BundleInput, options: EncodeOptions = {}): U
 /** The sections of `input`'s bundle, checked, each ready to write. */
 function bundleSections(input: BundleInput, options: EncodeOptions): PendingSection[] {
   const graphs = options.graphs ?? 'packed';
+  const perOctave = options.weightCodesPerOctave ?? DEFAULT_CODES_PER_OCTAVE;
   const { products, popularity, embeddings, meta } = input;
   const n = products.length;
   const pool = new StringPool();
@@ -317,8 +327,8 @@ function bundleSections(input: BundleInput, options: EncodeOptions): PendingSect
         weights!.set(popularity.perCategory.weights);
       },
     ),
-    graphSection('covisitation', input.covisitation, n, graphs),
-    graphSection('copurchase', input.copurchase, n, graphs),
+    graphSection('covisitation', input.covisitation, n, graphs, perOctave),
+    graphSection('copurchase', input.copurchase, n, graphs, perOctave),
     binarySection('embeddings', [n, embeddings.dim, dtypeCode, 0], embeddingsBlocks(n, embeddings.dim, dtypeCode), ([data, scales]) => {
       data!.set(embeddings.data);
       if (embeddings.dtype === 'i8') scales!.set(embeddings.scales);
