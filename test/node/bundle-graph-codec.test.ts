@@ -66,11 +66,11 @@ describe('packed graphs', () => {
     expect(Array.from(graph.weights.subarray(36, 38))).toEqual([0.5, 0.25]);
   });
 
-  it('should write 2 codes per halving by default, never rounding a weight up nor down by more than a factor sqrt(2)', () => {
+  it('should write 2 codes per halving when asked, never rounding a weight up nor down by more than a factor sqrt(2)', () => {
     const input = makeFixtureInput({ dim: 8 });
-    const coarse = decodeBundle(encodeBundle(input)).covisitation;
-    const fine = decodeBundle(encodeBundle(input, { weightCodesPerOctave: 16 })).covisitation;
-    const bytes = encodeBundle(input);
+    const coarse = decodeBundle(encodeBundle(input, { weightCodesPerOctave: 2 })).covisitation;
+    const fine = decodeBundle(encodeBundle(input)).covisitation;
+    const bytes = encodeBundle(input, { weightCodesPerOctave: 2 });
     const { offset } = section(bytes, 'covisitation');
     const n = view(bytes).getUint32(offset, true);
     const nnz = view(bytes).getUint32(offset + 4, true);
