@@ -5,11 +5,15 @@
  *
  *   npx tsx bench/node/bundle-sizes.ts [products]
  *
- * "f32 graphs" is the version-1 layout (the graphs' bytes are the same as a v1 file's), with f32 or
- * int8 vectors (`bundle build --quantize int8`); "packed graphs" is version 2's default.
+ * "f32 graphs" is the version-1 layout (the graphs' and sessions' bytes are the same as a v1 file's),
+ * with f32 or int8 vectors (`bundle build --quantize int8`), products in the synthetic catalog's
+ * order; the last column is what `bundle build` writes by default: products stored by category
+ * (`renumberProducts`) and `encodeBundle`'s default encodings.
  */
 import { TARGET_SHAPE, syntheticBundleInput } from '../cases/synthetic-bundle.ts';
 import { encodeBundle, type BundleInput } from '../../src/shared/bundle/index.ts';
+import type { EncodeOptions } from '../../src/shared/bundle/writer.ts';
+import { renumberProducts } from '../../src/cli/bundle-builder/product-order.ts';
 import { quantizeInt8 } from '../../src/shared/bundle/quantize.ts';
 import { readHeader, readTable } from '../../src/shared/bundle/table.ts';
 import { sectionSizes, type SectionSize } from '../../src/cli/section-sizes.ts';
@@ -19,13 +23,14 @@ const f32 = syntheticBundleInput(products, 64, 7, TARGET_SHAPE);
 if (f32.embeddings.dtype !== 'f32') throw new Error('synthetic vectors are f32');
 const i8: BundleInput = { ...f32, embeddings: quantizeInt8(f32.embeddings), meta: { ...f32.meta, dtype: 'i8' } };
 
-const variants: [string, BundleInput, 'f32' | 'packed'][] = [
-  ['f32 vectors, f32 graphs (v1 layout)', f32, 'f32'],
-  ['int8 vectors, f32 graphs (v1 layout)', i8, 'f32'],
-  ['int8 vectors, packed graphs (v2)', i8, 'packed'],
+const v1: EncodeOptions = { graphs: 'f32', sessions: 'u32' };
+const variants: [string, BundleInput, EncodeOptions][] = [
+  ['f32 vectors, f32 graphs (v1 layout)', f32, v1],
+  ['int8 vectors, f32 graphs (v1 layout)', i8, v1],
+  ['int8 vectors, what `bundle build` writes', renumberProducts(i8), {}],
 ];
-const columns: SectionSize[][] = variants.map(([, input, graphs]) => {
-  const bytes = encodeBundle(input, { graphs });
+const columns: SectionSize[][] = variants.map(([, input, options]) => {
+  const bytes = encodeBundle(input, options);
   const table = readTable(bytes, readHeader(bytes)).map((e) => ({ kind: e.name, offset: e.offset, length: e.length }));
   return sectionSizes(bytes, table)!;
 });
@@ -36,7 +41,10 @@ console.log(
 );
 console.log(`| section | ${variants.map(([name]) => `${name}: raw / gzip`).join(' | ')} |`);
 console.log(`|---|${variants.map(() => '---:').join('|')}|`);
-for (const [i, { kind }] of columns[0]!.entries())
-  console.log(`| ${kind} | ${columns.map((c) => `${mb(c[i]!.bytes)} / ${mb(c[i]!.gzip)}`).join(' | ')} |`);
+// Sessions are `sessions` (plain) in one column, `packedSessions` in another: rows follow the section order.
+for (const i of columns[0]!.keys()) {
+  const names = new Set(columns.map((c) => c[i]!.kind));
+  console.log(`| ${[...names].join(' / ')} | ${columns.map((c) => `${mb(c[i]!.bytes)} / ${mb(c[i]!.gzip)}`).join(' | ')} |`);
+}
 const sum = (c: SectionSize[], key: 'bytes' | 'gzip') => c.reduce((total, s) => total + s[key], 0);
 console.log(`| **total** | ${columns.map((c) => `${mb(sum(c, 'bytes'))} / ${mb(sum(c, 'gzip'))}`).join(' | ')} |`);

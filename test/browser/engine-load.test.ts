@@ -45,7 +45,7 @@ describe('engine load (through the real worker)', () => {
     expect(bytes.byteLength).toBe(0); // transferred, not copied
     expect(size).toBeGreaterThan(0);
     expect(status.state).toBe('ready');
-    expect(status.bundle).toMatchObject({ url: null, source: 'buffer', products: 50, dim: 8, dtype: 'f32', formatVersion: 2 });
+    expect(status.bundle).toMatchObject({ url: null, source: 'buffer', products: 50, dim: 8, dtype: 'f32', formatVersion: 3 });
     expect(status.bundle!.contentHash).toMatch(/^[0-9a-f]{8}$/);
     expect(status.bundle!.loadMs).toBeGreaterThan(0);
     expect(status.lastError).toBeNull();

@@ -66,6 +66,34 @@ describe('packed graphs', () => {
     expect(Array.from(graph.weights.subarray(36, 38))).toEqual([0.5, 0.25]);
   });
 
+  it('should write 2 codes per halving when asked, never rounding a weight up nor down by more than a factor sqrt(2)', () => {
+    const input = makeFixtureInput({ dim: 8 });
+    const coarse = decodeBundle(encodeBundle(input, { weightCodesPerOctave: 2 })).covisitation;
+    const fine = decodeBundle(encodeBundle(input)).covisitation;
+    const bytes = encodeBundle(input, { weightCodesPerOctave: 2 });
+    const { offset } = section(bytes, 'covisitation');
+    const n = view(bytes).getUint32(offset, true);
+    const nnz = view(bytes).getUint32(offset + 4, true);
+    const codes = bytes.subarray(offset + 32 + align(n * 2), offset + 32 + align(n * 2) + nnz);
+    expect(new Set(Array.from(codes, (c) => (255 - c) % 8))).toEqual(new Set([0]));
+    expect(new Set(codes).size).toBeGreaterThan(3);
+    // Same rows, same neighbours (order within equal codes aside): compare each row's (id -> weight).
+    const original = new Map<string, number>();
+    input.covisitation.neighbors.forEach((id, e) => {
+      const row = input.covisitation.offsets.findIndex((end) => end > e) - 1;
+      original.set(`${row}:${id}`, input.covisitation.weights[e]!);
+    });
+    for (const graph of [coarse, fine]) {
+      expect(graph.neighbors.length).toBe(input.covisitation.neighbors.length);
+      for (let row = 0; row + 1 < graph.offsets.length; row++)
+        for (let e = graph.offsets[row]!; e < graph.offsets[row + 1]!; e++) {
+          const w = original.get(`${row}:${graph.neighbors[e]}`)!;
+          expect(graph.weights[e]!).toBeLessThanOrEqual(Math.fround(w));
+          expect(graph.weights[e]!).toBeGreaterThan(w / (graph === coarse ? Math.SQRT2 : 2 ** (1 / 16)) - 1e-6);
+        }
+    }
+  });
+
   it('should reject an id past the product count, naming the section, field and byte', () => {
     const bytes = encodeBundle(ringInput());
     const at = packedLayout(bytes);

@@ -8,6 +8,7 @@ import {
   type BundleInput,
   type CsrGraph,
 } from '../../src/shared/bundle/index.ts';
+import { DEFAULT_CODES_PER_OCTAVE } from '../../src/shared/bundle/writer.ts';
 import { makeFixtureInput } from '../fixtures/bundle-fixture.ts';
 
 function expectGraph(actual: CsrGraph, expected: CsrGraph): void {
@@ -16,8 +17,8 @@ function expectGraph(actual: CsrGraph, expected: CsrGraph): void {
   expect(Array.from(actual.weights)).toEqual(Array.from(expected.weights));
 }
 
-/** One codes-per-octave step of the packed weights: a decoded weight is within this factor below the original. */
-const PACKED_WEIGHT_STEP = 2 ** (-1 / 16);
+/** One step of the codes the writer uses (DEFAULT_CODES_PER_OCTAVE per halving): a decoded weight is within this factor below the original. */
+const PACKED_WEIGHT_STEP = 2 ** (-1 / DEFAULT_CODES_PER_OCTAVE);
 
 /**
  * A packed graph gives back each row's neighbours with their weights rounded down onto the 8-bit
@@ -93,7 +94,7 @@ describe('bundle round trip', () => {
       const input = makeFixtureInput({ dtype, dim: 24 });
       const bytes = encodeBundle(input);
       const bundle = decodeBundle(bytes);
-      expect(bundle.formatVersion).toBe(2);
+      expect(bundle.formatVersion).toBe(3);
       expect(bundle.byteLength).toBe(bytes.length);
       expectSameAsInput(bundle, input);
     });

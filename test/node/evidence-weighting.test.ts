@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CsrGraph } from '../../src/shared/bundle/types.ts';
 import { LINK_PRIOR_SESSIONS, SINGLE_SESSION_STRENGTH } from '../../src/shared/link-evidence.ts';
 import { EventType, type EventLog } from '../../src/cli/bundle-builder/events.ts';
-import { linkStrength } from '../../src/cli/bundle-builder/link-strength.ts';
+import { MIN_COVISIT_SESSIONS, linkStrength } from '../../src/cli/bundle-builder/link-strength.ts';
 import { buildSessionIndex } from '../../src/cli/bundle-builder/session-index.ts';
 import { sessionGraphs } from '../../src/cli/bundle-builder/sessions.ts';
 import { fillGraph } from '../../src/worker/components/graph.ts';
@@ -98,6 +98,11 @@ describe('session graphs from an events log', () => {
         [3, 'cart'],
         [4, 'cart'],
       ],
+      // Another visit viewing 2 and 3: a co-visitation link needs two sessions.
+      [
+        [2, 'view'],
+        [3, 'view'],
+      ],
     ]);
     const { covisitation, copurchase, viewSessions } = sessionGraphs(log, 5, 50);
     expect(weight(covisitation, 0, 1)).toBe(0);
@@ -106,11 +111,45 @@ describe('session graphs from an events log', () => {
     expect(weight(copurchase, 2, 3)).toBe(0);
     expect(weight(copurchase, 3, 4)).toBeGreaterThan(0);
     expect(weight(covisitation, 3, 4)).toBe(0);
-    expect(Array.from(viewSessions)).toEqual([0, 0, 1, 1, 0]);
-    // Only the visit trains session-kNN.
+    expect(Array.from(viewSessions)).toEqual([0, 0, 2, 2, 0]);
+    // Only the visits train session-kNN, the most recent first.
     const index = buildSessionIndex(log)!;
-    expect(index.offsets.length).toBe(2);
-    expect(Array.from(index.items)).toEqual([2, 3, 3, 4]);
+    expect(index.offsets.length).toBe(3);
+    expect(Array.from(index.items)).toEqual([2, 3, 2, 3, 3, 4]);
+  });
+
+  it('should link two co-viewed products only once a second session co-views them (MIN_COVISIT_SESSIONS)', () => {
+    const visit: Array<[number, Kind]> = [
+      [0, 'view'],
+      [1, 'view'],
+    ];
+    const once = sessionGraphs(
+      logOf([
+        visit,
+        [
+          [2, 'view'],
+          [3, 'view'],
+        ],
+      ]),
+      4,
+      50,
+    ).covisitation;
+    expect(once.neighbors.length).toBe(0);
+    const twice = sessionGraphs(
+      logOf([
+        visit,
+        visit,
+        [
+          [2, 'view'],
+          [3, 'view'],
+        ],
+      ]),
+      4,
+      50,
+    ).covisitation;
+    expect(weight(twice, 0, 1)).toBeGreaterThan(0);
+    expect(weight(twice, 2, 3)).toBe(0);
+    expect(MIN_COVISIT_SESSIONS).toBe(2);
   });
 
   it('should weigh every link of the DummyJSON carts by how many carts hold the pair', async () => {

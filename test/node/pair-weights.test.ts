@@ -59,6 +59,29 @@ describe('PairWeights', () => {
     expect(csr.offsets[40]).toBeGreaterThan(0);
   });
 
+  it("should count each pair's adds as its support, and leave out pairs added fewer than minSupport times", () => {
+    const pairs = new PairWeights(n);
+    for (const [a, b, w] of adds) pairs.add(a, b, w);
+    const { keys, support } = pairs.totals();
+    const counts = new Map<number, number>();
+    for (const [a, b] of adds) {
+      const key = a < b ? a * n + b : b * n + a;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    keys.forEach((key, i) => expect(support[i], `pair ${key}`).toBe(counts.get(key)));
+    const minSupport = 5;
+    const csr = pairsToCsr(pairs, 1000, (_a, _b, w) => w, minSupport);
+    const kept = [...counts.values()].filter((c) => c >= minSupport).length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(counts.size);
+    expect(csr.neighbors.length).toBe(2 * kept);
+    for (let row = 0; row < n; row++)
+      for (let e = csr.offsets[row]!; e < csr.offsets[row + 1]!; e++) {
+        const other = csr.neighbors[e]!;
+        expect(counts.get(row < other ? row * n + other : other * n + row)).toBeGreaterThanOrEqual(minSupport);
+      }
+  });
+
   it('should give empty rows and no links when nothing was added', () => {
     const csr = pairsToCsr(new PairWeights(4), 3, (_a, _b, w) => w);
     expect([...csr.offsets]).toEqual([0, 0, 0, 0, 0]);

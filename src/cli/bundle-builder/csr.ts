@@ -24,21 +24,23 @@ export class PairWeights {
 
   /**
    * Each distinct pair once, by ascending key, with its weights summed in the order they were
-   * added (the same additions, so the same doubles, as a running total would give).
+   * added (the same additions, so the same doubles, as a running total would give), and its
+   * support: how many `add` calls it got (the sessions that saw it, as the builder adds once per session).
    */
-  totals(): { keys: Float64Array; weights: Float64Array } {
+  totals(): { keys: Float64Array; weights: Float64Array; support: Uint32Array } {
     const keys = this.#keys;
     const order = new Uint32Array(this.#count);
     for (let i = 0; i < order.length; i++) order[i] = i;
     order.sort((x, y) => keys[x]! - keys[y]! || x - y);
     let distinct = 0;
     for (let k = 0; k < order.length; k++) if (k === 0 || keys[order[k]!] !== keys[order[k - 1]!]) distinct++;
-    const out = { keys: new Float64Array(distinct), weights: new Float64Array(distinct) };
+    const out = { keys: new Float64Array(distinct), weights: new Float64Array(distinct), support: new Uint32Array(distinct) };
     let at = -1;
     for (let k = 0; k < order.length; k++) {
       const i = order[k]!;
       if (k === 0 || keys[i] !== keys[order[k - 1]!]) out.keys[++at] = keys[i]!;
       out.weights[at]! += this.#weights[i]!;
+      out.support[at]!++;
     }
     return out;
   }
@@ -52,22 +54,30 @@ function grow(array: Float64Array): Float64Array<ArrayBuffer> {
 
 /**
  * CSR graph over `n` rows from pair weights, each pair in both rows, each row sorted by
- * descending weight (ties: lower index first, for reproducible bytes) and cut to `topM`.
+ * descending weight (ties: lower index first, for reproducible bytes) and cut to `topM`. Pairs
+ * added fewer than `minSupport` times are left out.
  */
-export function pairsToCsr(pairs: PairWeights, topM: number, normalize: (a: number, b: number, w: number) => number): CsrGraph {
+export function pairsToCsr(
+  pairs: PairWeights,
+  topM: number,
+  normalize: (a: number, b: number, w: number) => number,
+  minSupport = 1,
+): CsrGraph {
   const n = pairs.n;
   const totals = pairs.totals();
   const degree = new Uint32Array(n);
-  for (const key of totals.keys) {
+  totals.keys.forEach((key, k) => {
+    if (totals.support[k]! < minSupport) return;
     degree[Math.floor(key / n)]!++;
     degree[key % n]!++;
-  }
+  });
   const start = new Uint32Array(n + 1);
   for (let i = 0; i < n; i++) start[i + 1] = start[i]! + degree[i]!;
   const fill = start.slice(0, n);
   const nbr = new Uint32Array(start[n]!);
   const wts = new Float64Array(start[n]!);
   for (let k = 0; k < totals.keys.length; k++) {
+    if (totals.support[k]! < minSupport) continue;
     const key = totals.keys[k]!;
     const a = Math.floor(key / n);
     const b = key % n;

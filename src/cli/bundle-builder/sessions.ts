@@ -8,12 +8,13 @@
  *   the same session adds 1 (a DummyJSON cart is one such session, and feeds co-purchase alone: it
  *   says nothing about browsing);
  * - each graph's pair totals become evidence-weighted strengths (`./link-strength.ts`), with
- *   products counted over the sessions that feed that graph; each row is cut to the top M.
+ *   products counted over the sessions that feed that graph; each row is cut to the top M;
+ * - a co-visitation pair needs two sessions (`MIN_COVISIT_SESSIONS`); one basket makes a co-purchase link.
  */
 import type { CsrGraph } from '../../shared/bundle/types.ts';
 import { PairWeights, emptyCsr, pairsToCsr } from './csr.ts';
 import { EventType, type EventLog } from './events.ts';
-import { linkStrength } from './link-strength.ts';
+import { MIN_COVISIT_SESSIONS, linkStrength } from './link-strength.ts';
 
 /** Products further apart than this in a session are not counted as co-visited. */
 export const COVISIT_WINDOW = 5;
@@ -45,9 +46,10 @@ class PairCounts {
     this.productSessions = new Uint32Array(n);
   }
 
-  toCsr(topM: number): CsrGraph {
+  /** Pairs seen in fewer than `minSessions` sessions are left out. */
+  toCsr(topM: number, minSessions: number): CsrGraph {
     const count = this.productSessions;
-    return pairsToCsr(this.pairs, topM, (a, b, w) => linkStrength(w, count[a]!, count[b]!));
+    return pairsToCsr(this.pairs, topM, (a, b, w) => linkStrength(w, count[a]!, count[b]!), minSessions);
   }
 }
 
@@ -98,5 +100,9 @@ export function sessionGraphs(log: EventLog, n: number, topM: number, onProgress
   }
   flush();
 
-  return { covisitation: covisit.toCsr(topM), copurchase: copurchase.toCsr(topM), viewSessions: covisit.productSessions };
+  return {
+    covisitation: covisit.toCsr(topM, MIN_COVISIT_SESSIONS),
+    copurchase: copurchase.toCsr(topM, 1),
+    viewSessions: covisit.productSessions,
+  };
 }

@@ -12,6 +12,7 @@ import { createLoadedBundle } from '../../worker/loaded-bundle.ts';
 import { recommend } from '../../worker/ranking.ts';
 import { loadNodeKernels } from '../kernels-node.ts';
 import { tfidfNeighbours } from './tfidf-baseline.ts';
+import { renumberProducts } from '../bundle-builder/product-order.ts';
 
 /** List lengths scored. */
 export const SIMILAR_CUTOFFS = [5, 10] as const;
@@ -43,13 +44,15 @@ export interface SimilarQuality {
 
 /** Every product's `similar` list of `k` rows, as the worker serves a new visitor's product page. */
 export async function engineSimilarLists(input: BundleInput, k: number): Promise<number[][]> {
-  const bundle = decodeBundle(encodeBundle(input));
+  // Stored in `bundle build`'s order (by category, then popularity); lists come back as `input` rows, by id.
+  const bundle = decodeBundle(encodeBundle(renumberProducts(input)));
   const loaded = createLoadedBundle(bundle, await loadNodeKernels());
+  const inputRow = new Map(input.products.map((product, row) => [product.id, row]));
   const now = Date.parse(input.meta.builtAt);
   return input.products.map((product) => {
     const request = normalizeRequest({ placement: 'similar', product: product.id, limit: k });
     const result = recommend(loaded, request, { events: [], affinities: null, now }, { explain: false });
-    return result.items.map((item) => bundle.products.indexOf(item.productId));
+    return result.items.map((item) => inputRow.get(item.productId)!);
   });
 }
 

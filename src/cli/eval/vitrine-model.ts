@@ -12,6 +12,7 @@ import { createLoadedBundle, type LoadedBundle } from '../../worker/loaded-bundl
 import { recommend } from '../../worker/ranking.ts';
 import { bareProduct } from '../bundle-builder/product.ts';
 import { assembleBundleInput } from '../bundle-builder/build.ts';
+import { renumberProducts } from '../bundle-builder/product-order.ts';
 import { EventType, type EventLog } from '../bundle-builder/events.ts';
 import { createProgress } from '../bundle-builder/progress.ts';
 import { loadNodeKernels } from '../kernels-node.ts';
@@ -79,12 +80,14 @@ export async function trainingBundle(
     progress: createProgress(false),
   });
   if (sessionModel) input.sessionModel = sessionModel;
-  const bundle = decodeBundle(encodeBundle(input));
+  // Rows in the order `bundle build` stores them (by category, then popularity), as visitors get it.
+  const bundle = decodeBundle(encodeBundle(renumberProducts(input)));
   return createLoadedBundle(bundle, await loadNodeKernels());
 }
 
 /** A next-item model over an already loaded bundle (the tuner reuses one for every candidate). */
 export function loadedModel(loaded: LoadedBundle, itemIds: readonly string[], weights?: Weights): NextItemModel {
+  const itemIndex = new Map(itemIds.map((id, item) => [id, item]));
   const requests = new Map<number, ReturnType<typeof normalizeRequest>>();
   return {
     name: 'vitrine',
@@ -103,8 +106,8 @@ export function loadedModel(loaded: LoadedBundle, itemIds: readonly string[], we
       const events: StoredEvent[] = prefix.map((item, i) => ({ type: 'view', product: itemIds[item]!, time: times[i]! * 1000 }));
       const now = events[events.length - 1]?.time ?? 0;
       const result = recommend(loaded, request, { events, affinities: null, now }, { explain: false, weights });
-      // The bare catalog was built in item order, so a product's row is its item index.
-      return result.items.map((item) => loaded.bundle.products.indexOf(item.productId));
+      // By id: the bundle stores products in its own order, not the items'.
+      return result.items.map((item) => itemIndex.get(item.productId)!);
     },
   };
 }

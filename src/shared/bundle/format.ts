@@ -7,7 +7,7 @@
 export const MAGIC = Uint8Array.of(0x89, 0x56, 0x54, 0x42, 0x0d, 0x0a, 0x1a, 0x0a);
 
 /** The format version the writer writes. Bumped on any incompatible layout change. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 /**
  * Oldest version the reader still opens: a version-1 file differs only in its graphs, which are
@@ -55,6 +55,8 @@ export const SectionKind = {
   modelWeights: 11,
   sessions: 12,
   sessionModel: 13,
+  /** The training sessions packed (format version 3); a file holds this or `sessions`, not both. */
+  packedSessions: 17,
 } as const;
 
 export type SectionName = keyof typeof SectionKind;

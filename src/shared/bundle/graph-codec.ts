@@ -33,6 +33,19 @@ function weightCode(w: number, table: Float32Array, maxWeight: number): number {
   return c;
 }
 
+/**
+ * Weight codes the writer uses per halving: every (16 / this)th code counted down from 255, the
+ * largest at or below the weight (never rounding up). Any code is valid to a reader; fewer
+ * distinct codes only compress better (gzip's Huffman codes adapt to the ones used).
+ */
+export type CodesPerOctave = 16 | 8 | 4 | 2 | 1;
+
+/** `code` rounded down to the nearest code used at `perOctave` codes per halving (0 stays 0). */
+function coarser(code: number, perOctave: CodesPerOctave): number {
+  const step = CODES_PER_OCTAVE / perOctave;
+  return code === 0 ? 0 : Math.max(0, 255 - Math.ceil((255 - code) / step) * step);
+}
+
 export interface PackedGraph {
   maxWeight: number;
   degree: Uint16Array;
@@ -44,7 +57,7 @@ export interface PackedGraph {
  * The packed form of `graph`, or null when it cannot be packed (a negative weight, a row with a
  * repeated neighbour or more than MAX_PACKED_DEGREE neighbours): the writer then keeps f32.
  */
-export function packGraph(graph: CsrGraph, rows: number): PackedGraph | null {
+export function packGraph(graph: CsrGraph, rows: number, perOctave: CodesPerOctave = CODES_PER_OCTAVE): PackedGraph | null {
   const { offsets, neighbors, weights } = graph;
   let maxWeight = 0;
   for (const w of weights) {
@@ -70,7 +83,7 @@ export function packGraph(graph: CsrGraph, rows: number): PackedGraph | null {
       const id = neighbors[e]!;
       if (id === previous) return null;
       pushLeb128(ids, id - previous - 1);
-      weightCodes[start + i] = weightCode(weights[e]!, table, maxWeight);
+      weightCodes[start + i] = coarser(weightCode(weights[e]!, table, maxWeight), perOctave);
       previous = id;
     }
   }
@@ -93,7 +106,8 @@ export interface PackedGraphSource extends PackedGraph {
   idsAt: number;
 }
 
-function malformed(source: PackedGraphSource, field: string, message: string, offset: number, index: number): VitrineError {
+/** BUNDLE_SECTION_MALFORMED in a packed section (graphs here, sessions in ./sessions-codec.ts). */
+export function malformed(source: { section: string }, field: string, message: string, offset: number, index: number): VitrineError {
   return new VitrineError('BUNDLE_SECTION_MALFORMED', `section ${source.section}: ${message}`, {
     section: source.section,
     field,

@@ -138,6 +138,11 @@ export function packedGraphBlocks(n: number, nnz: number, idBytes: number): Bloc
 }
 
 /** embeddings: header [rows, dim, dtypeCode]. i8 matrices carry one f32 scale per row. */
+/** Kind 17: one LEB128 stream (./sessions-codec.ts). */
+export function packedSessionsBlocks(streamBytes: number): Block[] {
+  return [{ name: 'stream', type: 'u8', count: streamBytes }];
+}
+
 export function embeddingsBlocks(rows: number, dim: number, dtypeCode: number): Block[] {
   if (dtypeCode === DTYPE_CODE.i8) {
     return [

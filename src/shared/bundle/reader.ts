@@ -16,12 +16,14 @@ import {
   embeddingsBlocks,
   graphBlocks,
   packedGraphBlocks,
+  packedSessionsBlocks,
   popularityBlocks,
   productsBlocks,
   sessionsBlocks,
   stringsBlocks,
 } from './layout.ts';
 import { GRAPH_ENCODING, unpackGraph } from './graph-codec.ts';
+import { unpackSessions } from './sessions-codec.ts';
 import { IdIndex } from './id-index.ts';
 import { BundleProductTable, type ProductColumns } from './product-table.ts';
 import { openBlocks, readJson, readSectionHeader } from './sections.ts';
@@ -87,8 +89,15 @@ export function decodeBundle(input: Uint8Array | ArrayBuffer, options: DecodeOpt
   const priorsEntry = byName.get('banditPriors');
   const weightsEntry = byName.get('modelWeights');
   const sessionsEntry = byName.get('sessions');
+  const packedEntry = byName.get('packedSessions');
   const sessionModelEntry = byName.get('sessionModel');
-  const sessions = sessionsEntry ? openSessions(bytes, sessionsEntry, n, base) : null;
+  // One or the other: a file with both is malformed.
+  if (sessionsEntry && packedEntry) throw countMismatch(packedEntry, 0, 'session sections', 2, 1);
+  const sessions = packedEntry
+    ? openPackedSessions(bytes, packedEntry, n, base)
+    : sessionsEntry
+      ? openSessions(bytes, sessionsEntry, n, base)
+      : null;
 
   return {
     formatVersion: header.version,
@@ -358,6 +367,12 @@ function openEmbeddings(
       throw overLimit(products, r, 'embeddings', 'norm', r, data.byteOffset - base + r * dim * data.BYTES_PER_ELEMENT, MAX_VECTOR_NORM);
   }
   return scales ? { dtype: 'i8', rows, dim, data: data as Int8Array, scales } : { dtype: 'f32', rows, dim, data: data as Float32Array };
+}
+
+function openPackedSessions(bytes: Uint8Array, entry: SectionEntry, n: number, base: number): SessionIndex {
+  const [sessionCount, itemCount, referenceTime, streamBytes] = readSectionHeader(bytes, entry).fields;
+  const [stream] = openBlocks(bytes, entry, packedSessionsBlocks(streamBytes), 3) as [Uint8Array];
+  return unpackSessions({ stream, sessionCount, itemCount, referenceTime, at: stream.byteOffset - base }, n);
 }
 
 function openSessions(bytes: Uint8Array, entry: SectionEntry, n: number, base: number): SessionIndex {
