@@ -34,7 +34,7 @@ describe('decodeBundle header and table checks', () => {
 
   it('B2: should reject another format version with BUNDLE_UNSUPPORTED_VERSION', () => {
     const bytes = fresh();
-    view(bytes).setUint16(8, 3, true);
+    view(bytes).setUint16(8, 4, true);
     expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_UNSUPPORTED_VERSION').details).toMatchObject({
       section: 'header',
       offset: 8,
@@ -347,7 +347,7 @@ describe('inspectBundle', () => {
     const report = inspectBundle(pristine);
     expect(report.ok).toBe(true);
     expect(report.errors).toEqual([]);
-    expect(report.header).toMatchObject({ magicOk: true, version: 2, fileLength: pristine.length });
+    expect(report.header).toMatchObject({ magicOk: true, version: 3, fileLength: pristine.length });
     expect(report.header.checksumStored).toBe(report.header.checksumComputed);
     expect(report.sections.map((s) => s.kind)).toEqual([
       'meta',
