@@ -76,10 +76,29 @@ export function quantizeWithStep(data: Float32Array, rows: number, dim: number, 
   return { dtype: 'i8', rows, dim, data: q, scales: new Float32Array(rows).fill(step) };
 }
 
-/** The arrays a matrix puts in its section, raw and gzip -9 (the wire). */
+/** Rows whose gzip size stands for the whole matrix's (gzip -9 of 100,000 rows would take seconds per candidate). */
+const GZIP_SAMPLE_ROWS = 16_384;
+
+/**
+ * The arrays a matrix puts in its section: raw bytes, and gzip -9 (the wire) measured on its first
+ * GZIP_SAMPLE_ROWS rows (and the whole codebook) and scaled to all rows.
+ */
 export function matrixSizes(matrix: EmbeddingMatrix | PqMatrix): { bytes: number; gzip: number } {
-  const arrays: ArrayBufferView[] =
-    matrix.dtype === 'pq' ? [matrix.codebook, matrix.codes] : matrix.dtype === 'i8' ? [matrix.data, matrix.scales] : [matrix.data];
+  const { rows, dim } = matrix;
+  const part = Math.min(rows, GZIP_SAMPLE_ROWS);
+  const perRow: ArrayBufferView[] =
+    matrix.dtype === 'pq'
+      ? [matrix.codes.subarray(0, part * matrix.subspaces)]
+      : matrix.dtype === 'i8'
+        ? [matrix.data.subarray(0, part * dim), matrix.scales.subarray(0, part)]
+        : [matrix.data.subarray(0, part * dim)];
+  const fixed = matrix.dtype === 'pq' ? gzipped([matrix.codebook]) : { bytes: 0, gzip: 0 };
+  const sample = gzipped(perRow);
+  const scale = part === 0 ? 0 : rows / part;
+  return { bytes: fixed.bytes + Math.round(sample.bytes * scale), gzip: fixed.gzip + Math.round(sample.gzip * scale) };
+}
+
+function gzipped(arrays: ArrayBufferView[]): { bytes: number; gzip: number } {
   const bytes = arrays.reduce((sum, a) => sum + a.byteLength, 0);
   const all = new Uint8Array(bytes);
   let at = 0;
@@ -96,6 +115,28 @@ export function encodeVectors(code: string, data: Float32Array, rows: number, di
   if (code === 'int8') return { matrix: quantizeInt8({ dtype: 'f32', rows, dim, data }), exact: data };
   const { matrix, rotated } = productQuantize(data, rows, dim, { subspaces: Number(code.slice(2)), seed });
   return { matrix, exact: rotated };
+}
+
+/**
+ * Rows a PQ code is first tried on, in a large catalog: recall over fewer rows is easier (fewer
+ * close rivals), so a code that misses there is not fitted and scanned on the whole catalog.
+ */
+const SCREEN_ROWS = 20_000;
+
+/** Recall@10 of `code` on a seeded SCREEN_ROWS-row subset of the rows. */
+function subsetRecall(code: string, data: Float32Array, rows: number, dim: number, seed: number, queryCount: number): number {
+  const subset = sampleRows(rows, SCREEN_ROWS, seed + 1);
+  const part = new Float32Array(subset.length * dim);
+  subset.forEach((r, i) => part.set(data.subarray(r * dim, (r + 1) * dim), i * dim));
+  const queries = sampleRows(subset.length, queryCount, seed);
+  const exact = exactNeighbours(part, subset.length, dim, queries, 10);
+  const { matrix, rotated: space } = productQuantize(part, subset.length, dim, {
+    subspaces: Number(code.slice(2)),
+    seed,
+    sampleRows: 8192,
+    iterations: 8,
+  });
+  return recallAt(space, decodedRows(matrix), subset.length, dim, queries, exact);
 }
 
 /** Largest |value|: the step `largest / 127` clips nothing. */
@@ -150,6 +191,11 @@ export function chooseVectorCode(
   for (const code of pqCandidates(dim)) {
     // A PQ section is about as large on the wire as raw: no use trying one that cannot win.
     if (PQ_CENTROIDS * dim * 4 + rows * Number(code.slice(2)) >= best.gzip) continue;
+    const screen = rows > SCREEN_ROWS ? subsetRecall(code, data, rows, dim, seed, queryCount) : 1;
+    if (screen < minRecall) {
+      measured.push({ code: `${code} (on ${SCREEN_ROWS} rows)`, recall: screen, bytes: 0, gzip: 0 });
+      break;
+    }
     const { matrix, exact: space } = encodeVectors(code, data, rows, dim, seed);
     if (!consider(code, matrix, space)) break;
   }

@@ -31,9 +31,23 @@ function dot(a: Float32Array, at: number, b: Float32Array, bt: number, dim: numb
   return sum;
 }
 
+/** Dot products of `source`'s row q with every row of `matrix`, in one tight loop (a catalog-sized scan per query). */
+function scan(source: Float32Array, q: number, matrix: Float32Array, rows: number, dim: number, into: Float32Array): Float32Array {
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let j = 0, a = q * dim, b = r * dim; j < dim; j++) sum += source[a + j]! * matrix[b + j]!;
+    into[r] = sum;
+  }
+  return into;
+}
+
 /** Each query's k exact neighbours in `data`. */
 export function exactNeighbours(data: Float32Array, rows: number, dim: number, queries: Int32Array, k: number): Int32Array[] {
-  return Array.from(queries, (q) => topRows(rows, k, q, (r) => dot(data, q * dim, data, r * dim, dim)));
+  const scores = new Float32Array(rows);
+  return Array.from(queries, (q) => {
+    scan(data, q, data, rows, dim, scores);
+    return topRows(rows, k, q, (r) => scores[r]!);
+  });
 }
 
 export interface RecallOptions {
@@ -63,9 +77,11 @@ export function recallAt(
   let hits = 0;
   let wanted = 0;
   const source = query === 'decoded' ? decoded : data;
+  const scores = new Float32Array(rows);
   queries.forEach((q, i) => {
     const truth = new Set(exact[i]!.subarray(0, k));
-    let found = topRows(rows, Math.max(k, rerank), q, (r) => dot(source, q * dim, decoded, r * dim, dim));
+    scan(source, q, decoded, rows, dim, scores);
+    let found = topRows(rows, Math.max(k, rerank), q, (r) => scores[r]!);
     if (rerank > 0) {
       const scored = Array.from(found, (r) => ({ r, s: dot(data, q * dim, data, r * dim, dim) }));
       found = Int32Array.from(
