@@ -12,6 +12,7 @@
  *   finer copy of the rows: what it would buy, not what a bundle does).
  */
 import { gzipSync } from 'node:zlib';
+import type { Kernels } from '../../src/shared/kernels/types.ts';
 import { quantizeInt8 } from '../../src/shared/bundle/quantize.ts';
 import { decodedRows, encodeVectors, quantizeWithStep } from '../../src/cli/bundle-builder/vector-code.ts';
 import { productQuantize, sampleRows } from '../../src/cli/bundle-builder/product-quantizer.ts';
@@ -70,12 +71,20 @@ function sizes(arrays: Uint8Array[]): { bytes: number; gzip: number } {
 const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 /** Every candidate code measured on `data` (rows × dim), `queries` query rows (seeded sample). */
-export function measureCodes(dataset: string, data: Float32Array, rows: number, dim: number, queryCount = 300, seed = 1): CodeResult[] {
+export function measureCodes(
+  dataset: string,
+  data: Float32Array,
+  rows: number,
+  dim: number,
+  kernels?: Kernels,
+  queryCount = 300,
+  seed = 1,
+): CodeResult[] {
   const queries = sampleRows(rows, queryCount, seed);
-  const exact = exactNeighbours(data, rows, dim, queries, 10);
+  const exact = exactNeighbours(data, rows, dim, queries, 10, kernels);
   const results: CodeResult[] = [];
   const add = (code: string, space: Float32Array, decoded: Float32Array, arrays: Uint8Array[]) => {
-    const options = { query: 'exact' as const };
+    const options = { query: 'exact' as const, kernels };
     results.push({
       metric: 'vector_code_recall_at_10',
       dataset,
@@ -83,7 +92,7 @@ export function measureCodes(dataset: string, data: Float32Array, rows: number, 
       d: dim,
       code,
       ...sizes(arrays),
-      recall: recallAt(space, decoded, rows, dim, queries, exact),
+      recall: recallAt(space, decoded, rows, dim, queries, exact, { kernels }),
       recall_exact_query: recallAt(space, decoded, rows, dim, queries, exact, options),
       reranked: recallAt(space, decoded, rows, dim, queries, exact, { ...options, rerank: RERANK }),
     });

@@ -21,6 +21,7 @@ import { CATALOG_ALIASES, CATALOG_FIELDS, EVENT_ALIASES, EVENT_FIELDS, parseFiel
 import { createProgress } from '../../src/cli/bundle-builder/progress.ts';
 import { chooseVectorCode, type MeasuredCode } from '../../src/cli/bundle-builder/vector-code.ts';
 import { FLIPKART_CSV } from './catalog-embeddings.ts';
+import { loadNodeKernels } from '../../src/cli/kernels-node.ts';
 
 const { values } = parseArgs({
   options: { json: { type: 'boolean' }, synthetic: { type: 'string' }, only: { type: 'string' } },
@@ -90,6 +91,7 @@ const datasets: [string, () => { data: Float32Array; rows: number; dim: number }
   ],
 ];
 
+const kernels = await loadNodeKernels();
 const all: CodeResult[] = [];
 const choices: object[] = [];
 for (const [name, load] of datasets) {
@@ -97,10 +99,10 @@ for (const [name, load] of datasets) {
   if (name.startsWith('flipkart') && !existsSync(FLIPKART_CSV)) continue;
   if (name.startsWith('yoochoose') && !existsSync(YOOCHOOSE)) continue;
   const { data, rows, dim } = load();
-  const results = measureCodes(name, data, rows, dim);
+  const results = measureCodes(name, data, rows, dim, kernels);
   all.push(...results);
   const started = performance.now();
-  const choice = chooseVectorCode(data, rows, dim, 'auto');
+  const choice = chooseVectorCode(data, rows, dim, 'auto', { kernels });
   const seconds = (performance.now() - started) / 1000;
   const row = {
     metric: 'vector_code_auto',

@@ -17,6 +17,7 @@ import type { Progress } from './progress.ts';
 import { sessionGraphs } from './sessions.ts';
 import { contentEmbeddings } from './text-embeddings.ts';
 import { blendWithSessions } from './vectors.ts';
+import type { Kernels } from '../../shared/kernels/types.ts';
 import { chooseVectorCode, type VectorChoice, type VectorCodeOption } from './vector-code.ts';
 import { packageVersion } from '../version.ts';
 
@@ -31,6 +32,7 @@ export interface BuildOptions {
   /** Recall@10 against f32 that `auto` holds (`--min-recall`, default MIN_RECALL). */
   minRecall?: number | undefined;
   onVectorCode?: ((choice: VectorChoice) => void) | undefined;
+  kernels?: Kernels | undefined;
   catalogFields: FieldMapping<CatalogField>;
   eventFields: FieldMapping<EventField>;
   skipInvalid: boolean;
@@ -134,6 +136,8 @@ export interface AssembleOptions {
   quantize: VectorCodeOption;
   /** Recall@10 against f32 that `auto` holds (default MIN_RECALL). */
   minRecall?: number | undefined;
+  /** The engine's kernels, loaded by the caller: `auto`'s recall scans run in them (else in plain JS). */
+  kernels?: Kernels | undefined;
   /** Told which code the vectors got and what was measured on the way. */
   onVectorCode?: ((choice: VectorChoice) => void) | undefined;
   topM: number;
@@ -193,7 +197,11 @@ export function assembleBundleInput(options: AssembleOptions): BundleInput {
     embeddingSource = missingVectors > 0 ? `imported+${embeddingSource}` : 'imported';
   }
   progress.step('vector code', 1, '');
-  const choice = chooseVectorCode(vectors, n, dim, options.quantize, { seed: options.seed, minRecall: options.minRecall });
+  const choice = chooseVectorCode(vectors, n, dim, options.quantize, {
+    seed: options.seed,
+    minRecall: options.minRecall,
+    kernels: options.kernels,
+  });
   options.onVectorCode?.(choice);
   const embeddings = choice.matrix;
 

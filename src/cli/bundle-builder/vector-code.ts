@@ -9,11 +9,22 @@ import { PQ_CENTROIDS } from '../../shared/bundle/format.ts';
 import { decodePq } from '../../shared/bundle/pq-codec.ts';
 import { quantizeInt8 } from '../../shared/bundle/quantize.ts';
 import type { EmbeddingMatrix, PqMatrix } from '../../shared/bundle/types.ts';
+import type { Kernels } from '../../shared/kernels/types.ts';
+import { loadNodeKernels } from '../kernels-node.ts';
 import { productQuantize, sampleRows } from './product-quantizer.ts';
 import { exactNeighbours, recallAt } from './vector-recall.ts';
 
 /** What `--quantize` accepts: `auto`, `none` (= f32), `int8` (a step per row) or `pqN` (N subspaces, dividing dim). */
 export type VectorCodeOption = 'auto' | 'none' | 'int8' | `pq${number}`;
+
+/** The engine's kernels for the recall scans, or undefined where they are not built (the scans then run in JS, slower). */
+export async function scanKernels(): Promise<Kernels | undefined> {
+  try {
+    return await loadNodeKernels();
+  } catch {
+    return undefined;
+  }
+}
 
 /** Recall@10 against f32 a code must hold for `auto` to pick it (issue 16's target before re-rank). */
 export const MIN_RECALL = 0.95;
@@ -124,19 +135,27 @@ export function encodeVectors(code: string, data: Float32Array, rows: number, di
 const SCREEN_ROWS = 20_000;
 
 /** Recall@10 of `code` on a seeded SCREEN_ROWS-row subset of the rows. */
-function subsetRecall(code: string, data: Float32Array, rows: number, dim: number, seed: number, queryCount: number): number {
+function subsetRecall(
+  code: string,
+  data: Float32Array,
+  rows: number,
+  dim: number,
+  seed: number,
+  queryCount: number,
+  kernels?: Kernels,
+): number {
   const subset = sampleRows(rows, SCREEN_ROWS, seed + 1);
   const part = new Float32Array(subset.length * dim);
   subset.forEach((r, i) => part.set(data.subarray(r * dim, (r + 1) * dim), i * dim));
   const queries = sampleRows(subset.length, queryCount, seed);
-  const exact = exactNeighbours(part, subset.length, dim, queries, 10);
+  const exact = exactNeighbours(part, subset.length, dim, queries, 10, kernels);
   const { matrix, rotated: space } = productQuantize(part, subset.length, dim, {
     subspaces: Number(code.slice(2)),
     seed,
     sampleRows: 8192,
     iterations: 8,
   });
-  return recallAt(space, decodedRows(matrix), subset.length, dim, queries, exact);
+  return recallAt(space, decodedRows(matrix), subset.length, dim, queries, exact, { kernels });
 }
 
 /** Largest |value|: the step `largest / 127` clips nothing. */
@@ -157,14 +176,19 @@ export function chooseVectorCode(
   rows: number,
   dim: number,
   option: VectorCodeOption,
-  { seed = 1, minRecall = MIN_RECALL, queries: queryCount = RECALL_QUERIES } = {},
+  {
+    seed = 1,
+    minRecall = MIN_RECALL,
+    queries: queryCount = RECALL_QUERIES,
+    kernels,
+  }: { seed?: number; minRecall?: number; queries?: number; kernels?: Kernels | undefined } = {},
 ): VectorChoice {
   if (option !== 'auto') {
     const reason = `--quantize ${option}`;
     return { matrix: encodeVectors(option, data, rows, dim, seed).matrix, code: option, recall: null, measured: [], reason };
   }
   const queries = sampleRows(rows, queryCount, seed);
-  const exact = exactNeighbours(data, rows, dim, queries, 10);
+  const exact = exactNeighbours(data, rows, dim, queries, 10, kernels);
   const measured: MeasuredCode[] = [];
   const f32 = {
     matrix: { dtype: 'f32', rows, dim, data } as EmbeddingMatrix,
@@ -174,7 +198,7 @@ export function chooseVectorCode(
   };
   let best: MeasuredCode & { matrix: EmbeddingMatrix | PqMatrix } = f32;
   const consider = (code: string, matrix: EmbeddingMatrix | PqMatrix, space: Float32Array): boolean => {
-    const recall = recallAt(space, decodedRows(matrix), rows, dim, queries, exact);
+    const recall = recallAt(space, decodedRows(matrix), rows, dim, queries, exact, { kernels });
     const entry = { code, recall, ...matrixSizes(matrix) };
     measured.push(entry);
     if (recall < minRecall) return false;
@@ -191,7 +215,7 @@ export function chooseVectorCode(
   for (const code of pqCandidates(dim)) {
     // A PQ section is about as large on the wire as raw: no use trying one that cannot win.
     if (PQ_CENTROIDS * dim * 4 + rows * Number(code.slice(2)) >= best.gzip) continue;
-    const screen = rows > SCREEN_ROWS ? subsetRecall(code, data, rows, dim, seed, queryCount) : 1;
+    const screen = rows > SCREEN_ROWS ? subsetRecall(code, data, rows, dim, seed, queryCount, kernels) : 1;
     if (screen < minRecall) {
       measured.push({ code: `${code} (on ${SCREEN_ROWS} rows)`, recall: screen, bytes: 0, gzip: 0 });
       break;

@@ -2,8 +2,10 @@
  * Recall@k of compressed item vectors against the exact float32 ones: for each query row, the share
  * of its k exact nearest rows (largest dot product, itself left out) that the compressed rows also
  * rank in their top k. `bundle build` uses it to pick the vector code; bench/node/vector-codes.ts
- * reports it per code and catalog.
+ * reports it per code and catalog. With `kernels` (the engine's WASM kernels, loaded by the caller)
+ * each catalog-sized scan runs in SIMD instead of a JS loop.
  */
+import type { Kernels } from '../../shared/kernels/types.ts';
 
 /** The k largest `score(row)` over rows ≠ `skip`, best first (ties: lower row). */
 export function topRows(rows: number, k: number, skip: number, score: (row: number) => number): Int32Array {
@@ -41,13 +43,39 @@ function scan(source: Float32Array, q: number, matrix: Float32Array, rows: numbe
   return into;
 }
 
-/** Each query's k exact neighbours in `data`. */
-export function exactNeighbours(data: Float32Array, rows: number, dim: number, queries: Int32Array, k: number): Int32Array[] {
+/**
+ * Per query row: the k rows of `matrix` with the largest dot product with `source`'s row q, q left
+ * out, best first (ties: lower row).
+ */
+function nearest(source: Float32Array, matrix: Float32Array, rows: number, dim: number, queries: Int32Array, k: number, kernels?: Kernels) {
+  if (kernels) {
+    kernels.setMatrix({ dtype: 'f32', rows, dim, data: matrix }, { scoreSlots: 1 });
+    const allow = new Uint8Array(Math.ceil(rows / 8)).fill(0xff);
+    return Array.from(queries, (q) => {
+      allow[q >> 3] = allow[q >> 3]! & ~(1 << (q & 7));
+      kernels.scoreQuery(source.subarray(q * dim, (q + 1) * dim), 0);
+      const top = Int32Array.from(kernels.topK(0, Math.min(k, rows - 1), allow).indices);
+      allow[q >> 3] = 0xff;
+      return top;
+    });
+  }
   const scores = new Float32Array(rows);
   return Array.from(queries, (q) => {
-    scan(data, q, data, rows, dim, scores);
+    scan(source, q, matrix, rows, dim, scores);
     return topRows(rows, k, q, (r) => scores[r]!);
   });
+}
+
+/** Each query's k exact neighbours in `data`. */
+export function exactNeighbours(
+  data: Float32Array,
+  rows: number,
+  dim: number,
+  queries: Int32Array,
+  k: number,
+  kernels?: Kernels,
+): Int32Array[] {
+  return nearest(data, data, rows, dim, queries, k, kernels);
 }
 
 export interface RecallOptions {
@@ -59,6 +87,8 @@ export interface RecallOptions {
   query?: 'decoded' | 'exact';
   /** Re-rank this many compressed candidates by exact dot products (0 = none, the default). */
   rerank?: number;
+  /** Scan with these kernels (their matrix is replaced). */
+  kernels?: Kernels | undefined;
 }
 
 /**
@@ -72,16 +102,15 @@ export function recallAt(
   dim: number,
   queries: Int32Array,
   exact: readonly Int32Array[],
-  { k = 10, query = 'decoded', rerank = 0 }: RecallOptions = {},
+  { k = 10, query = 'decoded', rerank = 0, kernels }: RecallOptions = {},
 ): number {
   let hits = 0;
   let wanted = 0;
   const source = query === 'decoded' ? decoded : data;
-  const scores = new Float32Array(rows);
+  const tops = nearest(source, decoded, rows, dim, queries, Math.max(k, rerank), kernels);
   queries.forEach((q, i) => {
     const truth = new Set(exact[i]!.subarray(0, k));
-    scan(source, q, decoded, rows, dim, scores);
-    let found = topRows(rows, Math.max(k, rerank), q, (r) => scores[r]!);
+    let found = tops[i]!;
     if (rerank > 0) {
       const scored = Array.from(found, (r) => ({ r, s: dot(data, q * dim, data, r * dim, dim) }));
       found = Int32Array.from(

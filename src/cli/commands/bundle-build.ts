@@ -16,6 +16,7 @@ import { CATALOG_ALIASES, CATALOG_FIELDS, EVENT_ALIASES, EVENT_FIELDS, parseFiel
 import { NO_MODEL, readModelFile } from '../bundle-builder/model-file.ts';
 import { createProgress } from '../bundle-builder/progress.ts';
 import { DEFAULT_HEAD_PRODUCTS, headBundleInput } from '../bundle-builder/head-part.ts';
+import { scanKernels } from '../bundle-builder/vector-code.ts';
 import { MIN_RECALL, parseVectorCode, type VectorChoice, type VectorCodeOption } from '../bundle-builder/vector-code.ts';
 import { DEFAULT_MAX_SESSIONS } from '../bundle-builder/session-index.ts';
 
@@ -135,6 +136,8 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
     quantize,
     minRecall,
     onVectorCode: (choice) => (vectors = choice),
+    // The recall scans of --quantize auto run in the engine's SIMD kernels (a 100k catalog: seconds, not minutes).
+    kernels: quantize === 'auto' ? await scanKernels() : undefined,
     catalogFields: parseFieldMapping(values.field ?? [], CATALOG_FIELDS, CATALOG_ALIASES, '--field'),
     eventFields: parseFieldMapping(values['event-field'] ?? [], EVENT_FIELDS, EVENT_ALIASES, '--event-field'),
     skipInvalid: values['skip-invalid'] ?? false,

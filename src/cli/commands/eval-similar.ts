@@ -5,6 +5,7 @@ import { badOption, integer, parsingOptions } from '../options.ts';
 import { DEFAULT_DIM, buildBundleInput } from '../bundle-builder/build.ts';
 import { CATALOG_ALIASES, CATALOG_FIELDS, EVENT_ALIASES, EVENT_FIELDS, parseFieldMapping } from '../bundle-builder/fields.ts';
 import { createProgress } from '../bundle-builder/progress.ts';
+import { scanKernels } from '../bundle-builder/vector-code.ts';
 import { parseVectorCode, type VectorCodeOption } from '../bundle-builder/vector-code.ts';
 import { formatSimilarQuality, similarQuality, SIMILAR_CUTOFFS } from '../eval/similar-quality.ts';
 
@@ -88,6 +89,7 @@ export async function runEvalSimilar(argv: string[], io: EvalSimilarIo = default
     embeddings: values.embeddings,
     dim,
     quantize,
+    kernels: quantize === 'auto' ? await scanKernels() : undefined,
     catalogFields: parseFieldMapping(values.field ?? [], CATALOG_FIELDS, CATALOG_ALIASES, '--field'),
     eventFields: parseFieldMapping(values['event-field'] ?? [], EVENT_FIELDS, EVENT_ALIASES, '--event-field'),
     skipInvalid: values['skip-invalid'] ?? false,
