@@ -94,7 +94,7 @@ describe('bundle round trip', () => {
       const input = makeFixtureInput({ dtype, dim: 24 });
       const bytes = encodeBundle(input);
       const bundle = decodeBundle(bytes);
-      expect(bundle.formatVersion).toBe(2);
+      expect(bundle.formatVersion).toBe(3);
       expect(bundle.byteLength).toBe(bytes.length);
       expectSameAsInput(bundle, input);
     });
