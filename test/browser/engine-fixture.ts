@@ -136,6 +136,7 @@ export function makeEngineBundle(options: EngineFixtureOptions = {}): { input: B
 /** Row `r` of the input's embeddings as float64 numbers (dequantised for i8). */
 export function rowOf(input: BundleInput, r: number): number[] {
   const m = input.embeddings;
+  if (m.dtype === 'pq') throw new Error('rowOf reads f32 or i8 fixtures');
   const out: number[] = [];
   for (let j = 0; j < m.dim; j++) out.push(m.dtype === 'f32' ? m.data[r * m.dim + j]! : m.data[r * m.dim + j]! * m.scales[r]!);
   return out;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
 import { fileChecksum } from '../../src/shared/bundle/reader.ts';
+import { encodeBundle } from '../../src/shared/bundle/index.ts';
+import { quantizeInt8 } from '../../src/shared/bundle/quantize.ts';
 import { enginesClosedAfterEach, makeEngineBundle } from './engine-fixture.ts';
 import { vitrineRejection as rejection } from '../fixtures/rejection.ts';
 
@@ -26,6 +28,33 @@ describe('engine load (through the real worker)', () => {
     const row = Array.from({ length: 50 }, (_, r) => r).find((r) => input.covisitation.offsets[r + 1]! > input.covisitation.offsets[r]!)!;
     const result = await vitrine.recommend({ placement: 'similar', product: input.products[row]!.id, limit: 10 });
     expect(result.items.length).toBeGreaterThan(0);
+  });
+
+  it('should load a product-quantised bundle (format 3) as int8 rows and rank `similar` as the int8 bundle of the same rows does', async () => {
+    const rows = 120;
+    const dim = 8;
+    const subspaces = 4;
+    const width = dim / subspaces;
+    const { input } = makeEngineBundle({ rows, dim, graphs: 'packed' });
+    const f32 = input.embeddings as { data: Float32Array };
+    // One centroid per row (rows <= 256): centroid r of run m is row r's run m, so the rows decode to themselves, in int8.
+    const codebook = new Float32Array(256 * dim);
+    for (let m = 0; m < subspaces; m++)
+      for (let r = 0; r < rows; r++) codebook.set(f32.data.subarray(r * dim + m * width, r * dim + (m + 1) * width), (m * 256 + r) * width);
+    const codes = Uint8Array.from({ length: rows * subspaces }, (_, i) => Math.floor(i / subspaces));
+    const meta = { ...input.meta, dtype: 'i8' as const };
+    const pq = encodeBundle({ ...input, meta, embeddings: { dtype: 'pq', rows, dim, subspaces, codebook, codes } });
+    const i8 = encodeBundle({ ...input, meta, embeddings: quantizeInt8({ dtype: 'f32', rows, dim, data: f32.data }) });
+    const lists: string[][] = [];
+    for (const bytes of [pq, i8]) {
+      const vitrine = engine();
+      const status = await vitrine.load(bytes.buffer as ArrayBuffer);
+      expect(status.bundle).toMatchObject({ products: rows, dim, dtype: 'i8', formatVersion: 3 });
+      const result = await vitrine.recommend({ placement: 'similar', product: input.products[7]!.id, limit: 8 });
+      lists.push(result.items.map((item) => item.productId));
+    }
+    expect(lists[0]!.length).toBeGreaterThan(0);
+    expect(lists[0]).toEqual(lists[1]);
   });
 
   it('W13: should answer NOT_READY (state loading) to queries made while the first bundle loads', async () => {

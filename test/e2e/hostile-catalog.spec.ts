@@ -39,6 +39,7 @@ function craftedBundle(payload: string): Buffer {
   }));
   // Look-alikes beyond chance (`similar` counts no chance overlap of random vectors): four groups,
   // each along its own axis with a little spread, so product '5' has a "Similar to …" reason to render.
+  if (input.embeddings.dtype === 'pq') throw new Error('the fixture has f32 rows');
   const { data, dim } = input.embeddings;
   for (let i = 0; i < 60; i++) {
     const spread = [0.1, -0.05, 0.07, -0.08].map((x, j) => x * (((i + j) % 5) - 2));

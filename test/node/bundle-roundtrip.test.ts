@@ -79,6 +79,7 @@ function expectSameAsInput(bundle: Bundle, input: BundleInput, graphs: 'packed' 
   expect(bundle.embeddings.dtype).toBe(input.embeddings.dtype);
   expect(bundle.embeddings.rows).toBe(input.embeddings.rows);
   expect(bundle.embeddings.dim).toBe(input.embeddings.dim);
+  if (input.embeddings.dtype === 'pq') throw new Error('roundTrip compares f32 or i8 rows');
   expect(Array.from(bundle.embeddings.data)).toEqual(Array.from(input.embeddings.data));
   if (bundle.embeddings.dtype === 'i8' && input.embeddings.dtype === 'i8') {
     expect(Array.from(bundle.embeddings.scales)).toEqual(Array.from(input.embeddings.scales));

@@ -106,7 +106,9 @@ describe('bundle build: real catalogs', () => {
     for (let i = 0; i < p.count; i++) if (p.salePrice[i]! < p.price[i]!) reduced++;
     expect(reduced).toBe(858);
     expect(new Set(bundle.categories.filter((c) => c.parent === -1).map((c) => c.name)).size).toBe(7);
-    expect(run.out[0]).toMatch(/1050 products, 64 dims f32/);
+    // --quantize auto keeps the smallest code holding recall@10 >= 0.95 against float32, and says so.
+    expect(run.out[0]).toMatch(/1050 products, 64 dims i8/);
+    expect(run.out.find((line) => line.includes('vectors:'))).toMatch(/recall@10 (0\.9[5-9]\d|1\.000) against float32/);
   });
 
   /** Share of products whose nearest embedding neighbour has the same category (`level` of the path). */
@@ -132,7 +134,8 @@ describe('bundle build: real catalogs', () => {
   }
 
   it('should give Flipkart products content vectors whose nearest neighbour mostly shares the top category', async () => {
-    const { bundle } = await buildAndDecode(['--catalog', FLIPKART, ...FLIPKART_FIELDS]);
+    // Float32 rows (--quantize none): this checks the vectors, not their code.
+    const { bundle } = await buildAndDecode(['--catalog', FLIPKART, ...FLIPKART_FIELDS, '--quantize', 'none']);
     const { rows, dim } = bundle.embeddings;
     const data = bundle.embeddings.data as Float32Array;
     // 7 balanced top categories: chance would be about 1/7 (measured: 0.85 at 64 dims, 0.91 at 128).
@@ -141,9 +144,11 @@ describe('bundle build: real catalogs', () => {
   });
 
   it('should blend co-visits into vectors without drowning the content signal, and keep carts out of them', async () => {
-    const contentOnly = (await buildAndDecode(['--catalog', DUMMYJSON])).bundle;
+    // Float32 rows (--quantize none): this compares vectors, not their code.
+    const f32 = ['--quantize', 'none'];
+    const contentOnly = (await buildAndDecode(['--catalog', DUMMYJSON, ...f32])).bundle;
     // Carts are purchases: they feed co-purchase, not look-alike vectors.
-    const fromCarts = (await buildAndDecode(['--catalog', DUMMYJSON, '--events', CARTS])).bundle;
+    const fromCarts = (await buildAndDecode(['--catalog', DUMMYJSON, '--events', CARTS, ...f32])).bundle;
     expect(fromCarts.meta.embeddingSource).toBe('content');
     // By id: the bundles store products in their own order (by category, then popularity).
     const vectorOf = (bundle: Bundle, id: string) => {
@@ -157,7 +162,7 @@ describe('bundle build: real catalogs', () => {
     const views = join(tempDir(), 'views.csv');
     const visits = [...carts, ...carts].flatMap((c, s) => c.products.map((p) => `${s},${p.id},view`));
     writeFileSync(views, `session,product,type\n${visits.join('\n')}\n`);
-    const blended = (await buildAndDecode(['--catalog', DUMMYJSON, '--events', views])).bundle;
+    const blended = (await buildAndDecode(['--catalog', DUMMYJSON, '--events', views, ...f32])).bundle;
     expect(blended.meta.embeddingSource).toBe('content+sessions');
     const moved = ids.map((id) => dot(vectorOf(contentOnly, id), 0, vectorOf(blended, id), 0, 64));
     // Viewed products moved towards their co-viewed neighbours...
@@ -392,7 +397,14 @@ describe('bundle build: embeddings and reproducibility', () => {
   it('should import vectors as their unit directions and fall back to content vectors for the rest', async () => {
     const dir = tempDir();
     const vectors = writeVectors(dir, ['1', '2', '3', 'not-in-catalog'], 12);
-    const { bundle, run } = await buildAndDecode(['--catalog', DUMMYJSON, '--embeddings', join(dir, 'vectors.jsonl')]);
+    const { bundle, run } = await buildAndDecode([
+      '--catalog',
+      DUMMYJSON,
+      '--embeddings',
+      join(dir, 'vectors.jsonl'),
+      '--quantize',
+      'none',
+    ]);
     expect(bundle.embeddings.dim).toBe(12);
     const data = bundle.embeddings.data as Float32Array;
     for (const id of ['1', '2', '3']) {
@@ -473,11 +485,18 @@ describe('bundle build: embeddings and reproducibility', () => {
       products: number;
       dim: number;
       dtype: string;
+      vectors: { code: string; recall: number; measured: { code: string; recall: number; gzip: number }[] };
       sections: { kind: string; bytes: number; gzip: number }[];
       bytes: number;
       seconds: number;
     };
-    expect(summary).toMatchObject({ products: 194, dim: 64, dtype: 'f32' });
+    // --quantize auto: an int8 code whose measured recall@10 against float32 holds 0.95, smaller on the wire than per-row int8.
+    expect(summary).toMatchObject({ products: 194, dim: 64, dtype: 'i8' });
+    expect(summary.vectors.recall).toBeGreaterThanOrEqual(0.95);
+    const int8 = summary.vectors.measured.find((m) => m.code === 'int8')!;
+    const chosen = summary.vectors.measured.find((m) => m.code === summary.vectors.code)!;
+    expect(chosen.gzip).toBeLessThanOrEqual(int8.gzip);
+    expect(summary.sections.find((s) => s.kind === 'embeddings')!.gzip).toBeLessThan(int8.gzip);
     expect(summary.bytes).toBe(readFileSync(file).length);
     expect(summary.sections.map((s) => s.kind)).toEqual(
       expect.arrayContaining(['products', 'covisitation', 'copurchase', 'embeddings', 'popularity']),

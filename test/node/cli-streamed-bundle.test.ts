@@ -52,7 +52,7 @@ describe('streamed bundle writing', () => {
     const dir = tempDir();
     const out = join(dir, 'shop.vtb');
     const builtAt = '2024-01-01T00:00:00.000Z';
-    await build(['--catalog', DUMMYJSON, '--events', CARTS, '--out', out, '--built-at', builtAt, '--fit', 'none']);
+    await build(['--catalog', DUMMYJSON, '--events', CARTS, '--out', out, '--built-at', builtAt, '--fit', 'none', '--quantize', 'none']);
     const { input } = buildBundleInput({
       catalog: DUMMYJSON,
       events: [CARTS],

@@ -73,14 +73,33 @@ describe('products stored by category, then popularity', () => {
     };
     expect(rankings(stored)).toEqual(rankings(input));
     const vectors = (bundle: BundleInput) => {
-      const { dim, data } = bundle.embeddings;
-      return new Map(bundle.products.map((p, row) => [p.id, Array.from(data.subarray(row * dim, (row + 1) * dim))]));
+      const matrix = bundle.embeddings;
+      // A product-quantised row is its codes (the codebook is shared); a plain row its values.
+      const [values, width] = matrix.dtype === 'pq' ? [matrix.codes, matrix.subspaces] : [matrix.data, matrix.dim];
+      return new Map(bundle.products.map((p, row) => [p.id, Array.from(values.subarray(row * width, (row + 1) * width))]));
     };
     expect(vectors(stored)).toEqual(vectors(input));
     const sessions = (bundle: BundleInput) => Array.from(bundle.sessions!.items, idOf(bundle));
     expect(sessions(stored)).toEqual(sessions(input));
     expect(Array.from(stored.sessions!.offsets)).toEqual(Array.from(input.sessions!.offsets));
     expect(Array.from(stored.sessions!.age)).toEqual(Array.from(input.sessions!.age));
+  });
+
+  it('should carry product-quantised rows with their products and keep the shared codebook', () => {
+    const subspaces = 4;
+    const n = input.products.length;
+    // Each row's codes name its catalog row, so a code read back says which product it came from.
+    const codes = Uint8Array.from({ length: n * subspaces }, (_, i) => (Math.floor(i / subspaces) * 7 + (i % subspaces)) % 256);
+    const codebook = Float32Array.from({ length: 256 * 16 }, (_, i) => i);
+    const pq = { ...input, embeddings: { dtype: 'pq' as const, rows: n, dim: 16, subspaces, codebook, codes } };
+    const renumbered = renumberProducts(pq, order);
+    if (renumbered.embeddings.dtype !== 'pq') throw new Error('the pq matrix lost its code');
+    const { codes: moved, codebook: kept } = renumbered.embeddings;
+    expect(kept).toBe(codebook);
+    order.forEach((oldRow, row) =>
+      expect(moved.subarray(row * subspaces, (row + 1) * subspaces)).toEqual(codes.subarray(oldRow * subspaces, (oldRow + 1) * subspaces)),
+    );
+    expect(order.some((oldRow, row) => oldRow !== row)).toBe(true);
   });
 
   it('should answer by id as the catalog-order bundle does (profiles and events name products by id, never by row)', async () => {

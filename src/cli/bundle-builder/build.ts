@@ -1,9 +1,9 @@
 /**
  * The whole `bundle build` pipeline, up to a complete `BundleInput`: catalog → products, events →
- * graphs and popularity, text → content vectors, optional imported vectors, optional int8.
+ * graphs and popularity, text → content vectors, optional imported vectors, their code (vector-code.ts).
  * Pure of CLI concerns (argument parsing, printing) so tests can call it directly.
  */
-import type { BundleInput, EmbeddingMatrix, ModelWeights, ProductInput, SessionModel } from '../../shared/bundle/types.ts';
+import type { BundleInput, ModelWeights, ProductInput, SessionModel } from '../../shared/bundle/types.ts';
 import { VitrineError } from '../../shared/errors.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
 import { emptyCsr } from './csr.ts';
@@ -17,7 +17,8 @@ import type { Progress } from './progress.ts';
 import { sessionGraphs } from './sessions.ts';
 import { contentEmbeddings } from './text-embeddings.ts';
 import { blendWithSessions } from './vectors.ts';
-import { quantizeInt8 } from '../../shared/bundle/quantize.ts';
+import type { Kernels } from '../../shared/kernels/types.ts';
+import { chooseVectorCode, type VectorChoice, type VectorCodeOption } from './vector-code.ts';
 import { packageVersion } from '../version.ts';
 
 export interface BuildOptions {
@@ -26,7 +27,12 @@ export interface BuildOptions {
   embeddings?: string;
   /** Embedding dimensions; undefined = 64, or the imported vectors' length. */
   dim?: number;
-  quantize: 'none' | 'int8';
+  /** Vector code (`--quantize`): `auto` measures and picks (vector-code.ts). */
+  quantize: VectorCodeOption;
+  /** Recall@10 against f32 that `auto` holds (`--min-recall`, default MIN_RECALL). */
+  minRecall?: number | undefined;
+  onVectorCode?: ((choice: VectorChoice) => void) | undefined;
+  kernels?: Kernels | undefined;
   catalogFields: FieldMapping<CatalogField>;
   eventFields: FieldMapping<EventField>;
   skipInvalid: boolean;
@@ -137,7 +143,13 @@ export interface AssembleOptions {
   /** Source file named in errors about --dim. */
   embeddings?: string | undefined;
   dim?: number | undefined;
-  quantize: 'none' | 'int8';
+  quantize: VectorCodeOption;
+  /** Recall@10 against f32 that `auto` holds (default MIN_RECALL). */
+  minRecall?: number | undefined;
+  /** The engine's kernels, loaded by the caller: `auto`'s recall scans run in them (else in plain JS). */
+  kernels?: Kernels | undefined;
+  /** Told which code the vectors got and what was measured on the way. */
+  onVectorCode?: ((choice: VectorChoice) => void) | undefined;
   topM: number;
   trendingDays: number;
   seed: number;
@@ -200,10 +212,14 @@ export function assembleBundleInput(options: AssembleOptions): BundleInput {
     if (missingVectors > 0) log(`note: ${missingVectors} products have no imported vector; they use ${embeddingSource} vectors`);
     embeddingSource = missingVectors > 0 ? `imported+${embeddingSource}` : 'imported';
   }
-  const embeddings: EmbeddingMatrix =
-    options.quantize === 'int8'
-      ? quantizeInt8({ dtype: 'f32', rows: n, dim, data: vectors })
-      : { dtype: 'f32', rows: n, dim, data: vectors };
+  progress.step('vector code', 1, '');
+  const choice = chooseVectorCode(vectors, n, dim, options.quantize, {
+    seed: options.seed,
+    minRecall: options.minRecall,
+    kernels: options.kernels,
+  });
+  options.onVectorCode?.(choice);
+  const embeddings = choice.matrix;
 
   const sourceCounts: Record<string, number> = {
     products: n,
@@ -219,7 +235,15 @@ export function assembleBundleInput(options: AssembleOptions): BundleInput {
   }
   progress.done();
   const input: BundleInput = {
-    meta: { builder: packageVersion(), builtAt: options.builtAt, dim, dtype: embeddings.dtype, sourceCounts, embeddingSource },
+    // Product-quantised rows are read back as int8.
+    meta: {
+      builder: packageVersion(),
+      builtAt: options.builtAt,
+      dim,
+      dtype: embeddings.dtype === 'f32' ? 'f32' : 'i8',
+      sourceCounts,
+      embeddingSource,
+    },
     products,
     popularity,
     covisitation: graphs?.covisitation ?? emptyCsr(n),

@@ -9,7 +9,7 @@
  * that it was cut from.
  */
 import { buildCategoryTree } from '../../shared/bundle/catalog-index.ts';
-import type { BundleInput, CsrGraph, EmbeddingMatrix, HeadOf } from '../../shared/bundle/types.ts';
+import type { BundleInput, CsrGraph, EmbeddingMatrix, HeadOf, PqMatrix } from '../../shared/bundle/types.ts';
 
 /** Products in a head part by default: a few hundred cards and vectors stay well under 300 KB on the wire. */
 export const DEFAULT_HEAD_PRODUCTS = 400;
@@ -75,8 +75,15 @@ function subGraph(graph: CsrGraph, rows: readonly number[], newRow: Int32Array):
   return { offsets, neighbors: Uint32Array.from(neighbors), weights: Float32Array.from(weights) };
 }
 
-function subMatrix(matrix: EmbeddingMatrix, rows: readonly number[]): EmbeddingMatrix {
+function subMatrix(matrix: EmbeddingMatrix | PqMatrix, rows: readonly number[]): EmbeddingMatrix | PqMatrix {
   const { dim } = matrix;
+  if (matrix.dtype === 'pq') {
+    // The same codebook: the head part's rows decode to exactly the full bundle's.
+    const { subspaces } = matrix;
+    const codes = new Uint8Array(rows.length * subspaces);
+    rows.forEach((row, i) => codes.set(matrix.codes.subarray(row * subspaces, (row + 1) * subspaces), i * subspaces));
+    return { ...matrix, rows: rows.length, codes };
+  }
   const pick = <T extends Float32Array | Int8Array>(data: T, out: T): T => {
     rows.forEach((row, i) => out.set(data.subarray(row * dim, (row + 1) * dim), i * dim));
     return out;

@@ -7,7 +7,7 @@
  * outside the worker sees rows: profiles, events and requests name products by id.
  */
 import { buildCategoryTree } from '../../shared/bundle/catalog-index.ts';
-import type { BundleInput, CsrGraph, EmbeddingMatrix, SessionIndex } from '../../shared/bundle/types.ts';
+import type { BundleInput, CsrGraph, EmbeddingMatrix, PqMatrix, SessionIndex } from '../../shared/bundle/types.ts';
 
 /** `order[newRow] = oldRow`: the storage order of `input`'s products. */
 export function productOrder(input: Pick<BundleInput, 'products' | 'popularity'>): Uint32Array {
@@ -55,12 +55,13 @@ function permuteGraph(graph: CsrGraph, rows: ArrayLike<number>, newRow: Uint32Ar
   return { offsets, neighbors, weights };
 }
 
-function permuteMatrix(matrix: EmbeddingMatrix, order: Uint32Array): EmbeddingMatrix {
-  const { dim } = matrix;
-  const rowsOf = <T extends Float32Array | Int8Array>(data: T, out: T): T => {
-    order.forEach((oldRow, row) => out.set(data.subarray(oldRow * dim, (oldRow + 1) * dim), row * dim));
+function permuteMatrix(matrix: EmbeddingMatrix | PqMatrix, order: Uint32Array): EmbeddingMatrix | PqMatrix {
+  const rowsOf = <T extends Float32Array | Int8Array | Uint8Array>(data: T, out: T, width = matrix.dim): T => {
+    order.forEach((oldRow, row) => out.set(data.subarray(oldRow * width, (oldRow + 1) * width), row * width));
     return out;
   };
+  // A product-quantised row is its codes; the codebook is shared by all rows.
+  if (matrix.dtype === 'pq') return { ...matrix, codes: rowsOf(matrix.codes, new Uint8Array(matrix.codes.length), matrix.subspaces) };
   if (matrix.dtype === 'f32') return { ...matrix, data: rowsOf(matrix.data, new Float32Array(matrix.data.length)) };
   return {
     ...matrix,

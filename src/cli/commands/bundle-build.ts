@@ -16,6 +16,8 @@ import { CATALOG_ALIASES, CATALOG_FIELDS, EVENT_ALIASES, EVENT_FIELDS, parseFiel
 import { NO_MODEL, readModelFile } from '../bundle-builder/model-file.ts';
 import { createProgress } from '../bundle-builder/progress.ts';
 import { DEFAULT_HEAD_PRODUCTS, headBundleInput } from '../bundle-builder/head-part.ts';
+import { scanKernels } from '../bundle-builder/vector-code.ts';
+import { MIN_RECALL, parseVectorCode, type VectorChoice, type VectorCodeOption } from '../bundle-builder/vector-code.ts';
 import { DEFAULT_MAX_SESSIONS } from '../bundle-builder/session-index.ts';
 import { renumberProducts } from '../bundle-builder/product-order.ts';
 
@@ -32,7 +34,13 @@ Options:
   --embeddings FILE           vectors keyed by product id: JSONL {"id","vector"} or CSV id,v0,v1,...
   --dim N                     content vector dimensions (default ${DEFAULT_DIM}: the catalog's TF-IDF reduced by a
                               truncated SVD; imported vectors set their own)
-  --quantize int8|none        store vectors as int8 with a per-row scale (default none = float32)
+  --quantize auto|int8|none|pqN   vector code (default auto): auto measures, on a sample of this
+                              catalog's rows, each code's recall@10 against float32 and keeps the
+                              smallest on the wire that holds --min-recall (int8 on one shared step,
+                              int8 with a per-row scale, product quantisation pqN), else float32;
+                              int8 = per-row scale; none = float32; pqN = N-subspace product
+                              quantisation (N divides the dims; 1 byte per subspace + a 256-centroid codebook)
+  --min-recall R              recall@10 against float32 that --quantize auto holds (default ${MIN_RECALL})
   --field canonical=source    map a catalog field to a source column or dotted JSON path (repeatable)
   --event-field canonical=source   same for the events log: session, product, time, type (repeatable)
   --delimiter C               separator of CSV inputs: , ; tab | or any ASCII character (default: sniffed
@@ -70,6 +78,7 @@ const OPTIONS = {
   embeddings: { type: 'string' },
   dim: { type: 'string' },
   quantize: { type: 'string' },
+  'min-recall': { type: 'string' },
   field: { type: 'string', multiple: true },
   'event-field': { type: 'string', multiple: true },
   delimiter: { type: 'string' },
@@ -107,8 +116,10 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
   const { values } = args;
   if (!values.catalog) throw badOption('--catalog', 'is required');
   if (!values.out) throw badOption('--out', 'is required');
-  const quantize = values.quantize ?? 'none';
-  if (quantize !== 'none' && quantize !== 'int8') throw badOption('--quantize', `must be int8 or none, got "${quantize}"`);
+  const dim = values.dim === undefined ? undefined : integer('--dim', values.dim, 1, 4096);
+  const quantize = vectorCodeOption(values.quantize, dim);
+  const minRecall = values['min-recall'] === undefined ? MIN_RECALL : fraction('--min-recall', values['min-recall']);
+  let vectors: VectorChoice | undefined;
   const currency = (values.currency ?? 'EUR').toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) throw badOption('--currency', `must be a 3-letter ISO 4217 code, got "${values.currency}"`);
 
@@ -122,8 +133,12 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
     catalog: values.catalog,
     events: values.events ?? [],
     embeddings: values.embeddings,
-    dim: values.dim === undefined ? undefined : integer('--dim', values.dim, 1, 4096),
+    dim,
     quantize,
+    minRecall,
+    onVectorCode: (choice) => (vectors = choice),
+    // The recall scans of --quantize auto run in the engine's SIMD kernels (a 100k catalog: seconds, not minutes).
+    kernels: quantize === 'auto' ? await scanKernels() : undefined,
     catalogFields: parseFieldMapping(values.field ?? [], CATALOG_FIELDS, CATALOG_ALIASES, '--field'),
     eventFields: parseFieldMapping(values['event-field'] ?? [], EVENT_FIELDS, EVENT_ALIASES, '--event-field'),
     skipInvalid: values['skip-invalid'] ?? false,
@@ -162,7 +177,8 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
     out: values.out,
     products: input.products.length,
     dim: input.embeddings.dim,
-    dtype: input.embeddings.dtype,
+    dtype: input.meta.dtype,
+    vectors: vectors && vectorSummary(vectors),
     embeddingSource: input.meta.embeddingSource,
     events: input.meta.sourceCounts.events ?? 0,
     sessions: input.meta.sourceCounts.sessions ?? 0,
@@ -180,6 +196,7 @@ export async function runBuild(argv: string[], io: BuildIo = defaultIo): Promise
       `wrote ${summary.out}: ${summary.products} products, ${summary.dim} dims ${summary.dtype} (${summary.embeddingSource}), ${summary.events} events in ${summary.sessions} sessions, ${skippedRows} rows skipped`,
     );
     io.out(`  session model: ${model.source}`);
+    if (summary.vectors) io.out(`  vectors: ${vectorLine(summary.vectors)}`);
     for (const line of sizeLines(summary.sections, '  ')) io.out(line);
     io.out(`  ${'file'.padEnd(14)} ${String(summary.bytes).padStart(12)} bytes in ${summary.seconds} s`);
     if (head) {
@@ -215,6 +232,39 @@ function writeHead(
 
 function inStorageOrder({ input, skippedRows }: { input: BundleInput; skippedRows: number }): { input: BundleInput; skippedRows: number } {
   return { input: renumberProducts(input), skippedRows };
+}
+
+/** `--quantize`, checked (pqN must divide --dim when given). */
+function vectorCodeOption(value: string | undefined, dim: number | undefined): VectorCodeOption {
+  try {
+    return parseVectorCode(value ?? 'auto', dim);
+  } catch (error) {
+    throw badOption('--quantize', (error as Error).message);
+  }
+}
+
+function fraction(name: string, value: string): number {
+  const x = Number(value);
+  if (!(x >= 0 && x <= 1) || value.trim() === '') throw badOption(name, `must be a number from 0 to 1, got "${value}"`);
+  return x;
+}
+
+/** The vector code in the build summary: chosen code, its recall, what was measured. */
+function vectorSummary(choice: VectorChoice) {
+  const round = (x: number) => Number(x.toFixed(4));
+  return {
+    code: choice.code,
+    recall: choice.recall === null ? null : round(choice.recall),
+    reason: choice.reason,
+    measured: choice.measured.map((m) => ({ ...m, recall: round(m.recall) })),
+  };
+}
+
+function vectorLine(v: ReturnType<typeof vectorSummary>): string {
+  const chosen =
+    v.recall === null ? `${v.code} (${v.reason})` : `${v.code}, recall@10 ${v.recall.toFixed(3)} against float32 (${v.reason})`;
+  const tried = v.measured.map((m) => `${m.code} ${m.recall.toFixed(3)} / ${m.gzip} B gzip`).join(', ');
+  return tried ? `${chosen}; measured ${tried}` : chosen;
 }
 
 function modelFromFile(file: string): Pick<BuildOptions, 'modelWeights' | 'sessionModel'> {

@@ -5,6 +5,8 @@ import { badOption, integer, parsingOptions } from '../options.ts';
 import { DEFAULT_DIM, buildBundleInput } from '../bundle-builder/build.ts';
 import { CATALOG_ALIASES, CATALOG_FIELDS, EVENT_ALIASES, EVENT_FIELDS, parseFieldMapping } from '../bundle-builder/fields.ts';
 import { createProgress } from '../bundle-builder/progress.ts';
+import { scanKernels } from '../bundle-builder/vector-code.ts';
+import { parseVectorCode, type VectorCodeOption } from '../bundle-builder/vector-code.ts';
 import { formatSimilarQuality, similarQuality, SIMILAR_CUTOFFS } from '../eval/similar-quality.ts';
 
 const help = `Usage: vitrine eval similar --catalog FILE [options]
@@ -33,7 +35,7 @@ Options:
   --event-field canonical=source   map an events field (repeatable)
   --embeddings FILE           imported vectors, as for \`bundle build\`
   --dim N                     embedding dimensions (default ${DEFAULT_DIM})
-  --quantize int8|none        vector storage (default none)
+  --quantize auto|int8|none|pqN   vector code, as for \`bundle build\` (default auto: what the build ships)
   --seed N                    build seed (default 1)
   --json                      print one JSON object instead of the table
   -h, --help                  this text
@@ -72,16 +74,22 @@ const defaultIo: EvalSimilarIo = {
 export async function runEvalSimilar(argv: string[], io: EvalSimilarIo = defaultIo): Promise<number> {
   const { values } = parsingOptions(() => parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }));
   if (!values.catalog) throw badOption('--catalog', 'is required');
-  const quantize = values.quantize ?? 'none';
-  if (quantize !== 'none' && quantize !== 'int8') throw badOption('--quantize', `must be int8 or none, got "${quantize}"`);
+  const dim = values.dim === undefined ? undefined : integer('--dim', values.dim, 1, 4096);
+  let quantize: VectorCodeOption;
+  try {
+    quantize = parseVectorCode(values.quantize ?? 'auto', dim);
+  } catch (error) {
+    throw badOption('--quantize', (error as Error).message);
+  }
   const currency = (values.currency ?? 'EUR').toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) throw badOption('--currency', `must be a 3-letter ISO 4217 code, got "${values.currency}"`);
   const { input, descriptions } = buildBundleInput({
     catalog: values.catalog,
     events: values.events ?? [],
     embeddings: values.embeddings,
-    dim: values.dim === undefined ? undefined : integer('--dim', values.dim, 1, 4096),
+    dim,
     quantize,
+    kernels: quantize === 'auto' ? await scanKernels() : undefined,
     catalogFields: parseFieldMapping(values.field ?? [], CATALOG_FIELDS, CATALOG_ALIASES, '--field'),
     eventFields: parseFieldMapping(values['event-field'] ?? [], EVENT_FIELDS, EVENT_ALIASES, '--event-field'),
     skipInvalid: values['skip-invalid'] ?? false,

@@ -98,8 +98,11 @@ export const MAX_CATEGORY_DEPTH = 32;
  */
 export const MAX_VECTOR_NORM = 1e18;
 
-/** Embedding dtype codes in the embeddings section header. */
-export const DTYPE_CODE = { f32: 1, i8: 2 } as const;
+/** Embedding encoding codes in the embeddings section header (h2); `pq` (version 3) decodes to i8. */
+export const DTYPE_CODE = { f32: 1, i8: 2, pq: 3 } as const;
+
+/** Centroids per subspace of a product-quantised embeddings section: every u8 code is one. */
+export const PQ_CENTROIDS = 256;
 
 /** Rounds up to the next multiple of ALIGN. */
 export function align(n: number): number {

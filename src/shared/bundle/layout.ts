@@ -2,7 +2,7 @@
  * The array layout of every binary section, derived only from the section's four u32 header fields.
  * Writer and reader share these functions, so the two cannot disagree about where an array lives.
  */
-import { DTYPE_CODE, SECTION_HEADER_SIZE, align } from './format.ts';
+import { DTYPE_CODE, PQ_CENTROIDS, SECTION_HEADER_SIZE, align } from './format.ts';
 
 export type ElementType = 'u8' | 'i8' | 'u16' | 'u32' | 'i32' | 'f32';
 
@@ -137,13 +137,23 @@ export function packedGraphBlocks(n: number, nnz: number, idBytes: number): Bloc
   ];
 }
 
-/** embeddings: header [rows, dim, dtypeCode]. i8 matrices carry one f32 scale per row. */
 /** Kind 17: one LEB128 stream (./sessions-codec.ts). */
 export function packedSessionsBlocks(streamBytes: number): Block[] {
   return [{ name: 'stream', type: 'u8', count: streamBytes }];
 }
 
-export function embeddingsBlocks(rows: number, dim: number, dtypeCode: number): Block[] {
+/**
+ * embeddings: header [rows, dim, dtypeCode, subspaces]. i8 matrices carry one f32 scale per row;
+ * pq (version 3) a codebook of 256 centroids per subspace (256 × dim values in all) and one u8 code
+ * per row and subspace.
+ */
+export function embeddingsBlocks(rows: number, dim: number, dtypeCode: number, subspaces: number): Block[] {
+  if (dtypeCode === DTYPE_CODE.pq) {
+    return [
+      { name: 'codebook', type: 'f32', count: PQ_CENTROIDS * dim },
+      { name: 'codes', type: 'u8', count: rows * subspaces },
+    ];
+  }
   if (dtypeCode === DTYPE_CODE.i8) {
     return [
       { name: 'data', type: 'i8', count: rows * dim },

@@ -24,6 +24,7 @@ import {
 } from './layout.ts';
 import { GRAPH_ENCODING, unpackGraph } from './graph-codec.ts';
 import { unpackSessions } from './sessions-codec.ts';
+import { decodePq } from './pq-codec.ts';
 import { IdIndex } from './id-index.ts';
 import { BundleProductTable, type ProductColumns } from './product-table.ts';
 import { openBlocks, readJson, readSectionHeader } from './sections.ts';
@@ -85,7 +86,7 @@ export function decodeBundle(input: Uint8Array | ArrayBuffer, options: DecodeOpt
   const popularity = openPopularity(bytes, get('popularity'), n, categories.length, base);
   const covisitation = openGraph(bytes, get('covisitation'), n, base, header.version);
   const copurchase = openGraph(bytes, get('copurchase'), n, base, header.version);
-  const embeddings = openEmbeddings(bytes, get('embeddings'), products, meta.dim, meta.dtype, base);
+  const embeddings = openEmbeddings(bytes, get('embeddings'), products, meta.dim, meta.dtype, base, header.version);
   const priorsEntry = byName.get('banditPriors');
   const weightsEntry = byName.get('modelWeights');
   const sessionsEntry = byName.get('sessions');
@@ -348,23 +349,36 @@ function openEmbeddings(
   dim: number,
   dtype: 'f32' | 'i8',
   base: number,
+  version: number,
 ): EmbeddingMatrix {
   const n = products.count;
-  const [rows, fileDim, dtypeCode] = readSectionHeader(bytes, entry).fields;
+  const [rows, fileDim, dtypeCode, subspaces] = readSectionHeader(bytes, entry).fields;
   if (rows !== n) throw countMismatch(entry, 0, 'rows', rows, n);
   if (fileDim !== dim) throw countMismatch(entry, 1, 'dim (vs meta.dim)', fileDim, dim);
-  if (dtypeCode !== DTYPE_CODE[dtype]) throw countMismatch(entry, 2, 'dtype code (vs meta.dtype)', dtypeCode, DTYPE_CODE[dtype]);
-  const views = openBlocks(bytes, entry, embeddingsBlocks(rows, dim, dtypeCode), 0);
-  const data = views[0] as Float32Array | Int8Array;
-  const scales = views[1] as Float32Array | undefined;
-  checkFinite(scales ?? (data as Float32Array), 'embeddings', scales ? 'scales' : 'data', base);
+  // Product-quantised rows (version 3) decode to int8: meta.dtype says 'i8'.
+  const pq = version > 2 && dtypeCode === DTYPE_CODE.pq && dtype === 'i8';
+  if (!pq && dtypeCode !== DTYPE_CODE[dtype]) throw countMismatch(entry, 2, 'dtype code (vs meta.dtype)', dtypeCode, DTYPE_CODE[dtype]);
+  if (pq && !(dim % subspaces === 0)) throw countMismatch(entry, 3, 'subspaces (must divide dim)', subspaces, dim);
+  const views = openBlocks(bytes, entry, embeddingsBlocks(rows, dim, dtypeCode, subspaces), 0);
+  let data = views[0] as Float32Array | Int8Array;
+  let scales = views[1] as Float32Array | undefined;
+  checkFinite(pq || !scales ? (data as Float32Array) : scales, 'embeddings', pq ? 'codebook' : scales ? 'scales' : 'data', base);
+  if (pq) ({ data, scales } = decodePq(data as Float32Array, views[1] as Uint8Array, rows, dim, subspaces));
   // Norms in float64, where no f32 square overflows: a row too long for the f32 kernels is refused.
   for (let r = 0; r < rows; r++) {
     let sum = 0;
     for (let j = r * dim; j < r * dim + dim; j++) sum += data[j]! * data[j]!;
     const norm = Math.sqrt(sum) * Math.abs(scales ? scales[r]! : 1);
     if (norm > MAX_VECTOR_NORM)
-      throw overLimit(products, r, 'embeddings', 'norm', r, data.byteOffset - base + r * dim * data.BYTES_PER_ELEMENT, MAX_VECTOR_NORM);
+      throw overLimit(
+        products,
+        r,
+        'embeddings',
+        'norm',
+        r,
+        pq ? entry.offset : data.byteOffset - base + r * dim * data.BYTES_PER_ELEMENT,
+        MAX_VECTOR_NORM,
+      );
   }
   return scales ? { dtype: 'i8', rows, dim, data: data as Int8Array, scales } : { dtype: 'f32', rows, dim, data: data as Float32Array };
 }

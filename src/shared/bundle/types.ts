@@ -49,6 +49,23 @@ export type EmbeddingMatrix =
   /** int8 rows with a per-row scale: value = data[i * dim + j] * scales[i]. */
   | { dtype: 'i8'; rows: number; dim: number; data: Int8Array; scales: Float32Array };
 
+/**
+ * Product-quantised rows, as the writer takes them (docs/bundle-format.md, "embeddings"): the
+ * dimensions split into `subspaces` equal runs; row i's run m is centroid `codes[i * subspaces + m]`
+ * of run m's 256 centroids. The reader decodes them into an int8 `EmbeddingMatrix`, so the engine
+ * never sees this form.
+ */
+export interface PqMatrix {
+  dtype: 'pq';
+  rows: number;
+  dim: number;
+  subspaces: number;
+  /** 256 centroids per subspace, subspace by subspace: centroid c of run m at `(m * 256 + c) * (dim / subspaces)`. */
+  codebook: Float32Array;
+  /** One centroid number per row and subspace. */
+  codes: Uint8Array;
+}
+
 export interface Popularity {
   /** Per product, all-time popularity score (>= 0). */
   global: Float32Array;
@@ -152,7 +169,8 @@ export interface BundleInput {
   popularity: Popularity;
   covisitation: CsrGraph;
   copurchase: CsrGraph;
-  embeddings: EmbeddingMatrix;
+  /** A `pq` matrix is written product-quantised; meta.dtype is then `'i8'`, the form the reader decodes it into. */
+  embeddings: EmbeddingMatrix | PqMatrix;
   banditPriors?: BanditPriors;
   modelWeights?: ModelWeights;
   sessionModel?: SessionModel;

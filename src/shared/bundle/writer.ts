@@ -13,6 +13,7 @@ import {
   HEADER,
   HEADER_SIZE,
   MAGIC,
+  PQ_CENTROIDS,
   SECTION_ENTRY_SIZE,
   SECTION_FLAG_REQUIRED,
   SectionKind,
@@ -37,7 +38,7 @@ import {
 import { GRAPH_ENCODING, packGraph, type CodesPerOctave } from './graph-codec.ts';
 import { packSessions } from './sessions-codec.ts';
 import { StringPool } from './string-pool.ts';
-import type { BundleInput, CsrGraph, SessionIndex } from './types.ts';
+import type { BundleInput, CsrGraph, PqMatrix, SessionIndex } from './types.ts';
 
 type View = Uint8Array | Int8Array | Uint16Array | Uint32Array | Int32Array | Float32Array;
 
@@ -121,6 +122,14 @@ function graphSection(name: SectionName, graph: CsrGraph, n: number, encoding: G
     neighbors!.set(graph.neighbors);
     weights!.set(graph.weights);
   });
+}
+
+function checkPq({ rows, dim, subspaces, codebook, codes }: PqMatrix): void {
+  if (!Number.isInteger(subspaces) || subspaces < 1 || dim % subspaces !== 0)
+    fail('embeddings', `subspaces ${subspaces} must divide dim ${dim}`);
+  if (codebook.length !== PQ_CENTROIDS * dim) fail('embeddings', `codebook has ${codebook.length} values, expected ${PQ_CENTROIDS * dim}`);
+  if (codes.length !== rows * subspaces) fail('embeddings', `codes has ${codes.length} entries, expected ${rows * subspaces}`);
+  checkFinite('embeddings', 'codebook', codebook);
 }
 
 function sessionsSection(sessions: SessionIndex, n: number, encoding: SessionsEncoding): PendingSection {
@@ -273,14 +282,17 @@ function bundleSections(input: BundleInput, options: EncodeOptions): PendingSect
   // Embeddings.
   if (embeddings.rows !== n) fail('embeddings', `rows ${embeddings.rows} != product count ${n}`);
   if (!Number.isInteger(embeddings.dim) || embeddings.dim < 1) fail('embeddings', 'dim must be a positive integer');
-  if (embeddings.data.length !== n * embeddings.dim)
+  if (embeddings.dtype !== 'pq' && embeddings.data.length !== n * embeddings.dim)
     fail('embeddings', `data has ${embeddings.data.length} values, expected ${n * embeddings.dim}`);
-  if (embeddings.dtype !== meta.dtype || embeddings.dim !== meta.dim) fail('meta', 'dim/dtype disagree with the embeddings');
+  // Product-quantised rows are read back as int8 rows.
+  const heldAs = embeddings.dtype === 'pq' ? 'i8' : embeddings.dtype;
+  if (heldAs !== meta.dtype || embeddings.dim !== meta.dim) fail('meta', 'dim/dtype disagree with the embeddings');
   if (embeddings.dtype === 'f32') checkFinite('embeddings', 'data', embeddings.data);
-  else {
+  else if (embeddings.dtype === 'i8') {
     if (embeddings.scales.length !== n) fail('embeddings', `scales must have ${n} entries`);
     checkFinite('embeddings', 'scales', embeddings.scales);
-  }
+  } else checkPq(embeddings);
+  const subspaces = embeddings.dtype === 'pq' ? embeddings.subspaces : 0;
   const dtypeCode = DTYPE_CODE[embeddings.dtype];
 
   const sections: PendingSection[] = [
@@ -331,10 +343,20 @@ function bundleSections(input: BundleInput, options: EncodeOptions): PendingSect
     ),
     graphSection('covisitation', input.covisitation, n, graphs, perOctave),
     graphSection('copurchase', input.copurchase, n, graphs, perOctave),
-    binarySection('embeddings', [n, embeddings.dim, dtypeCode, 0], embeddingsBlocks(n, embeddings.dim, dtypeCode), ([data, scales]) => {
-      data!.set(embeddings.data);
-      if (embeddings.dtype === 'i8') scales!.set(embeddings.scales);
-    }),
+    binarySection(
+      'embeddings',
+      [n, embeddings.dim, dtypeCode, subspaces],
+      embeddingsBlocks(n, embeddings.dim, dtypeCode, subspaces),
+      ([data, second]) => {
+        if (embeddings.dtype === 'pq') {
+          data!.set(embeddings.codebook);
+          second!.set(embeddings.codes);
+          return;
+        }
+        data!.set(embeddings.data);
+        if (embeddings.dtype === 'i8') second!.set(embeddings.scales);
+      },
+    ),
   ];
   if (input.banditPriors) sections.push(jsonSection('banditPriors', false, input.banditPriors));
   if (input.modelWeights) sections.push(jsonSection('modelWeights', false, input.modelWeights));
