@@ -86,7 +86,7 @@ describe('bundle build: bad input', () => {
 
 describe('bundle build: real catalogs', () => {
   it('should load the Flipkart CSV with the mappings alone, keeping its one price-less row without a price', async () => {
-    const { bundle, run } = await buildAndDecode(['--catalog', FLIPKART, ...FLIPKART_FIELDS]);
+    const { bundle, run } = await buildAndDecode(['--catalog', FLIPKART, ...FLIPKART_FIELDS, '--quantize', 'auto']);
     const p = bundle.products;
     expect(p.count).toBe(1050);
     // Line 4, the Eurospa towel, has neither a retail nor a discounted price in the source.
@@ -478,9 +478,19 @@ describe('bundle build: embeddings and reproducibility', () => {
     expect(decodeBundle(new Uint8Array(readFileSync(file))).meta.builtAt).toBe('2023-11-14T22:13:20.000Z');
   });
 
+  it('should write int8 vectors with a per-row scale by default, measuring nothing', async () => {
+    const file = join(tempDir(), 'd.vtb');
+    const summary = JSON.parse((await build(['--catalog', DUMMYJSON, '--out', file, '--json'])).out[0]!) as {
+      dtype: string;
+      vectors: { code: string; recall: number | null; measured: unknown[] };
+    };
+    expect(summary.dtype).toBe('i8');
+    expect(summary.vectors).toMatchObject({ code: 'int8', recall: null, measured: [] });
+  });
+
   it('should print a JSON summary whose sizes add up to the file written', async () => {
     const file = join(tempDir(), 's.vtb');
-    const run = await build(['--catalog', DUMMYJSON, '--events', CARTS, '--out', file, '--json']);
+    const run = await build(['--catalog', DUMMYJSON, '--events', CARTS, '--out', file, '--json', '--quantize', 'auto']);
     const summary = JSON.parse(run.out[0]!) as {
       products: number;
       dim: number;

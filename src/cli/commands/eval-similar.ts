@@ -35,7 +35,7 @@ Options:
   --event-field canonical=source   map an events field (repeatable)
   --embeddings FILE           imported vectors, as for \`bundle build\`
   --dim N                     embedding dimensions (default ${DEFAULT_DIM})
-  --quantize auto|int8|none|pqN   vector code, as for \`bundle build\` (default auto: what the build ships)
+  --quantize auto|int8|none|pqN   vector code, as for \`bundle build\` (default int8: what the build ships)
   --seed N                    build seed (default 1)
   --json                      print one JSON object instead of the table
   -h, --help                  this text
@@ -77,7 +77,7 @@ export async function runEvalSimilar(argv: string[], io: EvalSimilarIo = default
   const dim = values.dim === undefined ? undefined : integer('--dim', values.dim, 1, 4096);
   let quantize: VectorCodeOption;
   try {
-    quantize = parseVectorCode(values.quantize ?? 'auto', dim);
+    quantize = parseVectorCode(values.quantize ?? 'int8', dim);
   } catch (error) {
     throw badOption('--quantize', (error as Error).message);
   }
