@@ -67,21 +67,7 @@ test('a first visit fills its widgets from the head part while the full bundle d
   });
 
   // Queries keep running across the swap; a product only the full bundle knows waits for it.
-  const results = page.evaluate(
-    async ({ inHead, notInHead }) => {
-      const vitrine = (window as unknown as { vitrine: VitrineGlobal }).vitrine;
-      const lists: RecommendResult[] = [];
-      const waiting = vitrine.similar(notInHead, { limit: 8 });
-      // Until a few rounds after the swap: the lists before, during and after it.
-      for (let i = 0, after = 0; i < 1_000 && after < 3; i++) {
-        lists.push(await vitrine.similar(inHead, { limit: 8 }), await vitrine.recommend({ placement: 'trending', limit: 8 }));
-        if ((await vitrine.status()).bundle?.part === 'full') after++;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      return { lists, waiting: await waiting };
-    },
-    { inHead, notInHead },
-  );
+  const results = queriesAcrossSwap(page);
   await page.waitForTimeout(300);
   shop.release();
   const { lists, waiting } = await results;
