@@ -212,7 +212,9 @@ export function recommend(
   const items = own.items.slice();
   const taken = new Set(own.rows);
   let fallback: RecommendResult['fallback'] = null;
-  for (const next of STRATEGIES[placement].fallbacks) {
+  const { fallbacks, enough = Infinity } = STRATEGIES[placement];
+  // A list with enough items of its own is complete; padding it would only dilute it.
+  for (const next of own.items.length < enough ? fallbacks : []) {
     if (items.length >= request.limit) break;
     if (next === 'similar' && page === null) continue;
     const more = runStrategy({ ...query, strategy: next }, base, request.limit - items.length, taken, tuning, stopwatch);

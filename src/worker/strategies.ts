@@ -14,10 +14,16 @@ export interface Strategy {
   readonly requiresSignal: boolean;
   /** Tried in order when the strategy finds too few items. */
   readonly fallbacks: readonly StrategyName[];
+  /**
+   * Own items that make a list complete although shorter than asked: four look-alikes fill a
+   * carousel, and padding them with bestsellers from other aisles would show unrelated products
+   * under a heading that promises similar ones (a thin category, e.g. five nail varnishes).
+   */
+  readonly enough?: number;
 }
 
 export const STRATEGIES: Readonly<Record<StrategyName, Strategy>> = {
-  similar: { requiresSignal: true, fallbacks: ['for_you', 'trending'] },
+  similar: { requiresSignal: true, fallbacks: ['for_you', 'trending'], enough: 4 },
   also_bought: { requiresSignal: true, fallbacks: ['for_you', 'trending'] },
   goes_with: { requiresSignal: true, fallbacks: ['also_bought', 'trending'] },
   // Filled, when the visitor saw too few price drops, from the bestsellers on sale: not from

@@ -23,6 +23,8 @@ const KINDS: Record<string, string[]> = {
   Kitchen: ['Red Tongs', 'Wooden Spoon', 'Chef Knife', 'Cutting Board', 'Mixing Bowl'],
   Shoes: ['Red Sneakers', 'Leather Boots', 'Running Trainers', 'Suede Loafers', 'Canvas Slip-ons'],
   Dresses: ['Red Evening Dress', 'Floral Summer Dress', 'Linen Shirt Dress', 'Knit Midi Dress', 'Denim Pinafore'],
+  // A thin category: two look-alikes are too few for a carousel.
+  Watches: ['Red Strap Watch', 'Steel Diver Watch', 'Gold Dress Watch'],
 };
 
 /** Each kind's description words, shared within the kind. */
@@ -32,6 +34,7 @@ const KIND_WORDS: Record<string, string> = {
   Kitchen: 'cooking utensil for the kitchen',
   Shoes: 'footwear with a cushioned sole',
   Dresses: 'womens fashion with a flattering cut',
+  Watches: 'timepiece with a sapphire crystal',
 };
 
 function catalog(withCategories: boolean): { products: ProductInput[]; descriptions: string[] } {
@@ -83,10 +86,17 @@ describe('similar: look-alikes, not namesakes', () => {
     for (const item of own) expect(item.why[0]!.params.title).toBe('Red Nail Polish');
   });
 
-  it('should fill the rest of the list as a fallback that claims no likeness', () => {
+  it('should stop at four look-alikes rather than pad the list with products from other aisles', () => {
     const result = similarTo(categorised, 'Beauty-0');
+    expect(result.items.map((item) => kindOf(item.productId))).toEqual(Array(4).fill('Beauty'));
+    expect(result.fallback).toBeNull();
+  });
+
+  it('should fill a list of fewer than four look-alikes as a fallback that claims no likeness', () => {
+    const result = similarTo(categorised, 'Watches-0');
     expect(result.items).toHaveLength(6);
-    expect(result.fallback).toMatchObject({ reason: 'too-few-items', count: 2 });
+    expect(result.items.slice(0, 2).map((item) => kindOf(item.productId))).toEqual(['Watches', 'Watches']);
+    expect(result.fallback).toMatchObject({ reason: 'too-few-items', count: 4 });
     for (const item of result.items.filter((item) => item.strategy !== 'similar')) {
       expect(item.why.map((reason) => reason.message)).not.toContain('similarTo');
       expect(item.components.similarity ?? 0).toBe(0);

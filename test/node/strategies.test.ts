@@ -596,12 +596,13 @@ describe('business rules through recommend()', () => {
 
   it('should never show more than maxPerBrand items of one brand, and still fill the list', () => {
     // Pages whose uncapped list repeats a brand, so the cap has something to do.
-    const pages = products.filter((p) =>
-      [...brandCounts(run({ placement: 'similar', product: idOf(p), limit: 10 }).items).values()].some((n) => n > 1),
-    );
+    // `for_you` after a view of the page product: a list that always fills up (`similar` stops at its look-alikes).
+    const forYou = (p: DummyProduct, rules?: RecommendRequest['rules']) =>
+      run({ placement: 'for_you', limit: 10, rules }, views([idOf(p)]));
+    const pages = products.filter((p) => [...brandCounts(forYou(p).items).values()].some((n) => n > 1));
     expect(pages.length).toBeGreaterThan(5);
     for (const page of pages) {
-      const capped = run({ placement: 'similar', product: idOf(page), limit: 10, rules: { maxPerBrand: 1 } });
+      const capped = forYou(page, { maxPerBrand: 1 });
       expect(capped.items).toHaveLength(10);
       for (const [brand, n] of brandCounts(capped.items)) expect(n, `${brand} on page ${page.id}`).toBe(1);
     }
