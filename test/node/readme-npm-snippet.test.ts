@@ -9,12 +9,13 @@ import { describe, expect, it } from 'vitest';
 
 const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
-/** The first ```tsx block after the README heading `### 2. npm, in an app`. */
-function readmeSnippet(): string {
+/** The first ```lang block in the README after `marker`. */
+function codeBlockAfter(marker: string, lang: 'tsx' | 'js'): string {
   const readme = read('README.md');
-  const section = readme.slice(readme.indexOf('### 2. npm, in an app'));
-  const block = /```tsx\n([\s\S]*?)```/.exec(section);
-  expect(block, 'README: no ```tsx block under "### 2. npm, in an app"').not.toBeNull();
+  const start = readme.indexOf(marker);
+  expect(start, `README: no "${marker}"`).toBeGreaterThanOrEqual(0);
+  const block = new RegExp(`\`\`\`${lang}\n([\\s\\S]*?)\`\`\``).exec(readme.slice(start));
+  expect(block, `README: no \`\`\`${lang} block after "${marker}"`).not.toBeNull();
   return block![1]!;
 }
 
@@ -27,25 +28,16 @@ function fixtureSnippet(): string {
   return `${lines.slice(1, end).join('\n')}\n`;
 }
 
-/** The first ```js block after the README's sentence about test/apps/rollup-ts. */
-function readmeRollupConfig(): string {
-  const readme = read('README.md');
-  const section = readme.slice(readme.indexOf('`test/apps/rollup-ts/` builds it with Rollup 4'));
-  const block = /```js\n([\s\S]*?)```/.exec(section);
-  expect(block, 'README: no ```js block after the test/apps/rollup-ts sentence').not.toBeNull();
-  return block![1]!;
-}
-
 describe('README npm section', () => {
   it('should be the code of the fixture app that the e2e test builds and runs, verbatim', () => {
-    const snippet = readmeSnippet();
+    const snippet = codeBlockAfter('### 2. npm, in an app', 'tsx');
     expect(snippet).toContain('await vitrine.load(');
     expect(snippet).toBe(fixtureSnippet());
   });
 
   it("should show the Rollup fixture's rollup.config.js from its imports on, verbatim", () => {
     const config = read('test/apps/rollup-ts/rollup.config.js');
-    const snippet = readmeRollupConfig();
+    const snippet = codeBlockAfter('`test/apps/rollup-ts/` builds it with Rollup 4', 'js');
     expect(snippet).toContain('importMetaAssets()');
     expect(snippet).toBe(config.slice(config.indexOf('import ')));
   });
