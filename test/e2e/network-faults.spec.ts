@@ -182,7 +182,8 @@ test.describe('V13: a bundle download that stalls or trickles', () => {
       ),
     );
     expect(after).not.toBe('TIMEOUT');
-    expect(workers).toHaveLength(2);
+    // Playwright reports a new worker over its own channel, possibly after the engine answered.
+    await expect.poll(() => workers.length).toBe(2);
     await expect.poll(() => slow.closed).toBe(1);
     // The bundle is lost until load() again, which works at once.
     const query = await page.evaluate(() =>
@@ -227,7 +228,8 @@ test.describe('V13: a bundle download that stalls or trickles', () => {
     expect(Date.now() - started).toBeLessThan(6000);
     expect((await statusOf(page)).state).toBe('loading');
     // ...and the widgets fill in once the bundle is in.
-    await expect(similar.locator('[data-vitrine-item]')).toHaveCount(6, { timeout: 20_000 });
+    // (Red Nail Polish: its four fellow cosmetics; `similar` is not padded beyond them.)
+    await expect(similar.locator('[data-vitrine-item]')).toHaveCount(4, { timeout: 20_000 });
     await expect(page.locator('[data-vitrine="trending"] [data-vitrine-item]')).toHaveCount(6);
     expect(await page.evaluate(() => (window as unknown as { vitrineWarnings: string[] }).vitrineWarnings)).toEqual([]);
     expect(warnings).toEqual([]);

@@ -22,6 +22,7 @@ import {
   type StrategyName,
 } from '../../src/shared/request.ts';
 import type { ComponentRegistry } from '../../src/worker/components/index.ts';
+import { similarity } from '../../src/worker/components/similarity.ts';
 import type { Affinities } from '../../src/worker/profile/affinities.ts';
 import { createQuery } from '../../src/worker/query.ts';
 import { componentsAt, fillComponents, strategyWeights } from '../../src/worker/ranking.ts';
@@ -91,12 +92,8 @@ let dummyBundle: Promise<LoadedBundle> | null = null;
  * demo shop's bundle. Carts feed co-purchase only, so it has no co-visitation and no sessions.
  */
 export function dummyJsonBundle(): Promise<LoadedBundle> {
-  // Float32 rows: the strategy tests check explanations against leave-one-out scores to float32
-  // precision; on int8 rows the kernels' float32 lanes and the explanation's double recomputation
-  // differ by ~1e-5 of a contribution (a known gap, not a strategy's logic).
-  dummyBundle ??= buildAndDecode(['--catalog', DUMMYJSON, '--events', CARTS, '--quantize', 'none']).then(({ bundle }) =>
-    loadedBundleOf(bundle),
-  );
+  // The defaults, int8 rows included, as the demo ships it (explanations: `explanationSlack`).
+  dummyBundle ??= buildAndDecode(['--catalog', DUMMYJSON, '--events', CARTS]).then(({ bundle }) => loadedBundleOf(bundle));
   return dummyBundle;
 }
 
@@ -232,6 +229,20 @@ export function ids(items: readonly ResultItem[]): string[] {
 
 /** Relative tolerance for float32 slot values compared with float64 sums: a few float32 ulps. */
 export const F32_RELATIVE = 1e-5;
+
+/**
+ * How far a similarity reason's claimed contribution may be from the leave-one-out drop it explains,
+ * beyond float32 rounding, on int8 rows: the kernels score them against the query rounded to i16
+ * steps of maxAbs / qmax (wasm/kernels.ts `quantizeQuery`), which moves a unit-length cosine by at
+ * most sqrt(dim) / (2 qmax); the drop is a difference of two such scores, times the weight.
+ */
+export function explanationSlack(loaded: LoadedBundle, component: string): number {
+  const { dtype, dim } = loaded.bundle.embeddings;
+  if (component !== similarity.name || dtype !== 'i8') return 0;
+  const weight = loaded.bundle.modelWeights?.[similarity.name] ?? similarity.defaultWeight;
+  const qmax = Math.min(32767, Math.floor(0x7fffffff / (128 * Math.ceil(dim / 16) * 16)));
+  return (weight * Math.sqrt(dim)) / qmax;
+}
 
 /** |actual - expected| within F32_RELATIVE of the larger magnitude (plus a tiny absolute floor for values near 0). */
 export function closeF32(actual: number, expected: number, scale = Math.max(Math.abs(actual), Math.abs(expected))): boolean {
