@@ -93,11 +93,18 @@ describe('the packed package in an app', () => {
     app = mkdtempSync(join(tmpdir(), 'vitrine-app-'));
     const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', app], { cwd: ROOT });
     tarball = join(app, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
-    // The app's own Preact (the peer dependency), the version this repository installed: from npm's cache, never the network.
-    const preact = (JSON.parse(readFileSync(join(ROOT, 'node_modules/preact/package.json'), 'utf8')) as { version: string }).version;
+    // The app's own Preact (the peer dependency): the copy this repository installed, packed, never
+    // the network (`npm ci` caches tarballs, not the registry metadata an offline `preact@x` needs).
+    const packedPreact = await run('npm', ['pack', '--json', '--pack-destination', app, join(ROOT, 'node_modules/preact')], { cwd: app });
+    const preact = join(app, (JSON.parse(packedPreact.stdout) as { filename: string }[])[0]!.filename);
     writeFileSync(
       join(app, 'package.json'),
-      JSON.stringify({ name: 'shop-app', private: true, type: 'module', dependencies: { vitrine: `file:${tarball}`, preact } }),
+      JSON.stringify({
+        name: 'shop-app',
+        private: true,
+        type: 'module',
+        dependencies: { vitrine: `file:${tarball}`, preact: `file:${preact}` },
+      }),
     );
     const { stderr } = await run('npm', ['install', '--offline', '--no-audit', '--no-fund'], { cwd: app });
     installLog = stderr;
