@@ -32,16 +32,19 @@ export class Explainer {
       .filter(([, value]) => value > MIN_CONTRIBUTION)
       .sort((a, b) => b[1] - a[1]);
     const reasons: WhyReason[] = [];
+    // A reason for less than half a percent of the score would read "0 %": it explains nothing.
+    const least = Math.max(MIN_CONTRIBUTION, ranked.reduce((sum, [, value]) => sum + value, 0) / 200);
     for (const [name, value] of ranked) {
       if (reasons.length === MAX_REASONS) break;
       const slot = registry.slotOf(name);
       const at = { row, score: kernels.slot(slot)[row]!, value, weight: filled.weights[slot]! };
       const draft = registry.list[slot]!.explain(query, at, filled.states[slot]);
-      if (draft && draft.contribution > MIN_CONTRIBUTION && draft.contribution < Infinity) {
+      if (draft && draft.contribution > least && draft.contribution < Infinity) {
         reasons.push({ component: name, ...draft, text: renderMessage(draft.message, draft.params, query.options.locale) });
       }
       this.stopwatch.lap(query.strategy, 'explain', name);
     }
-    return reasons;
+    // Strongest first by what each cites, which can be less than its component's value.
+    return reasons.sort((a, b) => b.contribution - a.contribution);
   }
 }

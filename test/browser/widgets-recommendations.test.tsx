@@ -235,6 +235,21 @@ describe('RecommendationsView with a fake engine', () => {
     expect(await heading({ ...filled, placement: 'for_you' }, { placement: 'for_you' })).toBe('Recommended for you');
   });
 
+  it('should head a list with nothing of its own by what filled it: bestsellers are no "customers also bought"', async () => {
+    const heading = async (fallback: RecommendResult['fallback'], props: Partial<RecommendationsProps> = {}): Promise<string> => {
+      const answer = { ...result('also_bought', ['sku-1', 'sku-2']), fallback };
+      unmount(); // a fresh widget each time, not the last one's list
+      const root = mountView({ vitrine: fakeEngine(async () => answer), placement: 'also_bought', ...props });
+      await vi.waitFor(() => expect(shownIds(root)).toHaveLength(2));
+      return root.querySelector('h2')!.textContent!;
+    };
+    expect(await heading({ strategy: 'trending', count: 2, reason: 'no-signal' })).toBe('Trending now');
+    expect(await heading({ strategy: 'for_you', count: 2, reason: 'no-signal' }, { locale: 'de' })).toBe('Für dich empfohlen');
+    // Some of its own, the rest filled up: the list is still what its heading says first.
+    expect(await heading({ strategy: 'trending', count: 1, reason: 'too-few-items' })).toBe('Customers also bought');
+    expect(await heading(null)).toBe('Customers also bought');
+  });
+
   it('should show the shop fallback when the bestsellers fail too, reporting both failures', async () => {
     const onError = vi.fn();
     const vitrine = fakeEngine(async (request) => {

@@ -338,6 +338,53 @@ describe('reason texts and sizes', () => {
     }
     expect(reasons).toBeGreaterThan(items.length);
   });
+
+  it('should list reasons strongest first by what they cite, none below half a percent of the score (it would read "0 %")', () => {
+    const items = everyStrategy('en', true);
+    for (const item of items) {
+      const shares = item.why.map((reason) => reason.contribution);
+      expect(shares, item.productId).toEqual([...shares].sort((x, y) => y - x));
+      for (const share of shares) expect(share, item.productId).toBeGreaterThanOrEqual(item.score / 200);
+    }
+  });
+});
+
+describe('similarity reasons after look-alike views', () => {
+  // Two iPhones viewed: each alone explains little of a phone's similarity, both together all of it.
+  const phones = views(['122', '123']);
+
+  it('should cite the viewed products together when removing any one of them explains less than half', () => {
+    const { ids, options } = normalizeRerank(['121', '124', '125', '126'], {}, {});
+    const together = rerank(loaded, ids, options, visitor(phones)).items.flatMap((item) =>
+      item.why.filter((r) => r.component === 'similarity' && r.evidenceProduct === undefined).map((reason) => ({ item, reason })),
+    );
+    expect(together.length).toBeGreaterThan(0);
+    for (const { item, reason } of together) {
+      expect(reason, item.productId).toMatchObject({ message: 'viewed', text: 'Because of what you viewed' });
+      // Each viewed phone alone takes off less than half.
+      for (const id of ['122', '123']) {
+        const without = componentsOf(
+          loaded,
+          request({ placement: 'for_you' }),
+          visitor(phones.filter((e) => e.product !== id)),
+          item.productId,
+        );
+        expect(item.components.similarity! - (without.similarity ?? 0)).toBeLessThan(item.components.similarity! / 2);
+      }
+      // Faithful: without the viewed products the whole similarity is gone.
+      expect(reason.contribution).toBeCloseTo(item.components.similarity!, 12);
+      expect(componentsOf(loaded, request({ placement: 'for_you' }), visitor([]), item.productId).similarity ?? 0).toBe(0);
+    }
+  });
+
+  it('should say "you looked at this" for a viewed product in a re-ranked list, never "because you viewed" itself', () => {
+    const { ids, options } = normalizeRerank(['121', '122', '123', '124', '125', '126'], {}, {});
+    const items = rerank(loaded, ids, options, visitor(views(['126', '122']))).items;
+    for (const item of items) {
+      for (const reason of item.why) expect(reason.evidenceProduct, item.productId).not.toBe(item.productId);
+    }
+    expect(items.find((item) => item.productId === '126')!.why.map((r) => r.message)).toContain('lookedAgain');
+  });
 });
 
 describe('bestseller claims', () => {

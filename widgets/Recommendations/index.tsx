@@ -7,7 +7,7 @@
  */
 import { h, Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { ResultItem } from '../../src/shared/request.ts';
+import type { Placement, ResultItem } from '../../src/shared/request.ts';
 import { isAbort, isFatal, notReady } from '../errors.ts';
 import { tag } from '../format.ts';
 import { pick } from '../i18n.ts';
@@ -33,7 +33,7 @@ export const NOT_READY_MAX_MS = 5000;
  * What the widget shows: items (null while loading), the bestsellers instead, "now reduced" filled
  * up with other products on sale (headed as such), or the shop's fallback.
  */
-type Shown = { items: ResultItem[] | null; as?: 'trending' | 'on_sale' | false } | 'slot';
+type Shown = { items: ResultItem[] | null; as?: Placement | 'on_sale' | false } | 'slot';
 
 export function RecommendationsView(props: RecommendationsProps) {
   const { vitrine, placement, product, limit = 6, layout, heading, category, rules, arm, onManageData, threshold = 0, strings } = props;
@@ -76,7 +76,9 @@ export function RecommendationsView(props: RecommendationsProps) {
     const ask = async (): Promise<Shown> => {
       try {
         const { items, fallback } = await vitrine.recommend({ placement, product, category, rules, ...options }, { signal });
-        return { items, as: !!fallback && placement == 'now_reduced' && 'on_sale' };
+        // A list with nothing of its own is headed by what filled it: bestsellers are no "also bought".
+        const filledBy = fallback?.reason == 'no-signal' && (fallback.strategy as Placement);
+        return { items, as: !!fallback && placement == 'now_reduced' ? 'on_sale' : filledBy };
       } catch (error) {
         failed(error);
         if (isFatal(error)) return 'slot';

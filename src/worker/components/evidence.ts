@@ -27,10 +27,14 @@ export function strongestSeed(seeds: readonly Seed[], dropOf: (seed: Seed) => nu
   return best;
 }
 
-/** A reason citing the evidence's product by title. */
-export function cite(query: Query, evidence: Evidence, message: MessageId): ReasonDraft {
+/**
+ * A reason citing the evidence's product by title. Evidence that is the item itself (`itemRow`:
+ * viewed in this session, so like itself and in the same sessions as itself) says so instead.
+ */
+export function cite(query: Query, evidence: Evidence, message: MessageId, itemRow?: number): ReasonDraft {
   const { products } = query.loaded.bundle;
   const row = evidence.seed.row;
+  if (row === itemRow) return { contribution: evidence.drop, message: 'lookedAgain', params: {} };
   return { contribution: evidence.drop, message, params: { title: products.title(row) }, evidenceProduct: products.id(row) };
 }
 

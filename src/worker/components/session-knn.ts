@@ -54,6 +54,6 @@ export const sessionKnn: ScoreComponent<(row: number) => (item: number) => numbe
   },
   explain(query, at, scoreWithout) {
     const best = strongestSeed(query.seeds.slice(0, MAX_EVIDENCE_SEEDS), (seed) => at.weight * (at.score - scoreWithout(seed.row)(at.row)));
-    return best && cite(query, best, 'viewedTogether');
+    return best && cite(query, best, 'viewedTogether', at.row);
   },
 };

@@ -77,6 +77,9 @@ export const similarity: ScoreComponent<(row: number) => Float32Array | null> = 
       const without = vectorWithout(seed.row);
       return at.weight * (at.score - (without ? dotRow(embeddings, at.row, without) : 0));
     });
-    return best && cite(query, best, 'viewed');
+    // Look-alike views back each other up, so removing one alone explains little: then the
+    // reason is all of them ("you viewed similar products"), whose removal takes the whole value.
+    if (!best || best.drop < at.value / 2) return { contribution: at.value, message: 'viewed', params: {} };
+    return cite(query, best, 'viewed', at.row);
   },
 };
