@@ -28,13 +28,11 @@ import {
   graphBlocks,
   packedGraphBlocks,
   packedSessionsBlocks,
-  sessionsBlocks,
   planBlocks,
-  popularityBlocks,
-  productsBlocks,
-  stringsBlocks,
   type Block,
 } from './layout.ts';
+import { sessionsBlocks } from './legacy-layout.ts';
+import { ColumnWriter } from './column-writer.ts';
 import { GRAPH_ENCODING, packGraph, type CodesPerOctave } from './graph-codec.ts';
 import { packSessions } from './sessions-codec.ts';
 import { StringPool } from './string-pool.ts';
@@ -69,6 +67,23 @@ function binarySection(
     write(buffer, offset) {
       new Uint32Array(buffer, offset, 4).set(header);
       fill(blocks.map((block, i) => blockView(buffer, offset + plan.offsets[i]!, block)));
+    },
+  };
+}
+
+/**
+ * A version-4 column section: four u32 header fields, then the stream (./columns.ts) to the
+ * section's end, unpadded (the next section's alignment pads the file).
+ */
+function streamSection(name: SectionName, header: readonly number[], columns: ColumnWriter): PendingSection {
+  const stream = columns.finish();
+  return {
+    name,
+    required: true,
+    length: 16 + stream.length,
+    write(buffer, offset) {
+      new Uint32Array(buffer, offset, 4).set(header);
+      new Uint8Array(buffer, offset + 16, stream.length).set(stream);
     },
   };
 }
@@ -188,7 +203,7 @@ export interface EncodeOptions {
   sessions?: SessionsEncoding;
 }
 
-/** Serialises `input` into one bundle file (format version 3). Deterministic for a given input. */
+/** Serialises `input` into one bundle file (format version 4). Deterministic for a given input. */
 export function encodeBundle(input: BundleInput, options: EncodeOptions = {}): Uint8Array {
   return assemble(bundleSections(input, options));
 }
@@ -203,61 +218,39 @@ function bundleSections(input: BundleInput, options: EncodeOptions): PendingSect
   const tree = buildCategoryTree(products);
   const brands = buildBrandList(products);
 
-  // Products: intern strings first so the string table is complete before layout.
+  // Products: intern strings first so the string table is complete before layout. Field by
+  // field, so a field's strings sit together in the blob (gzip finds their shared parts) and its
+  // refs mostly step by one.
   const ids = new Set<string>();
-  let variantCount = 0;
-  let attributeCount = 0;
-  const refs = {
-    id: new Uint32Array(n),
-    title: new Uint32Array(n),
-    url: new Uint32Array(n),
-    image: new Uint32Array(n),
-    brand: new Uint32Array(n),
-    currency: new Uint32Array(n),
-  };
-  const attributeEntries: [string, string][][] = [];
-  for (let i = 0; i < n; i++) {
-    const p = products[i]!;
+  for (const p of products) {
     if (ids.has(p.id))
       throw new VitrineError('BUNDLE_DUPLICATE_ID', `cannot write products: duplicate id ${JSON.stringify(p.id)}`, {
         section: 'products',
         id: p.id,
       });
     ids.add(p.id);
-    refs.id[i] = pool.ref(p.id);
-    refs.title[i] = pool.ref(p.title);
-    refs.url[i] = pool.ref(p.url);
-    refs.image[i] = pool.ref(p.image);
-    refs.brand[i] = pool.ref(p.brand);
-    refs.currency[i] = pool.ref(p.currency);
-    variantCount += p.variants.length;
-    const entries = Object.entries(p.attributes);
-    attributeEntries.push(entries);
-    attributeCount += entries.length;
   }
-  const variantSize = new Uint32Array(variantCount);
-  const variantColor = new Uint32Array(variantCount);
-  const variantInStock = new Uint8Array(variantCount);
+  const intern = (field: 'id' | 'title' | 'url' | 'image' | 'brand' | 'currency') => Uint32Array.from(products, (p) => pool.ref(p[field]));
+  const refs = {
+    id: intern('id'),
+    title: intern('title'),
+    url: intern('url'),
+    image: intern('image'),
+    brand: intern('brand'),
+    currency: intern('currency'),
+  };
+  const variants = products.flatMap((p) => p.variants);
+  const attributeEntries = products.flatMap((p) => Object.entries(p.attributes));
+  const variantSize = Uint32Array.from(variants, (v) => pool.ref(v.size));
+  const variantColor = Uint32Array.from(variants, (v) => pool.ref(v.color));
+  const variantInStock = Uint8Array.from(variants, (v) => (v.inStock ? 1 : 0));
+  const attributeKey = Uint32Array.from(attributeEntries, ([key]) => pool.ref(key));
+  const attributeValue = Uint32Array.from(attributeEntries, ([, value]) => pool.ref(value));
   const variantOffsets = new Uint32Array(n + 1);
-  const attributeKey = new Uint32Array(attributeCount);
-  const attributeValue = new Uint32Array(attributeCount);
   const attributeOffsets = new Uint32Array(n + 1);
-  let v = 0;
-  let a = 0;
   for (let i = 0; i < n; i++) {
-    for (const variant of products[i]!.variants) {
-      variantSize[v] = pool.ref(variant.size);
-      variantColor[v] = pool.ref(variant.color);
-      variantInStock[v] = variant.inStock ? 1 : 0;
-      v++;
-    }
-    variantOffsets[i + 1] = v;
-    for (const [key, value] of attributeEntries[i]!) {
-      attributeKey[a] = pool.ref(key);
-      attributeValue[a] = pool.ref(value);
-      a++;
-    }
-    attributeOffsets[i + 1] = a;
+    variantOffsets[i + 1] = variantOffsets[i]! + products[i]!.variants.length;
+    attributeOffsets[i + 1] = attributeOffsets[i]! + Object.keys(products[i]!.attributes).length;
   }
   const categoryNames = Uint32Array.from(tree.nodes, (node) => pool.ref(node.name));
   const brandNames = Uint32Array.from(brands.names, (name) => pool.ref(name));
@@ -293,54 +286,34 @@ function bundleSections(input: BundleInput, options: EncodeOptions): PendingSect
     checkFinite('embeddings', 'scales', embeddings.scales);
   } else checkPq(embeddings);
   const subspaces = embeddings.dtype === 'pq' ? embeddings.subspaces : 0;
+
+  // Column order: docs/bundle-format.md, "products" and "popularity" (version 4).
+  const productColumns = new ColumnWriter();
+  for (const column of Object.values(refs)) productColumns.ints(column);
+  productColumns.ints(tree.leafOf);
+  productColumns.ints(brands.brandOf);
+  for (const column of [price, salePrice, rating]) productColumns.floats(column);
+  productColumns.ints(Uint8Array.from(products, (p) => (p.inStock ? 1 : 0)));
+  for (const column of [variantOffsets, variantSize, variantColor, variantInStock, attributeOffsets, attributeKey, attributeValue])
+    productColumns.ints(column);
+  const popularityColumns = new ColumnWriter();
+  popularityColumns.floats(popularity.global);
+  popularityColumns.floats(popularity.trending);
+  popularityColumns.ints(popularity.perCategory.offsets);
+  popularityColumns.ints(popularity.perCategory.neighbors);
+  popularityColumns.floats(popularity.perCategory.weights);
   const dtypeCode = DTYPE_CODE[embeddings.dtype];
 
   const sections: PendingSection[] = [
     jsonSection('meta', true, meta),
-    binarySection('strings', [pool.count, pool.blobLength, 0, 0], stringsBlocks(pool.count, pool.blobLength), ([offsets, blob]) => {
-      pool.writeInto(offsets as Uint32Array, blob as Uint8Array);
-    }),
-    binarySection('products', [n, variantCount, attributeCount, 0], productsBlocks(n, variantCount, attributeCount), (views) => {
-      const columns = [
-        refs.id,
-        refs.title,
-        refs.url,
-        refs.image,
-        refs.brand,
-        refs.currency,
-        tree.leafOf,
-        brands.brandOf,
-        price,
-        salePrice,
-        rating,
-        Uint8Array.from(products, (p) => (p.inStock ? 1 : 0)),
-        variantOffsets,
-        variantSize,
-        variantColor,
-        variantInStock,
-        attributeOffsets,
-        attributeKey,
-        attributeValue,
-      ];
-      columns.forEach((column, i) => views[i]!.set(column));
-    }),
+    streamSection('strings', [pool.count, pool.blobLength, 0, 0], pool.columns()),
+    streamSection('products', [n, variants.length, attributeEntries.length, 0], productColumns),
     binarySection('categories', [c, 0, 0, 0], categoriesBlocks(c), ([names, parents]) => {
       names!.set(categoryNames);
       parents!.set(tree.nodes.map((node) => node.parent));
     }),
     binarySection('brands', [brandNames.length, 0, 0, 0], brandsBlocks(brandNames.length), ([names]) => names!.set(brandNames)),
-    binarySection(
-      'popularity',
-      [n, c, popularity.perCategory.neighbors.length, windowDays],
-      popularityBlocks(n, c, popularity.perCategory.neighbors.length),
-      ([global, trending, offsets, neighbors, weights]) => {
-        global!.set(popularity.global);
-        trending!.set(popularity.trending);
-        offsets!.set(popularity.perCategory.offsets);
-        neighbors!.set(popularity.perCategory.neighbors);
-        weights!.set(popularity.perCategory.weights);
-      },
-    ),
+    streamSection('popularity', [n, c, popularity.perCategory.neighbors.length, windowDays], popularityColumns),
     graphSection('covisitation', input.covisitation, n, graphs, perOctave),
     graphSection('copurchase', input.copurchase, n, graphs, perOctave),
     binarySection(
