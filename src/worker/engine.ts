@@ -19,7 +19,7 @@
  *   in before the cached copy has been read, and cut from it, it serves while the cached copy is
  *   decoded (after the page's first query) and swapped in the same way.
  */
-import { decodeBundle, needsLegacyReader } from '../shared/bundle/reader.ts';
+import { decodeBundle } from '../shared/bundle/reader.ts';
 import type { Bundle } from '../shared/bundle/types.ts';
 import { isVitrineError, VitrineError } from '../shared/errors.ts';
 import type { KernelImpl } from '../shared/kernels/types.ts';
@@ -49,10 +49,18 @@ function errorSummary(error: unknown): { code: string; message: string } {
   return { code: 'WORKER_CRASHED', message: error instanceof Error ? error.message : String(error) };
 }
 
-/** decodeBundle, with the reader of files older than version 4 (and of kind 12) loaded first when the file needs it. */
+/**
+ * decodeBundle; a file older than version 4 (or with kind 12) needs the legacy reader, which few
+ * shops' visitors ever download: loaded when the reader asks for it, then the file decoded again.
+ */
 async function decode(bytes: ArrayBuffer): Promise<Bundle> {
-  if (needsLegacyReader(bytes)) await loadPart('legacy bundle reader', () => import('../shared/bundle/legacy-reader.ts'));
-  return decodeBundle(bytes);
+  try {
+    return decodeBundle(bytes);
+  } catch (error) {
+    if (!isVitrineError(error) || !error.details.legacy) throw error;
+    await loadPart('legacy bundle reader', () => import('../shared/bundle/legacy-reader.ts'));
+    return decodeBundle(bytes);
+  }
 }
 
 export class Engine {

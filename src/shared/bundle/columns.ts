@@ -24,7 +24,7 @@ export class ColumnReader {
     private readonly fileAt: number,
   ) {}
 
-  private fail(message: string) {
+  fail(message: string) {
     return malformed({ section: this.section }, 'stream', message, this.fileAt + this.at, this.at);
   }
 
@@ -40,16 +40,19 @@ export class ColumnReader {
     throw this.fail('LEB128 value longer than 5 bytes');
   }
 
+  /** A zigzagged step: 0, 1, 2, 3, … → 0, -1, 1, -2, … */
+  step(): number {
+    const v = this.uint();
+    return v % 2 ? -(v + 1) / 2 : v / 2;
+  }
+
   /** An integer column of `n` steps; values wrap to 32 bits (an Int32Array view reads -1 back). */
   ints(n: number): Uint32Array {
     // Every value takes at least one byte: a count the stream cannot hold allocates nothing.
     if (n > this.stream.length - this.at) throw this.fail(`${n} values cannot fit in the stream`);
     const out = new Uint32Array(n);
     let value = 0;
-    for (let i = 0; i < n; i++) {
-      const v = this.uint();
-      out[i] = value += v % 2 ? -(v + 1) / 2 : v / 2;
-    }
+    for (let i = 0; i < n; i++) out[i] = value += this.step();
     return out;
   }
 

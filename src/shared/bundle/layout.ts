@@ -2,7 +2,7 @@
  * The array layout of every binary section, derived only from the section's four u32 header fields.
  * Writer and reader share these functions, so the two cannot disagree about where an array lives.
  */
-import { DTYPE_CODE, PQ_CENTROIDS, SECTION_HEADER_SIZE, align } from './format.ts';
+import { DTYPE_CODE, SECTION_HEADER_SIZE, align } from './format.ts';
 
 export type ElementType = 'u8' | 'i8' | 'u16' | 'u32' | 'i32' | 'f32';
 
@@ -74,15 +74,6 @@ export function brandsBlocks(count: number): Block[] {
   return [{ name: 'name', type: 'u32', count }];
 }
 
-/** covisitation / copurchase: header [productCount, nnz]. */
-export function graphBlocks(n: number, nnz: number): Block[] {
-  return [
-    { name: 'offsets', type: 'u32', count: n + 1 },
-    { name: 'neighbors', type: 'u32', count: nnz },
-    { name: 'weights', type: 'f32', count: nnz },
-  ];
-}
-
 /**
  * Packed covisitation / copurchase (format version 2, h2 = 1): header [productCount, nnz, 1,
  * idBytes]. Ids are LEB128 gaps, weights 8-bit log-scale codes (graph-codec.ts).
@@ -102,17 +93,10 @@ export function packedSessionsBlocks(streamBytes: number): Block[] {
 }
 
 /**
- * embeddings: header [rows, dim, dtypeCode, subspaces]. i8 matrices carry one f32 scale per row;
- * pq (version 3) a codebook of 256 centroids per subspace (256 × dim values in all) and one u8 code
- * per row and subspace.
+ * embeddings: header [rows, dim, dtypeCode, subspaces]. i8 matrices carry one f32 scale per row.
+ * Product-quantised ones (dtype code 3): ./legacy-layout.ts.
  */
-export function embeddingsBlocks(rows: number, dim: number, dtypeCode: number, subspaces: number): Block[] {
-  if (dtypeCode === DTYPE_CODE.pq) {
-    return [
-      { name: 'codebook', type: 'f32', count: PQ_CENTROIDS * dim },
-      { name: 'codes', type: 'u8', count: rows * subspaces },
-    ];
-  }
+export function embeddingsBlocks(rows: number, dim: number, dtypeCode: number): Block[] {
   if (dtypeCode === DTYPE_CODE.i8) {
     return [
       { name: 'data', type: 'i8', count: rows * dim },
@@ -121,4 +105,3 @@ export function embeddingsBlocks(rows: number, dim: number, dtypeCode: number, s
   }
   return [{ name: 'data', type: 'f32', count: rows * dim }];
 }
-

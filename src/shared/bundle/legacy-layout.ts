@@ -1,8 +1,10 @@
 /**
  * Array layouts only files older than version 4 use (strings, products, popularity as fixed
- * blocks) and the plain training sessions (kind 12), kept apart from ./layout.ts so the worker's
+ * blocks), and rare ones (plain training sessions of kind 12, f32 graphs, product-quantised
+ * embeddings), kept apart from ./layout.ts so the worker's
  * main chunk does not carry them: ./legacy-reader.ts and the writer's kind 12 import them.
  */
+import { PQ_CENTROIDS } from './format.ts';
 import type { Block } from './layout.ts';
 
 /** strings: header [count, blobLength]. */
@@ -55,5 +57,22 @@ export function sessionsBlocks(sessions: number, items: number): Block[] {
     { name: 'offsets', type: 'u32', count: sessions + 1 },
     { name: 'items', type: 'u32', count: items },
     { name: 'age', type: 'f32', count: sessions },
+  ];
+}
+
+/** covisitation / copurchase: header [productCount, nnz]. */
+export function graphBlocks(n: number, nnz: number): Block[] {
+  return [
+    { name: 'offsets', type: 'u32', count: n + 1 },
+    { name: 'neighbors', type: 'u32', count: nnz },
+    { name: 'weights', type: 'f32', count: nnz },
+  ];
+}
+
+/** Product-quantised embeddings (dtype code 3, version 3 on): a codebook of 256 centroids per subspace (256 × dim values in all) and one u8 code per row and subspace. */
+export function pqBlocks(rows: number, dim: number, subspaces: number): Block[] {
+  return [
+    { name: 'codebook', type: 'f32', count: PQ_CENTROIDS * dim },
+    { name: 'codes', type: 'u8', count: rows * subspaces },
   ];
 }

@@ -4,14 +4,16 @@
  * bundle never needs this code, so the worker loads it on demand (engine.ts); importing it
  * registers it with ./reader.ts (./index.ts imports it, so Node callers always have it).
  */
-import { checkBelow, checkNonNegative, checkOffsets } from './checks.ts';
-import { popularityBlocks, productsBlocks, sessionsBlocks, stringsBlocks } from './legacy-layout.ts';
+import { checkBelow, checkFinite, checkNonNegative, checkOffsets } from './checks.ts';
+import { GRAPH_ENCODING } from './graph-codec.ts';
+import { decodePq } from './pq-codec.ts';
+import { graphBlocks, popularityBlocks, pqBlocks, productsBlocks, sessionsBlocks, stringsBlocks } from './legacy-layout.ts';
 import type { ProductColumns } from './product-table.ts';
-import { useLegacyReader, type PopularityColumns, type Read } from './reader.ts';
+import { countMismatch, openCsr, useLegacyReader, type PopularityColumns, type Read } from './reader.ts';
 import { openBlocks, readSectionHeader } from './sections.ts';
 import { StringTable } from './string-table.ts';
 import type { SectionEntry } from './table.ts';
-import type { SessionIndex } from './types.ts';
+import type { CsrGraph, SessionIndex } from './types.ts';
 
 const PRODUCT_COLUMNS = [
   'id',
@@ -70,5 +72,20 @@ function sessions(bytes: Uint8Array, entry: SectionEntry, n: number, base: numbe
   return { offsets, items, age, referenceTime };
 }
 
-export const legacyReader = { strings, products, popularity, sessions };
+function graph(bytes: Uint8Array, entry: SectionEntry, n: number, base: number, version: number): CsrGraph {
+  const [, nnz, encoding] = readSectionHeader(bytes, entry).fields;
+  if (version > 1 && encoding !== GRAPH_ENCODING.f32) throw countMismatch(entry, 2, 'graph encoding', encoding, GRAPH_ENCODING.packed);
+  const [offsets, neighbors, weights] = openBlocks(bytes, entry, graphBlocks(n, nnz), 1) as [Uint32Array, Uint32Array, Float32Array];
+  return openCsr(entry, offsets, neighbors, weights, n, base);
+}
+
+function pq(bytes: Uint8Array, entry: SectionEntry, rows: number, dim: number, subspaces: number, base: number): [Int8Array, Float32Array] {
+  if (!(dim % subspaces === 0)) throw countMismatch(entry, 3, 'subspaces (must divide dim)', subspaces, dim);
+  const [codebook, codes] = openBlocks(bytes, entry, pqBlocks(rows, dim, subspaces), 0) as [Float32Array, Uint8Array];
+  checkFinite(codebook, 'embeddings', 'codebook', base);
+  const { data, scales } = decodePq(codebook, codes, rows, dim, subspaces);
+  return [data, scales];
+}
+
+export const legacyReader = { strings, products, popularity, sessions, graph, pq };
 useLegacyReader(legacyReader);

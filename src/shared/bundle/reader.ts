@@ -10,11 +10,10 @@ import { checkBelow, checkFinite, checkFlags, checkIndexOrNone, checkNonNegative
 import { crc32Update } from './crc32.ts';
 import { ALIGN, DTYPE_CODE, HEADER, MAX_CATEGORY_DEPTH, MAX_VECTOR_NORM, type SectionName } from './format.ts';
 import { validateMeta, validateModelWeights, validateSessionModel } from './json-sections.ts';
-import { brandsBlocks, categoriesBlocks, embeddingsBlocks, graphBlocks, packedGraphBlocks, packedSessionsBlocks } from './layout.ts';
+import { brandsBlocks, categoriesBlocks, embeddingsBlocks, packedGraphBlocks, packedSessionsBlocks } from './layout.ts';
 import { ColumnReader } from './columns.ts';
 import { GRAPH_ENCODING, unpackGraph } from './graph-codec.ts';
 import { unpackSessions } from './sessions-codec.ts';
-import { decodePq } from './pq-codec.ts';
 import { IdIndex } from './id-index.ts';
 import { BundleProductTable, type ProductColumns } from './product-table.ts';
 import { openBlocks, readJson, readSectionHeader } from './sections.ts';
@@ -48,6 +47,10 @@ export interface LegacyReader {
   products(bytes: Uint8Array, entry: SectionEntry): Read<ProductColumns>;
   popularity(bytes: Uint8Array, entry: SectionEntry): Read<PopularityColumns>;
   sessions(bytes: Uint8Array, entry: SectionEntry, n: number, base: number): SessionIndex;
+  /** f32 graphs (every version-1 graph; later ones only when asked for or when packing failed). */
+  graph(bytes: Uint8Array, entry: SectionEntry, n: number, base: number, version: number): CsrGraph;
+  /** Product-quantised embeddings, checked and decoded to [int8 rows, scales]. */
+  pq(bytes: Uint8Array, entry: SectionEntry, rows: number, dim: number, subspaces: number, base: number): [Int8Array, Float32Array];
 }
 
 let legacyReader: LegacyReader | undefined;
@@ -57,23 +60,13 @@ export function useLegacyReader(reader: LegacyReader): void {
   legacyReader = reader;
 }
 
-/** Whether decoding `input` needs ./legacy-reader.ts: a file before version 4 or with kind 12. */
-export function needsLegacyReader(input: Uint8Array | ArrayBuffer): boolean {
-  try {
-    const bytes = asAlignedBytes(input);
-    const header = readHeader(bytes);
-    return header.version < 4 || readTable(bytes, header).some((e) => e.name === 'sessions');
-  } catch {
-    // decodeBundle reports the problem.
-    return false;
-  }
-}
-
 function legacy(entry: SectionEntry): LegacyReader {
   if (legacyReader) return legacyReader;
+  // details.legacy: the worker loads the legacy reader and decodes again (engine.ts).
   throw new VitrineError('BUNDLE_UNSUPPORTED_VERSION', `section ${entry.name} needs the legacy reader, which is not loaded`, {
     section: entry.name,
     offset: entry.offset,
+    legacy: 1,
   });
 }
 
@@ -205,7 +198,7 @@ function hex(n: number): string {
   return n.toString(16).padStart(8, '0');
 }
 
-function countMismatch(entry: SectionEntry, field: number, what: string, found: number, expected: number): VitrineError {
+export function countMismatch(entry: SectionEntry, field: number, what: string, found: number, expected: number): VitrineError {
   return new VitrineError('BUNDLE_SECTION_MALFORMED', `section ${entry.name}: ${what} is ${found}, expected ${expected}`, {
     section: entry.name,
     offset: entry.offset + field * 4,
@@ -362,7 +355,7 @@ function openProducts(
   return new BundleProductTable(c, strings, built.index);
 }
 
-function openCsr(
+export function openCsr(
   entry: SectionEntry,
   offsets: Uint32Array,
   neighbors: Uint32Array,
@@ -391,7 +384,12 @@ function popularityColumns(bytes: Uint8Array, entry: SectionEntry): Read<Popular
   return { columns, base: -entry.offset - 16 };
 }
 
-function openPopularity(entry: SectionEntry, { columns: c, base }: Read<PopularityColumns>, n: number, categoryCount: number): Bundle['popularity'] {
+function openPopularity(
+  entry: SectionEntry,
+  { columns: c, base }: Read<PopularityColumns>,
+  n: number,
+  categoryCount: number,
+): Bundle['popularity'] {
   if (c.global.length !== n) throw countMismatch(entry, 0, 'product count', c.global.length, n);
   if (c.offsets.length !== categoryCount + 1) throw countMismatch(entry, 1, 'category count', c.offsets.length - 1, categoryCount);
   checkNonNegative(c.global, 'popularity', 'global', base);
@@ -407,9 +405,8 @@ function openPopularity(entry: SectionEntry, { columns: c, base }: Read<Populari
 function openGraph(bytes: Uint8Array, entry: SectionEntry, n: number, base: number, version: number): CsrGraph {
   const [count, nnz, fileEncoding, idBytes] = readSectionHeader(bytes, entry).fields;
   if (count !== n) throw countMismatch(entry, 0, 'product count', count, n);
-  // Version 1 reserved h2 (written 0): its graphs are always f32.
-  const encoding = version < 2 ? GRAPH_ENCODING.f32 : fileEncoding;
-  if (encoding === GRAPH_ENCODING.packed) {
+  // Version 1 reserved h2 (written 0): its graphs are always f32, read by the legacy reader as any f32 graph.
+  if (version > 1 && fileEncoding === GRAPH_ENCODING.packed) {
     const [maxWeight, degree, weightCodes, ids] = openBlocks(bytes, entry, packedGraphBlocks(n, nnz, idBytes), 1) as [
       Float32Array,
       Uint16Array,
@@ -420,9 +417,7 @@ function openGraph(bytes: Uint8Array, entry: SectionEntry, n: number, base: numb
     const source = { section: entry.name, degreeAt: degree.byteOffset - base, idsAt: ids.byteOffset - base };
     return unpackGraph({ ...source, maxWeight: maxWeight[0]!, degree, weightCodes, ids }, n);
   }
-  if (encoding !== GRAPH_ENCODING.f32) throw countMismatch(entry, 2, 'graph encoding', encoding, GRAPH_ENCODING.packed);
-  const [offsets, neighbors, weights] = openBlocks(bytes, entry, graphBlocks(n, nnz), 1) as [Uint32Array, Uint32Array, Float32Array];
-  return openCsr(entry, offsets, neighbors, weights, n, base);
+  return legacy(entry).graph(bytes, entry, n, base, version);
 }
 
 function openEmbeddings(
@@ -441,12 +436,13 @@ function openEmbeddings(
   // Product-quantised rows (version 3) decode to int8: meta.dtype says 'i8'.
   const pq = version > 2 && dtypeCode === DTYPE_CODE.pq && dtype === 'i8';
   if (!pq && dtypeCode !== DTYPE_CODE[dtype]) throw countMismatch(entry, 2, 'dtype code (vs meta.dtype)', dtypeCode, DTYPE_CODE[dtype]);
-  if (pq && !(dim % subspaces === 0)) throw countMismatch(entry, 3, 'subspaces (must divide dim)', subspaces, dim);
-  const views = openBlocks(bytes, entry, embeddingsBlocks(rows, dim, dtypeCode, subspaces), 0);
-  let data = views[0] as Float32Array | Int8Array;
-  let scales = views[1] as Float32Array | undefined;
-  checkFinite(pq || !scales ? (data as Float32Array) : scales, 'embeddings', pq ? 'codebook' : scales ? 'scales' : 'data', base);
-  if (pq) ({ data, scales } = decodePq(data as Float32Array, views[1] as Uint8Array, rows, dim, subspaces));
+  // Product-quantised rows are rare (an opt-in code): the legacy reader decodes them.
+  const views = pq
+    ? legacy(entry).pq(bytes, entry, rows, dim, subspaces, base)
+    : openBlocks(bytes, entry, embeddingsBlocks(rows, dim, dtypeCode), 0);
+  const data = views[0] as Float32Array | Int8Array;
+  const scales = views[1] as Float32Array | undefined;
+  if (!pq) checkFinite(scales ?? (data as Float32Array), 'embeddings', scales ? 'scales' : 'data', base);
   // Norms in float64, where no f32 square overflows: a row too long for the f32 kernels is refused.
   for (let r = 0; r < rows; r++) {
     let sum = 0;

@@ -25,13 +25,12 @@ import {
   brandsBlocks,
   categoriesBlocks,
   embeddingsBlocks,
-  graphBlocks,
   packedGraphBlocks,
   packedSessionsBlocks,
   planBlocks,
   type Block,
 } from './layout.ts';
-import { sessionsBlocks } from './legacy-layout.ts';
+import { graphBlocks, pqBlocks, sessionsBlocks } from './legacy-layout.ts';
 import { ColumnWriter } from './column-writer.ts';
 import { GRAPH_ENCODING, packGraph, type CodesPerOctave } from './graph-codec.ts';
 import { packSessions } from './sessions-codec.ts';
@@ -319,7 +318,7 @@ function bundleSections(input: BundleInput, options: EncodeOptions): PendingSect
     binarySection(
       'embeddings',
       [n, embeddings.dim, dtypeCode, subspaces],
-      embeddingsBlocks(n, embeddings.dim, dtypeCode, subspaces),
+      embeddings.dtype === 'pq' ? pqBlocks(n, embeddings.dim, subspaces) : embeddingsBlocks(n, embeddings.dim, dtypeCode),
       ([data, second]) => {
         if (embeddings.dtype === 'pq') {
           data!.set(embeddings.codebook);
