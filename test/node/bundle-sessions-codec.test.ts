@@ -94,7 +94,7 @@ describe('packed sessions', () => {
 
   it('should still read a version-2 file (packed graphs, plain sessions) exactly', () => {
     const input = inputWith(randomSessions(seededRandom(9), N, 12));
-    const v2 = encodeBundle(input, { sessions: 'u32' });
+    const v2 = encodeBundle(input, { sessions: 'u32', layout: 'blocks' });
     view(v2).setUint16(8, 2, true);
     const bundle = decodeBundle(reseal(v2));
     expect(bundle.formatVersion).toBe(2);

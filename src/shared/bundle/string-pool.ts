@@ -43,6 +43,13 @@ export class StringPool {
     return this.bytes;
   }
 
+  /** The fixed layout of versions 1-3: offsets (count + 1 entries) and the concatenated UTF-8 blob. */
+  writeInto(offsets: Uint32Array, blob: Uint8Array): void {
+    offsets[0] = 0;
+    for (let i = 0; i < this.ends.length; i++) offsets[i + 1] = this.ends[i]!;
+    blob.set(this.blob.subarray(0, this.bytes));
+  }
+
   /** The strings section's stream (version 4): the offsets column (count + 1), then the UTF-8 blob. */
   columns(): ColumnWriter {
     const out = new ColumnWriter();

@@ -30,7 +30,7 @@ import {
   planBlocks,
   type Block,
 } from './layout.ts';
-import { graphBlocks, pqBlocks, sessionsBlocks } from './legacy-layout.ts';
+import { graphBlocks, popularityBlocks, pqBlocks, productsBlocks, sessionsBlocks, stringsBlocks } from './legacy-layout.ts';
 import { ColumnWriter } from './column-writer.ts';
 import { GRAPH_ENCODING, packGraph, type CodesPerOctave } from './graph-codec.ts';
 import { packSessions } from './sessions-codec.ts';
@@ -200,11 +200,22 @@ export interface EncodeOptions {
   /** Packed graphs: weight codes used per halving, 16 (every code, 4.4 % steps) down to 1 (powers of two). */
   weightCodesPerOctave?: CodesPerOctave;
   sessions?: SessionsEncoding;
+  /**
+   * `columns` (the default, format version 4): strings, products and popularity as column
+   * streams. `blocks`: their fixed layout of versions 1-3, in a version-3 file, for tests and
+   * benches that need an older file (readers before version 4 reject the default).
+   */
+  layout?: 'columns' | 'blocks';
+}
+
+/** The header's version for `options`. */
+function versionOf(options: EncodeOptions): number {
+  return options.layout === 'blocks' ? 3 : FORMAT_VERSION;
 }
 
 /** Serialises `input` into one bundle file (format version 4). Deterministic for a given input. */
 export function encodeBundle(input: BundleInput, options: EncodeOptions = {}): Uint8Array {
-  return assemble(bundleSections(input, options));
+  return assemble(bundleSections(input, options), versionOf(options));
 }
 
 /** The sections of `input`'s bundle, checked, each ready to write. */
@@ -286,33 +297,68 @@ function bundleSections(input: BundleInput, options: EncodeOptions): PendingSect
   } else checkPq(embeddings);
   const subspaces = embeddings.dtype === 'pq' ? embeddings.subspaces : 0;
 
-  // Column order: docs/bundle-format.md, "products" and "popularity" (version 4).
+  // Column order: docs/bundle-format.md, "products" and "popularity" (version 4); the blocks of
+  // versions 1-3 come in the same order.
+  const inStock = Uint8Array.from(products, (p) => (p.inStock ? 1 : 0));
+  const productArrays = [
+    ...Object.values(refs),
+    tree.leafOf,
+    brands.brandOf,
+    price,
+    salePrice,
+    rating,
+    inStock,
+    variantOffsets,
+    variantSize,
+    variantColor,
+    variantInStock,
+    attributeOffsets,
+    attributeKey,
+    attributeValue,
+  ];
   const productColumns = new ColumnWriter();
-  for (const column of Object.values(refs)) productColumns.ints(column);
-  productColumns.ints(tree.leafOf);
-  productColumns.ints(brands.brandOf);
-  for (const column of [price, salePrice, rating]) productColumns.floats(column);
-  productColumns.ints(Uint8Array.from(products, (p) => (p.inStock ? 1 : 0)));
-  for (const column of [variantOffsets, variantSize, variantColor, variantInStock, attributeOffsets, attributeKey, attributeValue])
-    productColumns.ints(column);
+  for (const column of productArrays) {
+    if (column instanceof Float32Array) productColumns.floats(column);
+    else productColumns.ints(column);
+  }
+  const { perCategory } = popularity;
+  const nnz = perCategory.neighbors.length;
+  const popularityArrays = [popularity.global, popularity.trending, perCategory.offsets, perCategory.neighbors, perCategory.weights];
   const popularityColumns = new ColumnWriter();
-  popularityColumns.floats(popularity.global);
-  popularityColumns.floats(popularity.trending);
-  popularityColumns.ints(popularity.perCategory.offsets);
-  popularityColumns.ints(popularity.perCategory.neighbors);
-  popularityColumns.floats(popularity.perCategory.weights);
+  for (const column of popularityArrays) {
+    if (column instanceof Float32Array) popularityColumns.floats(column);
+    else popularityColumns.ints(column);
+  }
   const dtypeCode = DTYPE_CODE[embeddings.dtype];
 
   const sections: PendingSection[] = [
     jsonSection('meta', true, meta),
-    streamSection('strings', [pool.count, pool.blobLength, 0, 0], pool.columns()),
-    streamSection('products', [n, variants.length, attributeEntries.length, 0], productColumns),
+    ...(options.layout === 'blocks'
+      ? [
+          binarySection('strings', [pool.count, pool.blobLength, 0, 0], stringsBlocks(pool.count, pool.blobLength), ([offsets, blob]) =>
+            pool.writeInto(offsets as Uint32Array, blob as Uint8Array),
+          ),
+          binarySection(
+            'products',
+            [n, variants.length, attributeEntries.length, 0],
+            productsBlocks(n, variants.length, attributeEntries.length),
+            (views) => productArrays.forEach((column, i) => views[i]!.set(column)),
+          ),
+        ]
+      : [
+          streamSection('strings', [pool.count, pool.blobLength, 0, 0], pool.columns()),
+          streamSection('products', [n, variants.length, attributeEntries.length, 0], productColumns),
+        ]),
     binarySection('categories', [c, 0, 0, 0], categoriesBlocks(c), ([names, parents]) => {
       names!.set(categoryNames);
       parents!.set(tree.nodes.map((node) => node.parent));
     }),
     binarySection('brands', [brandNames.length, 0, 0, 0], brandsBlocks(brandNames.length), ([names]) => names!.set(brandNames)),
-    streamSection('popularity', [n, c, popularity.perCategory.neighbors.length, windowDays], popularityColumns),
+    options.layout === 'blocks'
+      ? binarySection('popularity', [n, c, nnz, windowDays], popularityBlocks(n, c, nnz), (views) =>
+          popularityArrays.forEach((column, i) => views[i]!.set(column)),
+        )
+      : streamSection('popularity', [n, c, nnz, windowDays], popularityColumns),
     graphSection('covisitation', input.covisitation, n, graphs, perOctave),
     graphSection('copurchase', input.copurchase, n, graphs, perOctave),
     binarySection(
@@ -338,14 +384,14 @@ function bundleSections(input: BundleInput, options: EncodeOptions): PendingSect
 }
 
 /** Lays out header, table and sections (each at a 16-byte boundary, zero padded) and seals the CRC. */
-function assemble(sections: readonly PendingSection[]): Uint8Array {
+function assemble(sections: readonly PendingSection[], version: number): Uint8Array {
   const entries = sections.map((s) => ({
     kind: SectionKind[s.name],
     flags: s.required ? SECTION_FLAG_REQUIRED : 0,
     length: s.length,
     write: s.write,
   }));
-  return assembleRaw(entries);
+  return assembleRaw(entries, version);
 }
 
 /** Raw section for `assembleRaw`: used by tests to build files with unknown or odd sections. */
@@ -372,10 +418,16 @@ function fileLayout(sections: readonly RawSection[]): { offsets: number[]; fileL
 }
 
 /** Header and section table, checksum field zero, at the start of `buffer`. */
-function writeHeader(buffer: ArrayBuffer, sections: readonly RawSection[], offsets: readonly number[], fileLength: number): void {
+function writeHeader(
+  buffer: ArrayBuffer,
+  sections: readonly RawSection[],
+  offsets: readonly number[],
+  fileLength: number,
+  version: number,
+): void {
   const view = new DataView(buffer);
   new Uint8Array(buffer).set(MAGIC, HEADER.magic);
-  view.setUint16(HEADER.version, FORMAT_VERSION, true);
+  view.setUint16(HEADER.version, version, true);
   view.setUint16(HEADER.flags, 0, true);
   view.setUint32(HEADER.sectionCount, sections.length, true);
   view.setUint32(HEADER.fileLength, fileLength, true);
@@ -389,12 +441,12 @@ function writeHeader(buffer: ArrayBuffer, sections: readonly RawSection[], offse
 }
 
 /** Places raw sections after the header and table and computes the checksum. */
-export function assembleRaw(sections: readonly RawSection[]): Uint8Array {
+export function assembleRaw(sections: readonly RawSection[], version = FORMAT_VERSION): Uint8Array {
   const { offsets, fileLength } = fileLayout(sections);
   // Exactly fileLength: callers may hand `bytes.buffer` on (e.g. transfer it to a worker).
   const buffer = new ArrayBuffer(fileLength);
   const bytes = new Uint8Array(buffer);
-  writeHeader(buffer, sections, offsets, fileLength);
+  writeHeader(buffer, sections, offsets, fileLength, version);
   sections.forEach((s, i) => s.write(buffer, offsets[i]!));
   new DataView(buffer).setUint32(HEADER.checksum, crc32(bytes), true);
   return bytes;
@@ -422,7 +474,7 @@ export function writeBundle(
   const sections: RawSection[] = pending.map((s) => ({ kind: SectionKind[s.name], flags: s.required ? SECTION_FLAG_REQUIRED : 0, ...s }));
   const { offsets, fileLength } = fileLayout(sections);
   const head = new ArrayBuffer(offsets[0] ?? fileLength);
-  writeHeader(head, sections, offsets, fileLength);
+  writeHeader(head, sections, offsets, fileLength, versionOf(options));
   let crc = crc32Update(0xffffffff, new Uint8Array(head));
   sink.append(new Uint8Array(head));
   sections.forEach((s, i) => {
