@@ -32,8 +32,9 @@ export class ColumnReader {
   uint(): number {
     let value = 0;
     for (let unit = 1; unit < 2 ** 35; unit *= 128) {
-      const byte = this.stream[this.at++];
+      const byte = this.stream[this.at];
       if (byte === undefined) throw this.fail('stream ends early');
+      this.at++;
       value += (byte & 0x7f) * unit;
       if (byte < 0x80) return value;
     }
