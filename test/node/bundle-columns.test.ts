@@ -86,6 +86,35 @@ describe('column streams (format version 4)', () => {
     expect(view(pristine).getUint32(strings.header, true)).toBeGreaterThan(input.products.length);
   });
 
+  it("should not store per-category scores that are the products' global scores, and give them back the same", () => {
+    const own = makeFixtureInput({ rows: 40, dim: 8 });
+    const { perCategory, global } = own.popularity;
+    const copied = {
+      ...own,
+      popularity: {
+        ...own.popularity,
+        perCategory: { ...perCategory, weights: Float32Array.from(perCategory.neighbors, (p) => global[p]!) },
+      },
+    };
+    const stored = {
+      ...own,
+      popularity: {
+        ...own.popularity,
+        perCategory: { ...perCategory, weights: Float32Array.from(perCategory.neighbors, (p) => global[p]! + 0.5) },
+      },
+    };
+    const [a, b] = [encodeBundle(copied), encodeBundle(stored)];
+    expect(section(a, 'popularity').length).toBeLessThan(section(b, 'popularity').length);
+    for (const [bytes, source] of [
+      [a, copied],
+      [b, stored],
+    ] as const) {
+      const ranking = decodeBundle(bytes).popularity.perCategory;
+      expect(Array.from(ranking.weights)).toEqual(Array.from(source.popularity.perCategory.weights));
+      expect(Array.from(ranking.neighbors)).toEqual(Array.from(source.popularity.perCategory.neighbors));
+    }
+  });
+
   it('should name the section and a stream offset when a column stream is damaged', () => {
     for (const name of ['strings', 'products', 'popularity'] as const) {
       const truncated = pristine.slice();

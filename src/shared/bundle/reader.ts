@@ -372,14 +372,14 @@ export function openCsr(
 function popularityColumns(bytes: Uint8Array, entry: SectionEntry): Read<PopularityColumns> {
   const [n, categories, nnz, windowDays] = readSectionHeader(bytes, entry).fields;
   const r = columnStream(bytes, entry);
-  const columns = {
-    global: r.floats(n),
-    trending: r.floats(n),
-    offsets: r.ints(categories + 1),
-    neighbors: r.ints(nnz),
-    weights: r.floats(nnz),
-    windowDays,
-  };
+  const global = r.floats(n);
+  const trending = r.floats(n);
+  const offsets = r.ints(categories + 1);
+  const neighbors = r.ints(nnz);
+  // 1: each ranking's scores are its products' global scores, not stored (a neighbour out of range
+  // reads NaN here and is reported as such by openCsr's range check, which runs first).
+  const weights = r.uint() ? Float32Array.from(neighbors, (p) => global[p] ?? NaN) : r.floats(nnz);
+  const columns = { global, trending, offsets, neighbors, weights, windowDays };
   r.end();
   return { columns, base: -entry.offset - 16 };
 }

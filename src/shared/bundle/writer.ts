@@ -325,10 +325,14 @@ function bundleSections(input: BundleInput, options: EncodeOptions): PendingSect
   const nnz = perCategory.neighbors.length;
   const popularityArrays = [popularity.global, popularity.trending, perCategory.offsets, perCategory.neighbors, perCategory.weights];
   const popularityColumns = new ColumnWriter();
-  for (const column of popularityArrays) {
-    if (column instanceof Float32Array) popularityColumns.floats(column);
-    else popularityColumns.ints(column);
-  }
+  popularityColumns.floats(popularity.global);
+  popularityColumns.floats(popularity.trending);
+  popularityColumns.ints(perCategory.offsets);
+  popularityColumns.ints(perCategory.neighbors);
+  // Rankings by global score (what `bundle build` writes) need no scores of their own.
+  const copied = perCategory.weights.every((w, k) => Object.is(w, popularity.global[perCategory.neighbors[k]!]));
+  popularityColumns.uint(copied ? 1 : 0);
+  if (!copied) popularityColumns.floats(perCategory.weights);
   const dtypeCode = DTYPE_CODE[embeddings.dtype];
 
   const sections: PendingSection[] = [
