@@ -7,8 +7,9 @@
  *
  * "f32 graphs" is the version-1 layout (the graphs' and sessions' bytes are the same as a v1 file's),
  * with f32 or int8 vectors (`bundle build --quantize int8`), products in the synthetic catalog's
- * order; the last column is what `bundle build` writes by default: products stored by category
- * (`renumberProducts`) and `encodeBundle`'s default encodings.
+ * order; the last two columns are products stored by category (`renumberProducts`) with
+ * `encodeBundle`'s default encodings, strings, products and popularity in the fixed layout of
+ * version 3 (`layout: 'blocks'`) and in the column streams of version 4 (what `bundle build` writes).
  */
 import { TARGET_SHAPE, syntheticBundleInput } from '../cases/synthetic-bundle.ts';
 import { encodeBundle, type BundleInput } from '../../src/shared/bundle/index.ts';
@@ -23,11 +24,13 @@ const f32 = syntheticBundleInput(products, 64, 7, TARGET_SHAPE);
 if (f32.embeddings.dtype !== 'f32') throw new Error('synthetic vectors are f32');
 const i8: BundleInput = { ...f32, embeddings: quantizeInt8(f32.embeddings), meta: { ...f32.meta, dtype: 'i8' } };
 
-const v1: EncodeOptions = { graphs: 'f32', sessions: 'u32' };
+const v1: EncodeOptions = { graphs: 'f32', sessions: 'u32', layout: 'blocks' };
+const stored = renumberProducts(i8);
 const variants: [string, BundleInput, EncodeOptions][] = [
   ['f32 vectors, f32 graphs (v1 layout)', f32, v1],
   ['int8 vectors, f32 graphs (v1 layout)', i8, v1],
-  ['int8 vectors, what `bundle build` writes', renumberProducts(i8), {}],
+  ['int8 vectors, version 3 (fixed strings, products, popularity)', stored, { layout: 'blocks' }],
+  ['int8 vectors, what `bundle build` writes (version 4)', stored, {}],
 ];
 const columns: SectionSize[][] = variants.map(([, input, options]) => {
   const bytes = encodeBundle(input, options);

@@ -44,6 +44,10 @@ export const LAZY_BUDGETS: Readonly<Record<string, { budget: number; what: strin
     what: 'the stored profile: IndexedDB, its transactions and idb (only once a visitor grants personalization consent)',
   },
   'cors-check': { budget: 500, what: 'naming CORS as the cause of a failed cross-origin bundle fetch (only after such a failure)' },
+  'legacy-reader': {
+    budget: 1_500,
+    what: 'bundle layouts older than format 4, kind 12 sessions, f32 graphs, product-quantised vectors (only bundles not rebuilt since, or built with those options)',
+  },
   bandits: {
     budget: 7_000,
     what: 'bandits: on-device experiments, the priors file, the arm counts (only pages with experiments or content slots)',

@@ -19,7 +19,7 @@
  *   in before the cached copy has been read, and cut from it, it serves while the cached copy is
  *   decoded (after the page's first query) and swapped in the same way.
  */
-import { decodeBundle } from '../shared/bundle/index.ts';
+import { decodeBundle } from '../shared/bundle/reader.ts';
 import type { Bundle } from '../shared/bundle/types.ts';
 import { isVitrineError, VitrineError } from '../shared/errors.ts';
 import type { KernelImpl } from '../shared/kernels/types.ts';
@@ -47,6 +47,20 @@ import { NO_VISITOR, sessionStartOf, type VisitorInput } from './visitor.ts';
 function errorSummary(error: unknown): { code: string; message: string } {
   if (isVitrineError(error)) return { code: error.code, message: error.message };
   return { code: 'WORKER_CRASHED', message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * decodeBundle; a file older than version 4 (or with kind 12) needs the legacy reader, which few
+ * shops' visitors ever download: loaded when the reader asks for it, then the file decoded again.
+ */
+async function decode(bytes: ArrayBuffer): Promise<Bundle> {
+  try {
+    return decodeBundle(bytes);
+  } catch (error) {
+    if (!isVitrineError(error) || !error.details.legacy) throw error;
+    await loadPart('legacy bundle reader', () => import('../shared/bundle/legacy-reader.ts'));
+    return decodeBundle(bytes);
+  }
 }
 
 export class Engine {
@@ -279,7 +293,7 @@ export class Engine {
     if (!this.#factory) this.#getFactory(signal).catch(() => undefined);
     try {
       const { bytes } = await fetchBundle(headUrl, signal);
-      const full = decodeBundle(bytes).meta.head;
+      const full = (await decode(bytes)).meta.head;
       if (!full) throw new VitrineError('BUNDLE_SECTION_MALFORMED', `${headUrl} is a bundle, not a head part (meta.head missing)`);
       return of === undefined || full.contentHash === of ? bytes : undefined;
     } catch (error) {
@@ -376,7 +390,7 @@ export class Engine {
   ): Promise<LoadedBundle> {
     const startedAt = performance.now();
     if (integrity !== undefined) await (await loadPart('integrity check', () => import('./integrity.ts'))).checkIntegrity(bytes, integrity);
-    const bundle = decodeBundle(bytes);
+    const bundle = await decode(bytes);
     if (unlessHash !== undefined && bundle.contentHash === unlessHash) return this.#current!;
     this.#factory ??= await this.#getFactory(signal);
     let kernels;

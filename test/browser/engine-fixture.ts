@@ -24,6 +24,8 @@ export interface EngineFixtureOptions {
    * weights; `packed`, the writer's default, rounds them onto 8-bit codes).
    */
   graphs?: 'f32' | 'packed';
+  /** Layout of strings, products and popularity (default: the writer's, version 4); `blocks` writes a version-3 file. */
+  layout?: 'columns' | 'blocks';
   modelWeights?: ModelWeights;
   /**
    * Vectors drawn around this many random centres (product i around centre i % clusters), so that
@@ -129,7 +131,7 @@ function clusteredVectors(random: () => number, rows: number, dim: number, clust
 /** Encoded bundle bytes in their own ArrayBuffer (ready to transfer). */
 export function makeEngineBundle(options: EngineFixtureOptions = {}): { input: BundleInput; bytes: ArrayBuffer } {
   const input = makeEngineInput(options);
-  const encoded = encodeBundle(input, { graphs: options.graphs ?? 'f32' });
+  const encoded = encodeBundle(input, { graphs: options.graphs ?? 'f32', layout: options.layout ?? 'columns' });
   return { input, bytes: encoded.slice().buffer };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
 import { fileChecksum } from '../../src/shared/bundle/reader.ts';
 import { encodeBundle } from '../../src/shared/bundle/index.ts';
+import { FORMAT_VERSION } from '../../src/shared/bundle/format.ts';
 import { quantizeInt8 } from '../../src/shared/bundle/quantize.ts';
 import { enginesClosedAfterEach, makeEngineBundle } from './engine-fixture.ts';
 import { vitrineRejection as rejection } from '../fixtures/rejection.ts';
@@ -17,7 +18,7 @@ describe('engine load (through the real worker)', () => {
   });
 
   it("should load a version-1 bundle (a returning visitor's cached copy) and answer from its graphs", async () => {
-    const { input, bytes } = makeEngineBundle({ rows: 50, dim: 8 });
+    const { input, bytes } = makeEngineBundle({ rows: 50, dim: 8, layout: 'blocks' });
     const v1 = new Uint8Array(bytes);
     const header = new DataView(bytes);
     header.setUint16(8, 1, true);
@@ -28,6 +29,20 @@ describe('engine load (through the real worker)', () => {
     const row = Array.from({ length: 50 }, (_, r) => r).find((r) => input.covisitation.offsets[r + 1]! > input.covisitation.offsets[r]!)!;
     const result = await vitrine.recommend({ placement: 'similar', product: input.products[row]!.id, limit: 10 });
     expect(result.items.length).toBeGreaterThan(0);
+  });
+
+  it('should load a version-3 bundle (fixed layout, through the legacy reader chunk) and answer as its version-4 twin does', async () => {
+    const lists: string[][] = [];
+    for (const layout of ['blocks', 'columns'] as const) {
+      const { input, bytes } = makeEngineBundle({ rows: 60, dim: 8, graphs: 'packed', layout });
+      const vitrine = engine();
+      const status = await vitrine.load(bytes);
+      expect(status.bundle).toMatchObject({ products: 60, formatVersion: layout === 'blocks' ? 3 : FORMAT_VERSION });
+      const result = await vitrine.recommend({ placement: 'similar', product: input.products[5]!.id, limit: 8 });
+      lists.push(result.items.map((item) => `${item.productId} ${item.title} ${item.price}`));
+    }
+    expect(lists[0]!.length).toBeGreaterThan(0);
+    expect(lists[0]).toEqual(lists[1]);
   });
 
   it('should load a product-quantised bundle (format 3) as int8 rows and rank `similar` as the int8 bundle of the same rows does', async () => {
@@ -49,7 +64,7 @@ describe('engine load (through the real worker)', () => {
     for (const bytes of [pq, i8]) {
       const vitrine = engine();
       const status = await vitrine.load(bytes.buffer as ArrayBuffer);
-      expect(status.bundle).toMatchObject({ products: rows, dim, dtype: 'i8', formatVersion: 3 });
+      expect(status.bundle).toMatchObject({ products: rows, dim, dtype: 'i8', formatVersion: FORMAT_VERSION });
       const result = await vitrine.recommend({ placement: 'similar', product: input.products[7]!.id, limit: 8 });
       lists.push(result.items.map((item) => item.productId));
     }
@@ -74,7 +89,7 @@ describe('engine load (through the real worker)', () => {
     expect(bytes.byteLength).toBe(0); // transferred, not copied
     expect(size).toBeGreaterThan(0);
     expect(status.state).toBe('ready');
-    expect(status.bundle).toMatchObject({ url: null, source: 'buffer', products: 50, dim: 8, dtype: 'f32', formatVersion: 3 });
+    expect(status.bundle).toMatchObject({ url: null, source: 'buffer', products: 50, dim: 8, dtype: 'f32', formatVersion: FORMAT_VERSION });
     expect(status.bundle!.contentHash).toMatch(/^[0-9a-f]{8}$/);
     expect(status.bundle!.loadMs).toBeGreaterThan(0);
     expect(status.lastError).toBeNull();

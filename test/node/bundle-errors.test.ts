@@ -1,3 +1,4 @@
+import { FORMAT_VERSION } from '../../src/shared/bundle/format.ts';
 import { describe, expect, it } from 'vitest';
 import { decodeBundle, encodeBundle, inspectBundle, SectionKind } from '../../src/shared/bundle/index.ts';
 import { assembleRaw } from '../../src/shared/bundle/writer.ts';
@@ -8,7 +9,9 @@ const input = makeFixtureInput({ dim: 8 });
 input.products[0]!.title = 'café';
 input.modelWeights = { similarity: 0.625, covisitation: 0.375 };
 // f32 graphs: the content checks below patch the plain CSR arrays (packed graphs: bundle-graph-codec.test.ts).
-const pristine = encodeBundle(input, { graphs: 'f32' });
+// The fixed layout (version 3) puts every checked value at a known offset; the column streams of
+// version 4 are checked by bundle-columns.test.ts.
+const pristine = encodeBundle(input, { graphs: 'f32', layout: 'blocks' });
 const n = input.products.length;
 const fresh = (): Uint8Array => pristine.slice();
 
@@ -21,7 +24,7 @@ function withExtraSection(bytes: Uint8Array, kind: number, flags: number, payloa
     write: (buffer: ArrayBuffer, at: number) => new Uint8Array(buffer, at, s.length).set(bytes.subarray(s.offset, s.offset + s.length)),
   }));
   raw.push({ kind, flags, length: payload.length, write: (buffer, at) => new Uint8Array(buffer, at, payload.length).set(payload) });
-  return assembleRaw(raw);
+  return assembleRaw(raw, 3);
 }
 
 describe('decodeBundle header and table checks', () => {
@@ -34,7 +37,7 @@ describe('decodeBundle header and table checks', () => {
 
   it('B2: should reject another format version with BUNDLE_UNSUPPORTED_VERSION', () => {
     const bytes = fresh();
-    view(bytes).setUint16(8, 4, true);
+    view(bytes).setUint16(8, FORMAT_VERSION + 1, true);
     expect(expectVitrineError(() => decodeBundle(bytes), 'BUNDLE_UNSUPPORTED_VERSION').details).toMatchObject({
       section: 'header',
       offset: 8,

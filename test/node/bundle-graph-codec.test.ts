@@ -160,14 +160,14 @@ describe('packed graphs', () => {
 
   it('should still read a version-1 file (f32 graphs, h2 reserved), and never read a packed graph as version 1', () => {
     const input = ringInput();
-    const v1 = encodeBundle(input, { graphs: 'f32' });
+    const v1 = encodeBundle(input, { graphs: 'f32', layout: 'blocks' });
     view(v1).setUint16(8, 1, true);
     const bundle = decodeBundle(reseal(v1));
     expect(bundle.formatVersion).toBe(1);
     expect(Array.from(bundle.covisitation.neighbors)).toEqual(Array.from(input.covisitation.neighbors));
     expect(Array.from(bundle.covisitation.weights)).toEqual(Array.from(input.covisitation.weights));
     // A packed graph under a version-1 header is read as f32: its length cannot match, a typed error follows.
-    const forged = encodeBundle(input);
+    const forged = encodeBundle(input, { layout: 'blocks' });
     view(forged).setUint16(8, 1, true);
     expect(() => decodeBundle(reseal(forged))).toThrow(
       expect.objectContaining({ code: expect.stringMatching(/^BUNDLE_SECTION_(MALFORMED|OUT_OF_RANGE)$/) }),

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeBundle, encodeBundle, type BundleInput, type PqMatrix } from '../../src/shared/bundle/index.ts';
-import { PQ_CENTROIDS, align } from '../../src/shared/bundle/format.ts';
+import { FORMAT_VERSION, PQ_CENTROIDS, align } from '../../src/shared/bundle/format.ts';
 import { decodePq } from '../../src/shared/bundle/pq-codec.ts';
 import { isVitrineError } from '../../src/shared/errors.ts';
 import { productQuantize, sampleRows } from '../../src/cli/bundle-builder/product-quantizer.ts';
@@ -68,7 +68,7 @@ describe('product-quantised embeddings', () => {
     expect(Array.from(bytes.subarray(at.codes, at.codes + rows * SUBSPACES))).toEqual(Array.from(pq.codes));
 
     const bundle = decodeBundle(bytes);
-    expect(bundle.formatVersion).toBe(3);
+    expect(bundle.formatVersion).toBe(FORMAT_VERSION);
     const m = bundle.embeddings;
     if (m.dtype !== 'i8') throw new Error('pq decodes to int8');
     for (const r of [0, 1, 7, rows - 1]) {
@@ -167,11 +167,11 @@ describe('product-quantised embeddings', () => {
     view(forged).setUint32(at.offset + 12, 8, true);
     expectVitrineError(() => decodeBundle(reseal(forged)), 'BUNDLE_SECTION_OUT_OF_RANGE');
 
-    const v2 = encodeBundle(pqInput());
+    const v2 = encodeBundle(pqInput(), { layout: 'blocks' });
     view(v2).setUint16(8, 2, true);
     expect(expectVitrineError(() => decodeBundle(reseal(v2)), 'BUNDLE_SECTION_MALFORMED').details).toMatchObject({
       section: 'embeddings',
-      offset: at.offset + 8,
+      offset: pqLayout(v2).offset + 8,
     });
   });
 
@@ -179,7 +179,7 @@ describe('product-quantised embeddings', () => {
     for (const dtype of ['f32', 'i8'] as const) {
       const input = makeFixtureInput({ dim: DIM, dtype });
       for (const version of [1, 2]) {
-        const bytes = encodeBundle(input, { graphs: 'f32' });
+        const bytes = encodeBundle(input, { graphs: 'f32', layout: 'blocks' });
         view(bytes).setUint16(8, version, true);
         const bundle = decodeBundle(reseal(bytes));
         expect(bundle.formatVersion).toBe(version);

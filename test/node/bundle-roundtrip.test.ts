@@ -9,6 +9,10 @@ import {
   type CsrGraph,
 } from '../../src/shared/bundle/index.ts';
 import { DEFAULT_CODES_PER_OCTAVE } from '../../src/shared/bundle/writer.ts';
+import { FORMAT_VERSION } from '../../src/shared/bundle/format.ts';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { FLIPKART, FLIPKART_FIELDS, buildAndDecode } from './cli-helpers.ts';
 import { makeFixtureInput } from '../fixtures/bundle-fixture.ts';
 
 function expectGraph(actual: CsrGraph, expected: CsrGraph): void {
@@ -95,7 +99,7 @@ describe('bundle round trip', () => {
       const input = makeFixtureInput({ dtype, dim: 24 });
       const bytes = encodeBundle(input);
       const bundle = decodeBundle(bytes);
-      expect(bundle.formatVersion).toBe(3);
+      expect(bundle.formatVersion).toBe(FORMAT_VERSION);
       expect(bundle.byteLength).toBe(bytes.length);
       expectSameAsInput(bundle, input);
     });
@@ -126,12 +130,67 @@ describe('bundle round trip', () => {
     expectSameAsInput(decodeBundle(shifted.subarray(3)), input);
   });
 
-  it('should take zero-copy views into an aligned input buffer', () => {
+  it('should take zero-copy views into an aligned input buffer (version 4 decodes its column streams into new arrays)', () => {
     const bytes = encodeBundle(makeFixtureInput({ rows: 20 }));
     const bundle = decodeBundle(bytes);
     expect(bundle.embeddings.data.buffer).toBe(bytes.buffer);
-    expect(bundle.products.price.buffer).toBe(bytes.buffer);
     expect(bundle.embeddings.data.byteOffset % 16).toBe(0);
+    expect(bundle.products.price.buffer).not.toBe(bytes.buffer);
+    const blocks = encodeBundle(makeFixtureInput({ rows: 20 }), { layout: 'blocks' });
+    expect(decodeBundle(blocks).products.price.buffer).toBe(blocks.buffer);
+  });
+
+  it('should give back every field from the fixed layout of version 3 (layout: blocks)', () => {
+    const input = makeFixtureInput({ dtype: 'i8', dim: 8 });
+    const bytes = encodeBundle(input, { layout: 'blocks' });
+    const bundle = decodeBundle(bytes);
+    expect(bundle.formatVersion).toBe(3);
+    expectSameAsInput(bundle, input);
+    // Same content, fewer bytes: the column streams are smaller than the blocks.
+    expect(encodeBundle(input).length).toBeLessThan(bytes.length);
+  });
+
+  it('should still read a version-3 file written before version 4 (test/fixtures/bundles)', () => {
+    // Written by the version-3 writer from makeFixtureInput({ rows: 40, dim: 8, dtype: 'i8' }).
+    const file = gunzipSync(readFileSync(new URL('../fixtures/bundles/dummyjson-40-v3.vtb.gz', import.meta.url)));
+    const bundle = decodeBundle(file);
+    expect(bundle.formatVersion).toBe(3);
+    expectSameAsInput(bundle, makeFixtureInput({ rows: 40, dim: 8, dtype: 'i8' }));
+  });
+
+  it('should give back prices to the cent and every string of the Flipkart catalog, as version 3 did', async () => {
+    const { bundle } = await buildAndDecode(['--catalog', FLIPKART, ...FLIPKART_FIELDS, '--head-products', '0', '--dim', '8']);
+    expect(bundle.formatVersion).toBe(FORMAT_VERSION);
+    expect(bundle.products.count).toBeGreaterThan(1000);
+    const blocks = decodeBundle(encodeBundle(inputOf(bundle), { layout: 'blocks' }));
+    const again = decodeBundle(encodeBundle(inputOf(bundle)));
+    for (const other of [blocks, again]) {
+      for (let i = 0; i < bundle.products.count; i++) {
+        const [a, b] = [bundle.products, other.products];
+        expect([b.id(i), b.title(i), b.url(i), b.image(i), b.brand(i), b.currency(i)]).toEqual([
+          a.id(i),
+          a.title(i),
+          a.url(i),
+          a.image(i),
+          a.brand(i),
+          a.currency(i),
+        ]);
+        expect([b.price[i], b.salePrice[i], b.rating[i], b.inStock[i], b.categoryIndex[i]]).toEqual([
+          a.price[i],
+          a.salePrice[i],
+          a.rating[i],
+          a.inStock[i],
+          a.categoryIndex[i],
+        ]);
+        expect(b.attributes(i)).toEqual(a.attributes(i));
+        expect(b.variants(i)).toEqual(a.variants(i));
+      }
+      expect(Array.from(other.popularity.global)).toEqual(Array.from(bundle.popularity.global));
+      expectGraph(other.popularity.perCategory, bundle.popularity.perCategory);
+    }
+    // Flipkart's INR prices are whole rupees: the price columns need no decimals.
+    const cents = Array.from(bundle.products.price).filter((p) => p === p);
+    expect(cents.every((p) => Number.isInteger(p))).toBe(true);
   });
 
   it('should keep non-ASCII and astral-plane strings intact', () => {
@@ -167,4 +226,32 @@ describe('bundle round trip', () => {
 function buildPerCategoryEmpty(input: BundleInput): CsrGraph {
   const c = buildCategoryTree(input.products).nodes.length;
   return { offsets: new Uint32Array(c + 1), neighbors: new Uint32Array(0), weights: new Float32Array(0) };
+}
+
+/** A BundleInput holding exactly what `bundle` holds (graphs as decoded, vectors as stored). */
+function inputOf(bundle: Bundle): BundleInput {
+  const { products: t } = bundle;
+  return {
+    meta: bundle.meta,
+    products: Array.from({ length: t.count }, (_, i) => ({
+      id: t.id(i),
+      title: t.title(i),
+      url: t.url(i),
+      image: t.image(i),
+      category: t.categoryIndex[i]! < 0 ? [] : bundle.categories[t.categoryIndex[i]!]!.path,
+      brand: t.brand(i),
+      price: t.price[i] === t.price[i] ? t.price[i]! : null,
+      salePrice: t.salePrice[i] === t.salePrice[i] ? t.salePrice[i]! : null,
+      currency: t.currency(i),
+      inStock: t.inStock[i] === 1,
+      rating: t.rating[i] === t.rating[i] ? t.rating[i]! : null,
+      variants: t.variants(i),
+      attributes: t.attributes(i),
+    })),
+    popularity: bundle.popularity,
+    covisitation: bundle.covisitation,
+    copurchase: bundle.copurchase,
+    embeddings: bundle.embeddings,
+    ...(bundle.sessions ? { sessions: bundle.sessions } : {}),
+  };
 }

@@ -8,6 +8,7 @@ import { exactNeighbours, recallAt, topRows } from '../../src/cli/bundle-builder
 import { seededRandom } from '../fixtures/bundle-fixture.ts';
 import { DUMMYJSON, buildAndDecode } from './cli-helpers.ts';
 import { section, view } from './bundle-helpers.ts';
+import { FORMAT_VERSION } from '../../src/shared/bundle/format.ts';
 
 /** Unit rows: `signal` dims drawn N(0, 1), the rest N(0, tail²) — a decaying spectrum when tail is small. */
 function rows(count: number, dim: number, signal: number, tail: number, seed: number): Float32Array {
@@ -81,9 +82,9 @@ describe('vector codes', () => {
     expect(() => parseVectorCode('pq0', 64)).toThrow(/must be auto/);
   });
 
-  it('can force product quantisation from the CLI: a version-3 bundle whose pq section decodes to int8 rows, head part included', async () => {
+  it('can force product quantisation from the CLI: a bundle (version 3 on) whose pq section decodes to int8 rows, head part included', async () => {
     const { bundle, bytes, run } = await buildAndDecode(['--catalog', DUMMYJSON, '--quantize', 'pq8', '--head-products', '50']);
-    expect(bundle.formatVersion).toBe(3);
+    expect(bundle.formatVersion).toBe(FORMAT_VERSION);
     expect(bundle.meta.dtype).toBe('i8');
     expect(bundle.embeddings.dtype).toBe('i8');
     const { offset } = section(bytes, 'embeddings');

@@ -7,7 +7,7 @@
 export const MAGIC = Uint8Array.of(0x89, 0x56, 0x54, 0x42, 0x0d, 0x0a, 0x1a, 0x0a);
 
 /** The format version the writer writes. Bumped on any incompatible layout change. */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 /**
  * Oldest version the reader still opens: a version-1 file differs only in its graphs, which are

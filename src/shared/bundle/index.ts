@@ -4,6 +4,8 @@
  */
 export { encodeBundle } from './writer.ts';
 export { decodeBundle } from './reader.ts';
+// Node callers (CLI, tests) read every version; the worker loads this on demand (engine.ts).
+import './legacy-reader.ts';
 export { inspectBundle, type BundleReport, type BundleReportSection } from './inspect.ts';
 export { buildCategoryTree, buildBrandList, type CategoryTree, type BrandList } from './catalog-index.ts';
 export { crc32 } from './crc32.ts';

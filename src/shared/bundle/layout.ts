@@ -2,7 +2,7 @@
  * The array layout of every binary section, derived only from the section's four u32 header fields.
  * Writer and reader share these functions, so the two cannot disagree about where an array lives.
  */
-import { DTYPE_CODE, PQ_CENTROIDS, SECTION_HEADER_SIZE, align } from './format.ts';
+import { DTYPE_CODE, SECTION_HEADER_SIZE, align } from './format.ts';
 
 export type ElementType = 'u8' | 'i8' | 'u16' | 'u32' | 'i32' | 'f32';
 
@@ -58,38 +58,8 @@ export function planBlocks(blocks: readonly Block[]): BlockPlan {
   return { offsets, length: cursor };
 }
 
-/** strings: header [count, blobLength]. */
-export function stringsBlocks(count: number, blobLength: number): Block[] {
-  return [
-    { name: 'offsets', type: 'u32', count: count + 1 },
-    { name: 'blob', type: 'u8', count: blobLength },
-  ];
-}
-
-/** products: header [count, variantCount, attributeCount]. */
-export function productsBlocks(n: number, variants: number, attributes: number): Block[] {
-  return [
-    { name: 'id', type: 'u32', count: n },
-    { name: 'title', type: 'u32', count: n },
-    { name: 'url', type: 'u32', count: n },
-    { name: 'image', type: 'u32', count: n },
-    { name: 'brand', type: 'u32', count: n },
-    { name: 'currency', type: 'u32', count: n },
-    { name: 'categoryIndex', type: 'i32', count: n },
-    { name: 'brandIndex', type: 'i32', count: n },
-    { name: 'price', type: 'f32', count: n },
-    { name: 'salePrice', type: 'f32', count: n },
-    { name: 'rating', type: 'f32', count: n },
-    { name: 'inStock', type: 'u8', count: n },
-    { name: 'variantOffsets', type: 'u32', count: n + 1 },
-    { name: 'variantSize', type: 'u32', count: variants },
-    { name: 'variantColor', type: 'u32', count: variants },
-    { name: 'variantInStock', type: 'u8', count: variants },
-    { name: 'attributeOffsets', type: 'u32', count: n + 1 },
-    { name: 'attributeKey', type: 'u32', count: attributes },
-    { name: 'attributeValue', type: 'u32', count: attributes },
-  ];
-}
+// strings, products and popularity: a column stream in version 4 (./columns.ts), fixed blocks
+// before (./legacy-layout.ts).
 
 /** categories: header [count]. Parents come before children. */
 export function categoriesBlocks(count: number): Block[] {
@@ -102,26 +72,6 @@ export function categoriesBlocks(count: number): Block[] {
 /** brands: header [count]. */
 export function brandsBlocks(count: number): Block[] {
   return [{ name: 'name', type: 'u32', count }];
-}
-
-/** popularity: header [productCount, categoryCount, nnz, trendingWindowDays]. */
-export function popularityBlocks(n: number, categories: number, nnz: number): Block[] {
-  return [
-    { name: 'global', type: 'f32', count: n },
-    { name: 'trending', type: 'f32', count: n },
-    { name: 'offsets', type: 'u32', count: categories + 1 },
-    { name: 'neighbors', type: 'u32', count: nnz },
-    { name: 'weights', type: 'f32', count: nnz },
-  ];
-}
-
-/** covisitation / copurchase: header [productCount, nnz]. */
-export function graphBlocks(n: number, nnz: number): Block[] {
-  return [
-    { name: 'offsets', type: 'u32', count: n + 1 },
-    { name: 'neighbors', type: 'u32', count: nnz },
-    { name: 'weights', type: 'f32', count: nnz },
-  ];
 }
 
 /**
@@ -143,17 +93,10 @@ export function packedSessionsBlocks(streamBytes: number): Block[] {
 }
 
 /**
- * embeddings: header [rows, dim, dtypeCode, subspaces]. i8 matrices carry one f32 scale per row;
- * pq (version 3) a codebook of 256 centroids per subspace (256 × dim values in all) and one u8 code
- * per row and subspace.
+ * embeddings: header [rows, dim, dtypeCode, subspaces]. i8 matrices carry one f32 scale per row.
+ * Product-quantised ones (dtype code 3): ./legacy-layout.ts.
  */
-export function embeddingsBlocks(rows: number, dim: number, dtypeCode: number, subspaces: number): Block[] {
-  if (dtypeCode === DTYPE_CODE.pq) {
-    return [
-      { name: 'codebook', type: 'f32', count: PQ_CENTROIDS * dim },
-      { name: 'codes', type: 'u8', count: rows * subspaces },
-    ];
-  }
+export function embeddingsBlocks(rows: number, dim: number, dtypeCode: number): Block[] {
   if (dtypeCode === DTYPE_CODE.i8) {
     return [
       { name: 'data', type: 'i8', count: rows * dim },
@@ -161,13 +104,4 @@ export function embeddingsBlocks(rows: number, dim: number, dtypeCode: number, s
     ];
   }
   return [{ name: 'data', type: 'f32', count: rows * dim }];
-}
-
-/** sessions: header [sessionCount, itemCount, referenceTime]. */
-export function sessionsBlocks(sessions: number, items: number): Block[] {
-  return [
-    { name: 'offsets', type: 'u32', count: sessions + 1 },
-    { name: 'items', type: 'u32', count: items },
-    { name: 'age', type: 'f32', count: sessions },
-  ];
 }

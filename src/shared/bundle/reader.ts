@@ -10,21 +10,10 @@ import { checkBelow, checkFinite, checkFlags, checkIndexOrNone, checkNonNegative
 import { crc32Update } from './crc32.ts';
 import { ALIGN, DTYPE_CODE, HEADER, MAX_CATEGORY_DEPTH, MAX_VECTOR_NORM, type SectionName } from './format.ts';
 import { validateMeta, validateModelWeights, validateSessionModel } from './json-sections.ts';
-import {
-  brandsBlocks,
-  categoriesBlocks,
-  embeddingsBlocks,
-  graphBlocks,
-  packedGraphBlocks,
-  packedSessionsBlocks,
-  popularityBlocks,
-  productsBlocks,
-  sessionsBlocks,
-  stringsBlocks,
-} from './layout.ts';
+import { brandsBlocks, categoriesBlocks, embeddingsBlocks, packedGraphBlocks, packedSessionsBlocks } from './layout.ts';
+import { ColumnReader } from './columns.ts';
 import { GRAPH_ENCODING, unpackGraph } from './graph-codec.ts';
 import { unpackSessions } from './sessions-codec.ts';
-import { decodePq } from './pq-codec.ts';
 import { IdIndex } from './id-index.ts';
 import { BundleProductTable, type ProductColumns } from './product-table.ts';
 import { openBlocks, readJson, readSectionHeader } from './sections.ts';
@@ -35,6 +24,56 @@ import type { Bundle, CategoryNode, CsrGraph, EmbeddingMatrix, SessionIndex } fr
 /** Internal knobs (inspectBundle decodes past a checksum mismatch to report content problems too). */
 export interface DecodeOptions {
   verifyChecksum?: boolean;
+}
+
+/** Columns as read from a section, and what to subtract from a column's byteOffset for file offsets. */
+export interface Read<T> {
+  columns: T;
+  base: number;
+}
+
+export interface PopularityColumns {
+  global: Float32Array;
+  trending: Float32Array;
+  offsets: Uint32Array;
+  neighbors: Uint32Array;
+  weights: Float32Array;
+  windowDays: number;
+}
+
+/** Openers of the layouts before version 4 and of kind 12, registered by ./legacy-reader.ts. */
+export interface LegacyReader {
+  strings(bytes: Uint8Array, entry: SectionEntry): StringTable;
+  products(bytes: Uint8Array, entry: SectionEntry): Read<ProductColumns>;
+  popularity(bytes: Uint8Array, entry: SectionEntry): Read<PopularityColumns>;
+  sessions(bytes: Uint8Array, entry: SectionEntry, n: number, base: number): SessionIndex;
+  /** f32 graphs (every version-1 graph; later ones only when asked for or when packing failed). */
+  graph(bytes: Uint8Array, entry: SectionEntry, n: number, base: number, version: number): CsrGraph;
+  /** Product-quantised embeddings, checked and decoded to [int8 rows, scales]. */
+  pq(bytes: Uint8Array, entry: SectionEntry, rows: number, dim: number, subspaces: number, base: number): [Int8Array, Float32Array];
+}
+
+let legacyReader: LegacyReader | undefined;
+
+/** Called by ./legacy-reader.ts when it loads (statically in Node, on demand in the worker). */
+export function useLegacyReader(reader: LegacyReader): void {
+  legacyReader = reader;
+}
+
+function legacy(entry: SectionEntry): LegacyReader {
+  if (legacyReader) return legacyReader;
+  // details.legacy: the worker loads the legacy reader and decodes again (engine.ts).
+  throw new VitrineError('BUNDLE_UNSUPPORTED_VERSION', `section ${entry.name} needs the legacy reader, which is not loaded`, {
+    section: entry.name,
+    offset: entry.offset,
+    legacy: 1,
+  });
+}
+
+/** The column stream of a version-4 section (./columns.ts): every byte after its header. */
+function columnStream(bytes: Uint8Array, entry: SectionEntry): ColumnReader {
+  const at = entry.offset + 16;
+  return new ColumnReader(bytes.subarray(at, entry.offset + entry.length), entry.name, at);
 }
 
 /** The file's bytes as a Uint8Array whose byteOffset is 16-aligned (copied only when it is not). */
@@ -76,14 +115,28 @@ export function decodeBundle(input: Uint8Array | ArrayBuffer, options: DecodeOpt
   const get = (name: SectionName): SectionEntry => byName.get(name)!;
   const base = bytes.byteOffset;
 
-  const strings = openStrings(bytes, get('strings'));
+  // Sections laid out as before version 4, and kind 12, are read by ./legacy-reader.ts.
+  const old = header.version < 4;
+  const strings = old ? legacy(get('strings')).strings(bytes, get('strings')) : openStrings(bytes, get('strings'));
   const meta = validateMeta(get('meta'), readJson(bytes, get('meta')));
   const tree = openCategories(bytes, get('categories'), strings, base);
   const brands = openBrands(bytes, get('brands'), strings, base);
-  const products = openProducts(bytes, get('products'), strings, tree.parents.length, brands.length, base);
+  const productsEntry = get('products');
+  const products = openProducts(
+    old ? legacy(productsEntry).products(bytes, productsEntry) : productColumns(bytes, productsEntry),
+    strings,
+    tree.parents.length,
+    brands.length,
+  );
   const categories = categoryNodes(tree, products, strings);
   const n = products.count;
-  const popularity = openPopularity(bytes, get('popularity'), n, categories.length, base);
+  const popularityEntry = get('popularity');
+  const popularity = openPopularity(
+    popularityEntry,
+    (old ? legacy(popularityEntry).popularity : popularityColumns)(bytes, popularityEntry),
+    n,
+    categories.length,
+  );
   const covisitation = openGraph(bytes, get('covisitation'), n, base, header.version);
   const copurchase = openGraph(bytes, get('copurchase'), n, base, header.version);
   const embeddings = openEmbeddings(bytes, get('embeddings'), products, meta.dim, meta.dtype, base, header.version);
@@ -97,7 +150,7 @@ export function decodeBundle(input: Uint8Array | ArrayBuffer, options: DecodeOpt
   const sessions = packedEntry
     ? openPackedSessions(bytes, packedEntry, n, base)
     : sessionsEntry
-      ? openSessions(bytes, sessionsEntry, n, base)
+      ? legacy(sessionsEntry).sessions(bytes, sessionsEntry, n, base)
       : null;
 
   return {
@@ -145,7 +198,7 @@ function hex(n: number): string {
   return n.toString(16).padStart(8, '0');
 }
 
-function countMismatch(entry: SectionEntry, field: number, what: string, found: number, expected: number): VitrineError {
+export function countMismatch(entry: SectionEntry, field: number, what: string, found: number, expected: number): VitrineError {
   return new VitrineError('BUNDLE_SECTION_MALFORMED', `section ${entry.name}: ${what} is ${found}, expected ${expected}`, {
     section: entry.name,
     offset: entry.offset + field * 4,
@@ -156,8 +209,12 @@ function countMismatch(entry: SectionEntry, field: number, what: string, found: 
 
 function openStrings(bytes: Uint8Array, entry: SectionEntry): StringTable {
   const [count, blobLength] = readSectionHeader(bytes, entry).fields;
-  const [offsets, blob] = openBlocks(bytes, entry, stringsBlocks(count, blobLength)) as [Uint32Array, Uint8Array];
-  checkOffsets(offsets, blobLength, 'strings', 'offsets', bytes.byteOffset);
+  const r = columnStream(bytes, entry);
+  const offsets = r.ints(count + 1);
+  const blob = r.rest();
+  if (blob.length !== blobLength) throw countMismatch(entry, 1, 'blob length', blob.length, blobLength);
+  // Decoded columns point their errors at the stream: offset = stream start + index × 4.
+  checkOffsets(offsets, blobLength, 'strings', 'offsets', -entry.offset - 16);
   return StringTable.open(offsets, blob, blob.byteOffset - bytes.byteOffset);
 }
 
@@ -218,39 +275,46 @@ function openBrands(bytes: Uint8Array, entry: SectionEntry, strings: StringTable
   return Array.from(names, (ref) => strings.get(ref));
 }
 
-const PRODUCT_COLUMNS = [
-  'id',
-  'title',
-  'url',
-  'image',
-  'brand',
-  'currency',
-  'categoryIndex',
-  'brandIndex',
-  'price',
-  'salePrice',
-  'rating',
-  'inStock',
-  'variantOffsets',
-  'variantSize',
-  'variantColor',
-  'variantInStock',
-  'attributeOffsets',
-  'attributeKey',
-  'attributeValue',
-] as const;
+function productColumns(bytes: Uint8Array, entry: SectionEntry): Read<ProductColumns> {
+  const [n, variants, attributes] = readSectionHeader(bytes, entry).fields;
+  const r = columnStream(bytes, entry);
+  const base = -entry.offset - 16;
+  const flags = (v: Uint32Array, field: string) => (checkBelow(v, 2, 'products', field, base), Uint8Array.from(v));
+  const refs = () => r.ints(n);
+  // Property order is the stream's column order (docs/bundle-format.md, "products").
+  const columns: ProductColumns = {
+    id: refs(),
+    title: refs(),
+    url: refs(),
+    image: refs(),
+    brand: refs(),
+    currency: refs(),
+    categoryIndex: new Int32Array(refs().buffer),
+    brandIndex: new Int32Array(refs().buffer),
+    price: r.floats(n),
+    salePrice: r.floats(n),
+    rating: r.floats(n),
+    inStock: flags(refs(), 'inStock'),
+    variantOffsets: r.ints(n + 1),
+    variantSize: r.ints(variants),
+    variantColor: r.ints(variants),
+    variantInStock: flags(r.ints(variants), 'variantInStock'),
+    attributeOffsets: r.ints(n + 1),
+    attributeKey: r.ints(attributes),
+    attributeValue: r.ints(attributes),
+  };
+  r.end();
+  return { columns, base };
+}
 
 function openProducts(
-  bytes: Uint8Array,
-  entry: SectionEntry,
+  { columns: c, base }: Read<ProductColumns>,
   strings: StringTable,
   categoryCount: number,
   brandCount: number,
-  base: number,
 ): BundleProductTable {
-  const [n, variantCount, attributeCount] = readSectionHeader(bytes, entry).fields;
-  const views = openBlocks(bytes, entry, productsBlocks(n, variantCount, attributeCount));
-  const c = Object.fromEntries(PRODUCT_COLUMNS.map((name, i) => [name, views[i]])) as unknown as ProductColumns;
+  const variantCount = c.variantSize.length;
+  const attributeCount = c.attributeKey.length;
   const s = strings.count;
   for (const field of [
     'id',
@@ -291,7 +355,7 @@ function openProducts(
   return new BundleProductTable(c, strings, built.index);
 }
 
-function openCsr(
+export function openCsr(
   entry: SectionEntry,
   offsets: Uint32Array,
   neighbors: Uint32Array,
@@ -305,28 +369,44 @@ function openCsr(
   return { offsets, neighbors, weights };
 }
 
-function openPopularity(bytes: Uint8Array, entry: SectionEntry, n: number, categoryCount: number, base: number): Bundle['popularity'] {
-  const [count, categories, nnz, windowDays] = readSectionHeader(bytes, entry).fields;
-  if (count !== n) throw countMismatch(entry, 0, 'product count', count, n);
-  if (categories !== categoryCount) throw countMismatch(entry, 1, 'category count', categories, categoryCount);
-  const [global, trending, offsets, neighbors, weights] = openBlocks(bytes, entry, popularityBlocks(n, categories, nnz), 2) as [
-    Float32Array,
-    Float32Array,
-    Uint32Array,
-    Uint32Array,
-    Float32Array,
-  ];
-  checkNonNegative(global, 'popularity', 'global', base);
-  checkNonNegative(trending, 'popularity', 'trending', base);
-  return { global, trending, trendingWindowDays: windowDays, perCategory: openCsr(entry, offsets, neighbors, weights, n, base) };
+function popularityColumns(bytes: Uint8Array, entry: SectionEntry): Read<PopularityColumns> {
+  const [n, categories, nnz, windowDays] = readSectionHeader(bytes, entry).fields;
+  const r = columnStream(bytes, entry);
+  const global = r.floats(n);
+  const trending = r.floats(n);
+  const offsets = r.ints(categories + 1);
+  const neighbors = r.ints(nnz);
+  // 1: each ranking's scores are its products' global scores, not stored (a neighbour out of range
+  // reads NaN here and is reported as such by openCsr's range check, which runs first).
+  const weights = r.uint() ? Float32Array.from(neighbors, (p) => global[p] ?? NaN) : r.floats(nnz);
+  const columns = { global, trending, offsets, neighbors, weights, windowDays };
+  r.end();
+  return { columns, base: -entry.offset - 16 };
+}
+
+function openPopularity(
+  entry: SectionEntry,
+  { columns: c, base }: Read<PopularityColumns>,
+  n: number,
+  categoryCount: number,
+): Bundle['popularity'] {
+  if (c.global.length !== n) throw countMismatch(entry, 0, 'product count', c.global.length, n);
+  if (c.offsets.length !== categoryCount + 1) throw countMismatch(entry, 1, 'category count', c.offsets.length - 1, categoryCount);
+  checkNonNegative(c.global, 'popularity', 'global', base);
+  checkNonNegative(c.trending, 'popularity', 'trending', base);
+  return {
+    global: c.global,
+    trending: c.trending,
+    trendingWindowDays: c.windowDays,
+    perCategory: openCsr(entry, c.offsets, c.neighbors, c.weights, n, base),
+  };
 }
 
 function openGraph(bytes: Uint8Array, entry: SectionEntry, n: number, base: number, version: number): CsrGraph {
   const [count, nnz, fileEncoding, idBytes] = readSectionHeader(bytes, entry).fields;
   if (count !== n) throw countMismatch(entry, 0, 'product count', count, n);
-  // Version 1 reserved h2 (written 0): its graphs are always f32.
-  const encoding = version < 2 ? GRAPH_ENCODING.f32 : fileEncoding;
-  if (encoding === GRAPH_ENCODING.packed) {
+  // Version 1 reserved h2 (written 0): its graphs are always f32, read by the legacy reader as any f32 graph.
+  if (version > 1 && fileEncoding === GRAPH_ENCODING.packed) {
     const [maxWeight, degree, weightCodes, ids] = openBlocks(bytes, entry, packedGraphBlocks(n, nnz, idBytes), 1) as [
       Float32Array,
       Uint16Array,
@@ -337,9 +417,7 @@ function openGraph(bytes: Uint8Array, entry: SectionEntry, n: number, base: numb
     const source = { section: entry.name, degreeAt: degree.byteOffset - base, idsAt: ids.byteOffset - base };
     return unpackGraph({ ...source, maxWeight: maxWeight[0]!, degree, weightCodes, ids }, n);
   }
-  if (encoding !== GRAPH_ENCODING.f32) throw countMismatch(entry, 2, 'graph encoding', encoding, GRAPH_ENCODING.packed);
-  const [offsets, neighbors, weights] = openBlocks(bytes, entry, graphBlocks(n, nnz), 1) as [Uint32Array, Uint32Array, Float32Array];
-  return openCsr(entry, offsets, neighbors, weights, n, base);
+  return legacy(entry).graph(bytes, entry, n, base, version);
 }
 
 function openEmbeddings(
@@ -358,12 +436,13 @@ function openEmbeddings(
   // Product-quantised rows (version 3) decode to int8: meta.dtype says 'i8'.
   const pq = version > 2 && dtypeCode === DTYPE_CODE.pq && dtype === 'i8';
   if (!pq && dtypeCode !== DTYPE_CODE[dtype]) throw countMismatch(entry, 2, 'dtype code (vs meta.dtype)', dtypeCode, DTYPE_CODE[dtype]);
-  if (pq && !(dim % subspaces === 0)) throw countMismatch(entry, 3, 'subspaces (must divide dim)', subspaces, dim);
-  const views = openBlocks(bytes, entry, embeddingsBlocks(rows, dim, dtypeCode, subspaces), 0);
-  let data = views[0] as Float32Array | Int8Array;
-  let scales = views[1] as Float32Array | undefined;
-  checkFinite(pq || !scales ? (data as Float32Array) : scales, 'embeddings', pq ? 'codebook' : scales ? 'scales' : 'data', base);
-  if (pq) ({ data, scales } = decodePq(data as Float32Array, views[1] as Uint8Array, rows, dim, subspaces));
+  // Product-quantised rows are rare (an opt-in code): the legacy reader decodes them.
+  const views = pq
+    ? legacy(entry).pq(bytes, entry, rows, dim, subspaces, base)
+    : openBlocks(bytes, entry, embeddingsBlocks(rows, dim, dtypeCode), 0);
+  const data = views[0] as Float32Array | Int8Array;
+  const scales = views[1] as Float32Array | undefined;
+  if (!pq) checkFinite(scales ?? (data as Float32Array), 'embeddings', scales ? 'scales' : 'data', base);
   // Norms in float64, where no f32 square overflows: a row too long for the f32 kernels is refused.
   for (let r = 0; r < rows; r++) {
     let sum = 0;
@@ -387,13 +466,4 @@ function openPackedSessions(bytes: Uint8Array, entry: SectionEntry, n: number, b
   const [sessionCount, itemCount, referenceTime, streamBytes] = readSectionHeader(bytes, entry).fields;
   const [stream] = openBlocks(bytes, entry, packedSessionsBlocks(streamBytes), 3) as [Uint8Array];
   return unpackSessions({ stream, sessionCount, itemCount, referenceTime, at: stream.byteOffset - base }, n);
-}
-
-function openSessions(bytes: Uint8Array, entry: SectionEntry, n: number, base: number): SessionIndex {
-  const [count, itemCount, referenceTime] = readSectionHeader(bytes, entry).fields;
-  const [offsets, items, age] = openBlocks(bytes, entry, sessionsBlocks(count, itemCount), 0) as [Uint32Array, Uint32Array, Float32Array];
-  checkOffsets(offsets, itemCount, 'sessions', 'offsets', base);
-  checkBelow(items, n, 'sessions', 'items', base);
-  checkNonNegative(age, 'sessions', 'age', base);
-  return { offsets, items, age, referenceTime };
 }

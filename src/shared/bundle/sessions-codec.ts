@@ -7,8 +7,7 @@
  * load into the same `SessionIndex` as the plain section (kind 12), so the session model never
  * sees the difference. Ages are whole seconds here (the decay works in days).
  */
-import type { VitrineError } from '../errors.ts';
-import { malformed } from './graph-codec.ts';
+import { ColumnReader } from './columns.ts';
 import type { SessionIndex } from './types.ts';
 
 /** Zigzag: 0, -1, 1, -2, … → 0, 1, 2, 3, … (arithmetic, not bit operations: steps pass 2^31). */
@@ -58,25 +57,9 @@ export function unpackSessions(
   { stream, sessionCount, itemCount, referenceTime, at }: PackedSessionsSource,
   products: number,
 ): SessionIndex {
-  const cursor = { at: 0 };
-  const fail = (message: string): VitrineError => malformed({ section: 'packedSessions' }, 'stream', message, at + cursor.at, cursor.at);
+  const r = new ColumnReader(stream, 'packedSessions', at);
   // Each session takes at least 2 bytes (length, age step), each item 1.
-  if (sessionCount * 2 + itemCount > stream.length) throw fail('counts too large for the stream');
-  // Multiplication, not <<: a fifth byte's bits go past 2^31.
-  const read = (): number => {
-    let value = 0;
-    for (let unit = 1; unit < 2 ** 35; unit *= 128) {
-      const byte = stream[cursor.at++];
-      if (byte === undefined) throw fail('stream ends inside a session');
-      value += (byte & 0x7f) * unit;
-      if (byte < 0x80) return value;
-    }
-    throw fail('LEB128 value longer than 5 bytes');
-  };
-  const step = (): number => {
-    const v = read();
-    return v % 2 ? -(v + 1) / 2 : v / 2;
-  };
+  if (sessionCount * 2 + itemCount > stream.length) throw r.fail('counts too large for the stream');
   const offsets = new Uint32Array(sessionCount + 1);
   const items = new Uint32Array(itemCount);
   const age = new Float32Array(sessionCount);
@@ -84,17 +67,18 @@ export function unpackSessions(
   let item = 0;
   let i = 0;
   for (let s = 0; s < sessionCount; s++) {
-    const end = i + read();
-    seconds += step();
-    if (end > itemCount || seconds < 0) throw fail(`session ${s}: too many items or a negative age`);
+    const end = i + r.uint();
+    seconds += r.step();
+    if (end > itemCount || seconds < 0) throw r.fail(`session ${s}: too many items or a negative age`);
     age[s] = seconds;
     for (; i < end; i++) {
-      item += step();
-      if (item < 0 || item >= products) throw fail(`session ${s}: item ${item} out of range`);
+      item += r.step();
+      if (item < 0 || item >= products) throw r.fail(`session ${s}: item ${item} out of range`);
       items[i] = item;
     }
     offsets[s + 1] = end;
   }
-  if (i < itemCount || cursor.at < stream.length) throw fail('too few items or bytes left over');
+  if (i < itemCount) throw r.fail('too few items');
+  r.end();
   return { offsets, items, age, referenceTime };
 }

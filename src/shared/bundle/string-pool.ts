@@ -1,5 +1,6 @@
 /** Writer-side string interning: every distinct string is stored once and referenced by index. */
 import { utf8Encoder } from './text-codec.ts';
+import { ColumnWriter } from './column-writer.ts';
 export class StringPool {
   private readonly index = new Map<string, number>();
   /**
@@ -42,10 +43,18 @@ export class StringPool {
     return this.bytes;
   }
 
-  /** Writes offsets (count + 1 entries) and the concatenated UTF-8 blob. */
+  /** The fixed layout of versions 1-3: offsets (count + 1 entries) and the concatenated UTF-8 blob. */
   writeInto(offsets: Uint32Array, blob: Uint8Array): void {
     offsets[0] = 0;
     for (let i = 0; i < this.ends.length; i++) offsets[i + 1] = this.ends[i]!;
     blob.set(this.blob.subarray(0, this.bytes));
+  }
+
+  /** The strings section's stream (version 4): the offsets column (count + 1), then the UTF-8 blob. */
+  columns(): ColumnWriter {
+    const out = new ColumnWriter();
+    out.ints([0, ...this.ends]);
+    out.append(this.blob.subarray(0, this.bytes));
+    return out;
   }
 }

@@ -25,16 +25,13 @@ import {
   brandsBlocks,
   categoriesBlocks,
   embeddingsBlocks,
-  graphBlocks,
   packedGraphBlocks,
   packedSessionsBlocks,
-  sessionsBlocks,
   planBlocks,
-  popularityBlocks,
-  productsBlocks,
-  stringsBlocks,
   type Block,
 } from './layout.ts';
+import { graphBlocks, popularityBlocks, pqBlocks, productsBlocks, sessionsBlocks, stringsBlocks } from './legacy-layout.ts';
+import { ColumnWriter } from './column-writer.ts';
 import { GRAPH_ENCODING, packGraph, type CodesPerOctave } from './graph-codec.ts';
 import { packSessions } from './sessions-codec.ts';
 import { StringPool } from './string-pool.ts';
@@ -69,6 +66,23 @@ function binarySection(
     write(buffer, offset) {
       new Uint32Array(buffer, offset, 4).set(header);
       fill(blocks.map((block, i) => blockView(buffer, offset + plan.offsets[i]!, block)));
+    },
+  };
+}
+
+/**
+ * A version-4 column section: four u32 header fields, then the stream (./columns.ts) to the
+ * section's end, unpadded (the next section's alignment pads the file).
+ */
+function streamSection(name: SectionName, header: readonly number[], columns: ColumnWriter): PendingSection {
+  const stream = columns.finish();
+  return {
+    name,
+    required: true,
+    length: 16 + stream.length,
+    write(buffer, offset) {
+      new Uint32Array(buffer, offset, 4).set(header);
+      new Uint8Array(buffer, offset + 16, stream.length).set(stream);
     },
   };
 }
@@ -186,11 +200,22 @@ export interface EncodeOptions {
   /** Packed graphs: weight codes used per halving, 16 (every code, 4.4 % steps) down to 1 (powers of two). */
   weightCodesPerOctave?: CodesPerOctave;
   sessions?: SessionsEncoding;
+  /**
+   * `columns` (the default, format version 4): strings, products and popularity as column
+   * streams. `blocks`: their fixed layout of versions 1-3, in a version-3 file, for tests and
+   * benches that need an older file (readers before version 4 reject the default).
+   */
+  layout?: 'columns' | 'blocks';
 }
 
-/** Serialises `input` into one bundle file (format version 3). Deterministic for a given input. */
+/** The header's version for `options`. */
+function versionOf(options: EncodeOptions): number {
+  return options.layout === 'blocks' ? 3 : FORMAT_VERSION;
+}
+
+/** Serialises `input` into one bundle file (format version 4). Deterministic for a given input. */
 export function encodeBundle(input: BundleInput, options: EncodeOptions = {}): Uint8Array {
-  return assemble(bundleSections(input, options));
+  return assemble(bundleSections(input, options), versionOf(options));
 }
 
 /** The sections of `input`'s bundle, checked, each ready to write. */
@@ -203,61 +228,39 @@ function bundleSections(input: BundleInput, options: EncodeOptions): PendingSect
   const tree = buildCategoryTree(products);
   const brands = buildBrandList(products);
 
-  // Products: intern strings first so the string table is complete before layout.
+  // Products: intern strings first so the string table is complete before layout. Field by
+  // field, so a field's strings sit together in the blob (gzip finds their shared parts) and its
+  // refs mostly step by one.
   const ids = new Set<string>();
-  let variantCount = 0;
-  let attributeCount = 0;
-  const refs = {
-    id: new Uint32Array(n),
-    title: new Uint32Array(n),
-    url: new Uint32Array(n),
-    image: new Uint32Array(n),
-    brand: new Uint32Array(n),
-    currency: new Uint32Array(n),
-  };
-  const attributeEntries: [string, string][][] = [];
-  for (let i = 0; i < n; i++) {
-    const p = products[i]!;
+  for (const p of products) {
     if (ids.has(p.id))
       throw new VitrineError('BUNDLE_DUPLICATE_ID', `cannot write products: duplicate id ${JSON.stringify(p.id)}`, {
         section: 'products',
         id: p.id,
       });
     ids.add(p.id);
-    refs.id[i] = pool.ref(p.id);
-    refs.title[i] = pool.ref(p.title);
-    refs.url[i] = pool.ref(p.url);
-    refs.image[i] = pool.ref(p.image);
-    refs.brand[i] = pool.ref(p.brand);
-    refs.currency[i] = pool.ref(p.currency);
-    variantCount += p.variants.length;
-    const entries = Object.entries(p.attributes);
-    attributeEntries.push(entries);
-    attributeCount += entries.length;
   }
-  const variantSize = new Uint32Array(variantCount);
-  const variantColor = new Uint32Array(variantCount);
-  const variantInStock = new Uint8Array(variantCount);
+  const intern = (field: 'id' | 'title' | 'url' | 'image' | 'brand' | 'currency') => Uint32Array.from(products, (p) => pool.ref(p[field]));
+  const refs = {
+    id: intern('id'),
+    title: intern('title'),
+    url: intern('url'),
+    image: intern('image'),
+    brand: intern('brand'),
+    currency: intern('currency'),
+  };
+  const variants = products.flatMap((p) => p.variants);
+  const attributeEntries = products.flatMap((p) => Object.entries(p.attributes));
+  const variantSize = Uint32Array.from(variants, (v) => pool.ref(v.size));
+  const variantColor = Uint32Array.from(variants, (v) => pool.ref(v.color));
+  const variantInStock = Uint8Array.from(variants, (v) => (v.inStock ? 1 : 0));
+  const attributeKey = Uint32Array.from(attributeEntries, ([key]) => pool.ref(key));
+  const attributeValue = Uint32Array.from(attributeEntries, ([, value]) => pool.ref(value));
   const variantOffsets = new Uint32Array(n + 1);
-  const attributeKey = new Uint32Array(attributeCount);
-  const attributeValue = new Uint32Array(attributeCount);
   const attributeOffsets = new Uint32Array(n + 1);
-  let v = 0;
-  let a = 0;
   for (let i = 0; i < n; i++) {
-    for (const variant of products[i]!.variants) {
-      variantSize[v] = pool.ref(variant.size);
-      variantColor[v] = pool.ref(variant.color);
-      variantInStock[v] = variant.inStock ? 1 : 0;
-      v++;
-    }
-    variantOffsets[i + 1] = v;
-    for (const [key, value] of attributeEntries[i]!) {
-      attributeKey[a] = pool.ref(key);
-      attributeValue[a] = pool.ref(value);
-      a++;
-    }
-    attributeOffsets[i + 1] = a;
+    variantOffsets[i + 1] = variantOffsets[i]! + products[i]!.variants.length;
+    attributeOffsets[i + 1] = attributeOffsets[i]! + Object.keys(products[i]!.attributes).length;
   }
   const categoryNames = Uint32Array.from(tree.nodes, (node) => pool.ref(node.name));
   const brandNames = Uint32Array.from(brands.names, (name) => pool.ref(name));
@@ -293,60 +296,79 @@ function bundleSections(input: BundleInput, options: EncodeOptions): PendingSect
     checkFinite('embeddings', 'scales', embeddings.scales);
   } else checkPq(embeddings);
   const subspaces = embeddings.dtype === 'pq' ? embeddings.subspaces : 0;
+
+  // Column order: docs/bundle-format.md, "products" and "popularity" (version 4); the blocks of
+  // versions 1-3 come in the same order.
+  const inStock = Uint8Array.from(products, (p) => (p.inStock ? 1 : 0));
+  const productArrays = [
+    ...Object.values(refs),
+    tree.leafOf,
+    brands.brandOf,
+    price,
+    salePrice,
+    rating,
+    inStock,
+    variantOffsets,
+    variantSize,
+    variantColor,
+    variantInStock,
+    attributeOffsets,
+    attributeKey,
+    attributeValue,
+  ];
+  const productColumns = new ColumnWriter();
+  for (const column of productArrays) {
+    if (column instanceof Float32Array) productColumns.floats(column);
+    else productColumns.ints(column);
+  }
+  const { perCategory } = popularity;
+  const nnz = perCategory.neighbors.length;
+  const popularityArrays = [popularity.global, popularity.trending, perCategory.offsets, perCategory.neighbors, perCategory.weights];
+  const popularityColumns = new ColumnWriter();
+  popularityColumns.floats(popularity.global);
+  popularityColumns.floats(popularity.trending);
+  popularityColumns.ints(perCategory.offsets);
+  popularityColumns.ints(perCategory.neighbors);
+  // Rankings by global score (what `bundle build` writes) need no scores of their own.
+  const copied = perCategory.weights.every((w, k) => Object.is(w, popularity.global[perCategory.neighbors[k]!]));
+  popularityColumns.uint(copied ? 1 : 0);
+  if (!copied) popularityColumns.floats(perCategory.weights);
   const dtypeCode = DTYPE_CODE[embeddings.dtype];
 
   const sections: PendingSection[] = [
     jsonSection('meta', true, meta),
-    binarySection('strings', [pool.count, pool.blobLength, 0, 0], stringsBlocks(pool.count, pool.blobLength), ([offsets, blob]) => {
-      pool.writeInto(offsets as Uint32Array, blob as Uint8Array);
-    }),
-    binarySection('products', [n, variantCount, attributeCount, 0], productsBlocks(n, variantCount, attributeCount), (views) => {
-      const columns = [
-        refs.id,
-        refs.title,
-        refs.url,
-        refs.image,
-        refs.brand,
-        refs.currency,
-        tree.leafOf,
-        brands.brandOf,
-        price,
-        salePrice,
-        rating,
-        Uint8Array.from(products, (p) => (p.inStock ? 1 : 0)),
-        variantOffsets,
-        variantSize,
-        variantColor,
-        variantInStock,
-        attributeOffsets,
-        attributeKey,
-        attributeValue,
-      ];
-      columns.forEach((column, i) => views[i]!.set(column));
-    }),
+    ...(options.layout === 'blocks'
+      ? [
+          binarySection('strings', [pool.count, pool.blobLength, 0, 0], stringsBlocks(pool.count, pool.blobLength), ([offsets, blob]) =>
+            pool.writeInto(offsets as Uint32Array, blob as Uint8Array),
+          ),
+          binarySection(
+            'products',
+            [n, variants.length, attributeEntries.length, 0],
+            productsBlocks(n, variants.length, attributeEntries.length),
+            (views) => productArrays.forEach((column, i) => views[i]!.set(column)),
+          ),
+        ]
+      : [
+          streamSection('strings', [pool.count, pool.blobLength, 0, 0], pool.columns()),
+          streamSection('products', [n, variants.length, attributeEntries.length, 0], productColumns),
+        ]),
     binarySection('categories', [c, 0, 0, 0], categoriesBlocks(c), ([names, parents]) => {
       names!.set(categoryNames);
       parents!.set(tree.nodes.map((node) => node.parent));
     }),
     binarySection('brands', [brandNames.length, 0, 0, 0], brandsBlocks(brandNames.length), ([names]) => names!.set(brandNames)),
-    binarySection(
-      'popularity',
-      [n, c, popularity.perCategory.neighbors.length, windowDays],
-      popularityBlocks(n, c, popularity.perCategory.neighbors.length),
-      ([global, trending, offsets, neighbors, weights]) => {
-        global!.set(popularity.global);
-        trending!.set(popularity.trending);
-        offsets!.set(popularity.perCategory.offsets);
-        neighbors!.set(popularity.perCategory.neighbors);
-        weights!.set(popularity.perCategory.weights);
-      },
-    ),
+    options.layout === 'blocks'
+      ? binarySection('popularity', [n, c, nnz, windowDays], popularityBlocks(n, c, nnz), (views) =>
+          popularityArrays.forEach((column, i) => views[i]!.set(column)),
+        )
+      : streamSection('popularity', [n, c, nnz, windowDays], popularityColumns),
     graphSection('covisitation', input.covisitation, n, graphs, perOctave),
     graphSection('copurchase', input.copurchase, n, graphs, perOctave),
     binarySection(
       'embeddings',
       [n, embeddings.dim, dtypeCode, subspaces],
-      embeddingsBlocks(n, embeddings.dim, dtypeCode, subspaces),
+      embeddings.dtype === 'pq' ? pqBlocks(n, embeddings.dim, subspaces) : embeddingsBlocks(n, embeddings.dim, dtypeCode),
       ([data, second]) => {
         if (embeddings.dtype === 'pq') {
           data!.set(embeddings.codebook);
@@ -366,14 +388,14 @@ function bundleSections(input: BundleInput, options: EncodeOptions): PendingSect
 }
 
 /** Lays out header, table and sections (each at a 16-byte boundary, zero padded) and seals the CRC. */
-function assemble(sections: readonly PendingSection[]): Uint8Array {
+function assemble(sections: readonly PendingSection[], version: number): Uint8Array {
   const entries = sections.map((s) => ({
     kind: SectionKind[s.name],
     flags: s.required ? SECTION_FLAG_REQUIRED : 0,
     length: s.length,
     write: s.write,
   }));
-  return assembleRaw(entries);
+  return assembleRaw(entries, version);
 }
 
 /** Raw section for `assembleRaw`: used by tests to build files with unknown or odd sections. */
@@ -400,10 +422,16 @@ function fileLayout(sections: readonly RawSection[]): { offsets: number[]; fileL
 }
 
 /** Header and section table, checksum field zero, at the start of `buffer`. */
-function writeHeader(buffer: ArrayBuffer, sections: readonly RawSection[], offsets: readonly number[], fileLength: number): void {
+function writeHeader(
+  buffer: ArrayBuffer,
+  sections: readonly RawSection[],
+  offsets: readonly number[],
+  fileLength: number,
+  version: number,
+): void {
   const view = new DataView(buffer);
   new Uint8Array(buffer).set(MAGIC, HEADER.magic);
-  view.setUint16(HEADER.version, FORMAT_VERSION, true);
+  view.setUint16(HEADER.version, version, true);
   view.setUint16(HEADER.flags, 0, true);
   view.setUint32(HEADER.sectionCount, sections.length, true);
   view.setUint32(HEADER.fileLength, fileLength, true);
@@ -417,12 +445,12 @@ function writeHeader(buffer: ArrayBuffer, sections: readonly RawSection[], offse
 }
 
 /** Places raw sections after the header and table and computes the checksum. */
-export function assembleRaw(sections: readonly RawSection[]): Uint8Array {
+export function assembleRaw(sections: readonly RawSection[], version = FORMAT_VERSION): Uint8Array {
   const { offsets, fileLength } = fileLayout(sections);
   // Exactly fileLength: callers may hand `bytes.buffer` on (e.g. transfer it to a worker).
   const buffer = new ArrayBuffer(fileLength);
   const bytes = new Uint8Array(buffer);
-  writeHeader(buffer, sections, offsets, fileLength);
+  writeHeader(buffer, sections, offsets, fileLength, version);
   sections.forEach((s, i) => s.write(buffer, offsets[i]!));
   new DataView(buffer).setUint32(HEADER.checksum, crc32(bytes), true);
   return bytes;
@@ -450,7 +478,7 @@ export function writeBundle(
   const sections: RawSection[] = pending.map((s) => ({ kind: SectionKind[s.name], flags: s.required ? SECTION_FLAG_REQUIRED : 0, ...s }));
   const { offsets, fileLength } = fileLayout(sections);
   const head = new ArrayBuffer(offsets[0] ?? fileLength);
-  writeHeader(head, sections, offsets, fileLength);
+  writeHeader(head, sections, offsets, fileLength, versionOf(options));
   let crc = crc32Update(0xffffffff, new Uint8Array(head));
   sink.append(new Uint8Array(head));
   sections.forEach((s, i) => {
