@@ -110,6 +110,18 @@ describe('WhyButton', () => {
     expect(p.right).toBeLessThanOrEqual(innerWidth);
   });
 
+  it('should keep its full width and stay on screen when its button is at the right edge (a carousel card half out of view)', async () => {
+    host.style.cssText = `position: absolute; top: 0; left: ${innerWidth - 60}px`;
+    const { button, popover } = mount();
+    await openWithKeyboard(button, popover);
+    const p = popover.getBoundingClientRect();
+    // Not shrunk to the room right of the button: min(20rem, viewport - 12px).
+    expect(p.width).toBeCloseTo(Math.min(320, innerWidth - 12), 0);
+    expect(p.left).toBeGreaterThanOrEqual(0);
+    expect(p.right).toBeLessThanOrEqual(innerWidth);
+    expect(p.bottom).toBeLessThanOrEqual(innerHeight);
+  });
+
   it('should say there is no personal reason when the engine gives none', async () => {
     const { button, popover } = mount({ item: item([]) });
     await openWithKeyboard(button, popover);
