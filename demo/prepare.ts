@@ -1,6 +1,7 @@
 /**
  * Prepares the demo shop's catalog for `vitrine bundle build`: DummyJSON's products as they are,
- * except that each links to the demo's own product page and shows a picture the demo serves.
+ * except that each links to the demo's own product page, shows a picture the demo serves, and
+ * names its category as the shop does (`Herrenuhren`, not the slug `mens-watches`).
  * DummyJSON's images live on its CDN, which an offline machine cannot reach, so each product gets
  * a generated SVG tile (its category and initials) instead.
  *
@@ -10,6 +11,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CATEGORY_NAMES } from './shop/category-names.ts';
 
 const DEMO = fileURLToPath(new URL('.', import.meta.url));
 
@@ -41,6 +43,9 @@ function hue(text: string): number {
   return hash % 360;
 }
 
+/** The shop's (German) name of a DummyJSON category slug: what shoppers read in reasons and on tiles. */
+const shownCategory = (slug: string): string => CATEGORY_NAMES[slug]?.[0] ?? slug;
+
 function tile(product: DummyProduct): string {
   const initials = product.title
     .split(/\s+/)
@@ -53,7 +58,7 @@ function tile(product: DummyProduct): string {
 <rect width="400" height="300" fill="hsl(${h} 45% 88%)"/>
 <circle cx="200" cy="135" r="78" fill="hsl(${h} 40% 70%)"/>
 <text x="200" y="160" font-family="system-ui, sans-serif" font-size="72" font-weight="600" text-anchor="middle" fill="hsl(${h} 45% 22%)">${xml(initials)}</text>
-<text x="200" y="270" font-family="system-ui, sans-serif" font-size="22" text-anchor="middle" fill="hsl(${h} 35% 30%)">${xml(product.category)}</text>
+<text x="200" y="270" font-family="system-ui, sans-serif" font-size="22" text-anchor="middle" fill="hsl(${h} 35% 30%)">${xml(shownCategory(product.category))}</text>
 </svg>
 `;
 }
@@ -68,7 +73,7 @@ export function prepareDemoCatalog(): number {
   mkdirSync(`${DEMO}build/images`, { recursive: true });
   const catalog = products.map(({ images: _images, thumbnail: _thumbnail, ...product }) => {
     writeFileSync(`${DEMO}build/images/${product.id}.svg`, tile(product as DummyProduct));
-    return { ...product, url: `/p/${product.id}`, image: `/images/${product.id}.svg` };
+    return { ...product, category: shownCategory(product.category), url: `/p/${product.id}`, image: `/images/${product.id}.svg` };
   });
   writeFileSync(`${DEMO}build/catalog.json`, JSON.stringify(catalog));
   writeFileSync(`${DEMO}build/shop-catalog.json`, JSON.stringify(products.map(shopProduct)));

@@ -3,6 +3,8 @@
  * the default and `?lang=en` switches to English. Every link the shop renders keeps the choice, and
  * the shop remembers it (its own localStorage) for links it does not render: the widgets' product links.
  */
+import { CATEGORY_NAMES } from './category-names.ts';
+
 export type Lang = 'de' | 'en';
 
 const LANG_KEY = 'demo-shop-lang';
@@ -126,34 +128,6 @@ const EN: typeof DE = {
 };
 
 export const T = LANG === 'en' ? EN : DE;
-
-/** Category names for the shop's navigation (the catalog's slugs are English). */
-const CATEGORY_NAMES: Record<string, [de: string, en: string]> = {
-  beauty: ['Beauty', 'Beauty'],
-  fragrances: ['Düfte', 'Fragrances'],
-  furniture: ['Möbel', 'Furniture'],
-  groceries: ['Lebensmittel', 'Groceries'],
-  'home-decoration': ['Wohndeko', 'Home decoration'],
-  'kitchen-accessories': ['Küche', 'Kitchen'],
-  laptops: ['Laptops', 'Laptops'],
-  'mens-shirts': ['Herrenhemden', "Men's shirts"],
-  'mens-shoes': ['Herrenschuhe', "Men's shoes"],
-  'mens-watches': ['Herrenuhren', "Men's watches"],
-  'mobile-accessories': ['Handyzubehör', 'Mobile accessories'],
-  motorcycle: ['Motorrad', 'Motorcycle'],
-  'skin-care': ['Hautpflege', 'Skin care'],
-  smartphones: ['Smartphones', 'Smartphones'],
-  'sports-accessories': ['Sport', 'Sports'],
-  sunglasses: ['Sonnenbrillen', 'Sunglasses'],
-  tablets: ['Tablets', 'Tablets'],
-  tops: ['Tops', 'Tops'],
-  vehicle: ['Fahrzeuge', 'Vehicles'],
-  'womens-bags': ['Damentaschen', "Women's bags"],
-  'womens-dresses': ['Kleider', 'Dresses'],
-  'womens-jewellery': ['Schmuck', 'Jewellery'],
-  'womens-shoes': ['Damenschuhe', "Women's shoes"],
-  'womens-watches': ['Damenuhren', "Women's watches"],
-};
 
 export function categoryName(slug: string): string {
   const names = CATEGORY_NAMES[slug];

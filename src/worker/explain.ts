@@ -24,8 +24,8 @@ export class Explainer {
     private readonly stopwatch: Stopwatch,
   ) {}
 
-  /** Reasons for `row`, strongest first. `components` are its weighted component values. */
-  explain(row: number, components: Record<string, number>): WhyReason[] {
+  /** Reasons for `row`, strongest first. `components` are its weighted component values, summing to `score`. */
+  explain(row: number, components: Record<string, number>, score: number): WhyReason[] {
     const { query, filled } = this;
     const { components: registry, kernels } = query.loaded;
     const ranked = Object.entries(components)
@@ -33,7 +33,7 @@ export class Explainer {
       .sort((a, b) => b[1] - a[1]);
     const reasons: WhyReason[] = [];
     // A reason for less than half a percent of the score would read "0 %": it explains nothing.
-    const least = Math.max(MIN_CONTRIBUTION, ranked.reduce((sum, [, value]) => sum + value, 0) / 200);
+    const least = Math.max(MIN_CONTRIBUTION, score / 200);
     for (const [name, value] of ranked) {
       if (reasons.length === MAX_REASONS) break;
       const slot = registry.slotOf(name);

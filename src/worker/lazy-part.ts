@@ -12,7 +12,6 @@ import { VitrineError } from '../shared/errors.ts';
  * so that later calls share the one module instance the retry made.
  */
 const retryUrls = new Map<string, string>();
-let retries = 0;
 
 export async function loadPart<T>(part: string, load: () => Promise<T>): Promise<T> {
   const retryUrl = retryUrls.get(part);
@@ -20,8 +19,8 @@ export async function loadPart<T>(part: string, load: () => Promise<T>): Promise
     return await (retryUrl ? (import(/* @vite-ignore */ retryUrl) as Promise<T>) : load());
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const failedUrl = /https?:\/\/[^\s?#]+\.js/.exec(reason)?.[0];
-    if (failedUrl) retryUrls.set(part, `${failedUrl}?retry=${++retries}`);
+    const failedUrl = /http\S+\.js/.exec(reason)?.[0];
+    if (failedUrl) retryUrls.set(part, `${failedUrl}?retry=${Date.now()}`);
     throw new VitrineError('CODE_UNAVAILABLE', `could not load Vitrine's ${part} code: ${reason}`, { part });
   }
 }

@@ -139,7 +139,7 @@ function itemOf(query: Query, row: number, weights: readonly number[], explainer
     rating: Number.isNaN(rating) ? null : rating,
     score,
     components,
-    why: explainer ? explainer.explain(row, components) : [],
+    why: explainer ? explainer.explain(row, components, score) : [],
     strategy: query.strategy,
     bundleVersion: contentHash,
   };

@@ -77,9 +77,12 @@ export const similarity: ScoreComponent<(row: number) => Float32Array | null> = 
       const without = vectorWithout(seed.row);
       return at.weight * (at.score - (without ? dotRow(embeddings, at.row, without) : 0));
     });
-    // Look-alike views back each other up, so removing one alone explains little: then the
-    // reason is all of them ("you viewed similar products"), whose removal takes the whole value.
-    if (!best || best.drop < at.value / 2) return { contribution: at.value, message: 'viewed', params: {} };
+    // Look-alike views back each other up, so removing one alone explains little: then the reason
+    // names them all, whose removal takes the whole value.
+    if (!best || best.drop < at.value / 2) {
+      const titles = query.seeds.map((seed) => products.title(seed.row)).join(', ');
+      return { contribution: at.value, message: 'viewed', params: { title: titles } };
+    }
     return cite(query, best, 'viewed', at.row);
   },
 };
