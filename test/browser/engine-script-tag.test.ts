@@ -46,7 +46,10 @@ afterEach(async () => {
 
 describe('dist/vitrine.js', () => {
   it('should load data-bundle, set window.vitrine and answer with the wasm kernels', async () => {
-    const { bytes } = makeEngineBundle({ rows: 40, seed: 9 });
+    // Packed graphs, the format's default: an f32-graph file needs the lazily loaded legacy reader,
+    // whose dynamic import this test server rewrites for its own runner (test/e2e/hostile-catalog.spec.ts
+    // loads one from the built files instead).
+    const { bytes } = makeEngineBundle({ rows: 40, seed: 9, graphs: 'packed' });
     await commands.writeFile(FILE, base64(bytes), 'base64');
     await addScript({ 'data-bundle': `/${FILE}` });
     const vitrine = window.vitrine as VitrineGlobal;

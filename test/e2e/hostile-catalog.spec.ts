@@ -212,3 +212,18 @@ test.describe('B10: a bundle URL answering an HTML error page', () => {
     });
   }
 });
+
+test.describe('a bundle with exact (f32) graphs, as a writer in another language may emit it', () => {
+  test('should load it through the lazily fetched legacy reader and fill the widgets', async ({ page }) => {
+    shop = await startShop();
+    const input = hostileInput(60, 4, (i) => ({ id: String(i + 1), title: `Exact ${i + 1}` }));
+    const bytes = Buffer.from(encodeBundle(input, { graphs: 'f32' }));
+    await page.route('**/vitrine/shop.vtb', (route) => route.fulfill({ body: bytes }));
+    const chunks: string[] = [];
+    page.context().on('request', (request) => void (request.url().includes('worker-chunk-legacy-reader') && chunks.push(request.url())));
+    await page.goto(`${shop.origin}/failures.html`);
+    await expect(page.locator('[data-vitrine="trending"] .t').first()).toContainText('Exact');
+    expect(chunks).toHaveLength(1);
+    expect(await page.evaluate(() => (window as unknown as { vitrineWarnings: string[] }).vitrineWarnings)).toEqual([]);
+  });
+});
