@@ -20,6 +20,7 @@ import { blendWithSessions } from './vectors.ts';
 import type { Kernels } from '../../shared/kernels/types.ts';
 import { chooseVectorCode, type VectorChoice, type VectorCodeOption } from './vector-code.ts';
 import { packageVersion } from '../version.ts';
+import { collectGarbage } from '../heap-growth.ts';
 
 export interface BuildOptions {
   catalog: string;
@@ -186,22 +187,28 @@ export function assembleBundleInput(options: AssembleOptions): BundleInput {
 
   progress.step('content embeddings', n, 'products');
   const { descriptions } = options;
-  const content = contentEmbeddings(products, descriptions, {
+  // One variable for the vectors as they are blended: the content vectors are let go once blended
+  // (a second whole matrix, 51 MB at 200,000 products, for the rest of the assembly).
+  let vectors = contentEmbeddings(products, descriptions, {
     dim,
     seed: options.seed,
     onProgress: (d) => progress.update(d),
     onFeaturesRead: options.consumeDescriptions ? () => (descriptions.length = 0) : undefined,
   });
 
+  // The content step's working matrices (the SVD's, a row of float64 per product each) are garbage
+  // now: freed before the graphs and the blend allocate theirs (a no-op outside the CLI).
+  collectGarbage();
   progress.step('session graphs', log_?.count ?? 1, log_ ? 'events' : '');
   const graphs = log_ ? sessionGraphs(log_, n, options.topM, (done) => progress.update(done)) : undefined;
   const popularity = computePopularity(products, log_, options.trendingDays);
 
-  let vectors = content;
   let embeddingSource = 'content';
+  // Likewise the graphs' working arrays, before the blend's copy of the vectors.
+  collectGarbage();
   if (graphs && graphs.covisitation.neighbors.length > 0) {
     // Look-alikes only: co-viewed products are substitutes; co-purchased ones are complements.
-    vectors = blendWithSessions(content, dim, [graphs.covisitation], graphs.viewSessions);
+    vectors = blendWithSessions(vectors, dim, [graphs.covisitation], graphs.viewSessions);
     embeddingSource = 'content+sessions';
   }
   let missingVectors = 0;

@@ -5,7 +5,7 @@
  * nobody reads them here, and already-viewed items are allowed, as the protocol requires).
  */
 import { decodeBundle, encodeBundle } from '../../shared/bundle/index.ts';
-import type { ProductInput, SessionModel } from '../../shared/bundle/types.ts';
+import type { BundleInput, ProductInput, SessionModel } from '../../shared/bundle/types.ts';
 import type { StoredEvent } from '../../shared/events.ts';
 import { normalizeRequest } from '../../shared/request.ts';
 import { createLoadedBundle, type LoadedBundle } from '../../worker/loaded-bundle.ts';
@@ -15,6 +15,7 @@ import { assembleBundleInput } from '../bundle-builder/build.ts';
 import { renumberProducts } from '../bundle-builder/product-order.ts';
 import { EventType, type EventLog } from '../bundle-builder/events.ts';
 import { createProgress } from '../bundle-builder/progress.ts';
+import { collectGarbage } from '../heap-growth.ts';
 import { loadNodeKernels } from '../kernels-node.ts';
 import type { EvalData, NextItemModel } from './types.ts';
 
@@ -32,9 +33,17 @@ export interface VitrineModelOptions {
   sessionModel?: SessionModel | undefined;
 }
 
-/** Training items as a bare catalog: ids only (session logs carry no titles or prices). */
+/** Shared by every bare product: nothing reads a product's lists to change them. */
+const NONE: never[] = [];
+const NO_ATTRIBUTES = {};
+
+/**
+ * Training items as a bare catalog: ids only (session logs carry no titles or prices). The empty
+ * lists are shared, not three new objects per product (a fitting's catalog holds every product of
+ * the log).
+ */
 function bareProducts(itemIds: readonly string[]): ProductInput[] {
-  return itemIds.map((id) => bareProduct(id));
+  return itemIds.map((id) => bareProduct(id, { category: NONE, variants: NONE, attributes: NO_ATTRIBUTES }));
 }
 
 /** The training sessions as the bundle builder's event log (all views). */
@@ -61,12 +70,31 @@ export function trainingLog(data: Pick<EvalData, 'train'>): EventLog {
   return log;
 }
 
-/** The bundle `vitrine bundle build` would make from these sessions, loaded into Node kernels. */
+/**
+ * The bundle `vitrine bundle build` would make from these sessions, loaded into Node kernels. Each
+ * step's input is let go once the next exists (the input, its renumbered copy, the bytes): held
+ * together, their three copies of the vectors made the peak memory of a 200,000-product build.
+ */
 export async function trainingBundle(
   data: EvalData,
   modelWeights?: Record<string, number>,
   sessionModel?: SessionModel,
 ): Promise<LoadedBundle> {
+  const bytes = encodedTrainingBundle(data, modelWeights, sessionModel);
+  // The input's vectors are garbage now: freed before the kernels take their copy.
+  collectGarbage();
+  return createLoadedBundle(decodeBundle(bytes), await loadNodeKernels());
+}
+
+function encodedTrainingBundle(data: EvalData, modelWeights?: Record<string, number>, sessionModel?: SessionModel): Uint8Array {
+  const input = storedTrainingInput(data, modelWeights, sessionModel);
+  // The input before renumbering is garbage now: freed before the bytes are allocated.
+  collectGarbage();
+  return encodeBundle(input);
+}
+
+/** The training bundle's input, its rows in the order `bundle build` stores them (by category, then popularity), as visitors get it. */
+function storedTrainingInput(data: EvalData, modelWeights?: Record<string, number>, sessionModel?: SessionModel): BundleInput {
   const input = assembleBundleInput({
     products: bareProducts(data.itemIds),
     descriptions: data.itemIds.map(() => ''),
@@ -80,9 +108,7 @@ export async function trainingBundle(
     progress: createProgress(false),
   });
   if (sessionModel) input.sessionModel = sessionModel;
-  // Rows in the order `bundle build` stores them (by category, then popularity), as visitors get it.
-  const bundle = decodeBundle(encodeBundle(renumberProducts(input)));
-  return createLoadedBundle(bundle, await loadNodeKernels());
+  return renumberProducts(input);
 }
 
 /** A next-item model over an already loaded bundle (the tuner reuses one for every candidate). */
