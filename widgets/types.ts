@@ -62,6 +62,12 @@ export interface RecommendationListProps extends ListCustomisation {
   layout?: Layout;
   /** Visible heading; default: the placement's name in `locale` ("Similar products", …). */
   heading?: string;
+  /**
+   * The list shows something else than `placement` promises (bestsellers in place of "Customers also
+   * bought"), as `heading` says: screen readers also hear the placement's name, which keeps two lists
+   * headed alike ("Trending now") apart.
+   */
+  standIn?: boolean;
   /** BCP 47 tag; German for `de*`, English otherwise. Default `'en'`. */
   locale?: string;
   /** The visitor followed a link in an item (a click, or a middle click). */

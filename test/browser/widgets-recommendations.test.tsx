@@ -162,7 +162,7 @@ describe('RecommendationsView with a fake engine', () => {
     expect(onError).toHaveBeenCalledExactlyOnceWith(unknown);
     expect(vitrine.recommend.mock.calls[1]![0]).toEqual({ placement: 'trending', limit: 4, locale: 'en' });
     expect(root.querySelector('section')!.dataset.vitrinePlacement).toBe('similar');
-    expect(root.querySelector('h2')!.textContent).toBe('Trending now');
+    expect(root.querySelector('h2')!.textContent).toBe('Trending now (Similar products)'); // the visible heading, and what it stands in for
   });
 
   it.each(['WORKER_CRASHED', 'NOT_READY', 'TIMEOUT', 'BUNDLE_CHECKSUM_MISMATCH'])(
@@ -224,7 +224,7 @@ describe('RecommendationsView with a fake engine', () => {
     const heading = async (answer: RecommendResult, props: Partial<RecommendationsProps> = {}): Promise<string> => {
       const root = mountView({ vitrine: fakeEngine(async () => answer), placement: 'now_reduced', product: undefined, ...props });
       await vi.waitFor(() => expect(shownIds(root)).toHaveLength(2));
-      return root.querySelector('h2')!.textContent!;
+      return root.querySelector('h2')!.firstChild!.textContent!; // the visible heading, not its screen-reader part
     };
     expect(await heading(filled)).toBe('On sale');
     expect(await heading(filled, { locale: 'de' })).toBe('Im Angebot');
@@ -241,10 +241,21 @@ describe('RecommendationsView with a fake engine', () => {
       unmount(); // a fresh widget each time, not the last one's list
       const root = mountView({ vitrine: fakeEngine(async () => answer), placement: 'also_bought', ...props });
       await vi.waitFor(() => expect(shownIds(root)).toHaveLength(2));
-      return root.querySelector('h2')!.textContent!;
+      return root.querySelector('h2')!.firstChild!.textContent!; // the visible heading, not its screen-reader part
     };
     expect(await heading({ strategy: 'trending', count: 2, reason: 'no-signal' })).toBe('Trending now');
     expect(await heading({ strategy: 'for_you', count: 2, reason: 'no-signal' }, { locale: 'de' })).toBe('Für dich empfohlen');
+    // Screen readers also hear what the list stands in for: two lists headed "Trending now" stay apart.
+    unmount();
+    const root = mountView({
+      vitrine: fakeEngine(async () => ({
+        ...result('also_bought', ['sku-1']),
+        fallback: { strategy: 'trending', count: 1, reason: 'no-signal' },
+      })),
+      placement: 'also_bought',
+    });
+    await vi.waitFor(() => expect(root.querySelector('h2')!.textContent).toBe('Trending now (Customers also bought)'));
+    expect(root.querySelector('h2 .sr')!.textContent).toBe(' (Customers also bought)');
     // Some of its own, the rest filled up: the list is still what its heading says first.
     expect(await heading({ strategy: 'trending', count: 1, reason: 'too-few-items' })).toBe('Customers also bought');
     expect(await heading(null)).toBe('Customers also bought');

@@ -109,6 +109,7 @@ export function RecommendationList({
   items,
   layout = 'carousel',
   heading,
+  standIn,
   locale,
   onItemClick,
   onImpression,
@@ -158,6 +159,7 @@ export function RecommendationList({
       <div class="head" part="header">
         <Head id={headId} ref={head} tabIndex={-1} part="heading">
           {headerComponent ? h(headerComponent, { heading: title, placement, items }) : title}
+          {standIn && <span class="sr"> ({t.headings[placement]})</span>}
         </Head>
         {carousel && !!items?.length && (
           <div class="nav acts" part="nav">

@@ -131,6 +131,7 @@ export function RecommendationsView(props: RecommendationsProps) {
         items={items}
         layout={layout}
         heading={heading ?? (shown.as ? t.headings[shown.as] : undefined)}
+        standIn={!heading && !!shown.as}
         locale={locale}
         strings={strings}
         itemComponent={props.itemComponent}
