@@ -33,7 +33,8 @@ export class Explainer {
       .sort((a, b) => b[1] - a[1]);
     const reasons: WhyReason[] = [];
     // A reason for less than half a percent of the score would read "0 %": it explains nothing.
-    const least = Math.max(MIN_CONTRIBUTION, score / 200);
+    // (Components at or below MIN_CONTRIBUTION are not explained at all: `ranked`.)
+    const least = score / 200;
     for (const [name, value] of ranked) {
       if (reasons.length === MAX_REASONS) break;
       const slot = registry.slotOf(name);

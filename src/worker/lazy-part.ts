@@ -20,7 +20,7 @@ export async function loadPart<T>(part: string, load: () => Promise<T>): Promise
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const failedUrl = /http\S+\.js/.exec(reason)?.[0];
-    if (failedUrl) retryUrls.set(part, `${failedUrl}?retry=${Date.now()}`);
+    if (failedUrl) retryUrls.set(part, `${failedUrl}?${Date.now()}`);
     throw new VitrineError('CODE_UNAVAILABLE', `could not load Vitrine's ${part} code: ${reason}`, { part });
   }
 }
