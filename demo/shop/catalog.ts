@@ -4,6 +4,7 @@
  * its bundle; the shop needs its own copy for its pages, its search and its cart.
  */
 import products from 'virtual:shop-catalog';
+import { CATEGORY_NAMES } from './category-names.ts';
 
 export interface ShopProduct {
   id: string;
@@ -38,13 +39,15 @@ export const CATEGORIES: string[] = (() => {
 export const inCategory = (slug: string): ShopProduct[] => PRODUCTS.filter((product) => product.category === slug);
 
 /**
- * The shop's own search: products whose title, brand, category or description contain every word
- * of the query (case-insensitive), title matches first. Vitrine then orders these for the visitor.
+ * The shop's own search: products whose title, brand, category (its slug and the shop's German and
+ * English names: „Uhr" finds the Herrenuhren) or description contain every word of the query
+ * (case-insensitive), title matches first. Vitrine then orders these for the visitor.
  */
 export function search(query: string): ShopProduct[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (!words.length) return [];
-  const text = (product: ShopProduct) => `${product.title} ${product.brand} ${product.category} ${product.description}`.toLowerCase();
+  const text = (product: ShopProduct) =>
+    `${product.title} ${product.brand} ${product.category} ${CATEGORY_NAMES[product.category]?.join(' ') ?? ''} ${product.description}`.toLowerCase();
   const hits = PRODUCTS.filter((product) => words.every((word) => text(product).includes(word)));
   const inTitle = (product: ShopProduct) => words.filter((word) => product.title.toLowerCase().includes(word)).length;
   return hits.sort((a, b) => inTitle(b) - inTitle(a));

@@ -73,25 +73,15 @@ export const similarity: ScoreComponent<(row: number) => Float32Array | null> = 
       const page = query.page;
       return { contribution: at.value, message: 'similarTo', params: { title: products.title(page) }, evidenceProduct: products.id(page) };
     }
-    /** What the item's similarity loses when the session's vector is `vector` instead. */
-    const lossTo = (vector: Float32Array | null) => at.weight * (at.score - (vector ? dotRow(embeddings, at.row, vector) : 0));
-    const drop = (seed: Seed) => lossTo(vectorWithout(seed.row));
-    const best = strongestSeed(query.seeds.slice(0, MAX_EVIDENCE_SEEDS), drop);
-    if (!best) return null;
+    const best = strongestSeed(query.seeds.slice(0, MAX_EVIDENCE_SEEDS), (seed) => {
+      const without = vectorWithout(seed.row);
+      return at.weight * (at.score - (without ? dotRow(embeddings, at.row, without) : 0));
+    });
     // Look-alike views back each other up, so removing one alone explains little: then the reason
-    // names every view that adds to it, and claims what removing them all takes.
-    if (best.drop < at.value / 2) {
-      const group = query.seeds.filter((seed) => drop(seed) > 0);
-      return {
-        contribution: lossTo(
-          sessionVector(
-            embeddings,
-            query.seeds.filter((seed) => !group.includes(seed)),
-          ),
-        ),
-        message: 'viewed',
-        params: { title: group.map((seed) => products.title(seed.row)).join(', ') },
-      };
+    // names them all, whose removal takes the whole value.
+    if (!best || best.drop < at.value / 2) {
+      const titles = query.seeds.map((seed) => products.title(seed.row)).join(', ');
+      return { contribution: at.value, message: 'viewed', params: { title: titles } };
     }
     return cite(query, best, 'viewed', at.row);
   },
