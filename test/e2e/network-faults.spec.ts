@@ -175,15 +175,18 @@ test.describe('V13: a bundle download that stalls or trickles', () => {
         throw new Error('engine crashed on purpose');
       }, 0),
     );
-    const after = await page.evaluate(() =>
-      (window as unknown as { engine: Vitrine }).engine.status().then(
-        (status) => status.state,
-        (error: { code?: string }) => error.code,
-      ),
-    );
+    const status = () =>
+      page.evaluate(() =>
+        (window as unknown as { engine: Vitrine }).engine.status().then(
+          (answer) => answer.state,
+          (error: { code?: string }) => error.code,
+        ),
+      );
+    // The page starts a new worker on the first call after it heard of the crash (the worker's error
+    // event), so a call made before that is answered by the old worker: ask until the new one answers.
+    let after = await status();
+    await expect.poll(async () => (workers.length < 2 && (after = await status()), workers.length), { timeout: 15_000 }).toBe(2);
     expect(after).not.toBe('TIMEOUT');
-    // Playwright reports a new worker over its own channel, possibly after the engine answered.
-    await expect.poll(() => workers.length).toBe(2);
     await expect.poll(() => slow.closed).toBe(1);
     // The bundle is lost until load() again, which works at once.
     const query = await page.evaluate(() =>
