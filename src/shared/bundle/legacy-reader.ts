@@ -15,28 +15,6 @@ import { StringTable } from './string-table.ts';
 import type { SectionEntry } from './table.ts';
 import type { CsrGraph, SessionIndex } from './types.ts';
 
-const PRODUCT_COLUMNS = [
-  'id',
-  'title',
-  'url',
-  'image',
-  'brand',
-  'currency',
-  'categoryIndex',
-  'brandIndex',
-  'price',
-  'salePrice',
-  'rating',
-  'inStock',
-  'variantOffsets',
-  'variantSize',
-  'variantColor',
-  'variantInStock',
-  'attributeOffsets',
-  'attributeKey',
-  'attributeValue',
-] as const;
-
 function strings(bytes: Uint8Array, entry: SectionEntry): StringTable {
   const [count, blobLength] = readSectionHeader(bytes, entry).fields;
   const [offsets, blob] = openBlocks(bytes, entry, stringsBlocks(count, blobLength)) as [Uint32Array, Uint8Array];
@@ -46,8 +24,10 @@ function strings(bytes: Uint8Array, entry: SectionEntry): StringTable {
 
 function products(bytes: Uint8Array, entry: SectionEntry): Read<ProductColumns> {
   const [n, variantCount, attributeCount] = readSectionHeader(bytes, entry).fields;
-  const views = openBlocks(bytes, entry, productsBlocks(n, variantCount, attributeCount));
-  const columns = Object.fromEntries(PRODUCT_COLUMNS.map((name, i) => [name, views[i]])) as unknown as ProductColumns;
+  const blocks = productsBlocks(n, variantCount, attributeCount);
+  const views = openBlocks(bytes, entry, blocks);
+  // The blocks are named after the product columns they hold.
+  const columns = Object.fromEntries(blocks.map((block, i) => [block.name, views[i]])) as unknown as ProductColumns;
   return { columns, base: bytes.byteOffset };
 }
 
